@@ -1,0 +1,314 @@
+package io.ffmpegqueue;
+
+import io.ffmpegqueue.ffmpeg.FfmpegRunner;
+import io.ffmpegqueue.internal.ClientSettings;
+import io.ffmpegqueue.internal.DefaultRunner;
+import io.ffmpegqueue.internal.FfmpegPipeline;
+import io.ffmpegqueue.internal.NamedThreadFactory;
+import io.ffmpegqueue.internal.TaskSubmitter;
+import io.ffmpegqueue.internal.WorkerConfig;
+import io.ffmpegqueue.internal.WorkerPool;
+import io.ffmpegqueue.internal.Workspaces;
+import io.ffmpegqueue.io.LocalStorage;
+import io.ffmpegqueue.io.Storage;
+import io.ffmpegqueue.spi.TaskHandler;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The queue with its workers: the one object a host app makes. Submit a task and get its id at once;
+ * workers fetch the inputs, run ffmpeg and store the outputs in the background; listen for events or
+ * poll {@link #find}.
+ *
+ * <pre>{@code
+ * try (FfmpegQueue queue = FfmpegQueue.builder()
+ *     .storage(LocalStorage.at(Path.of("outputs")))
+ *     .workers(2)
+ *     .build()) {
+ *   queue.subscribe(TaskEvent.Type.COMPLETED, e -> System.out.println(e.task().outputUrl()));
+ *   Submission s = queue.submit(TaskRequest.builder()
+ *       .command("-i input.mp4 -vf scale=640:-2 output.mp4")
+ *       .input("input.mp4", "https://example.com/video.mp4")
+ *       .output("output.mp4")
+ *       .build());
+ *   Task done = s.completion().join();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} stops claiming, lets running tasks finish within the drain timeout, then stops the
+ * rest and puts them back in the queue; no thread of the queue outlives it.
+ */
+public final class FfmpegQueue implements FfmpegQueueClient {
+  private final TaskSubmitter submitter;
+  private final WorkerPool pool;
+  private final ExecutorService fetchExecutor;
+  private final boolean ownsBackend;
+
+  private FfmpegQueue(Builder b) {
+    ClientSettings settings = b.settings();
+    this.ownsBackend = b.ownsBackend;
+    this.submitter = TaskSubmitter.forQueue(settings);
+    if (b.workers == 0) {
+      this.pool = null;
+      this.fetchExecutor = null;
+      return;
+    }
+    this.fetchExecutor = new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        new NamedThreadFactory("ffq-fetch"), new ThreadPoolExecutor.CallerRunsPolicy());
+    TaskHandler handler = b.handler;
+    if (handler == null) {
+      Storage storage = b.storage != null ? b.storage
+          : LocalStorage.at(Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "outputs"));
+      FfmpegRunner runner = b.runner != null ? b.runner : DefaultRunner.create();
+      Path root = b.workspaceRoot != null ? b.workspaceRoot
+          : Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "work");
+      handler = new FfmpegPipeline(submitter::fetcherFor, runner, storage,
+          new Workspaces(root, b.minFreeSpaceBytes), fetchExecutor);
+    }
+    WorkerConfig config = new WorkerConfig(
+        b.workerId != null ? b.workerId : defaultWorkerId(),
+        b.workers, b.leaseDuration, b.heartbeatInterval, b.progressInterval, b.pollWait,
+        b.drainTimeout, b.stopTimeout, b.reapInterval, settings.defaultTimeout(), settings.retryPolicy(),
+        settings.clock());
+    this.pool = new WorkerPool(config, settings.backend(), handler, submitter);
+  }
+
+  /** A builder with the embedded defaults: in-memory backend, local storage, 2 workers. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private FfmpegQueue start() {
+    if (pool != null) {
+      pool.start();
+    }
+    return this;
+  }
+
+  @Override
+  public Submission submit(TaskRequest request) {
+    return submitter.submit(request);
+  }
+
+  @Override
+  public Optional<Task> find(TaskId id) {
+    return submitter.find(id);
+  }
+
+  @Override
+  public Optional<Task> cancel(TaskId id) {
+    return submitter.cancel(id);
+  }
+
+  @Override
+  public List<Task> list(TaskQuery query) {
+    return submitter.list(query);
+  }
+
+  @Override
+  public long queueSize() {
+    return submitter.queueSize();
+  }
+
+  @Override
+  public Map<TaskStatus, Long> counts() {
+    return submitter.counts();
+  }
+
+  @Override
+  public Subscription subscribe(TaskListener listener) {
+    return submitter.subscribe(listener);
+  }
+
+  @Override
+  public Subscription subscribe(TaskEvent.Type type, TaskListener listener) {
+    return submitter.subscribe(type, listener);
+  }
+
+  /** How many tasks this queue's workers run now. */
+  public int activeWorkers() {
+    return pool == null ? 0 : pool.activeCount();
+  }
+
+  /**
+   * Stops accepting tasks and claiming them, lets running tasks finish within the drain timeout, then
+   * stops the rest and gives them back to the queue (PENDING again). Returns when every thread has ended.
+   */
+  @Override
+  public void close() {
+    submitter.stopAccepting();
+    if (pool != null) {
+      pool.close();
+    }
+    if (fetchExecutor != null) {
+      fetchExecutor.shutdownNow();
+    }
+    submitter.close();
+    if (ownsBackend) {
+      submitter.settings().backend().close();
+    }
+  }
+
+  private static String defaultWorkerId() {
+    String jvm = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
+    return jvm + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Builds an {@link FfmpegQueue}; {@link #build()} starts its workers. */
+  public static final class Builder extends QueueOptions<Builder> {
+    private Storage storage;
+    private FfmpegRunner runner;
+    private TaskHandler handler;
+    private int workers = 2;
+    private Path workspaceRoot;
+    private long minFreeSpaceBytes = 256L << 20;
+    private Duration leaseDuration = Duration.ofSeconds(60);
+    private Duration heartbeatInterval = Duration.ofSeconds(10);
+    private Duration progressInterval = Duration.ofMillis(500);
+    private Duration pollWait = Duration.ofSeconds(5);
+    private Duration drainTimeout = Duration.ofSeconds(30);
+    private Duration stopTimeout = Duration.ofSeconds(10);
+    private Duration reapInterval = Duration.ofSeconds(15);
+    private String workerId;
+    private boolean ownsBackend = true;
+
+    private Builder() {}
+
+    @Override
+    Builder self() {
+      return this;
+    }
+
+    @Override
+    public Builder backend(io.ffmpegqueue.spi.QueueBackend backend) {
+      ownsBackend = false;
+      return super.backend(backend);
+    }
+
+    /** Where outputs go. Default: a {@link LocalStorage} under the temp folder. */
+    public Builder storage(Storage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      return this;
+    }
+
+    /** What runs ffmpeg. Default: the process runner on the ffmpeg the locator finds. */
+    public Builder runner(FfmpegRunner runner) {
+      this.runner = Objects.requireNonNull(runner, "runner");
+      return this;
+    }
+
+    /**
+     * Replaces the whole pipeline (fetch, ffmpeg, store) with {@code handler}: for tests and benchmarks of
+     * the worker machinery alone. Storage, runner and fetchers are then unused.
+     */
+    public Builder handler(TaskHandler handler) {
+      this.handler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /** How many tasks run at once; 0 makes a queue that only submits (the guide's {@code NUM_WORKERS=0}). Default 2. */
+    public Builder workers(int workers) {
+      if (workers < 0 || workers > 1024) {
+        throw new IllegalArgumentException("workers must be between 0 and 1024, got " + workers);
+      }
+      this.workers = workers;
+      return this;
+    }
+
+    /** Where per-attempt workspaces are made. Default: {@code ffmpeg-queue/work} under the temp folder. */
+    public Builder workspaceRoot(Path root) {
+      this.workspaceRoot = Objects.requireNonNull(root, "root");
+      return this;
+    }
+
+    /** The least free disk space under the workspace root for an attempt to start. Default 256 MiB. */
+    public Builder minFreeSpace(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("minFreeSpace must not be negative");
+      }
+      this.minFreeSpaceBytes = bytes;
+      return this;
+    }
+
+    /** How long a lease lasts unless renewed. Default 60 s. */
+    public Builder leaseDuration(Duration d) {
+      this.leaseDuration = positive(d, "leaseDuration");
+      return this;
+    }
+
+    /** How often running tasks renew their leases. Default 10 s; must be under the lease duration. */
+    public Builder heartbeatInterval(Duration d) {
+      this.heartbeatInterval = positive(d, "heartbeatInterval");
+      return this;
+    }
+
+    /** The least time between progress writes to the backend. Default 500 ms. */
+    public Builder progressInterval(Duration d) {
+      this.progressInterval = positive(d, "progressInterval");
+      return this;
+    }
+
+    /** How long one claim waits for work before asking again. Default 5 s. */
+    public Builder pollWait(Duration d) {
+      this.pollWait = positive(d, "pollWait");
+      return this;
+    }
+
+    /** How long {@link #close()} lets running tasks finish before stopping them. Default 30 s. */
+    public Builder drainTimeout(Duration d) {
+      this.drainTimeout = nonNegative(d, "drainTimeout");
+      return this;
+    }
+
+    /** How long {@link #close()} waits for stopped tasks to give their leases back. Default 10 s. */
+    public Builder stopTimeout(Duration d) {
+      this.stopTimeout = nonNegative(d, "stopTimeout");
+      return this;
+    }
+
+    /** How often expired leases are reaped and old tasks pruned. Default 15 s. */
+    public Builder reapInterval(Duration d) {
+      this.reapInterval = positive(d, "reapInterval");
+      return this;
+    }
+
+    /** This process's worker id in leases. Default: pid, host and a random part. */
+    public Builder workerId(String id) {
+      this.workerId = Objects.requireNonNull(id, "id");
+      return this;
+    }
+
+    /** Builds the queue and starts its workers. */
+    public FfmpegQueue build() {
+      if (heartbeatInterval.compareTo(leaseDuration) >= 0) {
+        throw new IllegalArgumentException("heartbeatInterval (" + heartbeatInterval
+            + ") must be shorter than leaseDuration (" + leaseDuration + ")");
+      }
+      return new FfmpegQueue(this).start();
+    }
+
+    private static Duration positive(Duration d, String name) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return d;
+    }
+
+    private static Duration nonNegative(Duration d, String name) {
+      if (d == null || d.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative");
+      }
+      return d;
+    }
+  }
+}

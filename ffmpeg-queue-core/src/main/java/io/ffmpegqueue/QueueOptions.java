@@ -1,0 +1,105 @@
+package io.ffmpegqueue;
+
+import io.ffmpegqueue.ffmpeg.CommandPolicy;
+import io.ffmpegqueue.internal.ClientSettings;
+import io.ffmpegqueue.io.InputFetcher;
+import io.ffmpegqueue.spi.QueueBackend;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The options that {@link FfmpegQueue.Builder} and {@link FfmpegQueueClient.Builder} share: where tasks
+ * live and what a submission must pass.
+ *
+ * @param <B> the concrete builder
+ */
+public abstract class QueueOptions<B extends QueueOptions<B>> {
+  /** The default time one attempt may run. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
+
+  private QueueBackend backend;
+  private final Map<String, InputFetcher> fetchers = new LinkedHashMap<>();
+  private CommandPolicy commandPolicy = CommandPolicy.strict();
+  private RetryPolicy retryPolicy = RetryPolicy.defaults();
+  private Duration defaultTimeout = DEFAULT_TIMEOUT;
+  private InstantSource clock = InstantSource.system();
+  private final List<ClientSettings.Listener> listeners = new ArrayList<>();
+
+  QueueOptions() {}
+
+  abstract B self();
+
+  /** Where tasks live. Default: a new {@link io.ffmpegqueue.memory.InMemoryQueueBackend}. */
+  public B backend(QueueBackend backend) {
+    this.backend = Objects.requireNonNull(backend, "backend");
+    return self();
+  }
+
+  /**
+   * Registers a fetcher for the schemes it serves, replacing any other for them. A task whose input has a
+   * scheme without a fetcher is refused at submission.
+   */
+  public B fetcher(InputFetcher fetcher) {
+    for (String scheme : fetcher.schemes()) {
+      fetchers.put(scheme.toLowerCase(Locale.ROOT), fetcher);
+    }
+    return self();
+  }
+
+  /** Which commands tasks may run. Default {@link CommandPolicy#strict()}. */
+  public B commandPolicy(CommandPolicy policy) {
+    this.commandPolicy = Objects.requireNonNull(policy, "policy");
+    return self();
+  }
+
+  /** When failed attempts are retried. Default {@link RetryPolicy#defaults()}. */
+  public B retryPolicy(RetryPolicy policy) {
+    this.retryPolicy = Objects.requireNonNull(policy, "policy");
+    return self();
+  }
+
+  /** How long an attempt may run when its request sets no timeout. Default 1 hour. */
+  public B defaultTimeout(Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("defaultTimeout must be positive");
+    }
+    this.defaultTimeout = timeout;
+    return self();
+  }
+
+  /** The clock for timestamps, timeouts and retries. Default the system clock. */
+  public B clock(InstantSource clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return self();
+  }
+
+  /** Subscribes {@code listener} to every event from the start. */
+  public B listener(TaskListener listener) {
+    listeners.add(new ClientSettings.Listener(null, Objects.requireNonNull(listener, "listener")));
+    return self();
+  }
+
+  /** Subscribes {@code listener} to events of {@code type} from the start. */
+  public B listener(TaskEvent.Type type, TaskListener listener) {
+    listeners.add(new ClientSettings.Listener(Objects.requireNonNull(type, "type"), Objects.requireNonNull(listener, "listener")));
+    return self();
+  }
+
+  ClientSettings settings() {
+    return new ClientSettings(backend, fetchers, commandPolicy, retryPolicy, defaultTimeout, clock, listeners);
+  }
+
+  InstantSource clock() {
+    return clock;
+  }
+
+  RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+}

@@ -1,0 +1,281 @@
+package io.ffmpegqueue;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What a host asks the queue to do: an ffmpeg command, the files it reads (by name, each fetched from a
+ * URI) and the files it writes (by name). Immutable and validated on construction, so an invalid request
+ * never reaches the queue; the exception names the field.
+ *
+ * <pre>{@code
+ * TaskRequest request = TaskRequest.builder()
+ *     .command("-i input.mp4 -vf scale=640:-2 output.mp4")
+ *     .input("input.mp4", URI.create("https://example.com/video.mp4"))
+ *     .output("output.mp4")
+ *     .build();
+ * }</pre>
+ *
+ * @param command the ffmpeg arguments, as one string in shell word syntax, without the program name
+ * @param inputs input file name to the URI it is fetched from, in declaration order
+ * @param outputs the output file names; the first is the guide's {@code output_filename}
+ * @param priority lower runs first; 0 by default, negative for urgent work
+ * @param timeout how long one attempt may run, or {@code null} for the queue's default
+ * @param maxAttempts how many attempts in all, or 0 for the queue's retry policy
+ * @param idempotencyKey a key that makes a repeated submission return the first task, or {@code null}
+ * @param metadata free-form host data carried with the task (a tenant, a user id)
+ */
+public record TaskRequest(
+    String command,
+    Map<String, URI> inputs,
+    List<String> outputs,
+    int priority,
+    Duration timeout,
+    int maxAttempts,
+    String idempotencyKey,
+    Map<String, String> metadata) {
+
+  /** The most attempts a request may ask for. */
+  public static final int MAX_ATTEMPTS_LIMIT = 100;
+
+  private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,255}");
+  private static final int MAX_COMMAND_LENGTH = 64 * 1024;
+  private static final int MAX_FILES = 64;
+  private static final int MAX_METADATA_ENTRIES = 64;
+  private static final int MAX_METADATA_LENGTH = 1024;
+
+  /** Validates every field and copies the collections. */
+  public TaskRequest {
+    if (command == null || command.isBlank()) {
+      throw new InvalidTaskException("command", "must not be empty");
+    }
+    if (command.length() > MAX_COMMAND_LENGTH) {
+      throw new InvalidTaskException(
+          "command", "is " + command.length() + " characters long, more than " + MAX_COMMAND_LENGTH);
+    }
+    if (command.indexOf('\0') >= 0) {
+      throw new InvalidTaskException("command", "must not contain a NUL character");
+    }
+    inputs = copyInputs(inputs);
+    outputs = copyOutputs(outputs, inputs);
+    if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+      throw new InvalidTaskException("timeout", "must be positive, got " + timeout);
+    }
+    if (maxAttempts < 0 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
+      throw new InvalidTaskException(
+          "max_attempts", "must be between 1 and " + MAX_ATTEMPTS_LIMIT + " (or 0 for the default), got " + maxAttempts);
+    }
+    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+      throw new InvalidTaskException("idempotency_key", "must be 1 to 255 characters");
+    }
+    metadata = copyMetadata(metadata);
+  }
+
+  /** A builder for a request. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from this request. */
+  public Builder toBuilder() {
+    Builder b = new Builder().command(command).priority(priority).timeout(timeout)
+        .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey);
+    b.inputs.putAll(inputs);
+    b.outputs.addAll(outputs);
+    b.metadata.putAll(metadata);
+    return b;
+  }
+
+  /** The first output, the guide's {@code output_filename}. */
+  public String outputFilename() {
+    return outputs.get(0);
+  }
+
+  /** Whether {@code name} is an acceptable input or output file name: a bare name, no path, no option. */
+  public static boolean isValidFileName(String name) {
+    return name != null
+        && FILE_NAME.matcher(name).matches()
+        && !name.contains("..")
+        && !name.startsWith("-")
+        && !name.equals(".");
+  }
+
+  private static void checkFileName(String field, String name) {
+    if (!isValidFileName(name)) {
+      throw new InvalidTaskException(field, "'" + abbreviate(name)
+          + "' is not a bare file name (letters, digits, '_', '-', '.'; no path separator, no '..', not starting with '-')");
+    }
+  }
+
+  private static Map<String, URI> copyInputs(Map<String, URI> inputs) {
+    if (inputs == null) {
+      return Map.of();
+    }
+    if (inputs.size() > MAX_FILES) {
+      throw new InvalidTaskException("input_files", "has " + inputs.size() + " entries, more than " + MAX_FILES);
+    }
+    Map<String, URI> copy = new LinkedHashMap<>();
+    for (Map.Entry<String, URI> e : inputs.entrySet()) {
+      checkFileName("input_files", e.getKey());
+      URI uri = e.getValue();
+      if (uri == null) {
+        throw new InvalidTaskException("input_files", "'" + e.getKey() + "' has no URL");
+      }
+      if (!uri.isAbsolute()) {
+        throw new InvalidTaskException(
+            "input_files", "'" + e.getKey() + "' URL '" + abbreviate(uri.toString()) + "' has no scheme");
+      }
+      copy.put(e.getKey(), uri);
+    }
+    return Collections.unmodifiableMap(copy);
+  }
+
+  private static List<String> copyOutputs(List<String> outputs, Map<String, URI> inputs) {
+    if (outputs == null || outputs.isEmpty()) {
+      throw new InvalidTaskException("output_filename", "at least one output file name is required");
+    }
+    if (outputs.size() > MAX_FILES) {
+      throw new InvalidTaskException("output_files", "has " + outputs.size() + " entries, more than " + MAX_FILES);
+    }
+    Set<String> seen = new HashSet<>();
+    for (String name : outputs) {
+      checkFileName("output_files", name);
+      if (!seen.add(name)) {
+        throw new InvalidTaskException("output_files", "'" + name + "' is declared twice");
+      }
+      if (inputs.containsKey(name)) {
+        throw new InvalidTaskException("output_files", "'" + name + "' is also an input; an output must not overwrite an input");
+      }
+    }
+    return List.copyOf(outputs);
+  }
+
+  private static Map<String, String> copyMetadata(Map<String, String> metadata) {
+    if (metadata == null || metadata.isEmpty()) {
+      return Map.of();
+    }
+    if (metadata.size() > MAX_METADATA_ENTRIES) {
+      throw new InvalidTaskException("metadata", "has " + metadata.size() + " entries, more than " + MAX_METADATA_ENTRIES);
+    }
+    for (Map.Entry<String, String> e : metadata.entrySet()) {
+      if (e.getKey() == null || e.getKey().isBlank() || e.getKey().length() > 128) {
+        throw new InvalidTaskException("metadata", "keys must be 1 to 128 characters");
+      }
+      if (e.getValue() == null || e.getValue().length() > MAX_METADATA_LENGTH) {
+        throw new InvalidTaskException(
+            "metadata", "'" + e.getKey() + "' must have a value of at most " + MAX_METADATA_LENGTH + " characters");
+      }
+    }
+    return Map.copyOf(metadata);
+  }
+
+  private static String abbreviate(String s) {
+    if (s == null) {
+      return "null";
+    }
+    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+  }
+
+  /** Builds a {@link TaskRequest}; {@link #build()} validates. */
+  public static final class Builder {
+    private String command;
+    private final Map<String, URI> inputs = new LinkedHashMap<>();
+    private final List<String> outputs = new ArrayList<>();
+    private int priority;
+    private Duration timeout;
+    private int maxAttempts;
+    private String idempotencyKey;
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** The ffmpeg arguments, e.g. {@code "-i input.mp4 output.mp4"}. */
+    public Builder command(String command) {
+      this.command = command;
+      return this;
+    }
+
+    /** Declares an input file {@code name}, fetched from {@code uri} before ffmpeg runs. */
+    public Builder input(String name, URI uri) {
+      inputs.put(name, uri);
+      return this;
+    }
+
+    /** Declares an input from a URI in text form. */
+    public Builder input(String name, String uri) {
+      try {
+        return input(name, new URI(uri));
+      } catch (URISyntaxException e) {
+        throw new InvalidTaskException("input_files", "'" + name + "' URL is malformed: " + e.getMessage());
+      }
+    }
+
+    /** Declares all the given inputs. */
+    public Builder inputs(Map<String, URI> inputs) {
+      this.inputs.putAll(inputs);
+      return this;
+    }
+
+    /** Declares an output file name. */
+    public Builder output(String name) {
+      outputs.add(name);
+      return this;
+    }
+
+    /** Declares all the given outputs, in order. */
+    public Builder outputs(List<String> names) {
+      outputs.addAll(names);
+      return this;
+    }
+
+    /** Lower runs first; 0 by default. */
+    public Builder priority(int priority) {
+      this.priority = priority;
+      return this;
+    }
+
+    /** How long one attempt may run; {@code null} for the queue's default. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** How many attempts in all; 0 for the queue's retry policy. */
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /** A key under which a repeated submission returns the first task instead of a new one. */
+    public Builder idempotencyKey(String key) {
+      this.idempotencyKey = key;
+      return this;
+    }
+
+    /** Adds a metadata entry. */
+    public Builder metadata(String key, String value) {
+      metadata.put(key, value);
+      return this;
+    }
+
+    /** Adds all the metadata entries. */
+    public Builder metadata(Map<String, String> entries) {
+      metadata.putAll(entries);
+      return this;
+    }
+
+    /** The validated request. */
+    public TaskRequest build() {
+      return new TaskRequest(command, inputs, outputs, priority, timeout, maxAttempts, idempotencyKey, metadata);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package io.ffmpegqueue.internal;
+
+import io.ffmpegqueue.Subscription;
+import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskEvent;
+import io.ffmpegqueue.ffmpeg.Progress;
+import io.ffmpegqueue.spi.Lease;
+import io.ffmpegqueue.spi.LeaseState;
+import io.ffmpegqueue.spi.QueueBackend;
+import io.ffmpegqueue.spi.Renewal;
+import io.ffmpegqueue.spi.StopReason;
+import io.ffmpegqueue.spi.TaskContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One attempt in progress on this worker: its lease, its stop signal and its progress. */
+final class RunningTask implements TaskContext {
+  private static final Logger log = LoggerFactory.getLogger(RunningTask.class);
+  // Progress events at most this often, but the last one (1.0) always.
+  private static final long PROGRESS_EVENT_INTERVAL_NANOS = Duration.ofMillis(200).toNanos();
+
+  private final Lease lease;
+  private final WorkerConfig config;
+  private final QueueBackend backend;
+  private final TaskSubmitter events;
+  private final Instant deadline;
+  private final List<Runnable> stopActions = new ArrayList<>();
+  private volatile StopReason stopReason;
+  private volatile Double progress;
+  private volatile boolean ended;
+  private long lastProgressEventNanos;
+  private long lastRenewNanos;
+  volatile Thread thread;
+
+  RunningTask(Lease lease, WorkerConfig config, QueueBackend backend, TaskSubmitter events) {
+    this.lease = lease;
+    this.config = config;
+    this.backend = backend;
+    this.events = events;
+    Task t = lease.task();
+    Duration timeout = t.request().timeout() != null ? t.request().timeout() : config.defaultTimeout();
+    Instant started = t.startedAt() != null ? t.startedAt() : config.clock().instant();
+    this.deadline = started.plus(timeout);
+    this.lastRenewNanos = System.nanoTime();
+  }
+
+  Lease lease() {
+    return lease;
+  }
+
+  @Override
+  public Task task() {
+    return lease.task();
+  }
+
+  @Override
+  public Instant deadline() {
+    return deadline;
+  }
+
+  @Override
+  public StopReason stopReason() {
+    return stopReason;
+  }
+
+  Double progress() {
+    return progress;
+  }
+
+  @Override
+  public void reportProgress(Progress p) {
+    if (ended || p == null) {
+      return;
+    }
+    progress = p.fraction();
+    long now = System.nanoTime();
+    boolean publish;
+    boolean renew;
+    synchronized (this) {
+      boolean last = p.fraction() != null && p.fraction() >= 1.0;
+      publish = last || now - lastProgressEventNanos >= PROGRESS_EVENT_INTERVAL_NANOS;
+      if (publish) {
+        lastProgressEventNanos = now;
+      }
+      renew = now - lastRenewNanos >= config.progressInterval().toNanos();
+    }
+    if (publish && events.hasListeners()) {
+      events.publish(TaskEvent.Type.PROGRESS, lease.task().toBuilder().progress(p.fraction()).build(), p);
+    }
+    if (renew) {
+      renew();
+    }
+  }
+
+  /** Extends the lease with the latest progress; stops the task when the lease is lost or cancel requested. */
+  void renew() {
+    if (ended) {
+      return;
+    }
+    synchronized (this) {
+      lastRenewNanos = System.nanoTime();
+    }
+    LeaseState state;
+    try {
+      state = backend.renew(new Renewal(lease, progress, config.leaseDuration()));
+    } catch (RuntimeException e) {
+      // A backend that is briefly away: the lease lasts several heartbeats, so try again next time.
+      log.warn("task {}: could not renew its lease: {}", lease.taskId(), e.toString());
+      return;
+    }
+    if (state == LeaseState.LOST) {
+      log.warn("task {}: attempt {} lost its lease; stopping it", lease.taskId(), lease.attempt());
+      stop(StopReason.LEASE_LOST);
+    } else if (state == LeaseState.CANCEL_REQUESTED) {
+      stop(StopReason.CANCELLED);
+    }
+  }
+
+  boolean renewDue(long nowNanos) {
+    synchronized (this) {
+      return nowNanos - lastRenewNanos >= config.heartbeatInterval().toNanos();
+    }
+  }
+
+  long nextRenewNanos() {
+    synchronized (this) {
+      return lastRenewNanos + config.heartbeatInterval().toNanos();
+    }
+  }
+
+  /** Asks the task to stop; the first reason wins. Runs the stop actions on this thread. */
+  void stop(StopReason reason) {
+    List<Runnable> actions;
+    synchronized (this) {
+      if (stopReason != null || ended) {
+        return;
+      }
+      stopReason = reason;
+      actions = new ArrayList<>(stopActions);
+    }
+    for (Runnable r : actions) {
+      runQuietly(r);
+    }
+  }
+
+  @Override
+  public Subscription onStop(Runnable action) {
+    synchronized (this) {
+      if (stopReason == null) {
+        stopActions.add(action);
+        return () -> {
+          synchronized (RunningTask.this) {
+            stopActions.remove(action);
+          }
+        };
+      }
+    }
+    runQuietly(action);
+    return () -> { };
+  }
+
+  /** The attempt is over: later progress and stop requests are ignored. */
+  void end() {
+    synchronized (this) {
+      ended = true;
+      stopActions.clear();
+    }
+  }
+
+  private void runQuietly(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.warn("task {}: a stop action failed", lease.taskId(), e);
+    }
+  }
+}

@@ -1,0 +1,255 @@
+package io.ffmpegqueue.internal;
+
+import io.ffmpegqueue.FfmpegQueueClient;
+import io.ffmpegqueue.InvalidTaskException;
+import io.ffmpegqueue.Submission;
+import io.ffmpegqueue.Subscription;
+import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskEvent;
+import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.TaskListener;
+import io.ffmpegqueue.TaskQuery;
+import io.ffmpegqueue.TaskRequest;
+import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.ffmpeg.FfmpegCommand;
+import io.ffmpegqueue.ffmpeg.Progress;
+import io.ffmpegqueue.io.InputFetcher;
+import io.ffmpegqueue.spi.CancelResult;
+import io.ffmpegqueue.spi.Enqueued;
+import io.ffmpegqueue.spi.QueueBackend;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The submission side: validates and enqueues requests, answers queries, publishes events and completes
+ * the futures of final tasks. The submit-only client is this alone; {@code FfmpegQueue} adds workers.
+ */
+public final class TaskSubmitter implements FfmpegQueueClient {
+  private final ClientSettings settings;
+  private final QueueBackend backend;
+  private final EventBus bus;
+  private final Map<TaskId, CompletableFuture<Task>> completions = new ConcurrentHashMap<>();
+  // Tasks whose SUBMITTED event is not published yet; a worker that starts one first waits for it, so
+  // listeners see SUBMITTED before STARTED.
+  private final Map<TaskId, CountDownLatch> announcing = new ConcurrentHashMap<>();
+  private volatile Consumer<TaskId> runningCanceller = id -> { };
+  private volatile boolean closed;
+
+  private TaskSubmitter(ClientSettings settings, String threadPrefix) {
+    this.settings = settings;
+    this.backend = settings.backend();
+    this.bus = new EventBus(threadPrefix + "-events");
+    for (ClientSettings.Listener l : settings.listeners()) {
+      bus.subscribe(l.type(), l.listener());
+    }
+  }
+
+  /** A submit-only client. */
+  public static TaskSubmitter create(ClientSettings settings) {
+    return new TaskSubmitter(settings, "ffq-client");
+  }
+
+  /** The submission side of a queue with workers. */
+  public static TaskSubmitter forQueue(ClientSettings settings) {
+    return new TaskSubmitter(settings, "ffq");
+  }
+
+  /** The settings. */
+  public ClientSettings settings() {
+    return settings;
+  }
+
+  /** Lets the queue stop a task its own workers run when a client cancels it. */
+  public void onCancelRunning(Consumer<TaskId> canceller) {
+    this.runningCanceller = canceller;
+  }
+
+  @Override
+  public Submission submit(TaskRequest request) {
+    if (closed) {
+      throw new IllegalStateException("the queue is closed; no task can be submitted");
+    }
+    TaskRequest resolved = resolveDefaults(request);
+    check(resolved);
+    Task task = Task.pending(TaskId.random(), resolved, settings.clock().instant());
+    if (!bus.hasSubscribers()) {
+      Enqueued e = backend.enqueue(task);
+      return new Submission(e.task(), e.created(), this::completion);
+    }
+    CountDownLatch latch = new CountDownLatch(1);
+    announcing.put(task.id(), latch);
+    try {
+      Enqueued e = backend.enqueue(task);
+      if (e.created()) {
+        publish(TaskEvent.Type.SUBMITTED, e.task(), null);
+      }
+      return new Submission(e.task(), e.created(), this::completion);
+    } finally {
+      announcing.remove(task.id());
+      latch.countDown();
+    }
+  }
+
+  /** Fills in the queue's defaults so the stored task says what will apply. */
+  private TaskRequest resolveDefaults(TaskRequest r) {
+    if (r.timeout() != null && r.maxAttempts() != 0) {
+      return r;
+    }
+    return r.toBuilder()
+        .timeout(r.timeout() != null ? r.timeout() : settings.defaultTimeout())
+        .maxAttempts(r.maxAttempts() != 0 ? r.maxAttempts() : settings.retryPolicy().maxAttempts())
+        .build();
+  }
+
+  private void check(TaskRequest r) {
+    for (Map.Entry<String, URI> in : r.inputs().entrySet()) {
+      String scheme = in.getValue().getScheme().toLowerCase(Locale.ROOT);
+      InputFetcher fetcher = settings.fetchers().get(scheme);
+      if (fetcher == null) {
+        throw new InvalidTaskException("input_files", "'" + in.getKey() + "' uses the URL scheme '" + scheme
+            + "', which is not allowed here" + allowedSchemes());
+      }
+      fetcher.validate(in.getKey(), in.getValue());
+    }
+    settings.commandPolicy().check(FfmpegCommand.parse(r.command()), r.inputs().keySet(), java.util.Set.copyOf(r.outputs()));
+  }
+
+  private String allowedSchemes() {
+    if (settings.fetchers().isEmpty()) {
+      return " (no input fetcher is registered)";
+    }
+    return " (allowed: " + String.join(", ", new java.util.TreeSet<>(settings.fetchers().keySet())) + ")";
+  }
+
+  /** The fetcher for {@code uri}'s scheme, or {@code null}. */
+  public InputFetcher fetcherFor(URI uri) {
+    return settings.fetchers().get(uri.getScheme().toLowerCase(Locale.ROOT));
+  }
+
+  @Override
+  public Optional<Task> find(TaskId id) {
+    return backend.find(id);
+  }
+
+  @Override
+  public Optional<Task> cancel(TaskId id) {
+    Optional<CancelResult> r = backend.cancel(id);
+    r.ifPresent(c -> {
+      if (!c.changed()) {
+        return;
+      }
+      if (c.task().status() == TaskStatus.CANCELLED) {
+        onFinal(c.task(), TaskEvent.Type.CANCELLED);
+      } else if (c.task().status() == TaskStatus.RUNNING) {
+        runningCanceller.accept(id);
+      }
+    });
+    return r.map(CancelResult::task);
+  }
+
+  @Override
+  public List<Task> list(TaskQuery query) {
+    return backend.list(query);
+  }
+
+  @Override
+  public long queueSize() {
+    return backend.pendingCount();
+  }
+
+  @Override
+  public Map<TaskStatus, Long> counts() {
+    return backend.counts();
+  }
+
+  @Override
+  public Subscription subscribe(TaskListener listener) {
+    return bus.subscribe(null, listener);
+  }
+
+  @Override
+  public Subscription subscribe(TaskEvent.Type type, TaskListener listener) {
+    return bus.subscribe(type, listener);
+  }
+
+  /** Whether any listener would see events; lets hot paths skip building them. */
+  public boolean hasListeners() {
+    return bus.hasSubscribers();
+  }
+
+  /** Publishes an event when anybody listens. */
+  public void publish(TaskEvent.Type type, Task task, Progress progress) {
+    if (bus.hasSubscribers()) {
+      bus.publish(new TaskEvent(type, task, progress, settings.clock().instant()));
+    }
+  }
+
+  /** Publishes STARTED, after the task's SUBMITTED event if that is still being published. */
+  public void publishStarted(Task task) {
+    if (!bus.hasSubscribers()) {
+      return;
+    }
+    CountDownLatch latch = announcing.get(task.id());
+    if (latch != null) {
+      try {
+        latch.await(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    publish(TaskEvent.Type.STARTED, task, null);
+  }
+
+  /** Publishes a final event and completes the task's future. */
+  public void onFinal(Task task, TaskEvent.Type type) {
+    publish(type, task, null);
+    if (!completions.isEmpty()) {
+      CompletableFuture<Task> f = completions.remove(task.id());
+      if (f != null) {
+        // Off the calling (worker) thread: dependants of the future run where it completes.
+        bus.execute(() -> f.complete(task));
+      }
+    }
+  }
+
+  private CompletableFuture<Task> completion(TaskId id) {
+    CompletableFuture<Task> f = completions.computeIfAbsent(id, k -> new CompletableFuture<>());
+    // The task may have ended before the future was asked for.
+    backend.find(id).filter(t -> t.status().isFinal()).ifPresent(t -> {
+      if (completions.remove(id, f)) {
+        f.complete(t);
+      }
+    });
+    return f;
+  }
+
+  /** Fails the futures still waiting, so that nobody waits forever on a closed queue. */
+  private void failWaiting() {
+    for (TaskId id : List.copyOf(completions.keySet())) {
+      CompletableFuture<Task> f = completions.remove(id);
+      if (f != null) {
+        f.completeExceptionally(new IllegalStateException("the queue was closed before task " + id + " ended"));
+      }
+    }
+  }
+
+  /** Stops accepting submissions. */
+  public void stopAccepting() {
+    closed = true;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    bus.close();
+    failWaiting();
+  }
+}

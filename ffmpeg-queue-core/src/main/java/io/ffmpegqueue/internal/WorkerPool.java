@@ -1,0 +1,393 @@
+package io.ffmpegqueue.internal;
+
+import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskError;
+import io.ffmpegqueue.TaskEvent;
+import io.ffmpegqueue.TaskFailureException;
+import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.TaskOutput;
+import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.spi.ClaimRequest;
+import io.ffmpegqueue.spi.Lease;
+import io.ffmpegqueue.spi.LeaseLostException;
+import io.ffmpegqueue.spi.Outcome;
+import io.ffmpegqueue.spi.QueueBackend;
+import io.ffmpegqueue.spi.StopReason;
+import io.ffmpegqueue.spi.TaskHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The worker machinery, which knows nothing of ffmpeg: a dispatcher claims as many tasks as there are
+ * free slots, worker threads run them through the {@link TaskHandler}, and a supervisor renews leases,
+ * enforces timeouts and reaps the leases of dead workers. Every failure ends in a recorded outcome.
+ */
+public final class WorkerPool implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+
+  private final WorkerConfig config;
+  private final QueueBackend backend;
+  private final TaskHandler handler;
+  private final TaskSubmitter submitter;
+  private final Semaphore slots;
+  private final ExecutorService executor;
+  private final Map<TaskId, RunningTask> running = new ConcurrentHashMap<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final Thread dispatcher;
+  private final Thread supervisor;
+  private volatile boolean stopping;
+  private volatile long plannedWakeNanos = System.nanoTime();
+  private volatile boolean rescan;
+  private volatile boolean closed;
+
+  /** A pool that starts on {@link #start()}. */
+  public WorkerPool(WorkerConfig config, QueueBackend backend, TaskHandler handler, TaskSubmitter submitter) {
+    this.config = config;
+    this.backend = backend;
+    this.handler = handler;
+    this.submitter = submitter;
+    this.slots = new Semaphore(config.workers());
+    this.executor = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), new NamedThreadFactory("ffq-worker"));
+    this.dispatcher = new Thread(this::dispatch, "ffq-dispatcher");
+    this.dispatcher.setDaemon(true);
+    this.supervisor = new Thread(this::supervise, "ffq-supervisor");
+    this.supervisor.setDaemon(true);
+    submitter.onCancelRunning(id -> {
+      RunningTask t = running.get(id);
+      if (t != null) {
+        t.stop(StopReason.CANCELLED);
+      }
+    });
+  }
+
+  /** Starts claiming. */
+  public void start() {
+    dispatcher.start();
+    supervisor.start();
+  }
+
+  /** How many tasks run now. */
+  public int activeCount() {
+    return running.size();
+  }
+
+  private void dispatch() {
+    while (!stopping) {
+      int n;
+      try {
+        slots.acquire();
+        n = 1 + slots.drainPermits();
+      } catch (InterruptedException e) {
+        break;
+      }
+      List<Lease> leases;
+      try {
+        leases = backend.claim(new ClaimRequest(config.workerId(), n, config.leaseDuration(), config.pollWait()));
+      } catch (InterruptedException e) {
+        slots.release(n);
+        break;
+      } catch (RuntimeException e) {
+        slots.release(n);
+        log.warn("claiming tasks failed; trying again in a second: {}", e.toString());
+        if (!awaitStopping(Duration.ofSeconds(1))) {
+          continue;
+        }
+        break;
+      }
+      slots.release(n - leases.size());
+      for (Lease lease : leases) {
+        RunningTask t = new RunningTask(lease, config, backend, submitter);
+        running.put(lease.taskId(), t);
+        long untilDeadline = Duration.between(config.clock().instant(), t.deadline()).toNanos();
+        if (untilDeadline < config.heartbeatInterval().toNanos()
+            || System.nanoTime() + untilDeadline - plannedWakeNanos < 0) {
+          // The supervisor may sleep past this task's deadline; otherwise it sees the task on its next
+          // heartbeat, before the deadline.
+          rescan = true;
+          signal();
+        }
+        executor.execute(() -> run(t));
+      }
+    }
+  }
+
+  private void run(RunningTask t) {
+    Lease lease = t.lease();
+    t.thread = Thread.currentThread();
+    MDC.put("task_id", lease.taskId().value());
+    try {
+      submitter.publishStarted(lease.task());
+      List<TaskOutput> outputs = null;
+      Throwable failure = null;
+      try {
+        if (t.stopReason() == null) {
+          outputs = handler.handle(t);
+        }
+      } catch (Throwable e) {
+        failure = e;
+        if (e instanceof InterruptedException) {
+          Thread.interrupted(); // cleared: the interrupt was ours, for a stop
+        }
+      }
+      t.end();
+      StopReason stop = t.stopReason();
+      if (stop != null) {
+        finishStopped(t, stop);
+      } else if (failure != null) {
+        finishFailed(t, failure);
+      } else {
+        finish(t, new Outcome.Completed(outputs == null ? List.of() : outputs), TaskEvent.Type.COMPLETED);
+      }
+    } catch (RuntimeException | Error e) {
+      log.error("task {}: the worker failed to record the end of attempt {}; the lease will expire and the task be retried",
+          lease.taskId(), lease.attempt(), e);
+    } finally {
+      t.end();
+      running.remove(lease.taskId());
+      t.thread = null;
+      MDC.remove("task_id");
+      slots.release();
+      if (stopping) {
+        signal(); // close() waits for running tasks to end
+      }
+    }
+  }
+
+  private void finishStopped(RunningTask t, StopReason stop) {
+    Lease lease = t.lease();
+    switch (stop) {
+      case CANCELLED -> finish(t, new Outcome.Cancelled("cancelled while running"), TaskEvent.Type.CANCELLED);
+      case TIMED_OUT -> {
+        Duration timeout = Duration.between(lease.task().startedAt(), t.deadline());
+        finishFailed(t, new TaskFailureException(ErrorKind.TIMEOUT,
+            "ran longer than its timeout of " + human(timeout) + " and was stopped", false));
+      }
+      case SHUTDOWN -> {
+        finish(t, new Outcome.Released(), null);
+        log.info("task {}: released at shutdown; it will run again", lease.taskId());
+      }
+      case LEASE_LOST -> log.warn("task {}: attempt {} stopped after its lease was lost; its result is dropped",
+          lease.taskId(), lease.attempt());
+    }
+  }
+
+  private void finishFailed(RunningTask t, Throwable e) {
+    Lease lease = t.lease();
+    TaskFailureException f = e instanceof TaskFailureException tf ? tf
+        : new TaskFailureException(ErrorKind.INTERNAL, "unexpected error: " + e, true, null, e);
+    if (!(e instanceof TaskFailureException)) {
+      log.warn("task {}: attempt {} failed unexpectedly", lease.taskId(), lease.attempt(), e);
+    }
+    Task task = lease.task();
+    int max = Math.max(1, task.request().maxAttempts());
+    TaskError error = f.toError();
+    if (config.retryPolicy().shouldRetry(f, lease.attempt(), max)) {
+      Instant retryAt = config.clock().instant().plus(config.retryPolicy().backoff(lease.attempt()));
+      log.info("task {}: attempt {} of {} failed ({}), retrying at {}: {}",
+          task.id(), lease.attempt(), max, f.kind().wireName(), retryAt, f.getMessage());
+      finish(t, new Outcome.Failed(error, retryAt), TaskEvent.Type.RETRY_SCHEDULED);
+    } else {
+      log.info("task {}: failed ({}) on attempt {}: {}", task.id(), f.kind().wireName(), lease.attempt(), f.getMessage());
+      finish(t, new Outcome.Failed(error, null), TaskEvent.Type.FAILED);
+    }
+  }
+
+  private void finish(RunningTask t, Outcome outcome, TaskEvent.Type event) {
+    Task after;
+    try {
+      after = backend.finish(t.lease(), outcome);
+    } catch (LeaseLostException e) {
+      log.warn("task {}: {}; the result of this attempt is dropped", t.lease().taskId(), e.getMessage());
+      return;
+    }
+    if (event == null) {
+      return;
+    }
+    if (event.isFinal()) {
+      submitter.onFinal(after, event);
+    } else {
+      submitter.publish(event, after, null);
+    }
+  }
+
+  private void supervise() {
+    long nextReap = System.nanoTime();
+    while (!closed) {
+      long now = System.nanoTime();
+      Instant wallNow = config.clock().instant();
+      long wake = now + config.heartbeatInterval().toNanos();
+      for (RunningTask t : running.values()) {
+        long untilDeadline = Duration.between(wallNow, t.deadline()).toNanos();
+        if (untilDeadline <= 0) {
+          if (t.stopReason() == null) {
+            log.info("task {}: timed out", t.lease().taskId());
+            t.stop(StopReason.TIMED_OUT);
+          }
+        } else {
+          wake = Math.min(wake, now + untilDeadline);
+        }
+        if (t.renewDue(now)) {
+          t.renew();
+        }
+        wake = Math.min(wake, t.nextRenewNanos());
+      }
+      if (now - nextReap >= 0) {
+        reap();
+        nextReap = now + config.reapInterval().toNanos();
+      }
+      wake = Math.min(wake, nextReap);
+      plannedWakeNanos = wake;
+      lock.lock();
+      try {
+        long wait = wake - System.nanoTime();
+        if (!closed && !rescan && wait > 0) {
+          changed.awaitNanos(wait);
+        }
+        rescan = false;
+      } catch (InterruptedException e) {
+        break;
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private void reap() {
+    try {
+      for (Task t : backend.reapExpiredLeases()) {
+        if (t.status() == TaskStatus.FAILED) {
+          submitter.onFinal(t, TaskEvent.Type.FAILED);
+        } else {
+          submitter.publish(TaskEvent.Type.RETRY_SCHEDULED, t, null);
+        }
+      }
+      backend.prune();
+    } catch (RuntimeException e) {
+      log.warn("reaping expired leases failed: {}", e.toString());
+    }
+  }
+
+  private void signal() {
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until stopping or {@code d} passes; true when stopping. */
+  private boolean awaitStopping(Duration d) {
+    lock.lock();
+    try {
+      long wait = d.toNanos();
+      while (!stopping && wait > 0) {
+        wait = changed.awaitNanos(wait);
+      }
+      return stopping;
+    } catch (InterruptedException e) {
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops claiming, lets running tasks finish for the drain timeout, then stops the rest and gives their
+   * leases back so they run again. Returns when every thread of the pool has ended.
+   */
+  @Override
+  public void close() {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    dispatcher.interrupt();
+    joinQuietly(dispatcher);
+    awaitIdle(config.drainTimeout());
+    for (RunningTask t : running.values()) {
+      log.info("task {}: still running at shutdown; stopping it", t.lease().taskId());
+      t.stop(StopReason.SHUTDOWN);
+    }
+    awaitIdle(config.stopTimeout());
+    executor.shutdown();
+    for (RunningTask t : running.values()) {
+      // A handler that ignores its stop signal: interrupt it, and give the lease back ourselves; if it
+      // finishes later, the fencing token refuses its write.
+      Thread th = t.thread;
+      if (th != null) {
+        th.interrupt();
+      }
+      t.end();
+      try {
+        backend.finish(t.lease(), new Outcome.Released());
+        log.warn("task {}: its worker did not stop in time; the task was released", t.lease().taskId());
+      } catch (RuntimeException e) {
+        log.warn("task {}: could not release it: {}", t.lease().taskId(), e.toString());
+      }
+    }
+    try {
+      if (!executor.awaitTermination(config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    closed = true;
+    signal();
+    joinQuietly(supervisor);
+  }
+
+  private void awaitIdle(Duration d) {
+    lock.lock();
+    try {
+      long wait = d.toNanos();
+      while (!running.isEmpty() && wait > 0) {
+        wait = changed.awaitNanos(wait);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void joinQuietly(Thread t) {
+    try {
+      t.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String human(Duration d) {
+    long s = d.toSeconds();
+    if (s >= 3600 && s % 3600 == 0) {
+      return (s / 3600) + " h";
+    }
+    if (s >= 60 && s % 60 == 0) {
+      return (s / 60) + " min";
+    }
+    if (s > 0) {
+      return s + " s";
+    }
+    return d.toMillis() + " ms";
+  }
+}

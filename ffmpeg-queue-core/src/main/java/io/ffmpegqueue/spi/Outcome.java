@@ -1,0 +1,36 @@
+package io.ffmpegqueue.spi;
+
+import io.ffmpegqueue.TaskError;
+import io.ffmpegqueue.TaskOutput;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/** How an attempt ended, for {@link QueueBackend#finish}. */
+public sealed interface Outcome {
+
+  /** The task completed with these outputs. */
+  record Completed(List<TaskOutput> outputs) implements Outcome {
+    /** Copies the outputs. */
+    public Completed {
+      outputs = List.copyOf(outputs);
+    }
+  }
+
+  /**
+   * The attempt failed: for good when {@code retryAt} is {@code null}, else the task waits PENDING until
+   * {@code retryAt}.
+   */
+  record Failed(TaskError error, Instant retryAt) implements Outcome {
+    /** Checks the error is present. */
+    public Failed {
+      Objects.requireNonNull(error, "error");
+    }
+  }
+
+  /** The task was cancelled while it ran. */
+  record Cancelled(String reason) implements Outcome {}
+
+  /** The worker gives the task back unfinished (it is shutting down): PENDING again, ready at once. */
+  record Released() implements Outcome {}
+}

@@ -1,0 +1,101 @@
+package io.ffmpegqueue.spi;
+
+import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.TaskQuery;
+import io.ffmpegqueue.TaskRejectedException;
+import io.ffmpegqueue.TaskStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where tasks live between submission and their end: the in-memory backend in one JVM, a database
+ * shared by many. Implementations are thread-safe and prove themselves by passing
+ * {@code QueueBackendContract} from {@code ffmpeg-queue-testing}.
+ *
+ * <p><b>Leases and fencing.</b> {@link #claim} hands a task to a worker under a lease that the worker
+ * renews; the lease carries the task's attempt number as a fencing token. {@link #renew} and
+ * {@link #finish} with a token that is no longer current (the lease expired and the task was handed
+ * to another worker, or it was cancelled and finished) are refused, so a worker that lost its lease can
+ * never overwrite a newer attempt's result.
+ */
+public interface QueueBackend extends AutoCloseable {
+
+  /**
+   * Stores a new PENDING task. When the request has an idempotency key that an earlier task (still kept)
+   * has, nothing is stored and that task is returned with {@code created == false}.
+   *
+   * @throws TaskRejectedException with {@link TaskRejectedException.Reason#QUEUE_FULL} when the backend
+   *     holds as many pending tasks as it may
+   */
+  Enqueued enqueue(Task task);
+
+  /**
+   * Takes up to {@code request.maxTasks()} ready tasks, highest priority (lowest value) first, then in
+   * submission order, and leases them to the worker: each is RUNNING with its attempt increased by one.
+   * Waits up to {@code request.maxWait()} for work when none is ready; never takes more than asked.
+   *
+   * @return the leases, possibly none when the wait ran out
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  List<Lease> claim(ClaimRequest request) throws InterruptedException;
+
+  /**
+   * Extends a lease and records the task's progress.
+   *
+   * @return whether the lease is still held, and whether a cancel was requested
+   */
+  LeaseState renew(Renewal renewal);
+
+  /**
+   * Ends an attempt with its outcome, atomically with the lease check.
+   *
+   * @return the task after the change
+   * @throws LeaseLostException when the lease is no longer current
+   */
+  Task finish(Lease lease, Outcome outcome);
+
+  /**
+   * Cancels a task: a PENDING one becomes CANCELLED at once and never runs; for a RUNNING one a cancel is
+   * requested, which its worker sees on its next {@link #renew} and ends with {@link Outcome.Cancelled};
+   * a final one is left as it is.
+   *
+   * @return the task after the call and whether it changed, or empty when there is no such task
+   */
+  Optional<CancelResult> cancel(TaskId id);
+
+  /** The latest snapshot of a task, or empty when there is none (never was, or pruned). */
+  Optional<Task> find(TaskId id);
+
+  /** A page of tasks, see {@link TaskQuery}. */
+  List<Task> list(TaskQuery query);
+
+  /** How many tasks there are of each status (every status is a key). */
+  Map<TaskStatus, Long> counts();
+
+  /** How many tasks are PENDING; the guide's {@code queue_size}. */
+  default long pendingCount() {
+    return counts().getOrDefault(TaskStatus.PENDING, 0L);
+  }
+
+  /**
+   * Returns tasks whose lease expired (their worker stalled or died) to PENDING with the attempt spent,
+   * or fails them with {@link io.ffmpegqueue.ErrorKind#LEASE_EXPIRED} when the task has no attempts left.
+   * Expiry is judged on the backend's clock. Called periodically by every worker process.
+   *
+   * @return the tasks that changed
+   */
+  List<Task> reapExpiredLeases();
+
+  /**
+   * Removes final tasks past the retention limits (age and count).
+   *
+   * @return how many were removed
+   */
+  int prune();
+
+  /** Releases the backend's own resources; the host's resources (a DataSource) stay open. */
+  @Override
+  default void close() {}
+}
