@@ -14,6 +14,7 @@ import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.ffmpeg.FfmpegCommand;
 import io.ffmpegqueue.ffmpeg.Progress;
 import io.ffmpegqueue.io.InputFetcher;
+import io.ffmpegqueue.spi.BackendListener;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.Enqueued;
 import io.ffmpegqueue.spi.QueueBackend;
@@ -41,6 +42,7 @@ public final class TaskSubmitter implements FfmpegQueueClient {
   // listeners see SUBMITTED before STARTED.
   private final Map<TaskId, CountDownLatch> announcing = new ConcurrentHashMap<>();
   private volatile Consumer<TaskId> runningCanceller = id -> { };
+  private final Subscription remote;
   private volatile boolean closed;
 
   private TaskSubmitter(ClientSettings settings, String threadPrefix) {
@@ -50,6 +52,8 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     for (ClientSettings.Listener l : settings.listeners()) {
       bus.subscribe(l.type(), l.listener());
     }
+    // A shared backend tells of cancels and of tasks that other processes started and finished.
+    this.remote = backend.addListener(new RemoteChanges());
   }
 
   /** A submit-only client. */
@@ -246,9 +250,42 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     closed = true;
   }
 
+  /**
+   * Turns what a shared backend heard from other processes into what this process would have done itself:
+   * stopping a task its workers run, publishing events and completing futures.
+   */
+  private final class RemoteChanges implements BackendListener {
+    @Override
+    public void onCancelRequested(TaskId id) {
+      runningCanceller.accept(id);
+    }
+
+    @Override
+    public void onRemoteEvent(TaskEvent.Type type, TaskId id) {
+      boolean waited = type.isFinal() && completions.containsKey(id);
+      if (!waited && !bus.hasSubscribers()) {
+        return; // nobody here cares, so no read
+      }
+      Optional<Task> found;
+      try {
+        found = backend.find(id);
+      } catch (RuntimeException e) {
+        return; // the backend is away; the event is lost to this process, the task's state is not
+      }
+      found.ifPresent(t -> {
+        if (!type.isFinal()) {
+          publish(type, t, null);
+        } else if (t.status().isFinal()) {
+          onFinal(t, type);
+        }
+      });
+    }
+  }
+
   @Override
   public void close() {
     closed = true;
+    remote.close();
     bus.close();
     failWaiting();
   }

@@ -1,5 +1,6 @@
 package io.ffmpegqueue.spi;
 
+import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskQuery;
@@ -94,6 +95,16 @@ public interface QueueBackend extends AutoCloseable {
    * @return how many were removed
    */
   int prune();
+
+  /**
+   * Registers a listener for changes that other processes make through a shared backend (a cancel to act
+   * on, tasks started or finished elsewhere). The default, for backends that live in one JVM, hears nothing.
+   *
+   * @return the subscription; closing it stops the calls
+   */
+  default Subscription addListener(BackendListener listener) {
+    return () -> { };
+  }
 
   /** Releases the backend's own resources; the host's resources (a DataSource) stay open. */
   @Override

@@ -1,0 +1,764 @@
+package io.ffmpegqueue.postgres;
+
+import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.FfmpegQueueException;
+import io.ffmpegqueue.Subscription;
+import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskError;
+import io.ffmpegqueue.TaskEvent;
+import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.TaskQuery;
+import io.ffmpegqueue.TaskRejectedException;
+import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.postgres.internal.CapacityGate;
+import io.ffmpegqueue.postgres.internal.Identifiers;
+import io.ffmpegqueue.postgres.internal.Migrator;
+import io.ffmpegqueue.postgres.internal.NotificationListener;
+import io.ffmpegqueue.postgres.internal.RemoteNotices;
+import io.ffmpegqueue.postgres.internal.Statements;
+import io.ffmpegqueue.postgres.internal.TaskRows;
+import io.ffmpegqueue.postgres.internal.WakeUps;
+import io.ffmpegqueue.spi.BackendListener;
+import io.ffmpegqueue.spi.CancelResult;
+import io.ffmpegqueue.spi.ClaimRequest;
+import io.ffmpegqueue.spi.Enqueued;
+import io.ffmpegqueue.spi.Lease;
+import io.ffmpegqueue.spi.LeaseLostException;
+import io.ffmpegqueue.spi.LeaseState;
+import io.ffmpegqueue.spi.Outcome;
+import io.ffmpegqueue.spi.QueueBackend;
+import io.ffmpegqueue.spi.Renewal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The shared backend: tasks in PostgreSQL, so that an API process and any number of worker processes on
+ * other machines use one queue, and tasks survive restarts. It takes the host's {@link DataSource} (a pool
+ * such as HikariCP) and makes its own tables on start (see {@link PostgresSchema}).
+ *
+ * <pre>{@code
+ * HikariDataSource ds = new HikariDataSource(config);
+ * try (PostgresQueueBackend backend = PostgresQueueBackend.builder(ds).build();
+ *      FfmpegQueue queue = FfmpegQueue.builder().backend(backend).workers(4).build()) {
+ *   queue.submit(request);
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>Claim</b> is one statement: a CTE picks the ready rows in run order with
+ *       {@code FOR UPDATE SKIP LOCKED}, limited to the worker's free slots, and an {@code UPDATE} leases them.
+ *   <li><b>Wake-up</b>: every enqueue sends a {@code NOTIFY}; one connection per backend LISTENs (and
+ *       reconnects), so an idle worker starts new work within milliseconds. A slow poll is the safety net.
+ *   <li><b>Leases</b> are judged on the database's clock ({@code now()}), never a worker's. Every write of a
+ *       running task checks its attempt (the fencing token); completion and its outputs are one statement.
+ *   <li><b>Across processes</b>: cancels, and tasks started or ended elsewhere, reach the queue's listeners
+ *       through {@link #addListener}, so a cancel stops the owning worker's ffmpeg at once.
+ *   <li><b>Transactional enqueue</b>: {@link #enqueue(Connection, Task)} and {@link #bindConnection} store
+ *       a task in the host's own transaction; it exists only if that commits.
+ * </ul>
+ *
+ * <p>Thread-safe. {@link #close()} stops the listening connection; the DataSource stays the host's.
+ */
+public final class PostgresQueueBackend implements QueueBackend {
+  /** The default schema. */
+  public static final String DEFAULT_SCHEMA = "public";
+  /** The default prefix of the table names. */
+  public static final String DEFAULT_TABLE_PREFIX = "ffq_";
+  /** The default most pending tasks, as the in-memory backend. */
+  public static final int DEFAULT_CAPACITY = 10_000;
+  /** The default retention age of final tasks, as the in-memory backend. */
+  public static final Duration DEFAULT_RETENTION_AGE = Duration.ofHours(24);
+  /** The default most final tasks kept, as the in-memory backend. */
+  public static final int DEFAULT_RETENTION_COUNT = 100_000;
+  /** The default safety-net poll while waiting for work. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
+
+  private static final int BATCH = 500;
+  private static final int MAX_BATCHES = 20;
+  // While notices are down, claimers poll at least this often.
+  private static final long UNHEARD_POLL_NANOS = Duration.ofSeconds(1).toNanos();
+  // A claimer that found rows due but taken by others looks again after this.
+  private static final long MIN_RECHECK_NANOS = Duration.ofMillis(25).toNanos();
+
+  private final DataSource dataSource;
+  private final String schema;
+  private final String prefix;
+  private final Statements sql;
+  private final CapacityGate gate;
+  private final Duration retentionAge;
+  private final int retentionCount;
+  private final long pollNanos;
+  private final InstantSource clock;
+  private final WakeUps wakeUps = new WakeUps();
+  private final RemoteNotices notices;
+  private final NotificationListener listener;
+  private final ThreadLocal<Connection> bound = new ThreadLocal<>();
+
+  private PostgresQueueBackend(Builder b) {
+    this.dataSource = b.dataSource;
+    this.schema = b.schema;
+    this.prefix = b.prefix;
+    this.sql = new Statements(b.schema, b.prefix);
+    this.gate = new CapacityGate(b.capacity);
+    this.retentionAge = b.retentionAge;
+    this.retentionCount = b.retentionCount;
+    this.pollNanos = b.pollInterval.toNanos();
+    this.clock = b.clock;
+    this.notices = new RemoteNotices(UUID.randomUUID().toString().substring(0, 8), wakeUps);
+    this.listener = b.notifications
+        ? new NotificationListener(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource,
+            sql.channel(), notices::accept, wakeUps::wakeAll)
+        : null;
+  }
+
+  /** A builder for a backend on {@code dataSource}, which stays the host's to close. */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  private PostgresQueueBackend start() {
+    if (listener != null) {
+      listener.start();
+    }
+    return this;
+  }
+
+  // ---- enqueue ----
+
+  /**
+   * Stores a new PENDING task through this backend's DataSource, or, inside {@link #bindConnection}, through
+   * the bound connection.
+   */
+  @Override
+  public Enqueued enqueue(Task task) {
+    Connection c = bound.get();
+    if (c != null) {
+      return enqueue(c, task);
+    }
+    Enqueued e = run("enqueue task " + task.id(), gate.exactNeeded(), conn -> insert(conn, task));
+    if (e.created()) {
+      wakeUps.wakeAll();
+    }
+    return e;
+  }
+
+  /**
+   * Stores a new PENDING task in the host's own transaction on {@code connection}: it is there for other
+   * processes, and workers hear of it, only when the host commits; a rollback leaves nothing. The
+   * connection's transaction is left open (nor committed, nor rolled back). The task is not validated here;
+   * to enqueue through the queue's validation, use {@link #bindConnection}.
+   *
+   * @throws TaskRejectedException as QUEUE_FULL when the queue is at capacity
+   */
+  public Enqueued enqueue(Connection connection, Task task) {
+    Objects.requireNonNull(connection, "connection");
+    try {
+      return insert(connection, task);
+    } catch (SQLException e) {
+      throw failure("enqueue task " + task.id(), e);
+    }
+  }
+
+  /**
+   * Makes {@link #enqueue(Task)} on this thread use {@code connection} (and so the host's transaction on it)
+   * until the binding is closed. This lets the queue's own {@code submit} run inside the host's transaction,
+   * with its usual validation:
+   *
+   * <pre>{@code
+   * connection.setAutoCommit(false);
+   * insertOrder(connection, order);
+   * try (var binding = backend.bindConnection(connection)) {
+   *   queue.submit(request);
+   * }
+   * connection.commit(); // the task exists from now on
+   * }</pre>
+   *
+   * In-process listeners hear of the submission at once, even if the host later rolls back.
+   */
+  public ConnectionBinding bindConnection(Connection connection) {
+    Objects.requireNonNull(connection, "connection");
+    Connection before = bound.get();
+    bound.set(connection);
+    return () -> {
+      if (before == null) {
+        bound.remove();
+      } else {
+        bound.set(before);
+      }
+    };
+  }
+
+  /** A connection bound to a thread by {@link #bindConnection}; {@link #close()} unbinds it. */
+  @FunctionalInterface
+  public interface ConnectionBinding extends AutoCloseable {
+    /** Unbinds the connection (the host still owns it). */
+    @Override
+    void close();
+  }
+
+  private Enqueued insert(Connection c, Task task) throws SQLException {
+    Objects.requireNonNull(task, "task");
+    if (task.status() != TaskStatus.PENDING) {
+      throw new IllegalArgumentException("a new task must be PENDING, got " + task.status());
+    }
+    String key = task.request().idempotencyKey();
+    if (gate.exactNeeded()) {
+      if (!c.getAutoCommit()) {
+        // Near the limit: count exactly, one enqueuer at a time (the lock lasts until the transaction ends).
+        try (PreparedStatement ps = c.prepareStatement(sql.capacityLock())) {
+          ps.setString(1, "ffmpeg-queue-capacity:" + sql.table());
+          ps.execute();
+        }
+      }
+      if (key != null) {
+        Optional<Task> existing = queryOne(c, sql.findByKey(), key);
+        if (existing.isPresent()) {
+          return new Enqueued(existing.get(), false);
+        }
+      }
+      long pending = pendingCount(c);
+      gate.counted(pending);
+      if (pending >= gate.capacity()) {
+        throw new TaskRejectedException(TaskRejectedException.Reason.QUEUE_FULL,
+            "the queue is full: " + pending + " tasks are pending; try again later", Duration.ofSeconds(1));
+      }
+    }
+    boolean inserted;
+    try (PreparedStatement ps = c.prepareStatement(sql.insert())) {
+      ps.setString(1, task.id().value());
+      ps.setInt(2, task.request().priority());
+      ps.setLong(3, Duration.between(clock.instant(), task.runAt()).toMillis());
+      ps.setObject(4, TaskRows.timestamp(task.createdAt()));
+      ps.setInt(5, task.request().maxAttempts());
+      ps.setString(6, key);
+      ps.setString(7, TaskRows.requestJson(task));
+      ps.setString(8, notices.event(TaskEvent.Type.SUBMITTED));
+      try (ResultSet rs = ps.executeQuery()) {
+        inserted = rs.next();
+      }
+    }
+    if (inserted) {
+      gate.added();
+      return new Enqueued(task, true);
+    }
+    if (key != null) {
+      Optional<Task> existing = queryOne(c, sql.findByKey(), key);
+      if (existing.isPresent()) {
+        return new Enqueued(existing.get(), false);
+      }
+    }
+    if (queryOne(c, sql.find(), task.id().value()).isPresent()) {
+      throw new IllegalArgumentException("task " + task.id() + " exists already");
+    }
+    throw new FfmpegQueueException(task.id(), "task " + task.id()
+        + " was not stored: the task it conflicted with was removed meanwhile; submit it again", null);
+  }
+
+  // ---- claim and leases ----
+
+  @Override
+  public List<Lease> claim(ClaimRequest request) throws InterruptedException {
+    long deadline = System.nanoTime() + request.maxWait().toNanos();
+    while (true) {
+      long seen = wakeUps.generation();
+      List<Lease> leases = run("claim tasks", false, c -> claimNow(c, request));
+      long left = deadline - System.nanoTime();
+      if (!leases.isEmpty() || left <= 0) {
+        return leases;
+      }
+      long poll = listener != null && listener.isConnected() ? pollNanos : Math.min(pollNanos, UNHEARD_POLL_NANOS);
+      long wait = Math.min(left, poll);
+      Long dueMillis = run("look for delayed tasks", false, this::nextDueMillis);
+      if (dueMillis != null) {
+        wait = Math.min(wait, Math.max(MIN_RECHECK_NANOS, dueMillis * 1_000_000L));
+      }
+      wakeUps.await(seen, wait);
+    }
+  }
+
+  private List<Lease> claimNow(Connection c, ClaimRequest r) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.claim())) {
+      ps.setInt(1, r.maxTasks());
+      ps.setString(2, r.workerId());
+      ps.setLong(3, r.leaseDuration().toMillis());
+      ps.setString(4, notices.event(TaskEvent.Type.STARTED));
+      try (ResultSet rs = ps.executeQuery()) {
+        List<Lease> leases = new ArrayList<>();
+        while (rs.next()) {
+          leases.add(new Lease(TaskRows.task(rs), r.workerId(), TaskRows.instant(rs, "lease_expires_at")));
+        }
+        return leases;
+      }
+    }
+  }
+
+  private Long nextDueMillis(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.nextDue()); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      long v = rs.getLong(1);
+      return rs.wasNull() ? null : v;
+    }
+  }
+
+  @Override
+  public LeaseState renew(Renewal renewal) {
+    Lease lease = renewal.lease();
+    return run("renew the lease of task " + lease.taskId(), false, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.renew())) {
+        ps.setLong(1, renewal.leaseDuration().toMillis());
+        ps.setObject(2, renewal.progress(), Types.DOUBLE);
+        ps.setString(3, lease.taskId().value());
+        ps.setInt(4, lease.attempt());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return LeaseState.LOST;
+          }
+          return rs.getBoolean(1) ? LeaseState.CANCEL_REQUESTED : LeaseState.ACTIVE;
+        }
+      }
+    });
+  }
+
+  @Override
+  public Task finish(Lease lease, Outcome outcome) {
+    Objects.requireNonNull(outcome, "outcome");
+    List<Object> params = new ArrayList<>();
+    String statement;
+    String notice;
+    if (outcome instanceof Outcome.Completed done) {
+      statement = sql.complete();
+      params.add(TaskRows.outputsJson(done.outputs()));
+      notice = notices.event(TaskEvent.Type.COMPLETED);
+    } else if (outcome instanceof Outcome.Failed f && f.retryAt() == null) {
+      statement = sql.fail();
+      params.add(TaskRows.errorJson(f.error()));
+      notice = notices.event(TaskEvent.Type.FAILED);
+    } else if (outcome instanceof Outcome.Failed f) {
+      statement = sql.retry();
+      params.add(TaskRows.errorJson(f.error()));
+      // The worker's clock says when; the delay from now is what carries over to the database's clock.
+      params.add(Duration.between(clock.instant(), f.retryAt()).toMillis());
+      notice = notices.event(TaskEvent.Type.RETRY_SCHEDULED);
+    } else if (outcome instanceof Outcome.Cancelled c) {
+      statement = sql.cancelled();
+      params.add(TaskRows.errorJson(TaskError.of(ErrorKind.CANCELLED,
+          c.reason() == null ? "cancelled while running" : c.reason())));
+      notice = notices.event(TaskEvent.Type.CANCELLED);
+    } else {
+      statement = sql.release();
+      notice = notices.ready();
+    }
+    params.add(lease.taskId().value());
+    params.add(lease.attempt());
+    params.add(notice);
+    Optional<Task> after = run("finish task " + lease.taskId(), false, c -> queryOne(c, statement, params.toArray()));
+    if (after.isEmpty()) {
+      throw new LeaseLostException(lease.taskId(), lease.attempt());
+    }
+    if (after.get().status() == TaskStatus.PENDING) {
+      wakeUps.wakeAll();
+    }
+    return after.get();
+  }
+
+  @Override
+  public Optional<CancelResult> cancel(TaskId id) {
+    return run("cancel task " + id, true, c -> {
+      String status;
+      boolean requested;
+      try (PreparedStatement ps = c.prepareStatement(sql.lockForCancel())) {
+        ps.setString(1, id.value());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.<CancelResult>empty();
+          }
+          status = rs.getString(1);
+          requested = rs.getBoolean(2);
+        }
+      }
+      Optional<Task> changed = Optional.empty();
+      if (status.equals("PENDING")) {
+        String error = TaskRows.errorJson(TaskError.of(ErrorKind.CANCELLED, "cancelled before it started"));
+        changed = queryOne(c, sql.cancelPending(), error, id.value(), notices.event(TaskEvent.Type.CANCELLED));
+      } else if (status.equals("RUNNING") && !requested) {
+        changed = queryOne(c, sql.requestCancel(), id.value(), notices.cancel());
+      }
+      if (changed.isPresent()) {
+        return Optional.of(new CancelResult(changed.get(), true));
+      }
+      return queryOne(c, sql.find(), id.value()).map(t -> new CancelResult(t, false));
+    });
+  }
+
+  // ---- reads ----
+
+  @Override
+  public Optional<Task> find(TaskId id) {
+    return run("find task " + id, false, c -> queryOne(c, sql.find(), id.value()));
+  }
+
+  @Override
+  public List<Task> list(TaskQuery query) {
+    return run("list tasks", false, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.list(query.status() != null))) {
+        int i = 1;
+        if (query.status() != null) {
+          ps.setString(i++, query.status().name());
+        }
+        ps.setInt(i++, query.limit());
+        ps.setInt(i, query.offset());
+        try (ResultSet rs = ps.executeQuery()) {
+          List<Task> page = new ArrayList<>();
+          while (rs.next()) {
+            page.add(TaskRows.task(rs));
+          }
+          return page;
+        }
+      }
+    });
+  }
+
+  @Override
+  public Map<TaskStatus, Long> counts() {
+    return run("count tasks", false, c -> {
+      Map<TaskStatus, Long> m = new EnumMap<>(TaskStatus.class);
+      for (TaskStatus s : TaskStatus.values()) {
+        m.put(s, 0L);
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.counts()); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          m.put(TaskStatus.valueOf(rs.getString(1)), rs.getLong(2));
+        }
+      }
+      return m;
+    });
+  }
+
+  @Override
+  public long pendingCount() {
+    return run("count pending tasks", false, this::pendingCount);
+  }
+
+  private long pendingCount(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.pendingCount()); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  // ---- upkeep ----
+
+  @Override
+  public List<Task> reapExpiredLeases() {
+    List<Task> changed = new ArrayList<>();
+    for (int batch = 0; batch < MAX_BATCHES; batch++) {
+      List<Task> reaped = run("reap expired leases", false, c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql.reap())) {
+          ps.setInt(1, BATCH);
+          ps.setString(2, notices.anyEvent());
+          try (ResultSet rs = ps.executeQuery()) {
+            List<Task> l = new ArrayList<>();
+            while (rs.next()) {
+              l.add(TaskRows.task(rs));
+            }
+            return l;
+          }
+        }
+      });
+      changed.addAll(reaped);
+      if (reaped.size() < BATCH) {
+        break;
+      }
+    }
+    if (changed.stream().anyMatch(t -> t.status() == TaskStatus.PENDING)) {
+      wakeUps.wakeAll();
+    }
+    return changed;
+  }
+
+  /**
+   * Removes final tasks past the retention age and count, in batches of a few hundred rows (each its own
+   * short transaction), at most ten thousand per call. One process prunes at a time; the others return 0.
+   */
+  @Override
+  public int prune() {
+    return run("prune final tasks", false, c -> {
+      String key = "ffmpeg-queue-prune:" + sql.table();
+      if (!queryBoolean(c, sql.tryLock(), key)) {
+        return 0;
+      }
+      try {
+        int removed = 0;
+        for (int batch = 0; batch < MAX_BATCHES; batch++) {
+          int n = update(c, sql.pruneByAge(), retentionAge.toMillis(), BATCH);
+          removed += n;
+          if (n < BATCH) {
+            break;
+          }
+        }
+        for (int batch = 0; batch < MAX_BATCHES; batch++) {
+          int n = update(c, sql.pruneByCount(), retentionCount, BATCH);
+          removed += n;
+          if (n < BATCH) {
+            break;
+          }
+        }
+        return removed;
+      } finally {
+        queryBoolean(c, sql.unlock(), key);
+      }
+    });
+  }
+
+  @Override
+  public Subscription addListener(BackendListener l) {
+    Objects.requireNonNull(l, "listener");
+    notices.add(l);
+    return () -> notices.remove(l);
+  }
+
+  /** Whether the connection that hears other processes' notices is up now. */
+  public boolean isListening() {
+    return listener != null && listener.isConnected();
+  }
+
+  /** Stops listening for notices; the DataSource and the tables stay. */
+  @Override
+  public void close() {
+    if (listener != null) {
+      listener.close();
+    }
+    notices.close();
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresQueueBackend[" + schema + "." + prefix + "tasks]";
+  }
+
+  // ---- JDBC plumbing ----
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T apply(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} on a pooled connection: in one transaction when {@code transaction} is set (or the pool
+   * hands out connections without autocommit), committing each piece otherwise.
+   */
+  private <T> T run(String what, boolean transaction, Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      if (transaction && autoCommit) {
+        c.setAutoCommit(false);
+      }
+      try {
+        T result = work.apply(c);
+        if (!c.getAutoCommit()) {
+          c.commit();
+        }
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        if (!c.getAutoCommit()) {
+          try {
+            c.rollback();
+          } catch (SQLException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw e;
+      } finally {
+        if (c.getAutoCommit() != autoCommit) {
+          c.setAutoCommit(autoCommit);
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private FfmpegQueueException failure(String what, SQLException e) {
+    return new FfmpegQueueException("PostgreSQL: could not " + what + ": " + e.getMessage()
+        + " [SQLState " + e.getSQLState() + "]", e);
+  }
+
+  private static Optional<Task> queryOne(Connection c, String statement, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(statement)) {
+      bind(ps, params);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(TaskRows.task(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  private static boolean queryBoolean(Connection c, String statement, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(statement)) {
+      bind(ps, params);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
+  private static int update(Connection c, String statement, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(statement)) {
+      bind(ps, params);
+      int n = ps.executeUpdate();
+      if (!c.getAutoCommit()) {
+        c.commit(); // each batch its own short transaction
+      }
+      return n;
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+    for (int i = 0; i < params.length; i++) {
+      ps.setObject(i + 1, params[i]);
+    }
+  }
+
+  /** Builds a {@link PostgresQueueBackend}; {@link #build()} migrates the tables and starts listening. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private DataSource listenerDataSource;
+    private String schema = DEFAULT_SCHEMA;
+    private String prefix = DEFAULT_TABLE_PREFIX;
+    private int capacity = DEFAULT_CAPACITY;
+    private Duration retentionAge = DEFAULT_RETENTION_AGE;
+    private int retentionCount = DEFAULT_RETENTION_COUNT;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private boolean migrate = true;
+    private boolean notifications = true;
+    private InstantSource clock = InstantSource.system();
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** The schema of the tables; made when missing. Default {@code public}. */
+    public Builder schema(String schema) {
+      this.schema = Identifiers.checkSchema(schema);
+      return this;
+    }
+
+    /** The prefix of the table names, so several queues can share a schema. Default {@code ffq_}. */
+    public Builder tablePrefix(String prefix) {
+      this.prefix = Identifiers.checkPrefix(prefix);
+      return this;
+    }
+
+    /**
+     * The most pending tasks; past it, enqueue is refused with {@code QUEUE_FULL}. Default 10,000. Exact within
+     * a process; across processes it may be passed by about a second's worth of other processes' enqueues.
+     */
+    public Builder capacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("capacity must be at least 1");
+      }
+      this.capacity = capacity;
+      return this;
+    }
+
+    /** How long final tasks are kept. Default 24 hours. */
+    public Builder retentionAge(Duration age) {
+      if (age == null || age.isNegative()) {
+        throw new IllegalArgumentException("retentionAge must not be negative");
+      }
+      this.retentionAge = age;
+      return this;
+    }
+
+    /** How many final tasks are kept at most. Default 100,000. */
+    public Builder retentionCount(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("retentionCount must not be negative");
+      }
+      this.retentionCount = count;
+      return this;
+    }
+
+    /**
+     * How often a waiting claim looks for work although no notice came: the safety net under
+     * LISTEN/NOTIFY. Default 5 s (1 s at most while the listening connection is down).
+     */
+    public Builder pollInterval(Duration interval) {
+      if (interval == null || interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("pollInterval must be positive");
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} applies the missing migrations (default). With {@code false} it only checks
+     * that the tables are at {@link PostgresSchema#LATEST_VERSION}, for teams that run
+     * {@link PostgresSchema#migrations} with their own tool.
+     */
+    public Builder migrate(boolean migrate) {
+      this.migrate = migrate;
+      return this;
+    }
+
+    /**
+     * Whether to LISTEN for notices (default): idle workers wake within milliseconds of an enqueue, and
+     * cancels and remote events arrive. Without, workers find work by polling only.
+     */
+    public Builder notifications(boolean on) {
+      this.notifications = on;
+      return this;
+    }
+
+    /**
+     * Where the one long-lived listening connection comes from. Default the main DataSource (it then holds
+     * one of the pool's connections for good); give a separate, unpooled one to keep the pool whole or
+     * when the pool sits behind a transaction-mode PgBouncer, where LISTEN does not work.
+     */
+    public Builder listenerDataSource(DataSource dataSource) {
+      this.listenerDataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
+
+    /**
+     * The clock that retry times ({@link Outcome.Failed#retryAt()}) and run times were computed on; only the
+     * delay from its now carries over to the database's clock. Default the system clock.
+     */
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Migrates (or checks) the tables and starts listening.
+     *
+     * @throws FfmpegQueueException when the database cannot be reached or its tables are not as needed
+     */
+    public PostgresQueueBackend build() {
+      Migrator migrator = new Migrator(dataSource, schema, prefix);
+      if (migrate) {
+        migrator.migrate();
+      } else {
+        int version = migrator.version();
+        if (version != PostgresSchema.LATEST_VERSION) {
+          throw new FfmpegQueueException("PostgreSQL: the ffmpeg-queue tables in schema '" + schema + "' (prefix '"
+              + prefix + "') are at version " + version + ", but this library needs version "
+              + PostgresSchema.LATEST_VERSION + "; apply PostgresSchema.migrations(...) or build with migrate(true)");
+        }
+      }
+      return new PostgresQueueBackend(this).start();
+    }
+  }
+}

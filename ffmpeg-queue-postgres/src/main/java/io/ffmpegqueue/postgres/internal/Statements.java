@@ -1,0 +1,231 @@
+package io.ffmpegqueue.postgres.internal;
+
+/**
+ * The backend's SQL for one schema and table prefix, rendered once. Every statement that changes a task
+ * publishes what it did with {@code pg_notify} in the same statement, so the notice is sent exactly when
+ * the change commits (for a host's own transaction: when the host commits).
+ *
+ * <p>Notice payloads, on the channel {@link #channel()}: {@code r|origin} (work is ready),
+ * {@code c|origin|id} (cancel requested for a running task), {@code e|origin|TYPE|id} (a task event), where
+ * origin is the writing backend's random id.
+ */
+public final class Statements {
+  /** Columns every task read selects. */
+  static final String COLUMNS =
+      "id, status, attempt, progress, run_at, started_at, finished_at, outputs, error, request, lease_expires_at";
+  private static final String FINAL = "('COMPLETED', 'FAILED', 'CANCELLED')";
+  private static final String CLEAR_LEASE = "lease_owner = NULL, lease_expires_at = NULL, cancel_requested = false";
+  private static final String MILLIS = " * interval '1 millisecond'";
+
+  private final String table;
+  private final String channel;
+
+  /** Statements on {@code schema.prefix + "tasks"}; both names are validated identifiers. */
+  public Statements(String schema, String prefix) {
+    this.table = schema + "." + prefix + "tasks";
+    this.channel = schema + "." + prefix + "tasks";
+  }
+
+  /** The qualified table name. */
+  public String table() {
+    return table;
+  }
+
+  /** The notification channel (quote it in LISTEN). */
+  public String channel() {
+    return channel;
+  }
+
+  private String notify(String payload) {
+    return "pg_notify('" + channel + "', " + payload + ")";
+  }
+
+  /**
+   * Inserts a new task unless its id or idempotency key exists: params id, priority, delay millis,
+   * created_at, max_attempts, idempotency_key, request json, notify prefix ({@code e|origin|SUBMITTED|}).
+   * Returns one row when inserted, none on a conflict.
+   */
+  public String insert() {
+    return "WITH ins AS (INSERT INTO " + table
+        + " (id, status, priority, run_at, created_at, max_attempts, idempotency_key, request)"
+        + " VALUES (?, 'PENDING', ?, now() + greatest(?, 0)" + MILLIS + ", ?, ?, ?, ?::jsonb)"
+        + " ON CONFLICT DO NOTHING RETURNING id)"
+        + " SELECT ins.id, " + notify("? || ins.id") + " FROM ins";
+  }
+
+  /** Takes the advisory lock that serialises enqueues near capacity, until the transaction ends: param key. */
+  public String capacityLock() {
+    return "SELECT pg_advisory_xact_lock(hashtext(?))";
+  }
+
+  /** How many tasks are PENDING. */
+  public String pendingCount() {
+    return "SELECT count(*) FROM " + table + " WHERE status = 'PENDING'";
+  }
+
+  /** A task by idempotency key: param key. */
+  public String findByKey() {
+    return "SELECT " + COLUMNS + " FROM " + table + " WHERE idempotency_key = ?";
+  }
+
+  /** A task by id: param id. */
+  public String find() {
+    return "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
+  }
+
+  /** Whether a task id exists: param id. */
+  public String exists() {
+    return "SELECT 1 FROM " + table + " WHERE id = ?";
+  }
+
+  /**
+   * The claim, in one statement: the CTE picks at most {@code limit} ready rows in run order and locks them,
+   * skipping rows other claimers hold (it is also the fence that keeps the planner from locking more than
+   * the limit); the update leases them. Params: limit, worker id, lease millis, notify prefix
+   * ({@code e|origin|STARTED|}).
+   */
+  public String claim() {
+    return "WITH ready AS (SELECT id FROM " + table
+        + " WHERE status = 'PENDING' AND run_at <= now()"
+        + " ORDER BY priority, run_at, seq LIMIT ? FOR UPDATE SKIP LOCKED),"
+        + " claimed AS (UPDATE " + table + " t SET status = 'RUNNING', attempt = t.attempt + 1,"
+        + " progress = NULL, started_at = now(), finished_at = NULL, lease_owner = ?,"
+        + " lease_expires_at = now() + ?" + MILLIS + ", cancel_requested = false"
+        + " FROM ready WHERE t.id = ready.id RETURNING t.*)"
+        + " SELECT " + COLUMNS + ", " + notify("? || id") + " FROM claimed ORDER BY priority, run_at, seq";
+  }
+
+  /** Milliseconds until the earliest PENDING task is due (negative when one is due), or NULL when none is. */
+  public String nextDue() {
+    return "SELECT (extract(epoch FROM min(run_at) - now()) * 1000)::bigint FROM " + table
+        + " WHERE status = 'PENDING'";
+  }
+
+  /**
+   * Extends a lease and records progress if the lease is current: params lease millis, progress (or NULL),
+   * id, attempt. Returns cancel_requested, or no row when the lease is lost.
+   */
+  public String renew() {
+    return "UPDATE " + table + " SET lease_expires_at = now() + ?" + MILLIS + ","
+        + " progress = coalesce(?, progress)"
+        + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' RETURNING cancel_requested";
+  }
+
+  private String finish(String set) {
+    return "WITH u AS (UPDATE " + table + " SET " + set + ", " + CLEAR_LEASE
+        + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' RETURNING *)"
+        + " SELECT " + COLUMNS + ", " + notify("? || id") + " FROM u";
+  }
+
+  /** Completes an attempt with its outputs: params outputs json, id, attempt, notify prefix. */
+  public String complete() {
+    return finish("status = 'COMPLETED', outputs = ?::jsonb, progress = 1.0, error = NULL, finished_at = now()");
+  }
+
+  /** Fails a task for good: params error json, id, attempt, notify prefix. */
+  public String fail() {
+    return finish("status = 'FAILED', error = ?::jsonb, finished_at = now()");
+  }
+
+  /** Schedules a retry: params error json, delay millis, id, attempt, notify prefix. */
+  public String retry() {
+    return finish("status = 'PENDING', error = ?::jsonb, run_at = now() + greatest(?, 0)" + MILLIS
+        + ", progress = NULL");
+  }
+
+  /** Ends a running task cancelled: params error json, id, attempt, notify prefix. */
+  public String cancelled() {
+    return finish("status = 'CANCELLED', error = ?::jsonb, finished_at = now()");
+  }
+
+  /** Gives a task back, ready at once: params id, attempt, notify prefix ({@code r|origin|}). */
+  public String release() {
+    return finish("status = 'PENDING', progress = NULL");
+  }
+
+  /** Locks a task for a cancel: param id. Returns status and cancel_requested. */
+  public String lockForCancel() {
+    return "SELECT status, cancel_requested FROM " + table + " WHERE id = ? FOR UPDATE";
+  }
+
+  /** Cancels a PENDING task: params error json, id, notify prefix ({@code e|origin|CANCELLED|}). */
+  public String cancelPending() {
+    return "WITH u AS (UPDATE " + table + " SET status = 'CANCELLED', error = ?::jsonb, finished_at = now()"
+        + " WHERE id = ? AND status = 'PENDING' RETURNING *)"
+        + " SELECT " + COLUMNS + ", " + notify("? || id") + " FROM u";
+  }
+
+  /** Requests the cancel of a RUNNING task: params id, notify prefix ({@code c|origin|}). */
+  public String requestCancel() {
+    return "WITH u AS (UPDATE " + table + " SET cancel_requested = true"
+        + " WHERE id = ? AND status = 'RUNNING' RETURNING *)"
+        + " SELECT " + COLUMNS + ", " + notify("? || id") + " FROM u";
+  }
+
+  /**
+   * Ends the leases that lapsed on the database's clock, at most {@code limit} at a time: back to PENDING
+   * with the attempt spent, FAILED when no attempt is left, CANCELLED when a cancel was requested. Params:
+   * limit, notify prefix ({@code e|origin|}).
+   */
+  public String reap() {
+    String spent = "t.attempt >= greatest(1, t.max_attempts)";
+    String lost = "'worker ' || coalesce(t.lease_owner, 'unknown') || ' stopped renewing its lease on attempt ' || t.attempt";
+    return "WITH expired AS (SELECT id FROM " + table
+        + " WHERE status = 'RUNNING' AND lease_expires_at < now()"
+        + " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED),"
+        + " u AS (UPDATE " + table + " t SET"
+        + " status = CASE WHEN t.cancel_requested THEN 'CANCELLED' WHEN " + spent + " THEN 'FAILED' ELSE 'PENDING' END,"
+        + " error = jsonb_build_object('kind', CASE WHEN t.cancel_requested THEN 'cancelled' ELSE 'lease_expired' END,"
+        + "   'message', CASE WHEN t.cancel_requested THEN 'cancelled while running; ' || " + lost
+        + "     WHEN " + spent + " THEN " + lost + " || '; no attempts left' ELSE " + lost + " END,"
+        + "   'stderr_tail', NULL),"
+        + " finished_at = CASE WHEN t.cancel_requested OR " + spent + " THEN now() END,"
+        + " run_at = CASE WHEN t.cancel_requested OR " + spent + " THEN t.run_at ELSE now() END,"
+        + " progress = NULL, " + CLEAR_LEASE
+        + " FROM expired WHERE t.id = expired.id RETURNING t.*)"
+        + " SELECT " + COLUMNS + ", " + notify("? || CASE status WHEN 'PENDING' THEN 'RETRY_SCHEDULED' ELSE status END"
+        + " || '|' || id") + " FROM u";
+  }
+
+  /** Deletes a batch of final tasks that finished before the retention age: params age millis, batch. */
+  public String pruneByAge() {
+    return "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
+        + " WHERE status IN " + FINAL + " AND finished_at < now() - ?" + MILLIS
+        + " ORDER BY finished_at, seq LIMIT ?)";
+  }
+
+  /** Deletes a batch of the oldest final tasks beyond the newest {@code keep}: params keep, batch. */
+  public String pruneByCount() {
+    return "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
+        + " WHERE status IN " + FINAL + " ORDER BY finished_at DESC, seq DESC OFFSET ? LIMIT ?)";
+  }
+
+  /** Takes the prune lock if free, for this session: param key. */
+  public String tryLock() {
+    return "SELECT pg_try_advisory_lock(hashtext(?))";
+  }
+
+  /** Releases the prune lock: param key. */
+  public String unlock() {
+    return "SELECT pg_advisory_unlock(hashtext(?))";
+  }
+
+  /** Tasks per status. */
+  public String counts() {
+    return "SELECT status, count(*) FROM " + table + " GROUP BY status";
+  }
+
+  /**
+   * A page of tasks: params the status (when {@code byStatus}), limit, offset. RUNNING first by
+   * start, then PENDING in run order, then final tasks newest first.
+   */
+  public String list(boolean byStatus) {
+    return "SELECT " + COLUMNS + " FROM " + table + (byStatus ? " WHERE status = ?" : "")
+        + " ORDER BY CASE status WHEN 'RUNNING' THEN 0 WHEN 'PENDING' THEN 1 ELSE 2 END,"
+        + " CASE WHEN status = 'PENDING' THEN priority END,"
+        + " CASE status WHEN 'PENDING' THEN run_at WHEN 'RUNNING' THEN started_at END,"
+        + " finished_at DESC,"
+        + " CASE WHEN status IN " + FINAL + " THEN -seq ELSE seq END"
+        + " LIMIT ? OFFSET ?";
+  }
+}
