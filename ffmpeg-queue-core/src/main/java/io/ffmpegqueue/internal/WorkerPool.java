@@ -273,6 +273,9 @@ public final class WorkerPool implements AutoCloseable {
       for (Task t : backend.reapExpiredLeases()) {
         if (t.status() == TaskStatus.FAILED) {
           submitter.onFinal(t, TaskEvent.Type.FAILED);
+        } else if (t.status() == TaskStatus.CANCELLED) {
+          // A shared backend ends a cancel-requested task whose worker died as cancelled, not retried.
+          submitter.onFinal(t, TaskEvent.Type.CANCELLED);
         } else {
           submitter.publish(TaskEvent.Type.RETRY_SCHEDULED, t, null);
         }

@@ -83,7 +83,8 @@ public interface QueueBackend extends AutoCloseable {
   /**
    * Returns tasks whose lease expired (their worker stalled or died) to PENDING with the attempt spent,
    * or fails them with {@link io.ffmpegqueue.ErrorKind#LEASE_EXPIRED} when the task has no attempts left.
-   * Expiry is judged on the backend's clock. Called periodically by every worker process.
+   * Expiry is judged on the backend's clock. Called periodically by every worker process. A backend may end
+   * a task whose cancel was requested as CANCELLED instead, since its worker can no longer act on it.
    *
    * @return the tasks that changed
    */

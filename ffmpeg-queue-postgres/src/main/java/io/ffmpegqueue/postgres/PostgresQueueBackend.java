@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -66,7 +67,7 @@ import javax.sql.DataSource;
  *       running task checks its attempt (the fencing token); completion and its outputs are one statement.
  *   <li><b>Across processes</b>: cancels, and tasks started or ended elsewhere, reach the queue's listeners
  *       through {@link #addListener}, so a cancel stops the owning worker's ffmpeg at once.
- *   <li><b>Transactional enqueue</b>: {@link #enqueue(Connection, Task)} and {@link #bindConnection} store
+ *   <li><b>Transactional enqueue</b>: {@link #enqueue(Connection, Task)} and {@link #inTransaction} store
  *       a task in the host's own transaction; it exists only if that commits.
  * </ul>
  *
@@ -139,8 +140,8 @@ public final class PostgresQueueBackend implements QueueBackend {
   // ---- enqueue ----
 
   /**
-   * Stores a new PENDING task through this backend's DataSource, or, inside {@link #bindConnection}, through
-   * the bound connection.
+   * Stores a new PENDING task through this backend's DataSource, or, inside {@link #inTransaction}, through
+   * the host's connection.
    */
   @Override
   public Enqueued enqueue(Task task) {
@@ -159,7 +160,7 @@ public final class PostgresQueueBackend implements QueueBackend {
    * Stores a new PENDING task in the host's own transaction on {@code connection}: it is there for other
    * processes, and workers hear of it, only when the host commits; a rollback leaves nothing. The
    * connection's transaction is left open (nor committed, nor rolled back). The task is not validated here;
-   * to enqueue through the queue's validation, use {@link #bindConnection}.
+   * to enqueue through the queue's validation, use {@link #inTransaction}.
    *
    * @throws TaskRejectedException as QUEUE_FULL when the queue is at capacity
    */
@@ -173,40 +174,34 @@ public final class PostgresQueueBackend implements QueueBackend {
   }
 
   /**
-   * Makes {@link #enqueue(Task)} on this thread use {@code connection} (and so the host's transaction on it)
-   * until the binding is closed. This lets the queue's own {@code submit} run inside the host's transaction,
-   * with its usual validation:
+   * Runs {@code work} with every {@link #enqueue(Task)} it makes on this thread going through
+   * {@code connection}, so in the host's transaction on it. This lets the queue's own {@code submit} (with
+   * its validation) join the host's transaction:
    *
    * <pre>{@code
    * connection.setAutoCommit(false);
    * insertOrder(connection, order);
-   * try (var binding = backend.bindConnection(connection)) {
-   *   queue.submit(request);
-   * }
-   * connection.commit(); // the task exists from now on
+   * Submission s = backend.inTransaction(connection, () -> queue.submit(request));
+   * connection.commit(); // the task exists from now on; a rollback instead leaves nothing
    * }</pre>
    *
    * In-process listeners hear of the submission at once, even if the host later rolls back.
+   *
+   * @return what {@code work} returned
    */
-  public ConnectionBinding bindConnection(Connection connection) {
+  public <T> T inTransaction(Connection connection, Supplier<T> work) {
     Objects.requireNonNull(connection, "connection");
     Connection before = bound.get();
     bound.set(connection);
-    return () -> {
+    try {
+      return work.get();
+    } finally {
       if (before == null) {
         bound.remove();
       } else {
         bound.set(before);
       }
-    };
-  }
-
-  /** A connection bound to a thread by {@link #bindConnection}; {@link #close()} unbinds it. */
-  @FunctionalInterface
-  public interface ConnectionBinding extends AutoCloseable {
-    /** Unbinds the connection (the host still owns it). */
-    @Override
-    void close();
+    }
   }
 
   private Enqueued insert(Connection c, Task task) throws SQLException {
