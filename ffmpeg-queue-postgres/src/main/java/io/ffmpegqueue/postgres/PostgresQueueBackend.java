@@ -588,7 +588,7 @@ public final class PostgresQueueBackend implements QueueBackend {
 
   private FfmpegQueueException failure(String what, SQLException e) {
     return new FfmpegQueueException("PostgreSQL: could not " + what + ": " + e.getMessage()
-        + " [SQLState " + e.getSQLState() + "]", e);
+        + (e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]"), e);
   }
 
   private static Optional<Task> queryOne(Connection c, String statement, Object... params) throws SQLException {
