@@ -5,7 +5,6 @@ import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskError;
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskFailureException;
-import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskOutput;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.spi.ClaimRequest;
@@ -18,7 +17,7 @@ import io.ffmpegqueue.spi.TaskHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,7 +44,9 @@ public final class WorkerPool implements AutoCloseable {
   private final TaskSubmitter submitter;
   private final Semaphore slots;
   private final ExecutorService executor;
-  private final Map<TaskId, RunningTask> running = new ConcurrentHashMap<>();
+  // Keyed by attempt, not task id: after a lost lease this pool may run a newer attempt of the same task
+  // while the old one is still stopping.
+  private final Set<RunningTask> running = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Thread dispatcher;
@@ -69,9 +70,10 @@ public final class WorkerPool implements AutoCloseable {
     this.supervisor = new Thread(this::supervise, "ffq-supervisor");
     this.supervisor.setDaemon(true);
     submitter.onCancelRunning(id -> {
-      RunningTask t = running.get(id);
-      if (t != null) {
-        t.stop(StopReason.CANCELLED);
+      for (RunningTask t : running) {
+        if (t.lease().taskId().equals(id)) {
+          t.stop(StopReason.CANCELLED);
+        }
       }
     });
   }
@@ -113,7 +115,7 @@ public final class WorkerPool implements AutoCloseable {
       slots.release(n - leases.size());
       for (Lease lease : leases) {
         RunningTask t = new RunningTask(lease, config, backend, submitter);
-        running.put(lease.taskId(), t);
+        running.add(t);
         long untilDeadline = Duration.between(config.clock().instant(), t.deadline()).toNanos();
         if (untilDeadline < config.heartbeatInterval().toNanos()
             || System.nanoTime() + untilDeadline - plannedWakeNanos < 0) {
@@ -159,7 +161,7 @@ public final class WorkerPool implements AutoCloseable {
           lease.taskId(), lease.attempt(), e);
     } finally {
       t.end();
-      running.remove(lease.taskId());
+      running.remove(t);
       t.thread = null;
       MDC.remove("task_id");
       slots.release();
@@ -232,7 +234,7 @@ public final class WorkerPool implements AutoCloseable {
       long now = System.nanoTime();
       Instant wallNow = config.clock().instant();
       long wake = now + config.heartbeatInterval().toNanos();
-      for (RunningTask t : running.values()) {
+      for (RunningTask t : running) {
         long untilDeadline = Duration.between(wallNow, t.deadline()).toNanos();
         if (untilDeadline <= 0) {
           if (t.stopReason() == null) {
@@ -324,13 +326,13 @@ public final class WorkerPool implements AutoCloseable {
     dispatcher.interrupt();
     joinQuietly(dispatcher);
     awaitIdle(config.drainTimeout());
-    for (RunningTask t : running.values()) {
+    for (RunningTask t : running) {
       log.info("task {}: still running at shutdown; stopping it", t.lease().taskId());
       t.stop(StopReason.SHUTDOWN);
     }
     awaitIdle(config.stopTimeout());
     executor.shutdown();
-    for (RunningTask t : running.values()) {
+    for (RunningTask t : running) {
       // A handler that ignores its stop signal: interrupt it, and give the lease back ourselves; if it
       // finishes later, the fencing token refuses its write.
       Thread th = t.thread;
