@@ -331,42 +331,63 @@ public final class PostgresQueueBackend implements QueueBackend {
   public Task finish(Lease lease, Outcome outcome) {
     Objects.requireNonNull(outcome, "outcome");
     List<Object> params = new ArrayList<>();
+    Task.Builder next = lease.task().toBuilder();
     String statement;
     String notice;
     if (outcome instanceof Outcome.Completed done) {
       statement = sql.complete();
       params.add(TaskRows.outputsJson(done.outputs()));
+      next.status(TaskStatus.COMPLETED).outputs(done.outputs()).error(null);
       notice = notices.event(TaskEvent.Type.COMPLETED);
     } else if (outcome instanceof Outcome.Failed f && f.retryAt() == null) {
       statement = sql.fail();
       params.add(TaskRows.errorJson(f.error()));
+      next.status(TaskStatus.FAILED).error(f.error());
       notice = notices.event(TaskEvent.Type.FAILED);
     } else if (outcome instanceof Outcome.Failed f) {
       statement = sql.retry();
       params.add(TaskRows.errorJson(f.error()));
       // The worker's clock says when; the delay from now is what carries over to the database's clock.
       params.add(Duration.between(clock.instant(), f.retryAt()).toMillis());
+      next.status(TaskStatus.PENDING).error(f.error());
       notice = notices.event(TaskEvent.Type.RETRY_SCHEDULED);
     } else if (outcome instanceof Outcome.Cancelled c) {
       statement = sql.cancelled();
-      params.add(TaskRows.errorJson(TaskError.of(ErrorKind.CANCELLED,
-          c.reason() == null ? "cancelled while running" : c.reason())));
+      TaskError error = TaskError.of(ErrorKind.CANCELLED, c.reason() == null ? "cancelled while running" : c.reason());
+      params.add(TaskRows.errorJson(error));
+      next.status(TaskStatus.CANCELLED).error(error);
       notice = notices.event(TaskEvent.Type.CANCELLED);
     } else {
       statement = sql.release();
+      next.status(TaskStatus.PENDING);
       notice = notices.ready();
     }
     params.add(lease.taskId().value());
     params.add(lease.attempt());
     params.add(notice);
-    Optional<Task> after = run("finish task " + lease.taskId(), false, c -> queryOne(c, statement, params.toArray()));
-    if (after.isEmpty()) {
+    boolean current = run("finish task " + lease.taskId(), false, c -> {
+      try (PreparedStatement ps = c.prepareStatement(statement)) {
+        bind(ps, params.toArray());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return false;
+          }
+          double progress = rs.getDouble("progress");
+          next.progress(rs.wasNull() ? null : progress)
+              .runAt(TaskRows.instant(rs, "run_at"))
+              .finishedAt(TaskRows.instant(rs, "finished_at"));
+          return true;
+        }
+      }
+    });
+    if (!current) {
       throw new LeaseLostException(lease.taskId(), lease.attempt());
     }
-    if (after.get().status() == TaskStatus.PENDING) {
+    Task after = next.build();
+    if (after.status() == TaskStatus.PENDING) {
       wakeUps.wakeAll();
     }
-    return after.get();
+    return after;
   }
 
   @Override

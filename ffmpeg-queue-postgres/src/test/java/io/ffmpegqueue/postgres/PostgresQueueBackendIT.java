@@ -184,6 +184,27 @@ class PostgresQueueBackendIT {
   }
 
   @Test
+  void what_finish_returns_is_what_is_stored_for_every_outcome() throws Exception {
+    PostgresQueueBackend b = backend(TestDatabase.newSchema());
+    List<Outcome> outcomes = List.of(
+        new Outcome.Completed(List.of(new TaskOutput("output.mp4", URI.create("file:/o/output.mp4"), 7, null, null, null, null))),
+        new Outcome.Failed(TaskError.of(ErrorKind.FFMPEG, "exit 1"), null),
+        new Outcome.Failed(TaskError.of(ErrorKind.INPUT, "HTTP 503"), Instant.now().plusSeconds(60)),
+        new Outcome.Cancelled("stop"),
+        new Outcome.Released());
+    for (Outcome o : outcomes) {
+      b.enqueue(task());
+      Lease l = claimOne(b, LEASE);
+      b.renew(new Renewal(l, 0.4, LEASE));
+      Task after = b.finish(l, o);
+      assertThat(b.find(l.taskId())).as(o.toString()).contains(after);
+      if (after.status() == TaskStatus.PENDING && after.runAt().isBefore(Instant.now().plusSeconds(30))) {
+        b.cancel(after.id()); // out of the way of the next claim
+      }
+    }
+  }
+
+  @Test
   void the_claim_reads_the_small_index_of_ready_rows_however_long_the_history() throws Exception {
     String schema = TestDatabase.newSchema();
     PostgresQueueBackend b = backend(schema);

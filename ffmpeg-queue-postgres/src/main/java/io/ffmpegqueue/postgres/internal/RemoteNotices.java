@@ -81,8 +81,7 @@ public final class RemoteNotices implements AutoCloseable {
       case "r" -> wakeUps.wakeAll();
       case "c" -> {
         if (p.length >= 3 && !origin.equals(p[1])) {
-          TaskId id = TaskId.of(p[2]);
-          deliver(l -> l.onCancelRequested(id));
+          deliver(l -> l.onCancelRequested(TaskId.of(p[2])));
         }
       }
       case "e" -> {
@@ -94,8 +93,7 @@ public final class RemoteNotices implements AutoCloseable {
           wakeUps.wakeAll(); // also for our own: a host's transaction commits after we wrote
         }
         if (!origin.equals(p[1])) {
-          TaskId id = TaskId.of(p[3]);
-          deliver(l -> l.onRemoteEvent(type, id));
+          deliver(l -> l.onRemoteEvent(type, TaskId.of(p[3])));
         }
       }
       default -> { }

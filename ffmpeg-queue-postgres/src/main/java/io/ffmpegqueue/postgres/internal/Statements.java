@@ -111,10 +111,14 @@ public final class Statements {
         + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' RETURNING cancel_requested";
   }
 
+  /**
+   * Ends an attempt if its lease is current. It returns only what the database decided (run_at, finished_at,
+   * progress): the caller knows the rest, so no JSON travels back.
+   */
   private String finish(String set) {
     return "WITH u AS (UPDATE " + table + " SET " + set + ", " + CLEAR_LEASE
-        + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' RETURNING *)"
-        + " SELECT " + COLUMNS + ", " + notify("? || id") + " FROM u";
+        + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' RETURNING id, run_at, finished_at, progress)"
+        + " SELECT run_at, finished_at, progress, " + notify("? || id") + " FROM u";
   }
 
   /** Completes an attempt with its outputs: params outputs json, id, attempt, notify prefix. */
