@@ -14,6 +14,7 @@ import io.ffmpegqueue.postgres.internal.CapacityGate;
 import io.ffmpegqueue.postgres.internal.Identifiers;
 import io.ffmpegqueue.postgres.internal.Migrator;
 import io.ffmpegqueue.postgres.internal.NotificationListener;
+import io.ffmpegqueue.postgres.internal.ReadyNotices;
 import io.ffmpegqueue.postgres.internal.RemoteNotices;
 import io.ffmpegqueue.postgres.internal.Statements;
 import io.ffmpegqueue.postgres.internal.TaskRows;
@@ -61,8 +62,9 @@ import javax.sql.DataSource;
  * <ul>
  *   <li><b>Claim</b> is one statement: a CTE picks the ready rows in run order with
  *       {@code FOR UPDATE SKIP LOCKED}, limited to the worker's free slots, and an {@code UPDATE} leases them.
- *   <li><b>Wake-up</b>: every enqueue sends a {@code NOTIFY}; one connection per backend LISTENs (and
- *       reconnects), so an idle worker starts new work within milliseconds. A slow poll is the safety net.
+ *   <li><b>Wake-up</b>: an enqueue sends a {@code NOTIFY} (at most one per 5 ms per process, with a
+ *       trailing one); one connection per backend LISTENs (and reconnects), so an idle worker starts new
+ *       work within milliseconds. A slow poll is the safety net.
  *   <li><b>Leases</b> are judged on the database's clock ({@code now()}), never a worker's. Every write of a
  *       running task checks its attempt (the fencing token); completion and its outputs are one statement.
  *   <li><b>Across processes</b>: cancels, and tasks started or ended elsewhere, reach the queue's listeners
@@ -91,6 +93,8 @@ public final class PostgresQueueBackend implements QueueBackend {
   private static final int MAX_BATCHES = 20;
   // While notices are down, claimers poll at least this often.
   private static final long UNHEARD_POLL_NANOS = Duration.ofSeconds(1).toNanos();
+  // At most one "work is ready" notice per this time from a process's own enqueues.
+  private static final long NOTICE_WINDOW_NANOS = Duration.ofMillis(5).toNanos();
   // A claimer that found rows due but taken by others looks again after this.
   private static final long MIN_RECHECK_NANOS = Duration.ofMillis(25).toNanos();
 
@@ -105,6 +109,7 @@ public final class PostgresQueueBackend implements QueueBackend {
   private final InstantSource clock;
   private final WakeUps wakeUps = new WakeUps();
   private final RemoteNotices notices;
+  private final ReadyNotices readyNotices;
   private final NotificationListener listener;
   private final ThreadLocal<Connection> bound = new ThreadLocal<>();
 
@@ -119,6 +124,7 @@ public final class PostgresQueueBackend implements QueueBackend {
     this.pollNanos = b.pollInterval.toNanos();
     this.clock = b.clock;
     this.notices = new RemoteNotices(UUID.randomUUID().toString().substring(0, 8), wakeUps);
+    this.readyNotices = new ReadyNotices(NOTICE_WINDOW_NANOS, this::sendReadyNotice);
     this.listener = b.notifications
         ? new NotificationListener(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource,
             sql.channel(), notices::accept, wakeUps::wakeAll)
@@ -149,7 +155,7 @@ public final class PostgresQueueBackend implements QueueBackend {
     if (c != null) {
       return enqueue(c, task);
     }
-    Enqueued e = run("enqueue task " + task.id(), gate.exactNeeded(), conn -> insert(conn, task));
+    Enqueued e = run("enqueue task " + task.id(), gate.exactNeeded(), conn -> insert(conn, task, false));
     if (e.created()) {
       wakeUps.wakeAll();
     }
@@ -167,7 +173,8 @@ public final class PostgresQueueBackend implements QueueBackend {
   public Enqueued enqueue(Connection connection, Task task) {
     Objects.requireNonNull(connection, "connection");
     try {
-      return insert(connection, task);
+      // Always its own notice: when the host commits is not ours to know.
+      return insert(connection, task, true);
     } catch (SQLException e) {
       throw failure("enqueue task " + task.id(), e);
     }
@@ -204,7 +211,7 @@ public final class PostgresQueueBackend implements QueueBackend {
     }
   }
 
-  private Enqueued insert(Connection c, Task task) throws SQLException {
+  private Enqueued insert(Connection c, Task task, boolean hostTransaction) throws SQLException {
     Objects.requireNonNull(task, "task");
     if (task.status() != TaskStatus.PENDING) {
       throw new IllegalArgumentException("a new task must be PENDING, got " + task.status());
@@ -232,7 +239,8 @@ public final class PostgresQueueBackend implements QueueBackend {
       }
     }
     boolean inserted;
-    try (PreparedStatement ps = c.prepareStatement(sql.insert())) {
+    boolean notify = hostTransaction || readyNotices.claimInline();
+    try (PreparedStatement ps = c.prepareStatement(sql.insert(notify))) {
       ps.setString(1, task.id().value());
       ps.setInt(2, task.request().priority());
       ps.setLong(3, Duration.between(clock.instant(), task.runAt()).toMillis());
@@ -240,7 +248,9 @@ public final class PostgresQueueBackend implements QueueBackend {
       ps.setInt(5, task.request().maxAttempts());
       ps.setString(6, key);
       ps.setString(7, TaskRows.requestJson(task));
-      ps.setString(8, notices.event(TaskEvent.Type.SUBMITTED));
+      if (notify) {
+        ps.setString(8, notices.ready());
+      }
       try (ResultSet rs = ps.executeQuery()) {
         inserted = rs.next();
       }
@@ -260,6 +270,20 @@ public final class PostgresQueueBackend implements QueueBackend {
     }
     throw new FfmpegQueueException(task.id(), "task " + task.id()
         + " was not stored: the task it conflicted with was removed meanwhile; submit it again", null);
+  }
+
+  private void sendReadyNotice() {
+    try {
+      run("send a ready notice", false, c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql.notifyReady())) {
+          ps.setString(1, notices.ready());
+          ps.execute();
+        }
+        return null;
+      });
+    } catch (RuntimeException e) {
+      // The database is away; workers find the work by their poll.
+    }
   }
 
   // ---- claim and leases ----
@@ -557,6 +581,7 @@ public final class PostgresQueueBackend implements QueueBackend {
     if (listener != null) {
       listener.close();
     }
+    readyNotices.close();
     notices.close();
   }
 

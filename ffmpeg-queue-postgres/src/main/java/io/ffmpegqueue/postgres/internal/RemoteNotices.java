@@ -78,7 +78,7 @@ public final class RemoteNotices implements AutoCloseable {
       return;
     }
     switch (p[0]) {
-      case "r" -> wakeUps.wakeAll();
+      case "r" -> wakeUps.wakeAll(); // also our own: a host's transaction commits after we wrote
       case "c" -> {
         if (p.length >= 3 && !origin.equals(p[1])) {
           deliver(l -> l.onCancelRequested(TaskId.of(p[2])));
@@ -90,7 +90,7 @@ public final class RemoteNotices implements AutoCloseable {
         }
         TaskEvent.Type type = TaskEvent.Type.valueOf(p[2]);
         if (type == TaskEvent.Type.SUBMITTED || type == TaskEvent.Type.RETRY_SCHEDULED) {
-          wakeUps.wakeAll(); // also for our own: a host's transaction commits after we wrote
+          wakeUps.wakeAll();
         }
         if (!origin.equals(p[1])) {
           deliver(l -> l.onRemoteEvent(type, TaskId.of(p[3])));

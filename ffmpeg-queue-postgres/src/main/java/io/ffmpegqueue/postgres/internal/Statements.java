@@ -5,7 +5,7 @@ package io.ffmpegqueue.postgres.internal;
  * publishes what it did with {@code pg_notify} in the same statement, so the notice is sent exactly when
  * the change commits (for a host's own transaction: when the host commits).
  *
- * <p>Notice payloads, on the channel {@link #channel()}: {@code r|origin} (work is ready),
+ * <p>Notice payloads, on the channel {@link #channel()}: {@code r|origin|...} (work is ready),
  * {@code c|origin|id} (cancel requested for a running task), {@code e|origin|TYPE|id} (a task event), where
  * origin is the writing backend's random id.
  */
@@ -42,15 +42,20 @@ public final class Statements {
 
   /**
    * Inserts a new task unless its id or idempotency key exists: params id, priority, delay millis,
-   * created_at, max_attempts, idempotency_key, request json, notify prefix ({@code e|origin|SUBMITTED|}).
-   * Returns one row when inserted, none on a conflict.
+   * created_at, max_attempts, idempotency_key, request json, and with {@code notify} the notice prefix
+   * ({@code r|origin|}). Returns one row when inserted, none on a conflict.
    */
-  public String insert() {
+  public String insert(boolean notify) {
     return "WITH ins AS (INSERT INTO " + table
         + " (id, status, priority, run_at, created_at, max_attempts, idempotency_key, request)"
         + " VALUES (?, 'PENDING', ?, now() + greatest(?, 0)" + MILLIS + ", ?, ?, ?, ?::jsonb)"
         + " ON CONFLICT DO NOTHING RETURNING id)"
-        + " SELECT ins.id, " + notify("? || ins.id") + " FROM ins";
+        + " SELECT ins.id" + (notify ? ", " + notify("? || ins.id") : "") + " FROM ins";
+  }
+
+  /** Says that work is ready, outside any write: param the payload ({@code r|origin|}). */
+  public String notifyReady() {
+    return "SELECT " + notify("?");
   }
 
   /** Takes the advisory lock that serialises enqueues near capacity, until the transaction ends: param key. */

@@ -2,7 +2,6 @@ package io.ffmpegqueue.postgres.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskError;
@@ -29,13 +28,22 @@ public final class TaskRows {
 
   private TaskRows() {}
 
-  /** The task as submitted, for the {@code request} column. */
+  // State that the columns hold: left out of the request column, so rows stay small.
+  private static final List<String> STATE_FIELDS = List.of("status", "output_url", "error_message", "attempts",
+      "progress", "outputs", "error", "run_at", "started_at", "finished_at");
+
+  /** The task as submitted, in TaskJson form without the state fields, for the {@code request} column. */
   public static String requestJson(Task task) {
-    return TaskJson.write(task);
+    ObjectNode n = TaskJson.toJson(task);
+    n.remove(STATE_FIELDS);
+    return n.toString();
   }
 
   /** Outputs as a TaskJson {@code outputs} array. */
   public static String outputsJson(List<TaskOutput> outputs) {
+    if (outputs.isEmpty()) {
+      return "[]";
+    }
     return TaskJson.toJson(CARRIER.toBuilder().outputs(outputs).build()).get("outputs").toString();
   }
 
@@ -52,20 +60,27 @@ public final class TaskRows {
     } catch (JsonProcessingException | ClassCastException e) {
       throw new SQLException("task " + rs.getString("id") + ": its request column is not task JSON", e);
     }
-    n.put("status", TaskStatus.valueOf(rs.getString("status")).wireName());
-    n.put("attempts", rs.getInt("attempt"));
-    double progress = rs.getDouble("progress");
-    if (rs.wasNull()) {
-      n.putNull("progress");
-    } else {
-      n.put("progress", progress);
+    // TaskJson reads the request, id and creation time, and the JSON columns when set; the plain columns go
+    // straight into the snapshot (no round trip of times through text).
+    n.put("status", "pending");
+    String outputs = rs.getString("outputs");
+    if (outputs != null) {
+      n.set("outputs", json(outputs));
     }
-    n.set("outputs", json(rs.getString("outputs"), JsonNodeFactory.instance.arrayNode()));
-    n.set("error", json(rs.getString("error"), JsonNodeFactory.instance.nullNode()));
-    n.put("run_at", text(instant(rs, "run_at")));
-    n.put("started_at", text(instant(rs, "started_at")));
-    n.put("finished_at", text(instant(rs, "finished_at")));
-    return TaskJson.fromJson(n);
+    String error = rs.getString("error");
+    if (error != null) {
+      n.set("error", json(error));
+    }
+    double progress = rs.getDouble("progress");
+    Double p = rs.wasNull() ? null : progress;
+    return TaskJson.fromJson(n).toBuilder()
+        .status(TaskStatus.valueOf(rs.getString("status")))
+        .attempt(rs.getInt("attempt"))
+        .progress(p)
+        .runAt(instant(rs, "run_at"))
+        .startedAt(instant(rs, "started_at"))
+        .finishedAt(instant(rs, "finished_at"))
+        .build();
   }
 
   /** A timestamptz column as an instant, or {@code null}. */
@@ -79,18 +94,11 @@ public final class TaskRows {
     return i == null ? null : OffsetDateTime.ofInstant(i, java.time.ZoneOffset.UTC);
   }
 
-  private static JsonNode json(String s, JsonNode ifNull) throws SQLException {
-    if (s == null) {
-      return ifNull;
-    }
+  private static JsonNode json(String s) throws SQLException {
     try {
       return TaskJson.mapper().readTree(s);
     } catch (JsonProcessingException e) {
       throw new SQLException("a JSON column does not hold JSON", e);
     }
-  }
-
-  private static String text(Instant i) {
-    return i == null ? null : i.toString();
   }
 }
