@@ -185,6 +185,15 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     return bus.hasSubscribers();
   }
 
+  /**
+   * Waits until listeners have received every event published so far and completion futures are done.
+   *
+   * @return false when {@code timeout} passed first
+   */
+  public boolean awaitEventsDelivered(java.time.Duration timeout) {
+    return bus.awaitIdle(timeout);
+  }
+
   /** Publishes an event when anybody listens. */
   public void publish(TaskEvent.Type type, Task task, Progress progress) {
     if (bus.hasSubscribers()) {
