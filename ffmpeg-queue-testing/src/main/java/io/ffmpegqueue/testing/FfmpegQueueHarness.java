@@ -185,6 +185,17 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
     return n;
   }
 
+  /**
+   * Submits {@code request}, runs tasks until none is ready ({@link #runUntilIdle()}), and returns the task as
+   * it then is: final, or PENDING when a retry waits for its time.
+   */
+  public Task submitAndRun(TaskRequest request) {
+    Submission s = submit(request);
+    runUntilIdle();
+    return queue.find(s.id()).orElseThrow(() -> new IllegalStateException("task " + s.id()
+        + " is gone: pruned by the backend's retention right after it ended"));
+  }
+
   private boolean readyTaskWaits() {
     Instant now = clock.instant();
     return queue.list(TaskQuery.of(TaskStatus.PENDING, 1000)).stream().anyMatch(t -> !t.runAt().isAfter(now));
