@@ -165,20 +165,18 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * One supervisor pass on the calling thread, for a pool driven by hand: stops running tasks past their
-   * deadline by the clock, renews every other running task's lease (as if its heartbeat were due: a test's
-   * clock jumps, so heartbeats cannot be timed by it), then reaps expired leases and prunes final tasks.
+   * One supervisor pass on the calling thread, for a pool driven by hand: renews every running task's lease
+   * (as if its heartbeats had all been on time: a test's clock jumps, so heartbeats cannot be timed by it,
+   * and this pool's workers are alive), stops running tasks past their deadline by the clock, then reaps
+   * expired leases and prunes final tasks.
    */
   public void superviseOnce() {
     Instant now = config.clock().instant();
     for (RunningTask t : running) {
-      if (!now.isBefore(t.deadline())) {
-        if (t.stopReason() == null) {
-          log.info("task {}: timed out", t.lease().taskId());
-          t.stop(StopReason.TIMED_OUT);
-        }
-      } else {
-        t.renew();
+      t.renew();
+      if (!now.isBefore(t.deadline()) && t.stopReason() == null) {
+        log.info("task {}: timed out", t.lease().taskId());
+        t.stop(StopReason.TIMED_OUT);
       }
     }
     reap();

@@ -164,6 +164,20 @@ class FfmpegQueueHarnessTest {
   }
 
   @Test
+  void one_jump_far_past_both_the_timeout_and_the_lease_still_ends_in_a_timeout_not_a_lost_lease() {
+    FfmpegQueueHarness q = harness(FfmpegQueueHarness.builder());
+    q.runner().enqueue(FakeOutcome.hang());
+    Submission s = q.submit(request().toBuilder().timeout(Duration.ofMinutes(5)).build());
+    FfmpegQueueHarness.BackgroundRun run = q.runNextInBackground();
+    q.runner().takeJob();
+    q.advance(Duration.ofHours(2));
+    Task t = run.await().orElseThrow();
+    assertThat(t.error().kind()).isEqualTo(ErrorKind.TIMEOUT);
+    assertThat(t.attempt()).isEqualTo(1);
+    assertThat(q.listener().typesOf(s.id())).doesNotContain(TaskEvent.Type.RETRY_SCHEDULED);
+  }
+
+  @Test
   void a_tick_renews_a_long_running_tasks_lease_so_it_is_not_reaped() {
     FfmpegQueueHarness q = harness(FfmpegQueueHarness.builder());
     q.runner().enqueue(FakeOutcome.hang());

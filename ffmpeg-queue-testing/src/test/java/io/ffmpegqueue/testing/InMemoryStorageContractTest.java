@@ -2,6 +2,7 @@ package io.ffmpegqueue.testing;
 
 import io.ffmpegqueue.io.Storage;
 
+// sample:storage-contract
 class InMemoryStorageContractTest extends StorageContract {
   private final InMemoryStorage storage = new InMemoryStorage();
 
@@ -10,3 +11,4 @@ class InMemoryStorageContractTest extends StorageContract {
     return storage;
   }
 }
+// end-sample
