@@ -297,7 +297,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
 
     /**
      * For {@code ffmpeg-queue-testing} only: starts no worker thread; {@code workers} runs tasks on the
-     * caller's thread instead, one call at a time, so tests are deterministic. {@link #workers} is then
+     * caller's thread instead, one call at a time, so tests are deterministic. {@link #workers(int)} is then
      * how many tasks may run at once across callers. Not for production use; no compatibility promise.
      */
     public Builder manualWorkers(ManualWorkers workers) {

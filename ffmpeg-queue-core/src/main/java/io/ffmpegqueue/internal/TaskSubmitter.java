@@ -18,6 +18,7 @@ import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.Enqueued;
 import io.ffmpegqueue.spi.QueueBackend;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -190,7 +191,7 @@ public final class TaskSubmitter implements FfmpegQueueClient {
    *
    * @return false when {@code timeout} passed first
    */
-  public boolean awaitEventsDelivered(java.time.Duration timeout) {
+  public boolean awaitEventsDelivered(Duration timeout) {
     return bus.awaitIdle(timeout);
   }
 
