@@ -2,6 +2,7 @@ package io.ffmpegqueue.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.RetryPolicy;
@@ -232,7 +233,8 @@ class FfmpegQueueHarnessTest {
     q.close();
     assertThat(run.isDone()).isTrue();
     assertThat(backend.find(s.id()).orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
-    assertThat(queueThreads()).isEmpty();
+    // Thread pools shut down without waiting may take a moment to end their idle threads.
+    await().atMost(Duration.ofSeconds(10)).until(() -> queueThreads().isEmpty());
     assertThatThrownBy(() -> q.submit(request())).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     q.close(); // twice is harmless
   }
