@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -19,15 +20,26 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 
 /** Runs small test classes through the Jupiter engine and checks what the extension did around them. */
 class FfmpegQueueExtensionTest {
+  private static final String SAMPLES = "io.ffmpegqueue.testing.FfmpegQueueExtensionTest#samplesRequested";
   static final List<FfmpegQueueHarness> seen = new CopyOnWriteArrayList<>();
+  private static volatile boolean samplesRequested;
 
   private static EngineExecutionResults run(Class<?> testClass) {
     seen.clear();
-    return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute();
+    samplesRequested = true;
+    try {
+      return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute();
+    } finally {
+      samplesRequested = false;
+    }
   }
 
-  // The sample classes are nested, so the build's own test run skips them; only this test runs them.
+  // The sample classes run only inside run(): a build that selects nested classes too skips them.
+  static boolean samplesRequested() {
+    return samplesRequested;
+  }
 
+  @EnabledIf(SAMPLES)
   @FfmpegQueueTest
   static class EveryPartOfOneTestBelongsToOneQueue {
     FfmpegQueueHarness before;
@@ -69,6 +81,7 @@ class FfmpegQueueExtensionTest {
     }
   }
 
+  @EnabledIf(SAMPLES)
   static class Configured {
     @RegisterExtension
     final FfmpegQueueExtension ffq = FfmpegQueueExtension.configure(h -> h
@@ -88,6 +101,7 @@ class FfmpegQueueExtensionTest {
     assertThat(seen).hasSize(1);
   }
 
+  @EnabledIf(SAMPLES)
   @ExtendWith(FfmpegQueueExtension.class)
   static class InjectedIntoBeforeAll {
     @BeforeAll
