@@ -18,6 +18,7 @@ import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.Enqueued;
 import io.ffmpegqueue.spi.QueueBackend;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -183,6 +184,15 @@ public final class TaskSubmitter implements FfmpegQueueClient {
   /** Whether any listener would see events; lets hot paths skip building them. */
   public boolean hasListeners() {
     return bus.hasSubscribers();
+  }
+
+  /**
+   * Waits until listeners have received every event published so far and completion futures are done.
+   *
+   * @return false when {@code timeout} passed first
+   */
+  public boolean awaitEventsDelivered(Duration timeout) {
+    return bus.awaitIdle(timeout);
   }
 
   /** Publishes an event when anybody listens. */
