@@ -158,6 +158,11 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     }
     if (fetchExecutor != null) {
       fetchExecutor.shutdownNow();
+      try {
+        fetchExecutor.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     submitter.close();
     if (ownsBackend) {
