@@ -55,6 +55,8 @@ public final class HttpDownload {
   private static final int BUFFER_BYTES = 256 * 1024;
   // Failures after progress do not use up attempts (the transfer resumes), but are bounded all the same.
   private static final int MAX_RESUMES = 50;
+  // What counts as progress: a server that drips a few bytes before each failure should not retry forever.
+  private static final long MIN_PROGRESS = 1L << 20;
   // A call timeout fires at the deadline; allow for the clock's grain when telling it from other errors.
   private static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_BYTES));
@@ -181,7 +183,7 @@ public final class HttpDownload {
           }
           return;
         } catch (IOException e) {
-          long wait = attempts.failed(bodyFailure(e, at, cursor.pos), cursor.pos > before);
+          long wait = attempts.failed(bodyFailure(e, at, cursor.pos), cursor.pos - before >= MIN_PROGRESS);
           if (!resumable) {
             truncate(channel);
             cursor.pos = 0;
@@ -271,7 +273,7 @@ public final class HttpDownload {
         }
         return;
       } catch (IOException e) {
-        pause(attempts.failed(bodyFailure(e, at, cursor.pos - first), cursor.pos > before));
+        pause(attempts.failed(bodyFailure(e, at, cursor.pos - first), cursor.pos - before >= MIN_PROGRESS));
       } finally {
         close(opened);
       }
