@@ -115,7 +115,8 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
       throw new InvalidTaskException("input_files", "'" + name + "' uses the URL scheme '" + scheme
           + "', which this fetcher does not serve");
     }
-    HttpUrl url = HttpUrl.parse(uri.toString());
+    // OkHttp reads "https:/x" leniently as https://x/; a URL without "//host" is a mistake, not a host.
+    HttpUrl url = uri.getRawAuthority() == null ? null : HttpUrl.parse(uri.toString());
     if (url == null) {
       throw new InvalidTaskException("input_files", "'" + name + "': " + Urls.redact(uri) + " is not a valid " + scheme + " URL");
     }
