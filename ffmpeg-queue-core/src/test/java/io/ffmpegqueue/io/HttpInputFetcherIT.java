@@ -302,6 +302,36 @@ class HttpInputFetcherIT {
   }
 
   @Test
+  void ipv6_loopback_is_refused_unless_listed_and_then_reached() throws Exception {
+    InetAddress v6;
+    com.sun.net.httpserver.HttpServer server;
+    try {
+      v6 = InetAddress.getByName("::1");
+      server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(v6, 0), 8);
+    } catch (IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + e);
+      return;
+    }
+    server.createContext("/", ex -> {
+      byte[] body = "over ipv6".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    server.start();
+    try {
+      String url = "http://[::1]:" + server.getAddress().getPort() + "/v.mp4";
+      fetcher = HttpInputFetcher.builder().allow("127.0.0.1").build();
+      assertThat(failure(fetcher, url).getMessage()).contains("points at ::1, a loopback address");
+      fetcher.close();
+      fetcher = HttpInputFetcher.builder().allow("::1").build();
+      assertThat(Files.readString(fetch(fetcher, url))).isEqualTo("over ipv6");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
   void a_name_that_resolves_to_loopback_is_refused_at_fetch_unless_listed() throws Exception {
     byte[] content = random(1000);
     ranges.file("/v.mp4", content);

@@ -32,7 +32,7 @@ public final class GuardedSocketFactory extends SocketFactory {
     }
     String reason = policy.addressRefusal(a);
     if (reason != null) {
-      throw new RefusedAddressException(a.getHostAddress(), a, reason);
+      throw new RefusedAddressException(IpLiteral.canonical(a), a, reason);
     }
   }
 

@@ -131,8 +131,33 @@ public final class IpLiteral {
     return Long.parseLong(significant, radix);
   }
 
-  /** The canonical text of {@code address}: dotted decimal, or IPv6 without brackets. */
+  /** The canonical text of {@code address}: dotted decimal, or compressed IPv6 ({@code ::1}) without brackets. */
   public static String canonical(InetAddress address) {
-    return address.getHostAddress();
+    String text = address.getHostAddress();
+    if (address.getAddress().length != 16) {
+      return text;
+    }
+    int zone = text.indexOf('%');
+    String[] groups = (zone < 0 ? text : text.substring(0, zone)).split(":");
+    // RFC 5952: the longest run of two or more zero groups (the first of equals) becomes "::".
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < groups.length; ) {
+      int j = i;
+      while (j < groups.length && groups[j].equals("0")) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    if (bestStart < 0) {
+      return String.join(":", groups);
+    }
+    String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+    String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+    return head + "::" + tail;
   }
 }

@@ -16,9 +16,9 @@ public final class RefusedAddressException extends UnknownHostException {
 
   /** {@code host} led to {@code address}, refused because it is {@code reason} ("a loopback address"). */
   public RefusedAddressException(String host, InetAddress address, String reason) {
-    super(host + " resolves to " + address.getHostAddress() + ", " + reason);
+    super(host + " resolves to " + IpLiteral.canonical(address) + ", " + reason);
     this.host = host;
-    this.address = address.getHostAddress();
+    this.address = IpLiteral.canonical(address);
     this.reason = reason;
   }
 

@@ -98,6 +98,13 @@ class AddressGuardTest {
     assertThat(IpLiteral.parse(host).getHostAddress()).isEqualTo(expected);
   }
 
+  @ParameterizedTest(name = "{0} is written {1}")
+  @CsvSource({"::1,::1", "::,::", "fe80::1,fe80::1", "2001:db8:0:0:1:0:0:1,2001:db8::1:0:0:1", "1:0:0:2:0:0:0:3,1:0:0:2::3",
+      "1:2:3:4:5:6:7:8,1:2:3:4:5:6:7:8", "1:0:2:3:4:5:6:7,1:0:2:3:4:5:6:7", "10.0.0.1,10.0.0.1"})
+  void an_address_is_written_in_its_canonical_form(String address, String expected) throws Exception {
+    assertThat(IpLiteral.canonical(InetAddress.getByName(address))).isEqualTo(expected);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"example.com", "09.example.com", "0x7f.example", "localhost", "127.0.0.1.nip.io", "a1"})
   void a_name_is_no_address(String host) {
