@@ -113,6 +113,11 @@ class InputPipelineIT {
       assertThat(e.getMessage()).contains("'in.mp4'", "the cloud metadata service");
       assertThat(queue.submit(TaskRequest.builder().command("-i in.mp4 out.mp4")
           .input("in.mp4", "https://media.example.com/in.mp4").output("out.mp4").build()).id()).isNotNull();
+      for (String other : new String[] {"file:/etc/passwd", "ftp://example.com/in.mp4", "gopher://example.com/"}) {
+        InvalidTaskException refused = catchThrowableOfType(InvalidTaskException.class, () -> queue.submit(TaskRequest.builder()
+            .command("-i in.mp4 out.mp4").input("in.mp4", other).output("out.mp4").build()));
+        assertThat(refused).as(other).hasMessageContaining("which is not allowed here (allowed: http, https)");
+      }
     }
   }
 }
