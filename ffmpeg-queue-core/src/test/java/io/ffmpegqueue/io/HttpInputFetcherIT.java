@@ -168,6 +168,18 @@ class HttpInputFetcherIT {
   }
 
   @Test
+  void a_refused_connection_is_retried_then_fails_as_retryable() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      port = s.getLocalPort(); // nothing listens there once closed
+    }
+    String url = "http://127.0.0.1:" + port + "/v.mp4";
+    TaskFailureException e = failure(loopback(b -> b.maxAttempts(2)), url);
+    assertThat(e.getMessage()).startsWith("input 'in.mp4': cannot connect to " + url + ": ").endsWith(" (after 2 attempts)");
+    assertThat(e.retryable()).isTrue();
+  }
+
+  @Test
   void a_server_that_does_not_answer_fails_on_the_read_timeout() {
     for (int i = 0; i < 2; i++) {
       mock.enqueue(new MockResponse.Builder().headersDelay(3, TimeUnit.SECONDS).body("late").build());
