@@ -180,7 +180,11 @@ final class HttpCalls {
       return new TransferException("cannot resolve host '" + url.host() + "'", e);
     }
     if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
-      return new TransferException("cannot connect to " + Urls.redact(url) + ": " + e.getMessage(), e);
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause(); // OkHttp's "Failed to connect to /ip:port" wraps the reason ("Connection refused")
+      }
+      return new TransferException("cannot connect to " + Urls.redact(url) + ": " + root.getMessage(), e);
     }
     if (e instanceof SocketTimeoutException) {
       String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
