@@ -38,6 +38,7 @@ final class RangeServer implements AutoCloseable {
   private final Map<String, AtomicInteger> drops = new ConcurrentHashMap<>();
   private final Map<String, Long> dropAfter = new ConcurrentHashMap<>();
   private final Map<String, Integer> status = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> afterDrop = new ConcurrentHashMap<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -71,6 +72,12 @@ final class RangeServer implements AutoCloseable {
   RangeServer drop(String path, long bytes, int times) {
     dropAfter.put(path, bytes);
     drops.put(path, new AtomicInteger(times));
+    return this;
+  }
+
+  /** Replaces the content of {@code path} when a response to it is dropped: the input changes mid-download. */
+  RangeServer changeOnDrop(String path, byte[] content) {
+    afterDrop.put(path, content);
     return this;
   }
 
@@ -128,7 +135,7 @@ final class RangeServer implements AutoCloseable {
         ex.sendResponseHeaders(code != null ? code : 404, -1);
         return;
       }
-      String etag = "\"v" + body.length + "\"";
+      String etag = "\"v" + body.length + "-" + Integer.toHexString(java.util.Arrays.hashCode(body)) + "\"";
       ex.getResponseHeaders().set("ETag", etag);
       long first = 0;
       long last = body.length - 1;
@@ -161,6 +168,10 @@ final class RangeServer implements AutoCloseable {
         long n = Math.min(length, dropAfter.get(path));
         out.write(body, (int) first, (int) n);
         out.flush();
+        byte[] changed = afterDrop.remove(path);
+        if (changed != null) {
+          files.put(path, changed);
+        }
         // Half a body, then the connection goes: what a proxy restart or a flaky network looks like.
         throw new IOException("dropping the connection on purpose");
       }

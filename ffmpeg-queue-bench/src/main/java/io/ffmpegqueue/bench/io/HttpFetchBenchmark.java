@@ -73,8 +73,8 @@ public final class HttpFetchBenchmark {
       String base = "http://127.0.0.1:" + port;
       System.out.printf(Locale.ROOT, "file %d MiB, %d runs each (best and median), %d cores, java %s%n%n",
           sizeMiB, runs, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-      System.out.println("| server | client | best MiB/s | median MiB/s | vs curl (median) |");
-      System.out.println("|---|---|---:|---:|---:|");
+      System.out.println("| server | client | best MiB/s | median MiB/s | vs curl (median) | client CPU s per GiB (median) |");
+      System.out.println("|---|---|---:|---:|---:|---:|");
       List<String> names = List.of("curl -o", "HttpInputFetcher, single stream", "HttpInputFetcher, 4 ranges of 16 MiB",
           "HttpInputFetcher, 8 ranges of 16 MiB");
       for (String kind : List.of("full", "capped")) {
@@ -88,7 +88,7 @@ public final class HttpFetchBenchmark {
           Files.delete(t);
         }
         // Clients take turns in each round, so that a busy moment of a shared machine does not hit one alone.
-        List<List<Double>> rates = new ArrayList<>();
+        List<List<double[]>> rates = new ArrayList<>();
         clients.forEach(c -> rates.add(new ArrayList<>()));
         int reps = kind.equals("full") ? runs : Math.max(1, runs - 1);
         for (int r = 0; r < reps; r++) {
@@ -147,48 +147,67 @@ public final class HttpFetchBenchmark {
   }
 
   private interface Download {
-    void to(Path target) throws Exception;
+    /** Downloads to {@code target}; returns the CPU seconds the client used. */
+    double to(Path target) throws Exception;
   }
 
-  private record Result(double best, double median) {}
+  private record Result(double best, double median, double cpuPerGiB) {}
 
-  private static double measure(long sizeMiB, Path dir, Download d) throws Exception {
+  /** One download: its rate in MiB/s and the CPU time its client used, in seconds per GiB. */
+  private static double[] measure(long sizeMiB, Path dir, Download d) throws Exception {
     Path target = dir.resolve("download.bin");
     long t0 = System.nanoTime();
-    d.to(target);
+    double cpu = d.to(target);
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (Files.size(target) != sizeMiB << 20) {
       throw new IllegalStateException("downloaded " + Files.size(target) + " bytes, expected " + (sizeMiB << 20));
     }
     Files.delete(target);
-    return sizeMiB / seconds;
+    return new double[] {sizeMiB / seconds, cpu * 1024 / sizeMiB};
   }
 
-  private static Result result(List<Double> rates) {
-    List<Double> sorted = new ArrayList<>(rates);
-    sorted.sort(null);
-    return new Result(sorted.get(sorted.size() - 1), sorted.get((sorted.size() - 1) / 2));
+  private static Result result(List<double[]> runs) {
+    List<Double> rates = new ArrayList<>(runs.stream().map(r -> r[0]).toList());
+    List<Double> cpu = new ArrayList<>(runs.stream().map(r -> r[1]).toList());
+    rates.sort(null);
+    cpu.sort(null);
+    return new Result(rates.get(rates.size() - 1), rates.get((rates.size() - 1) / 2), cpu.get((cpu.size() - 1) / 2));
   }
 
   private static void row(String server, String client, Result r, Result curl) {
-    System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2fx |%n", server, client, r.best(), r.median(),
-        r.median() / curl.median());
+    System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2fx | %.2f |%n", server, client, r.best(), r.median(),
+        r.median() / curl.median(), r.cpuPerGiB());
   }
 
-  private static void curl(String url, Path target) throws Exception {
-    Process p = new ProcessBuilder("curl", "-s", "-S", "-f", "-o", target.toString(), url)
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  /** Runs curl under bash, whose {@code times} reports the CPU time of its children. */
+  private static double curl(String url, Path target) throws Exception {
+    String script = "curl -s -S -f -o '" + target + "' '" + url + "' || exit 1; times";
+    Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
       p.destroyForcibly();
-      throw new IllegalStateException("curl failed");
+      throw new IllegalStateException("curl failed: " + out);
     }
+    // "0m0.001s 0m0.002s" for the shell, then the same for its children (curl).
+    String[] children = out.strip().split("\\R")[1].trim().split("\\s+");
+    return seconds(children[0]) + seconds(children[1]);
   }
 
-  private static void fetch(String url, Path target, int parallelism) {
+  private static double seconds(String times) {
+    int m = times.indexOf('m');
+    return Long.parseLong(times.substring(0, m)) * 60 + Double.parseDouble(times.substring(m + 1, times.length() - 1));
+  }
+
+  private static double fetch(String url, Path target, int parallelism) {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
     try (HttpInputFetcher f = HttpInputFetcher.builder().allow("127.0.0.1")
         .parallelism(parallelism).partSize(16L << 20).rangedAbove(64L << 20).build()) {
       f.fetch(new FetchRequest("source.bin", URI.create(url), target, new BenchContext()));
     }
+    // The whole client JVM (GC and JIT included): the server runs in another one.
+    return (os.getProcessCpuTime() - cpu0) / 1e9;
   }
 
   /** Writes {@code size} bytes that do not compress (no transport would shrink them). */
