@@ -96,13 +96,15 @@ public abstract class QueueOptions<B extends QueueOptions<B>> {
 
   ClientSettings settings() {
     Map<String, InputFetcher> all = fetchers;
+    List<AutoCloseable> owned = List.of();
     if (!fetchers.containsKey("http") && !fetchers.containsKey("https")) {
       all = new LinkedHashMap<>(fetchers);
-      InputFetcher http = HttpInputFetcher.create();
+      HttpInputFetcher http = HttpInputFetcher.create();
       all.put("http", http);
       all.put("https", http);
+      owned = List.of(http); // made here, so closed with the queue
     }
-    return new ClientSettings(backend, all, commandPolicy, retryPolicy, defaultTimeout, clock, listeners);
+    return new ClientSettings(backend, all, commandPolicy, retryPolicy, defaultTimeout, clock, listeners, owned);
   }
 
   InstantSource clock() {

@@ -261,5 +261,12 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     closed = true;
     bus.close();
     failWaiting();
+    for (AutoCloseable c : settings.owned()) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(TaskSubmitter.class).warn("closing {} failed: {}", c, e.toString());
+      }
+    }
   }
 }
