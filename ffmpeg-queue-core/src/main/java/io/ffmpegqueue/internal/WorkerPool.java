@@ -5,6 +5,7 @@ import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskError;
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskFailureException;
+import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskOutput;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.spi.ClaimRequest;
@@ -17,6 +18,7 @@ import io.ffmpegqueue.spi.TaskHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -127,6 +129,57 @@ public final class WorkerPool implements AutoCloseable {
         executor.execute(() -> run(t));
       }
     }
+  }
+
+  /**
+   * Claims one ready task and runs it on the calling thread, through the same path as the worker threads
+   * (events, retry policy, fencing): for a pool that was never started and is driven by hand
+   * ({@link ManualWorkers}). Does not wait for work.
+   *
+   * @return the id of the task that ran, or empty when none was ready, no slot was free, or the pool is
+   *     closing
+   */
+  public Optional<TaskId> runNext() {
+    if (stopping || !slots.tryAcquire()) {
+      return Optional.empty();
+    }
+    List<Lease> leases;
+    try {
+      leases = backend.claim(new ClaimRequest(config.workerId(), 1, config.leaseDuration(), Duration.ZERO));
+    } catch (InterruptedException e) {
+      slots.release();
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (RuntimeException | Error e) {
+      slots.release();
+      throw e;
+    }
+    if (leases.isEmpty()) {
+      slots.release();
+      return Optional.empty();
+    }
+    RunningTask t = new RunningTask(leases.get(0), config, backend, submitter);
+    running.add(t);
+    run(t); // releases the slot
+    return Optional.of(t.lease().taskId());
+  }
+
+  /**
+   * One supervisor pass on the calling thread, for a pool driven by hand: renews every running task's lease
+   * (as if its heartbeats had all been on time: a test's clock jumps, so heartbeats cannot be timed by it,
+   * and this pool's workers are alive), stops running tasks past their deadline by the clock, then reaps
+   * expired leases and prunes final tasks.
+   */
+  public void superviseOnce() {
+    Instant now = config.clock().instant();
+    for (RunningTask t : running) {
+      t.renew();
+      if (!now.isBefore(t.deadline()) && t.stopReason() == null) {
+        log.info("task {}: timed out", t.lease().taskId());
+        t.stop(StopReason.TIMED_OUT);
+      }
+    }
+    reap();
   }
 
   private void run(RunningTask t) {

@@ -3,6 +3,7 @@ package io.ffmpegqueue.testing;
 import io.ffmpegqueue.memory.InMemoryQueueBackend;
 import io.ffmpegqueue.spi.QueueBackend;
 
+// sample:backend-contract
 class InMemoryQueueBackendContractTest extends QueueBackendContract {
   @Override
   protected QueueBackend createBackend(Limits limits) {
@@ -13,3 +14,4 @@ class InMemoryQueueBackendContractTest extends QueueBackendContract {
         .build();
   }
 }
+// end-sample
