@@ -1,0 +1,31 @@
+package io.ffmpegqueue.bench.postgres;
+
+import java.util.Arrays;
+
+/**
+ * What one run measured.
+ *
+ * @param name which queue
+ * @param tasks how many tasks
+ * @param seconds from the first enqueue until every task had run and its end was written
+ * @param enqueueSeconds from the first enqueue until the last
+ * @param latenciesNanos each task's enqueue to start time
+ */
+record Result(String name, int tasks, double seconds, double enqueueSeconds, long[] latenciesNanos) {
+  double throughput() {
+    return tasks / seconds;
+  }
+
+  double percentileMillis(double p) {
+    long[] sorted = latenciesNanos.clone();
+    Arrays.sort(sorted);
+    int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100.0 * sorted.length) - 1));
+    return sorted[i] / 1e6;
+  }
+
+  @Override
+  public String toString() {
+    return String.format("%-14s %7d tasks in %6.2f s = %8.0f tasks/s (enqueued in %5.2f s); enqueue->start p50 %8.2f ms,"
+        + " p99 %8.2f ms", name, tasks, seconds, throughput(), enqueueSeconds, percentileMillis(50), percentileMillis(99));
+  }
+}
