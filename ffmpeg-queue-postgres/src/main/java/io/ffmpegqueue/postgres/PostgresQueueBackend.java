@@ -530,37 +530,37 @@ public final class PostgresQueueBackend implements QueueBackend {
   }
 
   /**
-   * Removes final tasks past the retention age and count, in batches of a few hundred rows (each its own
-   * short transaction), at most ten thousand per call. One process prunes at a time; the others return 0.
+   * Removes final tasks past the retention age and count, in batches of a few hundred rows, each its own
+   * short transaction, at most ten thousand per call. One process prunes at a time (a transaction-level
+   * advisory lock per batch); the others skip the batch.
    */
   @Override
   public int prune() {
-    return run("prune final tasks", false, c -> {
-      String key = "ffmpeg-queue-prune:" + sql.table();
-      if (!queryBoolean(c, sql.tryLock(), key)) {
-        return 0;
-      }
-      try {
-        int removed = 0;
-        for (int batch = 0; batch < MAX_BATCHES; batch++) {
-          int n = update(c, sql.pruneByAge(), retentionAge.toMillis(), BATCH);
-          removed += n;
-          if (n < BATCH) {
-            break;
+    String key = "ffmpeg-queue-prune:" + sql.table();
+    int removed = 0;
+    for (String statement : List.of(sql.pruneByAge(), sql.pruneByCount())) {
+      long limit = statement.equals(sql.pruneByAge()) ? retentionAge.toMillis() : retentionCount;
+      for (int batch = 0; batch < MAX_BATCHES; batch++) {
+        int n = run("prune final tasks", true, c -> {
+          if (!queryBoolean(c, sql.tryLock(), key)) {
+            return -1;
           }
-        }
-        for (int batch = 0; batch < MAX_BATCHES; batch++) {
-          int n = update(c, sql.pruneByCount(), retentionCount, BATCH);
-          removed += n;
-          if (n < BATCH) {
-            break;
+          try (PreparedStatement ps = c.prepareStatement(statement)) {
+            ps.setLong(1, limit);
+            ps.setInt(2, BATCH);
+            return ps.executeUpdate();
           }
+        });
+        if (n < 0) {
+          return removed; // another process prunes now
         }
-        return removed;
-      } finally {
-        queryBoolean(c, sql.unlock(), key);
+        removed += n;
+        if (n < BATCH) {
+          break;
+        }
       }
-    });
+    }
+    return removed;
   }
 
   @Override
@@ -652,17 +652,6 @@ public final class PostgresQueueBackend implements QueueBackend {
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() && rs.getBoolean(1);
       }
-    }
-  }
-
-  private static int update(Connection c, String statement, Object... params) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(statement)) {
-      bind(ps, params);
-      int n = ps.executeUpdate();
-      if (!c.getAutoCommit()) {
-        c.commit(); // each batch its own short transaction
-      }
-      return n;
     }
   }
 

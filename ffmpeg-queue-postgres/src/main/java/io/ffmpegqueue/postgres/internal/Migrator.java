@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings the schema to {@link PostgresSchema#LATEST_VERSION}: under a session advisory lock (so processes
- * that start together migrate once), each missing migration runs in its own transaction with the insert
- * that records it. Running it again changes nothing.
+ * Brings the schema to {@link PostgresSchema#LATEST_VERSION}: under an advisory lock (so processes that start
+ * together migrate once), the missing migrations run in one transaction, each with the insert that records
+ * it. Running it again changes nothing.
  */
 public final class Migrator {
   private static final Logger log = LoggerFactory.getLogger(Migrator.class);
@@ -35,18 +35,25 @@ public final class Migrator {
     return "ffmpeg-queue-migrate:" + schema + "." + prefix;
   }
 
-  /** Applies the missing migrations. */
+  /**
+   * Applies the missing migrations, all in one transaction that first takes a transaction-level advisory
+   * lock: processes that start together wait for the first, then find nothing to do. (A transaction lock,
+   * unlike a session lock, also holds behind a transaction-pooling PgBouncer.)
+   */
   public void migrate() {
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
-      c.setAutoCommit(true);
+      c.setAutoCommit(false);
       try {
-        lock(c, "SELECT pg_advisory_lock(hashtext(?))");
-        try {
-          migrateLocked(c);
-        } finally {
-          lock(c, "SELECT pg_advisory_unlock(hashtext(?))");
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+          ps.setString(1, lockKey());
+          ps.execute();
         }
+        migrateLocked(c);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
       } finally {
         c.setAutoCommit(autoCommit);
       }
@@ -56,42 +63,27 @@ public final class Migrator {
     }
   }
 
-  private void lock(Connection c, String sql) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, lockKey());
-      ps.execute();
-    }
-  }
-
   private void migrateLocked(Connection c) throws SQLException {
     if (!schemaExists(c)) {
       try (Statement s = c.createStatement()) {
         s.execute("CREATE SCHEMA " + schema);
       }
-      log.info("created schema {}", schema);
+      log.info("creating schema {}", schema);
     }
     int current = version(c);
-    List<PostgresSchema.Migration> all = PostgresSchema.migrations(schema, prefix);
     if (current > PostgresSchema.LATEST_VERSION) {
       throw new FfmpegQueueException("PostgreSQL: the ffmpeg-queue tables in schema '" + schema + "' are at version "
           + current + ", newer than this library's " + PostgresSchema.LATEST_VERSION
           + "; upgrade ffmpeg-queue-postgres in this process");
     }
-    for (PostgresSchema.Migration m : all) {
+    for (PostgresSchema.Migration m : PostgresSchema.migrations(schema, prefix)) {
       if (m.version() <= current) {
         continue;
       }
-      c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
         s.execute(m.sql());
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
-      log.info("applied ffmpeg-queue migration {} ({}) to {}.{}*", m.version(), m.description(), schema, prefix);
+      log.info("applying ffmpeg-queue migration {} ({}) to {}.{}*", m.version(), m.description(), schema, prefix);
     }
   }
 

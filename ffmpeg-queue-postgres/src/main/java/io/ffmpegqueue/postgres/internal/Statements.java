@@ -209,14 +209,9 @@ public final class Statements {
         + " WHERE status IN " + FINAL + " ORDER BY finished_at DESC, seq DESC OFFSET ? LIMIT ?)";
   }
 
-  /** Takes the prune lock if free, for this session: param key. */
+  /** Takes the prune lock if free, until the transaction ends: param key. */
   public String tryLock() {
-    return "SELECT pg_try_advisory_lock(hashtext(?))";
-  }
-
-  /** Releases the prune lock: param key. */
-  public String unlock() {
-    return "SELECT pg_advisory_unlock(hashtext(?))";
+    return "SELECT pg_try_advisory_xact_lock(hashtext(?))";
   }
 
   /** Tasks per status. */
