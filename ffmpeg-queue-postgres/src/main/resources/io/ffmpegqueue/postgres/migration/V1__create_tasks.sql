@@ -1,5 +1,4 @@
--- ffmpeg-queue-postgres, migration 1: the tasks table.
--- ${schema} and ${prefix} are replaced by the backend's schema and table prefix.
+-- ffmpeg-queue-postgres, migration 1: the tasks table (in the backend's schema, named with its prefix).
 
 CREATE TABLE ${schema}.${prefix}tasks (
   -- Submission order: the tie-breaker after priority and run_at.
@@ -15,8 +14,8 @@ CREATE TABLE ${schema}.${prefix}tasks (
   attempt          integer          NOT NULL DEFAULT 0,
   max_attempts     integer          NOT NULL,
   idempotency_key  text,
-  -- The task as submitted, in io.ffmpegqueue.TaskJson form. Its request fields are the truth; its state
-  -- fields are superseded by the columns here.
+  -- The task as submitted, in io.ffmpegqueue.TaskJson form without its state fields (the columns here
+  -- hold those): command, input_files, output_files, priority, timeout_seconds, metadata, created_at...
   request          jsonb            NOT NULL,
   progress         double precision,
   -- The TaskJson "outputs" array once COMPLETED, written with the status in one statement.
