@@ -14,7 +14,7 @@ import io.ffmpegqueue.postgres.internal.CapacityGate;
 import io.ffmpegqueue.postgres.internal.Identifiers;
 import io.ffmpegqueue.postgres.internal.Migrator;
 import io.ffmpegqueue.postgres.internal.NotificationListener;
-import io.ffmpegqueue.postgres.internal.ReadyNotices;
+import io.ffmpegqueue.postgres.internal.NoticeBuffer;
 import io.ffmpegqueue.postgres.internal.RemoteNotices;
 import io.ffmpegqueue.postgres.internal.Statements;
 import io.ffmpegqueue.postgres.internal.TaskRows;
@@ -35,7 +35,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -62,8 +64,8 @@ import javax.sql.DataSource;
  * <ul>
  *   <li><b>Claim</b> is one statement: a CTE picks the ready rows in run order with
  *       {@code FOR UPDATE SKIP LOCKED}, limited to the worker's free slots, and an {@code UPDATE} leases them.
- *   <li><b>Wake-up</b>: an enqueue sends a {@code NOTIFY} (at most one per 5 ms per process, with a
- *       trailing one); one connection per backend LISTENs (and reconnects), so an idle worker starts new
+ *   <li><b>Wake-up</b>: an enqueue leads to a {@code NOTIFY} (a process gathers its notices, at most one
+ *       batch per 5 ms); one connection per backend LISTENs (and reconnects), so an idle worker starts new
  *       work within milliseconds. A slow poll is the safety net.
  *   <li><b>Leases</b> are judged on the database's clock ({@code now()}), never a worker's. Every write of a
  *       running task checks its attempt (the fencing token); completion and its outputs are one statement.
@@ -93,7 +95,7 @@ public final class PostgresQueueBackend implements QueueBackend {
   private static final int MAX_BATCHES = 20;
   // While notices are down, claimers poll at least this often.
   private static final long UNHEARD_POLL_NANOS = Duration.ofSeconds(1).toNanos();
-  // At most one "work is ready" notice per this time from a process's own enqueues.
+  // At most one batch of notices per this time from a process.
   private static final long NOTICE_WINDOW_NANOS = Duration.ofMillis(5).toNanos();
   // A claimer that found rows due but taken by others looks again after this.
   private static final long MIN_RECHECK_NANOS = Duration.ofMillis(25).toNanos();
@@ -109,7 +111,7 @@ public final class PostgresQueueBackend implements QueueBackend {
   private final InstantSource clock;
   private final WakeUps wakeUps = new WakeUps();
   private final RemoteNotices notices;
-  private final ReadyNotices readyNotices;
+  private final NoticeBuffer buffer;
   private final NotificationListener listener;
   private final ThreadLocal<Connection> bound = new ThreadLocal<>();
 
@@ -123,8 +125,9 @@ public final class PostgresQueueBackend implements QueueBackend {
     this.retentionCount = b.retentionCount;
     this.pollNanos = b.pollInterval.toNanos();
     this.clock = b.clock;
-    this.notices = new RemoteNotices(UUID.randomUUID().toString().substring(0, 8), wakeUps);
-    this.readyNotices = new ReadyNotices(NOTICE_WINDOW_NANOS, this::sendReadyNotice);
+    String origin = UUID.randomUUID().toString().substring(0, 8);
+    this.notices = new RemoteNotices(origin, wakeUps);
+    this.buffer = new NoticeBuffer(origin, NOTICE_WINDOW_NANOS, this::sendNotices);
     this.listener = b.notifications
         ? new NotificationListener(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource,
             sql.channel(), notices::accept, wakeUps::wakeAll)
@@ -158,6 +161,7 @@ public final class PostgresQueueBackend implements QueueBackend {
     Enqueued e = run("enqueue task " + task.id(), gate.exactNeeded(), conn -> insert(conn, task, false));
     if (e.created()) {
       wakeUps.wakeAll();
+      buffer.ready();
     }
     return e;
   }
@@ -239,8 +243,7 @@ public final class PostgresQueueBackend implements QueueBackend {
       }
     }
     boolean inserted;
-    boolean notify = hostTransaction || readyNotices.claimInline();
-    try (PreparedStatement ps = c.prepareStatement(sql.insert(notify))) {
+    try (PreparedStatement ps = c.prepareStatement(sql.insert(hostTransaction))) {
       ps.setString(1, task.id().value());
       ps.setInt(2, task.request().priority());
       ps.setLong(3, Duration.between(clock.instant(), task.runAt()).toMillis());
@@ -248,7 +251,7 @@ public final class PostgresQueueBackend implements QueueBackend {
       ps.setInt(5, task.request().maxAttempts());
       ps.setString(6, key);
       ps.setString(7, TaskRows.requestJson(task));
-      if (notify) {
+      if (hostTransaction) {
         ps.setString(8, notices.ready());
       }
       try (ResultSet rs = ps.executeQuery()) {
@@ -272,17 +275,17 @@ public final class PostgresQueueBackend implements QueueBackend {
         + " was not stored: the task it conflicted with was removed meanwhile; submit it again", null);
   }
 
-  private void sendReadyNotice() {
+  private void sendNotices(List<String> payloads) {
     try {
-      run("send a ready notice", false, c -> {
-        try (PreparedStatement ps = c.prepareStatement(sql.notifyReady())) {
-          ps.setString(1, notices.ready());
+      run("send notices", false, c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql.sendNotices())) {
+          ps.setArray(1, c.createArrayOf("text", payloads.toArray()));
           ps.execute();
         }
         return null;
       });
     } catch (RuntimeException e) {
-      // The database is away; workers find the work by their poll.
+      // The database is away; workers find the work by their poll, and the events of this moment are lost.
     }
   }
 
@@ -294,6 +297,9 @@ public final class PostgresQueueBackend implements QueueBackend {
     while (true) {
       long seen = wakeUps.generation();
       List<Lease> leases = run("claim tasks", false, c -> claimNow(c, request));
+      for (Lease l : leases) {
+        buffer.event(TaskEvent.Type.STARTED, l.taskId());
+      }
       long left = deadline - System.nanoTime();
       if (!leases.isEmpty() || left <= 0) {
         return leases;
@@ -313,16 +319,26 @@ public final class PostgresQueueBackend implements QueueBackend {
       ps.setInt(1, r.maxTasks());
       ps.setString(2, r.workerId());
       ps.setLong(3, r.leaseDuration().toMillis());
-      ps.setString(4, notices.event(TaskEvent.Type.STARTED));
       try (ResultSet rs = ps.executeQuery()) {
-        List<Lease> leases = new ArrayList<>();
+        List<Claimed> claimed = new ArrayList<>();
         while (rs.next()) {
-          leases.add(new Lease(TaskRows.task(rs), r.workerId(), TaskRows.instant(rs, "lease_expires_at")));
+          Lease lease = new Lease(TaskRows.task(rs), r.workerId(), TaskRows.instant(rs, "lease_expires_at"));
+          claimed.add(new Claimed(rs.getInt("priority"), lease.task().runAt(), rs.getLong("seq"), lease));
+        }
+        claimed.sort(RUN_ORDER); // an UPDATE returns rows in no particular order
+        List<Lease> leases = new ArrayList<>(claimed.size());
+        for (Claimed cl : claimed) {
+          leases.add(cl.lease());
         }
         return leases;
       }
     }
   }
+
+  private record Claimed(int priority, Instant runAt, long seq, Lease lease) {}
+
+  private static final Comparator<Claimed> RUN_ORDER = Comparator.comparingInt(Claimed::priority)
+      .thenComparing(Claimed::runAt).thenComparingLong(Claimed::seq);
 
   private Long nextDueMillis(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql.nextDue()); ResultSet rs = ps.executeQuery()) {
@@ -357,38 +373,37 @@ public final class PostgresQueueBackend implements QueueBackend {
     List<Object> params = new ArrayList<>();
     Task.Builder next = lease.task().toBuilder();
     String statement;
-    String notice;
+    TaskEvent.Type event;
     if (outcome instanceof Outcome.Completed done) {
       statement = sql.complete();
       params.add(TaskRows.outputsJson(done.outputs()));
       next.status(TaskStatus.COMPLETED).outputs(done.outputs()).error(null);
-      notice = notices.event(TaskEvent.Type.COMPLETED);
+      event = TaskEvent.Type.COMPLETED;
     } else if (outcome instanceof Outcome.Failed f && f.retryAt() == null) {
       statement = sql.fail();
       params.add(TaskRows.errorJson(f.error()));
       next.status(TaskStatus.FAILED).error(f.error());
-      notice = notices.event(TaskEvent.Type.FAILED);
+      event = TaskEvent.Type.FAILED;
     } else if (outcome instanceof Outcome.Failed f) {
       statement = sql.retry();
       params.add(TaskRows.errorJson(f.error()));
       // The worker's clock says when; the delay from now is what carries over to the database's clock.
       params.add(Duration.between(clock.instant(), f.retryAt()).toMillis());
       next.status(TaskStatus.PENDING).error(f.error());
-      notice = notices.event(TaskEvent.Type.RETRY_SCHEDULED);
+      event = TaskEvent.Type.RETRY_SCHEDULED;
     } else if (outcome instanceof Outcome.Cancelled c) {
       statement = sql.cancelled();
       TaskError error = TaskError.of(ErrorKind.CANCELLED, c.reason() == null ? "cancelled while running" : c.reason());
       params.add(TaskRows.errorJson(error));
       next.status(TaskStatus.CANCELLED).error(error);
-      notice = notices.event(TaskEvent.Type.CANCELLED);
+      event = TaskEvent.Type.CANCELLED;
     } else {
       statement = sql.release();
       next.status(TaskStatus.PENDING);
-      notice = notices.ready();
+      event = null; // released: only a ready notice
     }
     params.add(lease.taskId().value());
     params.add(lease.attempt());
-    params.add(notice);
     boolean current = run("finish task " + lease.taskId(), false, c -> {
       try (PreparedStatement ps = c.prepareStatement(statement)) {
         bind(ps, params.toArray());
@@ -408,15 +423,19 @@ public final class PostgresQueueBackend implements QueueBackend {
       throw new LeaseLostException(lease.taskId(), lease.attempt());
     }
     Task after = next.build();
+    if (event != null) {
+      buffer.event(event, after.id());
+    }
     if (after.status() == TaskStatus.PENDING) {
       wakeUps.wakeAll();
+      buffer.ready();
     }
     return after;
   }
 
   @Override
   public Optional<CancelResult> cancel(TaskId id) {
-    return run("cancel task " + id, true, c -> {
+    Optional<CancelResult> result = run("cancel task " + id, true, c -> {
       String status;
       boolean requested;
       try (PreparedStatement ps = c.prepareStatement(sql.lockForCancel())) {
@@ -432,7 +451,7 @@ public final class PostgresQueueBackend implements QueueBackend {
       Optional<Task> changed = Optional.empty();
       if (status.equals("PENDING")) {
         String error = TaskRows.errorJson(TaskError.of(ErrorKind.CANCELLED, "cancelled before it started"));
-        changed = queryOne(c, sql.cancelPending(), error, id.value(), notices.event(TaskEvent.Type.CANCELLED));
+        changed = queryOne(c, sql.cancelPending(), error, id.value());
       } else if (status.equals("RUNNING") && !requested) {
         changed = queryOne(c, sql.requestCancel(), id.value(), notices.cancel());
       }
@@ -441,6 +460,9 @@ public final class PostgresQueueBackend implements QueueBackend {
       }
       return queryOne(c, sql.find(), id.value()).map(t -> new CancelResult(t, false));
     });
+    result.filter(r -> r.changed() && r.task().status() == TaskStatus.CANCELLED)
+        .ifPresent(r -> buffer.event(TaskEvent.Type.CANCELLED, id)); // after the commit, as every event
+    return result;
   }
 
   // ---- reads ----
@@ -508,7 +530,6 @@ public final class PostgresQueueBackend implements QueueBackend {
       List<Task> reaped = run("reap expired leases", false, c -> {
         try (PreparedStatement ps = c.prepareStatement(sql.reap())) {
           ps.setInt(1, BATCH);
-          ps.setString(2, notices.anyEvent());
           try (ResultSet rs = ps.executeQuery()) {
             List<Task> l = new ArrayList<>();
             while (rs.next()) {
@@ -522,6 +543,13 @@ public final class PostgresQueueBackend implements QueueBackend {
       if (reaped.size() < BATCH) {
         break;
       }
+    }
+    for (Task t : changed) {
+      buffer.event(switch (t.status()) {
+        case FAILED -> TaskEvent.Type.FAILED;
+        case CANCELLED -> TaskEvent.Type.CANCELLED;
+        default -> TaskEvent.Type.RETRY_SCHEDULED;
+      }, t.id());
     }
     if (changed.stream().anyMatch(t -> t.status() == TaskStatus.PENDING)) {
       wakeUps.wakeAll();
@@ -578,10 +606,10 @@ public final class PostgresQueueBackend implements QueueBackend {
   /** Stops listening for notices; the DataSource and the tables stay. */
   @Override
   public void close() {
+    buffer.close();
     if (listener != null) {
       listener.close();
     }
-    readyNotices.close();
     notices.close();
   }
 

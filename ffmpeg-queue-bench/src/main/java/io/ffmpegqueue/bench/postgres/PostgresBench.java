@@ -115,15 +115,19 @@ public final class PostgresBench {
           + (int) latencyRate + "/s):");
       System.out.println();
       System.out.println("| queue | enqueue (tasks/s) | drain a backlog (tasks/s) | enqueue and work at once (tasks/s)"
-          + " | enqueue->start p50 | p99 |");
-      System.out.println("|---|---|---|---|---|---|");
+          + " | enqueue->start p50 | p99 | CPU per task, enqueue (JVM + server) | CPU per task, drain (JVM + server) |");
+      System.out.println("|---|---|---|---|---|---|---|---|");
       for (String name : systems.keySet()) {
-        System.out.printf("| %s | %.0f | %.0f | %.0f | %.2f ms | %.2f ms |%n", name,
+        System.out.printf("| %s | %.0f | %.0f | %.0f | %.2f ms | %.2f ms | %.0f + %.0f µs | %.0f + %.0f µs |%n", name,
             median(drain.get(name), r -> r.tasks() / r.enqueueSeconds()),
             median(drain.get(name), Result::throughput),
             median(concurrent.get(name), Result::throughput),
             median(latency.get(name), r -> r.percentileMillis(50)),
-            median(latency.get(name), r -> r.percentileMillis(99)));
+            median(latency.get(name), r -> r.percentileMillis(99)),
+            median(drain.get(name), r -> r.enqueueCpuMicros()[0]),
+            median(drain.get(name), r -> r.enqueueCpuMicros()[1]),
+            median(drain.get(name), r -> r.workCpuMicros()[0]),
+            median(drain.get(name), r -> r.workCpuMicros()[1]));
       }
     } finally {
       if (embedded != null) {
@@ -150,6 +154,7 @@ public final class PostgresBench {
   static Result measure(String name, Function<Latencies, QueueUnderTest> make, Mode mode, int tasks, int producers,
       double rate) throws Exception {
     Latencies latencies = new Latencies(tasks);
+    double[] cpu0 = cpu();
     try (QueueUnderTest q = make.apply(latencies)) {
       if (mode != Mode.DRAIN) {
         q.startWorkers();
@@ -182,9 +187,12 @@ public final class PostgresBench {
         throw new IllegalStateException("a producer failed", failure[0]);
       }
       double enqueueSeconds = (System.nanoTime() - enqueueStart) / 1e9;
+      double[] cpu1 = cpu();
       long start = enqueueStart;
+      double[] workFrom = cpu0;
       if (mode == Mode.DRAIN) {
         start = System.nanoTime();
+        workFrom = cpu1;
         q.startWorkers();
       }
       if (!latencies.await(600)) {
@@ -197,8 +205,18 @@ public final class PostgresBench {
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
       }
-      return new Result(name, tasks, (System.nanoTime() - start) / 1e9, enqueueSeconds, latencies.values());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double[] cpu2 = cpu();
+      return new Result(name, tasks, seconds, enqueueSeconds, latencies.values(),
+          new double[] {cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]},
+          new double[] {cpu2[0] - workFrom[0], cpu2[1] - workFrom[1]});
     }
+  }
+
+  private static CpuMeter meter = new CpuMeter(-1);
+
+  private static double[] cpu() {
+    return new double[] {meter.jvmSeconds(), meter.serverSeconds()};
   }
 
   private static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> f) {
@@ -227,8 +245,17 @@ public final class PostgresBench {
 
   private static void describe(HikariDataSource ds, int workers, int producers) throws Exception {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-      ResultSet rs = s.executeQuery("SELECT version(), current_setting('synchronous_commit'), current_setting('fsync')");
+      ResultSet rs = s.executeQuery("SELECT version(), current_setting('synchronous_commit'), current_setting('fsync'),"
+          + " pg_backend_pid()");
       rs.next();
+      long backend = rs.getLong(4);
+      // The server's processes are the backend's parent (the postmaster) and its children; on this machine only.
+      try {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(backend), "stat"));
+        meter = new CpuMeter(Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]));
+      } catch (IOException e) {
+        meter = new CpuMeter(-1);
+      }
       System.out.println("database: " + rs.getString(1) + "; synchronous_commit=" + rs.getString(2) + ", fsync="
           + rs.getString(3));
     }

@@ -10,8 +10,22 @@ import java.util.Arrays;
  * @param seconds from the first enqueue until every task had run and its end was written
  * @param enqueueSeconds from the first enqueue until the last
  * @param latenciesNanos each task's enqueue to start time
+ * @param enqueueCpu CPU seconds (JVM, server) while enqueueing, in DRAIN mode
+ * @param workCpu CPU seconds (JVM, server) of the timed part (the drain, in DRAIN mode)
  */
-record Result(String name, int tasks, double seconds, double enqueueSeconds, long[] latenciesNanos) {
+record Result(String name, int tasks, double seconds, double enqueueSeconds, long[] latenciesNanos,
+    double[] enqueueCpu, double[] workCpu) {
+
+  /** Microseconds of CPU per task while enqueueing: JVM, server. */
+  double[] enqueueCpuMicros() {
+    return new double[] {enqueueCpu[0] * 1e6 / tasks, enqueueCpu[1] * 1e6 / tasks};
+  }
+
+  /** Microseconds of CPU per task of the timed part: JVM, server. */
+  double[] workCpuMicros() {
+    return new double[] {workCpu[0] * 1e6 / tasks, workCpu[1] * 1e6 / tasks};
+  }
+
   double throughput() {
     return tasks / seconds;
   }
@@ -26,6 +40,8 @@ record Result(String name, int tasks, double seconds, double enqueueSeconds, lon
   @Override
   public String toString() {
     return String.format("%-14s %7d tasks in %6.2f s = %8.0f tasks/s (enqueued in %5.2f s); enqueue->start p50 %8.2f ms,"
-        + " p99 %8.2f ms", name, tasks, seconds, throughput(), enqueueSeconds, percentileMillis(50), percentileMillis(99));
+        + " p99 %8.2f ms; CPU us/task: enqueue %.0f+%.0f, work %.0f+%.0f (JVM+server)", name, tasks, seconds, throughput(),
+        enqueueSeconds, percentileMillis(50), percentileMillis(99), enqueueCpuMicros()[0], enqueueCpuMicros()[1],
+        workCpuMicros()[0], workCpuMicros()[1]);
   }
 }

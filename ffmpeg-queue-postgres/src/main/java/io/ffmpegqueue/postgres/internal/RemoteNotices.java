@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the notices on the backend's channel (see {@link Statements}): wakes idle claimers when work may be
- * ready, and passes cancels and events that other backends published to the registered
+ * Reads the notices on the backend's channel (see {@link Statements} for their form): wakes idle claimers
+ * when work may be ready, and passes cancels and events that other backends published to the registered
  * {@link BackendListener}s, on one thread of its own so that they arrive in order and a slow listener does
  * not hold up the wake-ups.
  */
@@ -41,22 +41,12 @@ public final class RemoteNotices implements AutoCloseable {
     this.delivery.allowCoreThreadTimeOut(true);
   }
 
-  /** The payload prefix of this backend's notices of event {@code type}: append the task id. */
-  public String event(TaskEvent.Type type) {
-    return "e|" + origin + "|" + type.name() + "|";
-  }
-
   /** The payload prefix of this backend's cancel requests: append the task id. */
   public String cancel() {
     return "c|" + origin + "|";
   }
 
-  /** The payload prefix of events whose type the statement appends: append {@code TYPE|id}. */
-  public String anyEvent() {
-    return "e|" + origin + "|";
-  }
-
-  /** The payload prefix that says work is ready (the statement appends the task id, unread). */
+  /** The payload prefix of this backend's ready notices (the statement may append a task id, unread). */
   public String ready() {
     return "r|" + origin + "|";
   }
@@ -73,7 +63,7 @@ public final class RemoteNotices implements AutoCloseable {
 
   /** Handles one payload, on the notice listener's thread. */
   public void accept(String payload) {
-    String[] p = payload.split("\\|", 4);
+    String[] p = payload.split("\\|", 3);
     if (p.length < 2) {
       return;
     }
@@ -84,16 +74,24 @@ public final class RemoteNotices implements AutoCloseable {
           deliver(l -> l.onCancelRequested(TaskId.of(p[2])));
         }
       }
-      case "e" -> {
-        if (p.length < 4) {
+      case "E" -> {
+        if (p.length < 3) {
           return;
         }
-        TaskEvent.Type type = TaskEvent.Type.valueOf(p[2]);
-        if (type == TaskEvent.Type.SUBMITTED || type == TaskEvent.Type.RETRY_SCHEDULED) {
-          wakeUps.wakeAll();
-        }
-        if (!origin.equals(p[1])) {
-          deliver(l -> l.onRemoteEvent(type, TaskId.of(p[3])));
+        boolean remote = !origin.equals(p[1]);
+        for (String event : p[2].split(";")) {
+          int colon = event.indexOf(':');
+          if (colon < 0) {
+            continue;
+          }
+          TaskEvent.Type type = TaskEvent.Type.valueOf(event.substring(0, colon));
+          if (type == TaskEvent.Type.RETRY_SCHEDULED) {
+            wakeUps.wakeAll();
+          }
+          if (remote) {
+            String id = event.substring(colon + 1);
+            deliver(l -> l.onRemoteEvent(type, TaskId.of(id)));
+          }
         }
       }
       default -> { }

@@ -1,13 +1,15 @@
 package io.ffmpegqueue.postgres.internal;
 
 /**
- * The backend's SQL for one schema and table prefix, rendered once. Every statement that changes a task
- * publishes what it did with {@code pg_notify} in the same statement, so the notice is sent exactly when
- * the change commits (for a host's own transaction: when the host commits).
+ * The backend's SQL for one schema and table prefix, rendered once.
  *
- * <p>Notice payloads, on the channel {@link #channel()}: {@code r|origin|...} (work is ready),
- * {@code c|origin|id} (cancel requested for a running task), {@code e|origin|TYPE|id} (a task event), where
- * origin is the writing backend's random id.
+ * <p>Notices go on the channel {@link #channel()}. Most are sent after the writes they tell of, gathered a
+ * few milliseconds at a time ({@link NoticeBuffer}): a {@code NOTIFY} in every write would cost each commit
+ * the server's notice-queue lock and each listening process a wake-up. Two are sent by the write itself, so
+ * that they go out exactly when it commits: the cancel request of a running task, and the ready notice of an
+ * enqueue in a host's own transaction. Payloads: {@code r|origin|...} (work is ready),
+ * {@code c|origin|id} (cancel requested), {@code E|origin|TYPE:id;TYPE:id...} (task events), where origin is
+ * the writing backend's random id.
  */
 public final class Statements {
   /** Columns every task read selects. */
@@ -40,22 +42,22 @@ public final class Statements {
     return "pg_notify('" + channel + "', " + payload + ")";
   }
 
+  /** Sends several notices in one statement: param a text array of payloads. */
+  public String sendNotices() {
+    return "SELECT " + notify("x") + " FROM unnest(?::text[]) AS x";
+  }
+
   /**
    * Inserts a new task unless its id or idempotency key exists: params id, priority, delay millis,
    * created_at, max_attempts, idempotency_key, request json, and with {@code notify} the notice prefix
    * ({@code r|origin|}). Returns one row when inserted, none on a conflict.
    */
   public String insert(boolean notify) {
-    return "WITH ins AS (INSERT INTO " + table
+    String insert = "INSERT INTO " + table
         + " (id, status, priority, run_at, created_at, max_attempts, idempotency_key, request)"
         + " VALUES (?, 'PENDING', ?, now() + greatest(?, 0)" + MILLIS + ", ?, ?, ?, ?::jsonb)"
-        + " ON CONFLICT DO NOTHING RETURNING id)"
-        + " SELECT ins.id" + (notify ? ", " + notify("? || ins.id") : "") + " FROM ins";
-  }
-
-  /** Says that work is ready, outside any write: param the payload ({@code r|origin|}). */
-  public String notifyReady() {
-    return "SELECT " + notify("?");
+        + " ON CONFLICT DO NOTHING RETURNING id";
+    return notify ? "WITH ins AS (" + insert + ") SELECT ins.id, " + notify("? || ins.id") + " FROM ins" : insert;
   }
 
   /** Takes the advisory lock that serialises enqueues near capacity, until the transaction ends: param key. */
@@ -86,18 +88,22 @@ public final class Statements {
   /**
    * The claim, in one statement: the CTE picks at most {@code limit} ready rows in run order and locks them,
    * skipping rows other claimers hold (it is also the fence that keeps the planner from locking more than
-   * the limit); the update leases them. Params: limit, worker id, lease millis, notify prefix
-   * ({@code e|origin|STARTED|}).
+   * the limit); the update leases them. Params: limit, worker id, lease millis. The rows come back in no
+   * particular order.
    */
   public String claim() {
     return "WITH ready AS (SELECT id FROM " + table
         + " WHERE status = 'PENDING' AND run_at <= now()"
-        + " ORDER BY priority, run_at, seq LIMIT ? FOR UPDATE SKIP LOCKED),"
-        + " claimed AS (UPDATE " + table + " t SET status = 'RUNNING', attempt = t.attempt + 1,"
+        + " ORDER BY priority, run_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+        + " UPDATE " + table + " t SET status = 'RUNNING', attempt = t.attempt + 1,"
         + " progress = NULL, started_at = now(), finished_at = NULL, lease_owner = ?,"
         + " lease_expires_at = now() + ?" + MILLIS + ", cancel_requested = false"
-        + " FROM ready WHERE t.id = ready.id RETURNING t.*)"
-        + " SELECT " + COLUMNS + ", " + notify("? || id") + " FROM claimed ORDER BY priority, run_at, seq";
+        + " FROM ready WHERE t.id = ready.id RETURNING t.priority, t.run_at, t.seq, "
+        + prefixed("t.", COLUMNS);
+  }
+
+  private static String prefixed(String alias, String columns) {
+    return alias + columns.replace(", ", ", " + alias);
   }
 
   /** Milliseconds until the earliest PENDING task is due (negative when one is due), or NULL when none is. */
@@ -121,33 +127,32 @@ public final class Statements {
    * progress): the caller knows the rest, so no JSON travels back.
    */
   private String finish(String set) {
-    return "WITH u AS (UPDATE " + table + " SET " + set + ", " + CLEAR_LEASE
-        + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' RETURNING id, run_at, finished_at, progress)"
-        + " SELECT run_at, finished_at, progress, " + notify("? || id") + " FROM u";
+    return "UPDATE " + table + " SET " + set + ", " + CLEAR_LEASE
+        + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' RETURNING run_at, finished_at, progress";
   }
 
-  /** Completes an attempt with its outputs: params outputs json, id, attempt, notify prefix. */
+  /** Completes an attempt with its outputs: params outputs json, id, attempt. */
   public String complete() {
     return finish("status = 'COMPLETED', outputs = ?::jsonb, progress = 1.0, error = NULL, finished_at = now()");
   }
 
-  /** Fails a task for good: params error json, id, attempt, notify prefix. */
+  /** Fails a task for good: params error json, id, attempt. */
   public String fail() {
     return finish("status = 'FAILED', error = ?::jsonb, finished_at = now()");
   }
 
-  /** Schedules a retry: params error json, delay millis, id, attempt, notify prefix. */
+  /** Schedules a retry: params error json, delay millis, id, attempt. */
   public String retry() {
     return finish("status = 'PENDING', error = ?::jsonb, run_at = now() + greatest(?, 0)" + MILLIS
         + ", progress = NULL");
   }
 
-  /** Ends a running task cancelled: params error json, id, attempt, notify prefix. */
+  /** Ends a running task cancelled: params error json, id, attempt. */
   public String cancelled() {
     return finish("status = 'CANCELLED', error = ?::jsonb, finished_at = now()");
   }
 
-  /** Gives a task back, ready at once: params id, attempt, notify prefix ({@code r|origin|}). */
+  /** Gives a task back, ready at once: params id, attempt. */
   public String release() {
     return finish("status = 'PENDING', progress = NULL");
   }
@@ -157,11 +162,10 @@ public final class Statements {
     return "SELECT status, cancel_requested FROM " + table + " WHERE id = ? FOR UPDATE";
   }
 
-  /** Cancels a PENDING task: params error json, id, notify prefix ({@code e|origin|CANCELLED|}). */
+  /** Cancels a PENDING task: params error json, id. */
   public String cancelPending() {
-    return "WITH u AS (UPDATE " + table + " SET status = 'CANCELLED', error = ?::jsonb, finished_at = now()"
-        + " WHERE id = ? AND status = 'PENDING' RETURNING *)"
-        + " SELECT " + COLUMNS + ", " + notify("? || id") + " FROM u";
+    return "UPDATE " + table + " SET status = 'CANCELLED', error = ?::jsonb, finished_at = now()"
+        + " WHERE id = ? AND status = 'PENDING' RETURNING " + COLUMNS;
   }
 
   /** Requests the cancel of a RUNNING task: params id, notify prefix ({@code c|origin|}). */
@@ -173,16 +177,16 @@ public final class Statements {
 
   /**
    * Ends the leases that lapsed on the database's clock, at most {@code limit} at a time: back to PENDING
-   * with the attempt spent, FAILED when no attempt is left, CANCELLED when a cancel was requested. Params:
-   * limit, notify prefix ({@code e|origin|}).
+   * with the attempt spent, FAILED when no attempt is left, CANCELLED when a cancel was requested. Param:
+   * limit.
    */
   public String reap() {
     String spent = "t.attempt >= greatest(1, t.max_attempts)";
     String lost = "'worker ' || coalesce(t.lease_owner, 'unknown') || ' stopped renewing its lease on attempt ' || t.attempt";
     return "WITH expired AS (SELECT id FROM " + table
         + " WHERE status = 'RUNNING' AND lease_expires_at < now()"
-        + " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED),"
-        + " u AS (UPDATE " + table + " t SET"
+        + " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED)"
+        + " UPDATE " + table + " t SET"
         + " status = CASE WHEN t.cancel_requested THEN 'CANCELLED' WHEN " + spent + " THEN 'FAILED' ELSE 'PENDING' END,"
         + " error = jsonb_build_object('kind', CASE WHEN t.cancel_requested THEN 'cancelled' ELSE 'lease_expired' END,"
         + "   'message', CASE WHEN t.cancel_requested THEN 'cancelled while running; ' || " + lost
@@ -191,9 +195,7 @@ public final class Statements {
         + " finished_at = CASE WHEN t.cancel_requested OR " + spent + " THEN now() END,"
         + " run_at = CASE WHEN t.cancel_requested OR " + spent + " THEN t.run_at ELSE now() END,"
         + " progress = NULL, " + CLEAR_LEASE
-        + " FROM expired WHERE t.id = expired.id RETURNING t.*)"
-        + " SELECT " + COLUMNS + ", " + notify("? || CASE status WHEN 'PENDING' THEN 'RETRY_SCHEDULED' ELSE status END"
-        + " || '|' || id") + " FROM u";
+        + " FROM expired WHERE t.id = expired.id RETURNING " + prefixed("t.", COLUMNS);
   }
 
   /** Deletes a batch of final tasks that finished before the retention age: params age millis, batch. */
