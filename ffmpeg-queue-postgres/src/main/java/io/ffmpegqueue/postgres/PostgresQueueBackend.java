@@ -252,7 +252,7 @@ public final class PostgresQueueBackend implements QueueBackend {
       ps.setString(6, key);
       ps.setString(7, TaskRows.requestJson(task));
       if (hostTransaction) {
-        ps.setString(8, notices.ready());
+        ps.setString(8, notices.readyAtCommit());
       }
       try (ResultSet rs = ps.executeQuery()) {
         inserted = rs.next();

@@ -46,9 +46,13 @@ public final class RemoteNotices implements AutoCloseable {
     return "c|" + origin + "|";
   }
 
-  /** The payload prefix of this backend's ready notices (the statement may append a task id, unread). */
-  public String ready() {
-    return "r|" + origin + "|";
+  /**
+   * The payload prefix of the ready notice that an enqueue in a host's transaction sends itself (the
+   * statement appends the task id, unread). Unlike the gathered ones, it wakes this process too: nothing
+   * woke it when the row was written, since the row was not there for others until the host committed.
+   */
+  public String readyAtCommit() {
+    return "R|" + origin + "|";
   }
 
   /** Registers a listener. */
@@ -68,7 +72,12 @@ public final class RemoteNotices implements AutoCloseable {
       return;
     }
     switch (p[0]) {
-      case "r" -> wakeUps.wakeAll(); // also our own: a host's transaction commits after we wrote
+      case "r" -> {
+        if (!origin.equals(p[1])) {
+          wakeUps.wakeAll(); // our own enqueues woke our claimers already
+        }
+      }
+      case "R" -> wakeUps.wakeAll();
       case "c" -> {
         if (p.length >= 3 && !origin.equals(p[1])) {
           deliver(l -> l.onCancelRequested(TaskId.of(p[2])));

@@ -7,7 +7,8 @@ package io.ffmpegqueue.postgres.internal;
  * few milliseconds at a time ({@link NoticeBuffer}): a {@code NOTIFY} in every write would cost each commit
  * the server's notice-queue lock and each listening process a wake-up. Two are sent by the write itself, so
  * that they go out exactly when it commits: the cancel request of a running task, and the ready notice of an
- * enqueue in a host's own transaction. Payloads: {@code r|origin|...} (work is ready),
+ * enqueue in a host's own transaction. Payloads: {@code r|origin|} (work is ready; {@code R|origin|id} for
+ * the host-transaction one),
  * {@code c|origin|id} (cancel requested), {@code E|origin|TYPE:id;TYPE:id...} (task events), where origin is
  * the writing backend's random id.
  */
@@ -50,7 +51,7 @@ public final class Statements {
   /**
    * Inserts a new task unless its id or idempotency key exists: params id, priority, delay millis,
    * created_at, max_attempts, idempotency_key, request json, and with {@code notify} the notice prefix
-   * ({@code r|origin|}). Returns one row when inserted, none on a conflict.
+   * ({@code R|origin|}). Returns one row when inserted, none on a conflict.
    */
   public String insert(boolean notify) {
     String insert = "INSERT INTO " + table
