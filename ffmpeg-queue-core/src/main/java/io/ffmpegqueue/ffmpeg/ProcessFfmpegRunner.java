@@ -202,6 +202,9 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
     String tail = process.tail().text();
     List<String> lines = errorLines(process);
     String summary = String.join("; ", lines);
+    if (summary.length() > 600) {
+      summary = summary.substring(summary.length() - 600);
+    }
     TaskFailureException f;
     if (exit == 137) {
       f = new TaskFailureException(ErrorKind.OUT_OF_MEMORY,
@@ -233,7 +236,8 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
         lines.add(l);
       }
     }
-    return lines.size() <= 3 ? lines : lines.subList(lines.size() - 3, lines.size());
+    // ffmpeg 7 states the cause first and then how each layer gave up: four lines hold both.
+    return lines.size() <= 4 ? lines : lines.subList(lines.size() - 4, lines.size());
   }
 
   /** Builds a {@link ProcessFfmpegRunner}. */
