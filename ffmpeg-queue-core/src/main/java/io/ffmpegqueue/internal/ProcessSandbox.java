@@ -101,7 +101,9 @@ public final class ProcessSandbox {
     List<String> argv = new ArrayList<>();
     if (bubblewrap != null) {
       argv.add(bubblewrap.toString());
-      argv.addAll(List.of("--unshare-all", "--die-with-parent", "--new-session"));
+      // --as-pid-1: ffmpeg itself is the namespace's init, so bwrap reaps it directly; with bwrap's own
+      // init in between, that init can outlive bwrap by a moment and be left to the host's PID 1.
+      argv.addAll(List.of("--unshare-all", "--die-with-parent", "--new-session", "--as-pid-1"));
       if (isRoot()) {
         argv.addAll(List.of("--cap-drop", "ALL"));
       }

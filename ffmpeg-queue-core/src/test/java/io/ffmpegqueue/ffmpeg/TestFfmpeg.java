@@ -65,9 +65,20 @@ public final class TestFfmpeg {
         .collect(Collectors.toSet());
   }
 
-  /** Whether the process {@code pid} still runs. */
+  /**
+   * Whether the process {@code pid} still runs. A zombie (exited, its status not yet collected) does not
+   * run: a process orphaned to a container's PID 1 stays one until that PID 1 gets round to reaping it.
+   */
   public static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      return false;
+    }
+    try {
+      String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /** A task context that records progress and can be stopped by the test. */
