@@ -64,7 +64,7 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
     this.stderrTailBytes = b.stderrTailBytes;
     Set<String> probeFormats = new HashSet<>(policy.inputFormats());
     probeFormats.remove("lavfi");
-    this.probe = installation.ffprobe() == null ? null
+    this.probe = installation.ffprobe() == null || !b.probeOutputs ? null
         : new MediaProbe(installation.ffprobe(), sandbox, probeFormats, Duration.ofSeconds(60));
     log.info("ffmpeg {} at {} ({}); sandbox: {}", installation.version(), installation.ffmpeg(), installation.source(),
         sandbox.description());
@@ -252,6 +252,7 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
     private Duration quitGrace = Duration.ofSeconds(5);
     private Duration killGrace = Duration.ofSeconds(2);
     private int stderrTailBytes = 64 * 1024;
+    private boolean probeOutputs = true;
 
     private Builder() {}
 
@@ -315,6 +316,15 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
         throw new IllegalArgumentException("stderrTailBytes must be at least 1024");
       }
       this.stderrTailBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Whether to describe each output with ffprobe after success ({@link FfmpegResult#media()}). Default
+     * true; false saves one short process per output, and tasks then carry no media description.
+     */
+    public Builder probeOutputs(boolean probe) {
+      this.probeOutputs = probe;
       return this;
     }
 
