@@ -24,7 +24,8 @@ final class CommandCheck {
   private static final Pattern RATIONAL = Pattern.compile("[+-]?\\d+(\\.\\d+)?/\\d+(\\.\\d+)?");
   private static final Pattern VALUE_PARTS = Pattern.compile("[:=,|;]");
   private static final Pattern FILTER_NAME = Pattern.compile("[A-Za-z0-9_]+(@[A-Za-z0-9_.-]+)?");
-  private static final Set<String> FILTER_OPTIONS = Set.of("filter", "vf", "af", "filter_complex", "lavfi");
+  /** Options whose values are filtergraphs ({@code graph} is the lavfi device's, which replaces its input URL). */
+  private static final Set<String> FILTER_OPTIONS = Set.of("filter", "vf", "af", "filter_complex", "lavfi", "graph");
   /** Options whose values are free text or expressions, never opened as files. */
   private static final Set<String> TEXT_OPTIONS = Set.of(
       "metadata", "force_key_frames", "program", "stream_group", "timecode", "disposition", "apad");
@@ -262,7 +263,8 @@ final class CommandCheck {
         throw refused("'" + shown + "': filter " + f.baseName()
             + " reads commands from a file, which could change other filters' files at run time");
       }
-      Matcher keys = Pattern.compile("(/?)([A-Za-z0-9_]+)\\s*=").matcher(a.value());
+      // The target filter unescapes the command's arguments once more: look through its escapes.
+      Matcher keys = Pattern.compile("(/?)([A-Za-z0-9_]+)\\s*=").matcher(a.value().replace("\\", "").replace("'", ""));
       while (keys.find()) {
         if (!keys.group(1).isEmpty() || FilterRules.FILE_KEYS.contains(keys.group(2))) {
           throw refused("'" + shown + "': filter " + f.baseName() + " sends a command that sets '"

@@ -108,6 +108,8 @@ class CommandPolicyTest {
         // lavfi inputs.
         hostile("-f lavfi -i movie=/etc/passwd out.mp4", "", out, "'-i movie=/etc/passwd': filter movie argument 1 reads '/etc/passwd'"),
         hostile("-f lavfi -i amovie=in.mp4:f=hls out.mp4", in, out, "the input format 'hls' is not allowed"),
+        hostile("-f lavfi -graph movie=/etc/passwd -i nullsrc out.mp4", "", out, "'-graph movie=/etc/passwd': filter movie argument 1 reads '/etc/passwd'"),
+        hostile("-i in.mp4 -vf \"sendcmd=c='0 drawtext reinit text\\\\file=/etc/passwd',drawtext=text=x\" out.mp4", in, out, "sends a command that sets 'textfile'"),
         hostile("-f lavfi -graph_file g.txt -i nullsrc out.mp4", "g.txt", out, "'-graph_file g.txt': reads a filtergraph from a file"));
   }
 
