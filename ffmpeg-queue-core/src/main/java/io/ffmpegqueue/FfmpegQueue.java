@@ -4,6 +4,7 @@ import io.ffmpegqueue.ffmpeg.FfmpegRunner;
 import io.ffmpegqueue.internal.ClientSettings;
 import io.ffmpegqueue.internal.DefaultRunner;
 import io.ffmpegqueue.internal.FfmpegPipeline;
+import io.ffmpegqueue.internal.ManualWorkers;
 import io.ffmpegqueue.internal.NamedThreadFactory;
 import io.ffmpegqueue.internal.TaskSubmitter;
 import io.ffmpegqueue.internal.WorkerConfig;
@@ -53,10 +54,12 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   private final WorkerPool pool;
   private final ExecutorService fetchExecutor;
   private final boolean ownsBackend;
+  private final boolean manual;
 
   private FfmpegQueue(Builder b) {
     ClientSettings settings = b.settings();
     this.ownsBackend = b.ownsBackend;
+    this.manual = b.manualWorkers != null;
     this.submitter = TaskSubmitter.forQueue(settings);
     if (b.workers == 0) {
       this.pool = null;
@@ -81,6 +84,9 @@ public final class FfmpegQueue implements FfmpegQueueClient {
         b.drainTimeout, b.stopTimeout, b.reapInterval, settings.defaultTimeout(), settings.retryPolicy(),
         settings.clock());
     this.pool = new WorkerPool(config, settings.backend(), handler, submitter);
+    if (manual) {
+      b.manualWorkers.attach(pool, submitter);
+    }
   }
 
   /** A builder with the embedded defaults: in-memory backend, local storage, 2 workers. */
@@ -89,7 +95,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   }
 
   private FfmpegQueue start() {
-    if (pool != null) {
+    if (pool != null && !manual) {
       pool.start();
     }
     return this;
@@ -152,6 +158,11 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     }
     if (fetchExecutor != null) {
       fetchExecutor.shutdownNow();
+      try {
+        fetchExecutor.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     submitter.close();
     if (ownsBackend) {
@@ -181,6 +192,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     private Duration reapInterval = Duration.ofSeconds(15);
     private String workerId;
     private boolean ownsBackend = true;
+    private ManualWorkers manualWorkers;
 
     private Builder() {}
 
@@ -288,8 +300,21 @@ public final class FfmpegQueue implements FfmpegQueueClient {
       return this;
     }
 
+    /**
+     * For {@code ffmpeg-queue-testing} only: starts no worker thread; {@code workers} runs tasks on the
+     * caller's thread instead, one call at a time, so tests are deterministic. {@link #workers(int)} is then
+     * how many tasks may run at once across callers. Not for production use; no compatibility promise.
+     */
+    public Builder manualWorkers(ManualWorkers workers) {
+      this.manualWorkers = Objects.requireNonNull(workers, "workers");
+      return this;
+    }
+
     /** Builds the queue and starts its workers. */
     public FfmpegQueue build() {
+      if (manualWorkers != null && workers == 0) {
+        throw new IllegalArgumentException("manualWorkers needs at least one worker slot, but workers is 0");
+      }
       if (heartbeatInterval.compareTo(leaseDuration) >= 0) {
         throw new IllegalArgumentException("heartbeatInterval (" + heartbeatInterval
             + ") must be shorter than leaseDuration (" + leaseDuration + ")");

@@ -2,6 +2,7 @@ package io.ffmpegqueue;
 
 import io.ffmpegqueue.ffmpeg.CommandPolicy;
 import io.ffmpegqueue.internal.ClientSettings;
+import io.ffmpegqueue.io.HttpInputFetcher;
 import io.ffmpegqueue.io.InputFetcher;
 import io.ffmpegqueue.spi.QueueBackend;
 import java.time.Duration;
@@ -43,7 +44,9 @@ public abstract class QueueOptions<B extends QueueOptions<B>> {
 
   /**
    * Registers a fetcher for the schemes it serves, replacing any other for them. A task whose input has a
-   * scheme without a fetcher is refused at submission.
+   * scheme without a fetcher is refused at submission. Unless a fetcher is registered for {@code http} or
+   * {@code https}, both are served by an {@link io.ffmpegqueue.io.HttpInputFetcher} with its defaults (the
+   * address guard on, no allow-list).
    */
   public B fetcher(InputFetcher fetcher) {
     for (String scheme : fetcher.schemes()) {
@@ -92,7 +95,16 @@ public abstract class QueueOptions<B extends QueueOptions<B>> {
   }
 
   ClientSettings settings() {
-    return new ClientSettings(backend, fetchers, commandPolicy, retryPolicy, defaultTimeout, clock, listeners);
+    Map<String, InputFetcher> all = fetchers;
+    List<AutoCloseable> owned = List.of();
+    if (!fetchers.containsKey("http") && !fetchers.containsKey("https")) {
+      all = new LinkedHashMap<>(fetchers);
+      HttpInputFetcher http = HttpInputFetcher.create();
+      all.put("http", http);
+      all.put("https", http);
+      owned = List.of(http); // made here, so closed with the queue
+    }
+    return new ClientSettings(backend, all, commandPolicy, retryPolicy, defaultTimeout, clock, listeners, owned);
   }
 
   InstantSource clock() {

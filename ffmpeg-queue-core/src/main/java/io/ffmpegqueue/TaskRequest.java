@@ -132,7 +132,7 @@ public record TaskRequest(
       }
       if (!uri.isAbsolute()) {
         throw new InvalidTaskException(
-            "input_files", "'" + e.getKey() + "' URL '" + abbreviate(uri.toString()) + "' has no scheme");
+            "input_files", "'" + e.getKey() + "' URL '" + abbreviate(uri.getRawPath()) + "' has no scheme");
       }
       copy.put(e.getKey(), uri);
     }
@@ -215,7 +215,9 @@ public record TaskRequest(
       try {
         return input(name, new URI(uri));
       } catch (URISyntaxException e) {
-        throw new InvalidTaskException("input_files", "'" + name + "' URL is malformed: " + e.getMessage());
+        // The reason and index only: the URL itself may carry a signature in its query.
+        throw new InvalidTaskException("input_files",
+            "'" + name + "' URL is malformed at index " + e.getIndex() + ": " + e.getReason());
       }
     }
 

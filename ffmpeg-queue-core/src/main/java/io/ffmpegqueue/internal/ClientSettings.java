@@ -22,6 +22,7 @@ import java.util.Map;
  * @param defaultTimeout the timeout of requests that set none
  * @param clock the clock
  * @param listeners listeners subscribed from the start
+ * @param owned what the builder made on the host's behalf, closed with the queue
  */
 public record ClientSettings(
     QueueBackend backend,
@@ -30,7 +31,8 @@ public record ClientSettings(
     RetryPolicy retryPolicy,
     Duration defaultTimeout,
     InstantSource clock,
-    List<Listener> listeners) {
+    List<Listener> listeners,
+    List<AutoCloseable> owned) {
 
   /** Copies the collections and fills in the default backend. */
   public ClientSettings {
@@ -39,6 +41,7 @@ public record ClientSettings(
     }
     fetchers = Map.copyOf(fetchers);
     listeners = List.copyOf(listeners);
+    owned = List.copyOf(owned);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.ffmpegqueue.internal;
 import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskListener;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +13,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,11 @@ public final class EventBus implements AutoCloseable {
 
   private final CopyOnWriteArrayList<Sub> subs = new CopyOnWriteArrayList<>();
   private final ExecutorService executor;
+  // For awaitIdle(): actions handed to execute() and not yet run, and who waits for quiet.
+  private final AtomicInteger actionsPending = new AtomicInteger();
+  private final AtomicInteger idleWaiters = new AtomicInteger();
+  private final ReentrantLock idleLock = new ReentrantLock();
+  private final Condition quiet = idleLock.newCondition();
 
   /** A bus whose event threads are named {@code threadPrefix-N}. */
   public EventBus(String threadPrefix) {
@@ -58,10 +66,71 @@ public final class EventBus implements AutoCloseable {
 
   /** Runs {@code action} on an event thread (on the caller's when the bus is closed). */
   public void execute(Runnable action) {
+    actionsPending.incrementAndGet();
+    Runnable counted = () -> {
+      try {
+        action.run();
+      } finally {
+        actionsPending.decrementAndGet();
+        signalIfWaited();
+      }
+    };
     try {
-      executor.execute(action);
+      executor.execute(counted);
     } catch (RejectedExecutionException e) {
-      action.run();
+      counted.run();
+    }
+  }
+
+  /**
+   * Waits until every event published before the call has been delivered and every action handed to
+   * {@link #execute} has run: for tests that drive a queue by hand and then look at what listeners saw.
+   *
+   * @return true when quiet, false when {@code timeout} passed first
+   */
+  public boolean awaitIdle(Duration timeout) {
+    long remaining = timeout.toNanos();
+    idleLock.lock();
+    idleWaiters.incrementAndGet();
+    try {
+      while (!isIdle()) {
+        if (remaining <= 0) {
+          return false;
+        }
+        remaining = quiet.awaitNanos(remaining);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      idleWaiters.decrementAndGet();
+      idleLock.unlock();
+    }
+  }
+
+  private boolean isIdle() {
+    if (actionsPending.get() > 0) {
+      return false;
+    }
+    for (Sub s : subs) {
+      // Queue first, then the flag: an event is either still queued or its delivery holds the flag.
+      if (!s.queue.isEmpty() || s.scheduled.get()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Wakes awaitIdle(); costs nothing on the delivery path while nobody waits. */
+  private void signalIfWaited() {
+    if (idleWaiters.get() > 0) {
+      idleLock.lock();
+      try {
+        quiet.signalAll();
+      } finally {
+        idleLock.unlock();
+      }
     }
   }
 
@@ -141,6 +210,7 @@ public final class EventBus implements AutoCloseable {
         if (!closed && !queue.isEmpty()) {
           schedule();
         }
+        signalIfWaited();
       }
     }
 

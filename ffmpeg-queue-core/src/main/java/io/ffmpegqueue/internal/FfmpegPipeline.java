@@ -22,9 +22,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
@@ -89,24 +91,50 @@ public final class FfmpegPipeline implements TaskHandler {
       fetchOne(context, workspace, e.getKey(), e.getValue());
       return;
     }
-    List<Future<?>> futures = new ArrayList<>();
-    for (Map.Entry<String, URI> e : inputs.entrySet()) {
-      futures.add(fetchExecutor.submit(() -> {
-        fetchOne(context, workspace, e.getKey(), e.getValue());
-        return null;
-      }));
-    }
-    // Wait for every download, so none still writes into the workspace when it is removed; the first
-    // failure is the one reported.
+    // The downloads run at once; the first to fail stops the others (their fetchers see a stop), and is the
+    // failure reported.
+    InputFetchScope scope = new InputFetchScope(context);
+    CompletionService<Void> downloads = new ExecutorCompletionService<>(fetchExecutor);
+    int started = 0;
     Exception first = null;
-    for (Future<?> f : futures) {
+    for (Map.Entry<String, URI> e : inputs.entrySet()) {
       try {
-        f.get();
+        if (fetchExecutor.isShutdown()) {
+          // A caller-runs executor drops work silently once shut down; its future would never complete.
+          throw new RejectedExecutionException("the fetch executor is shut down");
+        }
+        downloads.submit(() -> {
+          fetchOne(scope, workspace, e.getKey(), e.getValue());
+          return null;
+        });
+        started++;
+      } catch (RejectedExecutionException ex) {
+        first = new TaskFailureException(ErrorKind.RESOURCES, "cannot start the download of input '" + e.getKey()
+            + "': the worker is shutting down", true, null, ex);
+        scope.abort();
+        break;
+      }
+    }
+    // Wait for every download, however this thread is interrupted: none may still write into the workspace
+    // when it is removed.
+    boolean interrupted = false;
+    for (int done = 0; done < started; ) {
+      try {
+        downloads.take().get();
+        done++;
       } catch (ExecutionException e) {
+        done++;
         if (first == null) {
           first = e.getCause() instanceof Exception ex ? ex : e;
+          scope.abort();
         }
+      } catch (InterruptedException e) {
+        interrupted = true;
+        scope.abort();
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     if (first != null) {
       throw first;

@@ -46,6 +46,7 @@ final class RunningTask implements TaskContext {
     Instant started = t.startedAt() != null ? t.startedAt() : config.clock().instant();
     this.deadline = started.plus(timeout);
     this.lastRenewNanos = System.nanoTime();
+    this.lastProgressEventNanos = lastRenewNanos - PROGRESS_EVENT_INTERVAL_NANOS; // the first one goes out
   }
 
   Lease lease() {

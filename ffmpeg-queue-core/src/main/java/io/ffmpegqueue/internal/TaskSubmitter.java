@@ -18,6 +18,7 @@ import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.Enqueued;
 import io.ffmpegqueue.spi.QueueBackend;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -185,6 +186,15 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     return bus.hasSubscribers();
   }
 
+  /**
+   * Waits until listeners have received every event published so far and completion futures are done.
+   *
+   * @return false when {@code timeout} passed first
+   */
+  public boolean awaitEventsDelivered(Duration timeout) {
+    return bus.awaitIdle(timeout);
+  }
+
   /** Publishes an event when anybody listens. */
   public void publish(TaskEvent.Type type, Task task, Progress progress) {
     if (bus.hasSubscribers()) {
@@ -251,5 +261,12 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     closed = true;
     bus.close();
     failWaiting();
+    for (AutoCloseable c : settings.owned()) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(TaskSubmitter.class).warn("closing {} failed: {}", c, e.toString());
+      }
+    }
   }
 }

@@ -18,7 +18,8 @@ import io.ffmpegqueue.spi.TaskHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,7 +46,9 @@ public final class WorkerPool implements AutoCloseable {
   private final TaskSubmitter submitter;
   private final Semaphore slots;
   private final ExecutorService executor;
-  private final Map<TaskId, RunningTask> running = new ConcurrentHashMap<>();
+  // Keyed by attempt, not task id: after a lost lease this pool may run a newer attempt of the same task
+  // while the old one is still stopping.
+  private final Set<RunningTask> running = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Thread dispatcher;
@@ -69,9 +72,10 @@ public final class WorkerPool implements AutoCloseable {
     this.supervisor = new Thread(this::supervise, "ffq-supervisor");
     this.supervisor.setDaemon(true);
     submitter.onCancelRunning(id -> {
-      RunningTask t = running.get(id);
-      if (t != null) {
-        t.stop(StopReason.CANCELLED);
+      for (RunningTask t : running) {
+        if (t.lease().taskId().equals(id)) {
+          t.stop(StopReason.CANCELLED);
+        }
       }
     });
   }
@@ -113,7 +117,7 @@ public final class WorkerPool implements AutoCloseable {
       slots.release(n - leases.size());
       for (Lease lease : leases) {
         RunningTask t = new RunningTask(lease, config, backend, submitter);
-        running.put(lease.taskId(), t);
+        running.add(t);
         long untilDeadline = Duration.between(config.clock().instant(), t.deadline()).toNanos();
         if (untilDeadline < config.heartbeatInterval().toNanos()
             || System.nanoTime() + untilDeadline - plannedWakeNanos < 0) {
@@ -125,6 +129,57 @@ public final class WorkerPool implements AutoCloseable {
         executor.execute(() -> run(t));
       }
     }
+  }
+
+  /**
+   * Claims one ready task and runs it on the calling thread, through the same path as the worker threads
+   * (events, retry policy, fencing): for a pool that was never started and is driven by hand
+   * ({@link ManualWorkers}). Does not wait for work.
+   *
+   * @return the id of the task that ran, or empty when none was ready, no slot was free, or the pool is
+   *     closing
+   */
+  public Optional<TaskId> runNext() {
+    if (stopping || !slots.tryAcquire()) {
+      return Optional.empty();
+    }
+    List<Lease> leases;
+    try {
+      leases = backend.claim(new ClaimRequest(config.workerId(), 1, config.leaseDuration(), Duration.ZERO));
+    } catch (InterruptedException e) {
+      slots.release();
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (RuntimeException | Error e) {
+      slots.release();
+      throw e;
+    }
+    if (leases.isEmpty()) {
+      slots.release();
+      return Optional.empty();
+    }
+    RunningTask t = new RunningTask(leases.get(0), config, backend, submitter);
+    running.add(t);
+    run(t); // releases the slot
+    return Optional.of(t.lease().taskId());
+  }
+
+  /**
+   * One supervisor pass on the calling thread, for a pool driven by hand: renews every running task's lease
+   * (as if its heartbeats had all been on time: a test's clock jumps, so heartbeats cannot be timed by it,
+   * and this pool's workers are alive), stops running tasks past their deadline by the clock, then reaps
+   * expired leases and prunes final tasks.
+   */
+  public void superviseOnce() {
+    Instant now = config.clock().instant();
+    for (RunningTask t : running) {
+      t.renew();
+      if (!now.isBefore(t.deadline()) && t.stopReason() == null) {
+        log.info("task {}: timed out", t.lease().taskId());
+        t.stop(StopReason.TIMED_OUT);
+      }
+    }
+    reap();
   }
 
   private void run(RunningTask t) {
@@ -159,7 +214,7 @@ public final class WorkerPool implements AutoCloseable {
           lease.taskId(), lease.attempt(), e);
     } finally {
       t.end();
-      running.remove(lease.taskId());
+      running.remove(t);
       t.thread = null;
       MDC.remove("task_id");
       slots.release();
@@ -232,7 +287,7 @@ public final class WorkerPool implements AutoCloseable {
       long now = System.nanoTime();
       Instant wallNow = config.clock().instant();
       long wake = now + config.heartbeatInterval().toNanos();
-      for (RunningTask t : running.values()) {
+      for (RunningTask t : running) {
         long untilDeadline = Duration.between(wallNow, t.deadline()).toNanos();
         if (untilDeadline <= 0) {
           if (t.stopReason() == null) {
@@ -321,13 +376,13 @@ public final class WorkerPool implements AutoCloseable {
     dispatcher.interrupt();
     joinQuietly(dispatcher);
     awaitIdle(config.drainTimeout());
-    for (RunningTask t : running.values()) {
+    for (RunningTask t : running) {
       log.info("task {}: still running at shutdown; stopping it", t.lease().taskId());
       t.stop(StopReason.SHUTDOWN);
     }
     awaitIdle(config.stopTimeout());
     executor.shutdown();
-    for (RunningTask t : running.values()) {
+    for (RunningTask t : running) {
       // A handler that ignores its stop signal: interrupt it, and give the lease back ourselves; if it
       // finishes later, the fencing token refuses its write.
       Thread th = t.thread;

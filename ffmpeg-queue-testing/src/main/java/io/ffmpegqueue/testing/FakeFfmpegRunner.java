@@ -1,0 +1,199 @@
+package io.ffmpegqueue.testing;
+
+import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.Subscription;
+import io.ffmpegqueue.TaskFailureException;
+import io.ffmpegqueue.ffmpeg.FfmpegCommand;
+import io.ffmpegqueue.ffmpeg.FfmpegJob;
+import io.ffmpegqueue.ffmpeg.FfmpegResult;
+import io.ffmpegqueue.ffmpeg.FfmpegRunner;
+import io.ffmpegqueue.ffmpeg.Progress;
+import io.ffmpegqueue.spi.StopReason;
+import io.ffmpegqueue.spi.TaskContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An {@link FfmpegRunner} that runs no ffmpeg: each run plays the next {@linkplain #enqueue enqueued}
+ * {@link FakeOutcome} (or the {@linkplain #defaultOutcome default}, a success) and records the job, so a
+ * test can assert on the command a task ran with. Scripted like OkHttp's {@code MockWebServer}:
+ *
+ * <pre>{@code
+ * FakeFfmpegRunner ffmpeg = new FakeFfmpegRunner();
+ * ffmpeg.enqueue(FakeOutcome.fail(1, "Invalid data found when processing input"));
+ * ... submit a task and run it ...
+ * assertEquals(List.of("-i", "input.mp4", "-vf", "scale=640:-2", "output.mp4"),
+ *     ffmpeg.takeCommand().arguments());
+ * }</pre>
+ *
+ * Thread-safe.
+ */
+public final class FakeFfmpegRunner implements FfmpegRunner {
+  /** How long {@link #takeJob()} and {@link #takeCommand()} wait. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final BlockingQueue<FakeOutcome> outcomes = new LinkedBlockingQueue<>();
+  private final BlockingQueue<FfmpegJob> jobs = new LinkedBlockingQueue<>();
+  private final AtomicInteger runs = new AtomicInteger();
+  private volatile FakeOutcome defaultOutcome = FakeOutcome.succeed();
+
+  /** A runner with no outcome enqueued: every run succeeds. */
+  public FakeFfmpegRunner() {}
+
+  /** Plays {@code outcome} on a coming run: outcomes are played in the order enqueued, one per run. */
+  public FakeFfmpegRunner enqueue(FakeOutcome outcome) {
+    outcomes.add(Objects.requireNonNull(outcome, "outcome"));
+    return this;
+  }
+
+  /** Plays {@code outcome} on every run that finds no enqueued outcome. Default {@link FakeOutcome#succeed()}. */
+  public FakeFfmpegRunner defaultOutcome(FakeOutcome outcome) {
+    this.defaultOutcome = Objects.requireNonNull(outcome, "outcome");
+    return this;
+  }
+
+  /** How many runs have started so far. */
+  public int runCount() {
+    return runs.get();
+  }
+
+  /** How many enqueued outcomes no run has played yet. */
+  public int pendingOutcomes() {
+    return outcomes.size();
+  }
+
+  /** {@link #takeJob(Duration)} with {@link #DEFAULT_TIMEOUT}. */
+  public FfmpegJob takeJob() {
+    return takeJob(DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * The oldest job not taken yet, waiting for a run to start if there is none. A job is recorded when its
+   * run starts, so a hanging run's job can be taken while it hangs. Its workspace is gone once the run ended.
+   *
+   * @throws AssertionError when no run starts within {@code timeout}
+   */
+  public FfmpegJob takeJob(Duration timeout) {
+    try {
+      FfmpegJob job = jobs.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      if (job == null) {
+        throw new AssertionError("no ffmpeg run started within " + timeout.toMillis() + " ms (runs so far: "
+            + runs.get() + ", all taken)");
+      }
+      return job;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted waiting for an ffmpeg run", e);
+    }
+  }
+
+  /** {@link #takeCommand(Duration)} with {@link #DEFAULT_TIMEOUT}. */
+  public FfmpegCommand takeCommand() {
+    return takeCommand(DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * The command of the oldest job not taken yet (its {@code arguments()}, without the program name):
+   * {@code takeJob(timeout).command()}.
+   *
+   * @throws AssertionError when no run starts within {@code timeout}
+   */
+  public FfmpegCommand takeCommand(Duration timeout) {
+    return takeJob(timeout).command();
+  }
+
+  @Override
+  public FfmpegResult run(FfmpegJob job) {
+    runs.incrementAndGet();
+    jobs.add(job);
+    FakeOutcome outcome = outcomes.poll();
+    if (outcome == null) {
+      outcome = defaultOutcome;
+    }
+    TaskContext ctx = job.context();
+    for (double f : outcome.progress) {
+      stopIfAsked(ctx);
+      ctx.reportProgress(Progress.ofFraction(f));
+    }
+    stopIfAsked(ctx);
+    return switch (outcome.kind) {
+      case SUCCEED -> succeed(job, outcome);
+      case FAIL -> throw copy(outcome.failure);
+      case HANG -> hang(ctx, outcome.hangLimit);
+    };
+  }
+
+  private static FfmpegResult succeed(FfmpegJob job, FakeOutcome o) {
+    for (String name : o.outputs.keySet()) {
+      if (!job.outputs().contains(name)) {
+        throw new IllegalStateException("the FakeOutcome writes output '" + name + "', but the task declares only "
+            + job.outputs());
+      }
+    }
+    for (String name : job.outputs()) {
+      if (o.missing.contains(name)) {
+        continue;
+      }
+      byte[] bytes = o.outputs.get(name);
+      if (bytes == null) {
+        bytes = o.content != null ? o.content : FakeOutcome.defaultContent(name);
+      }
+      Path file = job.workspace().resolve(name);
+      try {
+        Files.write(file, bytes);
+      } catch (IOException e) {
+        throw new TaskFailureException(ErrorKind.FFMPEG, "fake ffmpeg could not write output '" + name + "': "
+            + e.getMessage(), false, null, e);
+      }
+    }
+    return new FfmpegResult(Map.copyOf(o.media), Duration.ZERO);
+  }
+
+  private static FfmpegResult hang(TaskContext ctx, Duration limit) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Subscription s = ctx.onStop(stopped::countDown);
+    try {
+      if (!stopped.await(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+        throw new IllegalStateException("FakeFfmpegRunner: the run of task " + ctx.task().id() + " hung for "
+            + limit.toSeconds() + " s and nobody stopped it (cancel it, or pass its timeout on the clock and"
+            + " tick, or close the queue)");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw killed(StopReason.SHUTDOWN);
+    } finally {
+      s.close();
+    }
+    throw killed(ctx.stopReason());
+  }
+
+  private static void stopIfAsked(TaskContext ctx) {
+    if (ctx.isStopped()) {
+      throw killed(ctx.stopReason());
+    }
+  }
+
+  // The queue records the stop's reason, not this failure; it only ends the run as a killed ffmpeg would.
+  private static TaskFailureException killed(StopReason reason) {
+    return new TaskFailureException(ErrorKind.KILLED, "ffmpeg was stopped (" + reason + ")", false);
+  }
+
+  // A fresh exception per run: one outcome object may be played many times, as the default.
+  private static TaskFailureException copy(TaskFailureException f) {
+    return new TaskFailureException(f.kind(), f.getMessage(), f.retryable(), f.stderrTail(), f.getCause());
+  }
+
+  @Override
+  public String toString() {
+    return "FakeFfmpegRunner[runs=" + runs.get() + ", enqueued=" + outcomes.size() + "]";
+  }
+}
