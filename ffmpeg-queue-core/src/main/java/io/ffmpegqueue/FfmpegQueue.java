@@ -72,7 +72,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     if (handler == null) {
       Storage storage = b.storage != null ? b.storage
           : LocalStorage.at(Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "outputs"));
-      FfmpegRunner runner = b.runner != null ? b.runner : DefaultRunner.create();
+      FfmpegRunner runner = b.runner != null ? b.runner : DefaultRunner.create(settings.commandPolicy());
       Path root = b.workspaceRoot != null ? b.workspaceRoot
           : Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "work");
       handler = new FfmpegPipeline(submitter::fetcherFor, runner, storage,

@@ -15,7 +15,7 @@ class FfmpegQueueSmokeTest {
         .handler(ctx -> List.of(new TaskOutput("out.mp4", URI.create("mem:/" + ctx.task().id()), 3, null, null, null, null)))
         .pollWait(Duration.ofMillis(200))
         .build()) {
-      Submission s = queue.submit(TaskRequest.builder().command("-i in.mp4 out.mp4")
+      Submission s = queue.submit(TaskRequest.builder().command("-f lavfi -i testsrc=d=1 out.mp4")
           .output("out.mp4").build());
       Task done = s.completion().get(10, TimeUnit.SECONDS);
       assertThat(done.status()).isEqualTo(TaskStatus.COMPLETED);

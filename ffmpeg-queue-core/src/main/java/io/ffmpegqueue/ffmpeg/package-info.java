@@ -1,6 +1,9 @@
 /**
- * The ffmpeg command model and the runner: {@link io.ffmpegqueue.ffmpeg.FfmpegCommand} parses a command,
- * {@link io.ffmpegqueue.ffmpeg.CommandPolicy} decides what it may touch, and
- * {@link io.ffmpegqueue.ffmpeg.FfmpegRunner} (the seam tests replace) runs it.
+ * The ffmpeg command model and the runner. {@link io.ffmpegqueue.ffmpeg.FfmpegCommand} parses a command
+ * into global options, inputs and outputs; {@link io.ffmpegqueue.ffmpeg.CommandPolicy} decides at
+ * submission what it may touch; {@link io.ffmpegqueue.ffmpeg.FfmpegRunner} (the seam tests replace) runs
+ * it, by default as {@link io.ffmpegqueue.ffmpeg.ProcessFfmpegRunner} on the ffmpeg that
+ * {@link io.ffmpegqueue.ffmpeg.FfmpegLocator} finds, inside a {@link io.ffmpegqueue.ffmpeg.Sandbox} where
+ * the machine has one.
  */
 package io.ffmpegqueue.ffmpeg;
