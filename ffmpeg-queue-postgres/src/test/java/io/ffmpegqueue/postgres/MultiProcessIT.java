@@ -105,7 +105,7 @@ class MultiProcessIT {
   }
 
   @Test
-  void a_worker_killed_mid_task_loses_nothing_its_child_dies_with_it_and_the_other_worker_completes_the_task()
+  void a_worker_killed_mid_task_loses_nothing_its_pdeathsig_child_dies_with_it_and_the_other_worker_completes_it()
       throws Exception {
     String schema = prepareSchema();
     Path input = Files.writeString(dir.resolve("input.mp4"), "x");
@@ -139,6 +139,45 @@ class MultiProcessIT {
       assertThat(counts.get(TaskStatus.RUNNING)).as("none stuck RUNNING").isZero();
       assertThat(counts.get(TaskStatus.PENDING)).isZero();
       assertThat(counts.get(TaskStatus.FAILED)).isZero();
+    }
+  }
+
+  @Test
+  void a_worker_killed_mid_ffmpeg_loses_nothing_its_ffmpeg_dies_with_it_and_the_other_worker_completes_the_task()
+      throws Exception {
+    String schema = prepareSchema();
+    try (WorkerProcesses workers = new WorkerProcesses(db.jdbcUrl(), schema, "ffmpeg", 1, 2_000, 400, 500, dir);
+         PostgresQueueBackend backend = PostgresQueueBackend.builder(pool).schema(schema).build();
+         FfmpegQueue api = FfmpegQueue.builder().backend(backend).workers(0).build()) {
+      workers.start("worker-a");
+      workers.start("worker-b");
+      // Real time (-re): six seconds of encoding, long enough to be killed in the middle.
+      TaskId id = api.submit(TaskRequest.builder()
+          .command("-re -f lavfi -i testsrc=d=6:s=160x120:r=10 -c:v libx264 -preset ultrafast output.mp4")
+          .output("output.mp4")
+          .maxAttempts(3)
+          .build()).id();
+      String owner = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+          .until(() -> workerOf(schema, id, 1), w -> w != null);
+      Process worker = workers.process(owner);
+      List<ProcessHandle> ffmpeg = await("ffmpeg to run under " + owner).atMost(Duration.ofSeconds(30))
+          .until(() -> worker.descendants().filter(h -> commandLine(h.pid()).contains("testsrc")).toList(),
+              l -> !l.isEmpty());
+      List<ProcessHandle> tree = worker.descendants().toList();
+      workers.kill9(owner);
+
+      await("ffmpeg and its sandbox to die with their worker").atMost(Duration.ofSeconds(10))
+          .until(() -> tree.stream().noneMatch(h -> isRunning(h.pid())));
+      assertThat(ffmpeg).allSatisfy(h -> assertThat(isRunning(h.pid())).isFalse());
+      Task done = await().atMost(Duration.ofSeconds(60))
+          .until(() -> api.find(id).orElseThrow(), t -> t.status().isFinal());
+      assertThat(done.status()).as(String.valueOf(done.error())).isEqualTo(TaskStatus.COMPLETED);
+      assertThat(done.attempt()).isEqualTo(2);
+      assertThat(done.outputs()).singleElement().satisfies(o -> assertThat(o.size()).isPositive());
+      assertThat(workerOf(schema, id, 2)).isEqualTo(owner.equals("worker-a") ? "worker-b" : "worker-a");
+      Map<TaskStatus, Long> counts = api.counts();
+      assertThat(counts.get(TaskStatus.RUNNING)).as("none stuck RUNNING").isZero();
+      assertThat(counts.get(TaskStatus.PENDING)).isZero();
     }
   }
 
@@ -196,12 +235,22 @@ class MultiProcessIT {
     }
   }
 
+  /** The worker that ran attempt {@code attempt} of a task, or null when none did (yet). */
   private static String workerOf(String schema, TaskId id, int attempt) throws Exception {
     try (Connection c = pool.getConnection(); Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT worker FROM " + schema + ".executions WHERE task_id = '" + id
              + "' AND attempt = " + attempt)) {
-      rs.next();
-      return rs.getString(1);
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  /** A process's command line, arguments separated by spaces, or "" when it is gone. */
+  private static String commandLine(long pid) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")),
+          java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+    } catch (java.io.IOException e) {
+      return "";
     }
   }
 

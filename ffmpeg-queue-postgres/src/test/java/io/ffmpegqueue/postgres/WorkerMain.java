@@ -5,13 +5,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.Subscription;
+import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskOutput;
+import io.ffmpegqueue.io.LocalStorage;
 import io.ffmpegqueue.spi.TaskContext;
 import io.ffmpegqueue.spi.TaskHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -25,10 +28,11 @@ import java.util.concurrent.locks.LockSupport;
  * handler records each execution in {@code <schema>.executions}. It runs until its standard input closes
  * (so it never outlives the test) or it is killed.
  *
- * <p>Arguments: jdbcUrl schema workerId mode workers leaseMillis heartbeatMillis reapMillis. Modes:
+ * <p>Arguments: jdbcUrl schema workerId mode workers leaseMillis heartbeatMillis reapMillis [dir]. Modes:
  * {@code record} (no work besides the record), {@code slow} (20 ms of pretend work), {@code child} (runs a
  * child process under {@code setpriv --pdeathsig KILL}: for a task with metadata {@code long=true} on its first
- * attempt a 5-minute one whose pid goes into {@code <schema>.children}, else a short one).
+ * attempt a 5-minute one whose pid goes into {@code <schema>.children}, else a short one), {@code ffmpeg} (the
+ * real pipeline and ffmpeg, outputs and workspaces under {@code dir}; executions recorded on STARTED).
  */
 public final class WorkerMain {
   private WorkerMain() {}
@@ -53,7 +57,7 @@ public final class WorkerMain {
     HikariDataSource ds = new HikariDataSource(config);
     PostgresQueueBackend backend = PostgresQueueBackend.builder(ds).schema(schema).capacity(1_000_000).build();
     TaskHandler handler = ctx -> {
-      record(ds, schema, ctx, workerId);
+      record(ds, schema, ctx.task().id().value(), ctx.task().attempt(), workerId);
       switch (mode) {
         case "slow" -> LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // pretend work
         case "child" -> runChild(ds, schema, ctx);
@@ -62,9 +66,25 @@ public final class WorkerMain {
       return List.of(new TaskOutput("output.mp4", URI.create("exec:" + workerId + "/" + ctx.task().attempt()),
           0, "video/mp4", null, null, null));
     };
-    FfmpegQueue queue = FfmpegQueue.builder()
+    FfmpegQueue.Builder builder = FfmpegQueue.builder();
+    if (mode.equals("ffmpeg")) {
+      // The real pipeline: the located (here the bundled) ffmpeg, in its sandbox.
+      Path dir = Path.of(args[8]);
+      builder.storage(LocalStorage.at(dir.resolve("outputs")))
+          .workspaceRoot(dir.resolve("work-" + workerId))
+          .minFreeSpace(0)
+          .listener(TaskEvent.Type.STARTED, e -> {
+            try {
+              record(ds, schema, e.task().id().value(), e.task().attempt(), workerId);
+            } catch (SQLException ex) {
+              throw new IllegalStateException(ex);
+            }
+          });
+    } else {
+      builder.handler(handler);
+    }
+    FfmpegQueue queue = builder
         .backend(backend)
-        .handler(handler)
         .workers(workers)
         .workerId(workerId)
         .leaseDuration(lease)
@@ -88,12 +108,13 @@ public final class WorkerMain {
     ds.close();
   }
 
-  private static void record(HikariDataSource ds, String schema, TaskContext ctx, String workerId) throws SQLException {
+  private static void record(HikariDataSource ds, String schema, String taskId, int attempt, String workerId)
+      throws SQLException {
     try (Connection c = ds.getConnection();
          PreparedStatement ps = c.prepareStatement(
              "INSERT INTO " + schema + ".executions (task_id, attempt, worker) VALUES (?, ?, ?)")) {
-      ps.setString(1, ctx.task().id().value());
-      ps.setInt(2, ctx.task().attempt());
+      ps.setString(1, taskId);
+      ps.setInt(2, attempt);
       ps.setString(3, workerId);
       ps.executeUpdate();
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Starts {@link WorkerMain} processes on the test's class path, and kills them all at the end. */
 final class WorkerProcesses implements AutoCloseable {
+  private final Path dir;
   private final String jdbcUrl;
   private final String schema;
   private final String mode;
@@ -26,6 +27,13 @@ final class WorkerProcesses implements AutoCloseable {
 
   /** Workers of {@code mode} with {@code workers} slots and the lease, heartbeat and reap times in ms. */
   WorkerProcesses(String jdbcUrl, String schema, String mode, int workers, long leaseMs, long heartbeatMs, long reapMs) {
+    this(jdbcUrl, schema, mode, workers, leaseMs, heartbeatMs, reapMs, Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /** As above, with a folder for the workers' files. */
+  WorkerProcesses(String jdbcUrl, String schema, String mode, int workers, long leaseMs, long heartbeatMs, long reapMs,
+      Path dir) {
+    this.dir = dir;
     this.jdbcUrl = jdbcUrl;
     this.schema = schema;
     this.mode = mode;
@@ -39,7 +47,7 @@ final class WorkerProcesses implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         "-Xss512k", "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
         jdbcUrl, schema, workerId, mode, String.valueOf(workers),
-        String.valueOf(timings[0]), String.valueOf(timings[1]), String.valueOf(timings[2]))
+        String.valueOf(timings[0]), String.valueOf(timings[1]), String.valueOf(timings[2]), dir.toString())
         .redirectErrorStream(true);
     Process p;
     try {
@@ -71,6 +79,11 @@ final class WorkerProcesses implements AutoCloseable {
     }
     running.put(workerId, p);
     return p;
+  }
+
+  /** A running worker's process. */
+  Process process(String workerId) {
+    return running.get(workerId);
   }
 
   /** The ids of the workers started and not killed. */
