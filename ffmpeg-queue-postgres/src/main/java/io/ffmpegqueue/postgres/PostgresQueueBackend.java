@@ -11,13 +11,17 @@ import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.postgres.internal.CapacityGate;
+import io.ffmpegqueue.postgres.internal.Claims;
+import io.ffmpegqueue.postgres.internal.Enqueuer;
 import io.ffmpegqueue.postgres.internal.Identifiers;
+import io.ffmpegqueue.postgres.internal.Jdbc;
 import io.ffmpegqueue.postgres.internal.Migrator;
 import io.ffmpegqueue.postgres.internal.NotificationListener;
 import io.ffmpegqueue.postgres.internal.NoticeBuffer;
 import io.ffmpegqueue.postgres.internal.RemoteNotices;
 import io.ffmpegqueue.postgres.internal.Statements;
 import io.ffmpegqueue.postgres.internal.TaskRows;
+import io.ffmpegqueue.postgres.internal.Upkeep;
 import io.ffmpegqueue.postgres.internal.WakeUps;
 import io.ffmpegqueue.spi.BackendListener;
 import io.ffmpegqueue.spi.CancelResult;
@@ -35,9 +39,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -91,8 +93,6 @@ public final class PostgresQueueBackend implements QueueBackend {
   /** The default safety-net poll while waiting for work. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
 
-  private static final int BATCH = 500;
-  private static final int MAX_BATCHES = 20;
   // While notices are down, claimers poll at least this often.
   private static final long UNHEARD_POLL_NANOS = Duration.ofSeconds(1).toNanos();
   // At most one batch of notices per this time from a process.
@@ -100,13 +100,13 @@ public final class PostgresQueueBackend implements QueueBackend {
   // A claimer that found rows due but taken by others looks again after this.
   private static final long MIN_RECHECK_NANOS = Duration.ofMillis(25).toNanos();
 
-  private final DataSource dataSource;
+  private final Jdbc db;
+  private final Enqueuer enqueuer;
   private final String schema;
   private final String prefix;
   private final Statements sql;
-  private final CapacityGate gate;
-  private final Duration retentionAge;
-  private final int retentionCount;
+  private final Claims claims;
+  private final Upkeep upkeep;
   private final long pollNanos;
   private final InstantSource clock;
   private final WakeUps wakeUps = new WakeUps();
@@ -116,18 +116,18 @@ public final class PostgresQueueBackend implements QueueBackend {
   private final ThreadLocal<Connection> bound = new ThreadLocal<>();
 
   private PostgresQueueBackend(Builder b) {
-    this.dataSource = b.dataSource;
+    this.db = new Jdbc(b.dataSource);
     this.schema = b.schema;
     this.prefix = b.prefix;
     this.sql = new Statements(b.schema, b.prefix);
-    this.gate = new CapacityGate(b.capacity);
-    this.retentionAge = b.retentionAge;
-    this.retentionCount = b.retentionCount;
+    this.claims = new Claims(sql);
+    this.upkeep = new Upkeep(db, sql, b.retentionAge, b.retentionCount);
     this.pollNanos = b.pollInterval.toNanos();
     this.clock = b.clock;
     String origin = UUID.randomUUID().toString().substring(0, 8);
     this.notices = new RemoteNotices(origin, wakeUps);
     this.buffer = new NoticeBuffer(origin, NOTICE_WINDOW_NANOS, this::sendNotices);
+    this.enqueuer = new Enqueuer(sql, new CapacityGate(b.capacity), b.clock, notices.readyAtCommit());
     this.listener = b.notifications
         ? new NotificationListener(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource,
             sql.channel(), notices::accept, wakeUps::wakeAll)
@@ -158,7 +158,8 @@ public final class PostgresQueueBackend implements QueueBackend {
     if (c != null) {
       return enqueue(c, task);
     }
-    Enqueued e = run("enqueue task " + task.id(), gate.exactNeeded(), conn -> insert(conn, task, false));
+    Enqueued e = db.run("enqueue task " + task.id(), enqueuer.exactCountNeeded(),
+        conn -> enqueuer.insert(conn, task, false));
     if (e.created()) {
       wakeUps.wakeAll();
       buffer.ready();
@@ -178,9 +179,9 @@ public final class PostgresQueueBackend implements QueueBackend {
     Objects.requireNonNull(connection, "connection");
     try {
       // Always its own notice: when the host commits is not ours to know.
-      return insert(connection, task, true);
+      return enqueuer.insert(connection, task, true);
     } catch (SQLException e) {
-      throw failure("enqueue task " + task.id(), e);
+      throw Jdbc.failure("enqueue task " + task.id(), e);
     }
   }
 
@@ -215,69 +216,9 @@ public final class PostgresQueueBackend implements QueueBackend {
     }
   }
 
-  private Enqueued insert(Connection c, Task task, boolean hostTransaction) throws SQLException {
-    Objects.requireNonNull(task, "task");
-    if (task.status() != TaskStatus.PENDING) {
-      throw new IllegalArgumentException("a new task must be PENDING, got " + task.status());
-    }
-    String key = task.request().idempotencyKey();
-    if (gate.exactNeeded()) {
-      if (!c.getAutoCommit()) {
-        // Near the limit: count exactly, one enqueuer at a time (the lock lasts until the transaction ends).
-        try (PreparedStatement ps = c.prepareStatement(sql.capacityLock())) {
-          ps.setString(1, "ffmpeg-queue-capacity:" + sql.table());
-          ps.execute();
-        }
-      }
-      if (key != null) {
-        Optional<Task> existing = queryOne(c, sql.findByKey(), key);
-        if (existing.isPresent()) {
-          return new Enqueued(existing.get(), false);
-        }
-      }
-      long pending = pendingCount(c);
-      gate.counted(pending);
-      if (pending >= gate.capacity()) {
-        throw new TaskRejectedException(TaskRejectedException.Reason.QUEUE_FULL,
-            "the queue is full: " + pending + " tasks are pending; try again later", Duration.ofSeconds(1));
-      }
-    }
-    boolean inserted;
-    try (PreparedStatement ps = c.prepareStatement(sql.insert(hostTransaction))) {
-      ps.setString(1, task.id().value());
-      ps.setInt(2, task.request().priority());
-      ps.setLong(3, Duration.between(clock.instant(), task.runAt()).toMillis());
-      ps.setObject(4, TaskRows.timestamp(task.createdAt()));
-      ps.setInt(5, task.request().maxAttempts());
-      ps.setString(6, key);
-      ps.setString(7, TaskRows.requestJson(task));
-      if (hostTransaction) {
-        ps.setString(8, notices.readyAtCommit());
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        inserted = rs.next();
-      }
-    }
-    if (inserted) {
-      gate.added();
-      return new Enqueued(task, true);
-    }
-    if (key != null) {
-      Optional<Task> existing = queryOne(c, sql.findByKey(), key);
-      if (existing.isPresent()) {
-        return new Enqueued(existing.get(), false);
-      }
-    }
-    if (queryOne(c, sql.find(), task.id().value()).isPresent()) {
-      throw new IllegalArgumentException("task " + task.id() + " exists already");
-    }
-    throw new FfmpegQueueException(task.id(), "task " + task.id()
-        + " was not stored: the task it conflicted with was removed meanwhile; submit it again", null);
-  }
-
   private void sendNotices(List<String> payloads) {
     try {
-      run("send notices", false, c -> {
+      db.run("send notices", false, c -> {
         try (PreparedStatement ps = c.prepareStatement(sql.sendNotices())) {
           ps.setArray(1, c.createArrayOf("text", payloads.toArray()));
           ps.execute();
@@ -296,7 +237,7 @@ public final class PostgresQueueBackend implements QueueBackend {
     long deadline = System.nanoTime() + request.maxWait().toNanos();
     while (true) {
       long seen = wakeUps.generation();
-      List<Lease> leases = run("claim tasks", false, c -> claimNow(c, request));
+      List<Lease> leases = db.run("claim tasks", false, c -> claims.claimNow(c, request));
       for (Lease l : leases) {
         buffer.event(TaskEvent.Type.STARTED, l.taskId());
       }
@@ -306,7 +247,7 @@ public final class PostgresQueueBackend implements QueueBackend {
       }
       long poll = listener != null && listener.isConnected() ? pollNanos : Math.min(pollNanos, UNHEARD_POLL_NANOS);
       long wait = Math.min(left, poll);
-      Long dueMillis = run("look for delayed tasks", false, this::nextDueMillis);
+      Long dueMillis = db.run("look for delayed tasks", false, claims::nextDueMillis);
       if (dueMillis != null) {
         wait = Math.min(wait, Math.max(MIN_RECHECK_NANOS, dueMillis * 1_000_000L));
       }
@@ -314,44 +255,10 @@ public final class PostgresQueueBackend implements QueueBackend {
     }
   }
 
-  private List<Lease> claimNow(Connection c, ClaimRequest r) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql.claim())) {
-      ps.setInt(1, r.maxTasks());
-      ps.setString(2, r.workerId());
-      ps.setLong(3, r.leaseDuration().toMillis());
-      try (ResultSet rs = ps.executeQuery()) {
-        List<Claimed> claimed = new ArrayList<>();
-        while (rs.next()) {
-          Lease lease = new Lease(TaskRows.task(rs), r.workerId(), TaskRows.instant(rs, "lease_expires_at"));
-          claimed.add(new Claimed(rs.getInt("priority"), lease.task().runAt(), rs.getLong("seq"), lease));
-        }
-        claimed.sort(RUN_ORDER); // an UPDATE returns rows in no particular order
-        List<Lease> leases = new ArrayList<>(claimed.size());
-        for (Claimed cl : claimed) {
-          leases.add(cl.lease());
-        }
-        return leases;
-      }
-    }
-  }
-
-  private record Claimed(int priority, Instant runAt, long seq, Lease lease) {}
-
-  private static final Comparator<Claimed> RUN_ORDER = Comparator.comparingInt(Claimed::priority)
-      .thenComparing(Claimed::runAt).thenComparingLong(Claimed::seq);
-
-  private Long nextDueMillis(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql.nextDue()); ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      long v = rs.getLong(1);
-      return rs.wasNull() ? null : v;
-    }
-  }
-
   @Override
   public LeaseState renew(Renewal renewal) {
     Lease lease = renewal.lease();
-    return run("renew the lease of task " + lease.taskId(), false, c -> {
+    return db.run("renew the lease of task " + lease.taskId(), false, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.renew())) {
         ps.setLong(1, renewal.leaseDuration().toMillis());
         ps.setObject(2, renewal.progress(), Types.DOUBLE);
@@ -404,9 +311,9 @@ public final class PostgresQueueBackend implements QueueBackend {
     }
     params.add(lease.taskId().value());
     params.add(lease.attempt());
-    boolean current = run("finish task " + lease.taskId(), false, c -> {
+    boolean current = db.run("finish task " + lease.taskId(), false, c -> {
       try (PreparedStatement ps = c.prepareStatement(statement)) {
-        bind(ps, params.toArray());
+        Jdbc.bind(ps, params.toArray());
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             return false;
@@ -435,7 +342,7 @@ public final class PostgresQueueBackend implements QueueBackend {
 
   @Override
   public Optional<CancelResult> cancel(TaskId id) {
-    Optional<CancelResult> result = run("cancel task " + id, true, c -> {
+    Optional<CancelResult> result = db.run("cancel task " + id, true, c -> {
       String status;
       boolean requested;
       try (PreparedStatement ps = c.prepareStatement(sql.lockForCancel())) {
@@ -451,14 +358,14 @@ public final class PostgresQueueBackend implements QueueBackend {
       Optional<Task> changed = Optional.empty();
       if (status.equals("PENDING")) {
         String error = TaskRows.errorJson(TaskError.of(ErrorKind.CANCELLED, "cancelled before it started"));
-        changed = queryOne(c, sql.cancelPending(), error, id.value());
+        changed = Jdbc.queryOne(c, sql.cancelPending(), error, id.value());
       } else if (status.equals("RUNNING") && !requested) {
-        changed = queryOne(c, sql.requestCancel(), id.value(), notices.cancel());
+        changed = Jdbc.queryOne(c, sql.requestCancel(), id.value(), notices.cancel());
       }
       if (changed.isPresent()) {
         return Optional.of(new CancelResult(changed.get(), true));
       }
-      return queryOne(c, sql.find(), id.value()).map(t -> new CancelResult(t, false));
+      return Jdbc.queryOne(c, sql.find(), id.value()).map(t -> new CancelResult(t, false));
     });
     result.filter(r -> r.changed() && r.task().status() == TaskStatus.CANCELLED)
         .ifPresent(r -> buffer.event(TaskEvent.Type.CANCELLED, id)); // after the commit, as every event
@@ -469,12 +376,12 @@ public final class PostgresQueueBackend implements QueueBackend {
 
   @Override
   public Optional<Task> find(TaskId id) {
-    return run("find task " + id, false, c -> queryOne(c, sql.find(), id.value()));
+    return db.run("find task " + id, false, c -> Jdbc.queryOne(c, sql.find(), id.value()));
   }
 
   @Override
   public List<Task> list(TaskQuery query) {
-    return run("list tasks", false, c -> {
+    return db.run("list tasks", false, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.list(query.status() != null))) {
         int i = 1;
         if (query.status() != null) {
@@ -495,7 +402,7 @@ public final class PostgresQueueBackend implements QueueBackend {
 
   @Override
   public Map<TaskStatus, Long> counts() {
-    return run("count tasks", false, c -> {
+    return db.run("count tasks", false, c -> {
       Map<TaskStatus, Long> m = new EnumMap<>(TaskStatus.class);
       for (TaskStatus s : TaskStatus.values()) {
         m.put(s, 0L);
@@ -511,39 +418,14 @@ public final class PostgresQueueBackend implements QueueBackend {
 
   @Override
   public long pendingCount() {
-    return run("count pending tasks", false, this::pendingCount);
-  }
-
-  private long pendingCount(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql.pendingCount()); ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return db.run("count pending tasks", false, c -> Jdbc.queryLong(c, sql.pendingCount()));
   }
 
   // ---- upkeep ----
 
   @Override
   public List<Task> reapExpiredLeases() {
-    List<Task> changed = new ArrayList<>();
-    for (int batch = 0; batch < MAX_BATCHES; batch++) {
-      List<Task> reaped = run("reap expired leases", false, c -> {
-        try (PreparedStatement ps = c.prepareStatement(sql.reap())) {
-          ps.setInt(1, BATCH);
-          try (ResultSet rs = ps.executeQuery()) {
-            List<Task> l = new ArrayList<>();
-            while (rs.next()) {
-              l.add(TaskRows.task(rs));
-            }
-            return l;
-          }
-        }
-      });
-      changed.addAll(reaped);
-      if (reaped.size() < BATCH) {
-        break;
-      }
-    }
+    List<Task> changed = upkeep.reap();
     for (Task t : changed) {
       buffer.event(switch (t.status()) {
         case FAILED -> TaskEvent.Type.FAILED;
@@ -564,31 +446,7 @@ public final class PostgresQueueBackend implements QueueBackend {
    */
   @Override
   public int prune() {
-    String key = "ffmpeg-queue-prune:" + sql.table();
-    int removed = 0;
-    for (String statement : List.of(sql.pruneByAge(), sql.pruneByCount())) {
-      long limit = statement.equals(sql.pruneByAge()) ? retentionAge.toMillis() : retentionCount;
-      for (int batch = 0; batch < MAX_BATCHES; batch++) {
-        int n = run("prune final tasks", true, c -> {
-          if (!queryBoolean(c, sql.tryLock(), key)) {
-            return -1;
-          }
-          try (PreparedStatement ps = c.prepareStatement(statement)) {
-            ps.setLong(1, limit);
-            ps.setInt(2, BATCH);
-            return ps.executeUpdate();
-          }
-        });
-        if (n < 0) {
-          return removed; // another process prunes now
-        }
-        removed += n;
-        if (n < BATCH) {
-          break;
-        }
-      }
-    }
-    return removed;
+    return upkeep.prune();
   }
 
   @Override
@@ -616,77 +474,6 @@ public final class PostgresQueueBackend implements QueueBackend {
   @Override
   public String toString() {
     return "PostgresQueueBackend[" + schema + "." + prefix + "tasks]";
-  }
-
-  // ---- JDBC plumbing ----
-
-  @FunctionalInterface
-  private interface Work<T> {
-    T apply(Connection c) throws SQLException;
-  }
-
-  /**
-   * Runs {@code work} on a pooled connection: in one transaction when {@code transaction} is set (or the pool
-   * hands out connections without autocommit), committing each piece otherwise.
-   */
-  private <T> T run(String what, boolean transaction, Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      if (transaction && autoCommit) {
-        c.setAutoCommit(false);
-      }
-      try {
-        T result = work.apply(c);
-        if (!c.getAutoCommit()) {
-          c.commit();
-        }
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        if (!c.getAutoCommit()) {
-          try {
-            c.rollback();
-          } catch (SQLException suppressed) {
-            e.addSuppressed(suppressed);
-          }
-        }
-        throw e;
-      } finally {
-        if (c.getAutoCommit() != autoCommit) {
-          c.setAutoCommit(autoCommit);
-        }
-      }
-    } catch (SQLException e) {
-      throw failure(what, e);
-    }
-  }
-
-  private FfmpegQueueException failure(String what, SQLException e) {
-    return new FfmpegQueueException("PostgreSQL: could not " + what + ": " + e.getMessage()
-        + (e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]"), e);
-  }
-
-  private static Optional<Task> queryOne(Connection c, String statement, Object... params) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(statement)) {
-      bind(ps, params);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(TaskRows.task(rs)) : Optional.empty();
-      }
-    }
-  }
-
-  private static boolean queryBoolean(Connection c, String statement, Object... params) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(statement)) {
-      bind(ps, params);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() && rs.getBoolean(1);
-      }
-    }
-  }
-
-  private static void bind(PreparedStatement ps, Object... params) throws SQLException {
-    for (int i = 0; i < params.length; i++) {
-      ps.setObject(i + 1, params[i]);
-    }
   }
 
   /** Builds a {@link PostgresQueueBackend}; {@link #build()} migrates the tables and starts listening. */
