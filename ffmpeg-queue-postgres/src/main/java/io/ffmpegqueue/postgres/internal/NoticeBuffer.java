@@ -115,15 +115,22 @@ public final class NoticeBuffer implements AutoCloseable {
     }
   }
 
-  /** Sends what is gathered and stops. */
+  /**
+   * Sends what is gathered and stops; waits two seconds at most (a database that is away does not hold up a
+   * host's shutdown: the daemon thread gives up on its own).
+   */
   @Override
   public void close() {
+    try {
+      timer.execute(this::flush);
+    } catch (RejectedExecutionException e) {
+      return; // closed already
+    }
     timer.shutdown();
     try {
       timer.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    flush();
   }
 }
