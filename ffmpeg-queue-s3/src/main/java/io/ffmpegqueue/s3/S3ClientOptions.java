@@ -129,15 +129,27 @@ public abstract class S3ClientOptions<B extends S3ClientOptions<B>> {
   static URI checkEndpoint(String what, URI endpoint) {
     String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
     if (endpoint.getRawUserInfo() != null) {
-      // Never echo user info: it may hold a secret.
-      throw new IllegalArgumentException(what + " must have no user info (credentials go elsewhere)");
+      throw new IllegalArgumentException(what + ": '" + display(endpoint.toString())
+          + "' must have no user info (credentials go elsewhere)");
     }
     if (!(scheme.equals("http") || scheme.equals("https")) || endpoint.getHost() == null) {
-      throw new IllegalArgumentException(what + ": '" + endpoint + "' is not an http:// or https:// URL with a host");
+      throw new IllegalArgumentException(what + ": '" + display(endpoint.toString())
+          + "' is not an http:// or https:// URL with a host");
     }
     if (endpoint.getRawQuery() != null || endpoint.getRawFragment() != null) {
-      throw new IllegalArgumentException(what + ": '" + endpoint + "' must have no query or fragment");
+      throw new IllegalArgumentException(what + ": '" + display(endpoint.toString())
+          + "' must have no query or fragment");
     }
     return endpoint;
+  }
+
+  /** An endpoint as shown in errors: whatever stands before an '@' may be a secret and is masked. */
+  static String display(String endpoint) {
+    int at = endpoint.lastIndexOf('@');
+    if (at < 0) {
+      return endpoint;
+    }
+    int start = endpoint.indexOf("://");
+    return (start >= 0 && start < at ? endpoint.substring(0, start + 3) : "") + "***" + endpoint.substring(at);
   }
 }

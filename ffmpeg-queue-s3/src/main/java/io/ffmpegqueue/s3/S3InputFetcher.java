@@ -7,6 +7,7 @@ import io.ffmpegqueue.io.FetchRequest;
 import io.ffmpegqueue.io.InputFetcher;
 import io.ffmpegqueue.s3.internal.Buckets;
 import io.ffmpegqueue.s3.internal.ObjectDownloader;
+import io.ffmpegqueue.s3.internal.OwnedClient;
 import io.ffmpegqueue.s3.internal.S3Clients;
 import io.ffmpegqueue.s3.internal.S3Uri;
 import java.net.URI;
@@ -29,13 +30,13 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  */
 public final class S3InputFetcher implements InputFetcher, AutoCloseable {
   private final S3AsyncClient client;
-  private final boolean ownsClient;
+  private final OwnedClient owned;
   private final Set<String> allowedBuckets;
   private final ObjectDownloader downloader;
 
   private S3InputFetcher(Builder b) {
-    this.ownsClient = b.hostClient() == null;
-    this.client = ownsClient ? S3Clients.build(b.spec()) : b.hostClient();
+    this.owned = b.hostClient() == null ? S3Clients.build(b.spec()) : null;
+    this.client = owned != null ? owned.client() : b.hostClient();
     this.allowedBuckets = b.anyBucket ? null : Set.copyOf(b.buckets);
     this.downloader = new ObjectDownloader(client, b.partSize, b.concurrency, b.maxSize);
   }
@@ -84,8 +85,8 @@ public final class S3InputFetcher implements InputFetcher, AutoCloseable {
   /** Closes the client this fetcher built (not a client the host passed). */
   @Override
   public void close() {
-    if (ownsClient) {
-      client.close();
+    if (owned != null) {
+      owned.close();
     }
   }
 

@@ -89,7 +89,8 @@ public final class S3Settings {
       try {
         endpoint = S3ClientOptions.checkEndpoint(ENDPOINT, new URI(e));
       } catch (URISyntaxException x) {
-        throw new IllegalArgumentException(ENDPOINT + ": '" + e + "' is not a URL: " + x.getReason());
+        throw new IllegalArgumentException(ENDPOINT + ": '" + S3ClientOptions.display(e) + "' is not a URL: "
+            + x.getReason());
       }
     }
 

@@ -10,6 +10,7 @@ import io.ffmpegqueue.s3.internal.Buckets;
 import io.ffmpegqueue.s3.internal.ContentTypes;
 import io.ffmpegqueue.s3.internal.ObjectAttributes;
 import io.ffmpegqueue.s3.internal.ObjectUploader;
+import io.ffmpegqueue.s3.internal.OwnedClient;
 import io.ffmpegqueue.s3.internal.PendingAborts;
 import io.ffmpegqueue.s3.internal.S3Clients;
 import io.ffmpegqueue.s3.internal.S3Errors;
@@ -74,7 +75,7 @@ public final class S3Storage implements Storage, AutoCloseable {
   public static final String TASK_ID_METADATA = "task-id";
 
   private final S3AsyncClient client;
-  private final boolean ownsClient;
+  private final OwnedClient owned;
   private final S3Presigner presigner;
   private final String bucket;
   private final String prefix;
@@ -88,15 +89,15 @@ public final class S3Storage implements Storage, AutoCloseable {
   private final ObjectUploader uploader;
 
   private S3Storage(Builder b) {
-    this.ownsClient = b.hostClient() == null;
-    this.client = ownsClient ? S3Clients.build(b.spec()) : b.hostClient();
+    this.owned = b.hostClient() == null ? S3Clients.build(b.spec()) : null;
+    this.client = owned != null ? owned.client() : b.hostClient();
     this.bucket = b.bucket;
     this.prefix = b.prefix;
     this.presignedUrlLifetime = b.presignedUrlLifetime;
     S3Presigner p = null;
     if (presignedUrlLifetime != null) {
       p = b.presigner != null ? b.presigner
-          : ownsClient ? S3Clients.presigner(b.spec()) : S3Clients.presignerLike(client, b.pathStyle());
+          : owned != null ? S3Clients.presigner(b.spec()) : S3Clients.presignerLike(client, b.pathStyle());
     }
     this.presigner = p;
     this.contentTypes = new ContentTypes(b.contentTypes);
@@ -149,7 +150,7 @@ public final class S3Storage implements Storage, AutoCloseable {
     URI downloadUrl = presign(what, target);
     ObjectUploader.Result r = uploader.upload(what, target, file,
         new ObjectAttributes(contentType, meta, storageClass, encryption, kmsKeyId));
-    log.info("task {}: stored {} ({} bytes{})", taskId.value(), target, r.size(),
+    log.debug("task {}: stored {} ({} bytes{})", taskId.value(), target, r.size(),
         r.parts() > 0 ? ", " + r.parts() + " parts" : "");
     return new StoredObject(target.toUri(), r.size(), contentType, "sha256:" + r.sha256(), downloadUrl);
   }
@@ -194,7 +195,7 @@ public final class S3Storage implements Storage, AutoCloseable {
       if (S3Errors.isNotFound(e)) {
         throw new NoSuchFileException(uri.toString());
       }
-      throw S3Errors.io("cannot open " + uri, source, e);
+      throw S3Errors.io("cannot open", source, e);
     }
   }
 
@@ -230,7 +231,7 @@ public final class S3Storage implements Storage, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while deleting the outputs of task " + taskId.value());
     } catch (ExecutionException e) {
-      throw S3Errors.io("cannot delete the outputs of task " + taskId.value(), where, e);
+      throw S3Errors.io("cannot delete the outputs of task " + taskId.value() + " under", where, e);
     }
   }
 
@@ -241,8 +242,8 @@ public final class S3Storage implements Storage, AutoCloseable {
     if (presigner != null) {
       presigner.close();
     }
-    if (ownsClient) {
-      client.close();
+    if (owned != null) {
+      owned.close();
     }
   }
 

@@ -104,7 +104,7 @@ public final class ObjectDownloader {
       }
       CompletableFuture.allOf(all.toArray(CompletableFuture<?>[]::new)).handle((v, e) -> null).get();
       if (failure.get() != null) {
-        throw S3Errors.input(what + ": download of " + source + " failed", source, failure.get());
+        throw S3Errors.input(what, source, failure.get());
       }
       long got = Files.size(tmp);
       if (got != size) {
@@ -119,7 +119,7 @@ public final class ObjectDownloader {
       throw new TaskFailureException(ErrorKind.INPUT, what + ": the download of " + source + " was interrupted",
           true, null, e);
     } catch (ExecutionException e) {
-      throw S3Errors.input(what + ": download of " + source + " failed", source, e);
+      throw S3Errors.input(what, source, e);
     } catch (IOException e) {
       throw new TaskFailureException(ErrorKind.INPUT, what + ": cannot write " + target.getFileName() + ": "
           + e.getMessage(), true, null, e);
@@ -147,7 +147,7 @@ public final class ObjectDownloader {
       throw new TaskFailureException(ErrorKind.INPUT, what + ": the download of " + source + " was interrupted",
           true, null, e);
     } catch (ExecutionException e) {
-      throw S3Errors.input(what + ": cannot read " + source, source, e);
+      throw S3Errors.input(what, source, e);
     }
   }
 }

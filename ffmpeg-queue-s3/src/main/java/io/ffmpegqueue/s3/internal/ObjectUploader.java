@@ -78,7 +78,8 @@ public final class ObjectUploader {
       }
       return multipart(what, target, ch, size, attributes);
     } catch (IOException e) {
-      throw S3Errors.storage(what + ": cannot read " + file.getFileName(), target, e);
+      throw new TaskFailureException(io.ffmpegqueue.ErrorKind.STORAGE, what + ": cannot read the file to upload: "
+          + e.getMessage(), true, null, e);
     }
   }
 
@@ -173,7 +174,9 @@ public final class ObjectUploader {
   }
 
   private TaskFailureException failed(String what, S3Uri target, String uploadId,
-      List<CompletableFuture<UploadPartResponse>> inFlight, Throwable cause, boolean interrupted) {
+      List<CompletableFuture<UploadPartResponse>> inFlight, Throwable cause, boolean wasInterrupted) {
+    // The SDK turns an interrupt it notices into an AbortedException and clears the flag: count it too.
+    boolean interrupted = wasInterrupted || Thread.interrupted() || S3Errors.isInterruption(cause);
     inFlight.forEach(f -> f.cancel(true));
     // Abort only once no part request is running: a part that lands after the abort would stay stored.
     try {
@@ -191,7 +194,7 @@ public final class ObjectUploader {
           what + ": the upload to " + target + " was interrupted", true, null, cause);
     }
     aborts.abort(target, uploadId);
-    return S3Errors.storage(what + ": upload to " + target + " failed", target, cause);
+    return S3Errors.storage(what, target, cause);
   }
 
   /**
@@ -227,7 +230,7 @@ public final class ObjectUploader {
       throw new TaskFailureException(io.ffmpegqueue.ErrorKind.STORAGE,
           what + ": the upload to " + target + " was interrupted", true, null, e);
     } catch (ExecutionException e) {
-      throw S3Errors.storage(what + ": upload to " + target + " failed", target, e);
+      throw S3Errors.storage(what, target, e);
     }
   }
 

@@ -51,6 +51,8 @@ public final class PendingAborts implements AutoCloseable {
   /** Aborts the upload now, or, when that fails, keeps trying in the background. */
   public void abort(S3Uri target, String uploadId) {
     if (!abortNow(target, uploadId)) {
+      log.warn("could not abort multipart upload {} of {}; retrying in the background for up to {}",
+          uploadId, target, window);
       retryLater(target, uploadId);
     }
   }
@@ -71,8 +73,7 @@ public final class PendingAborts implements AutoCloseable {
       pending.put(uploadId, target);
       schedule(target, uploadId, FIRST_DELAY, deadline);
     }
-    log.warn("could not abort multipart upload {} of {}; retrying in the background for up to {}",
-        uploadId, target, window);
+    log.debug("aborting multipart upload {} of {} in the background", uploadId, target);
   }
 
   /** How many aborts are still to be done. */

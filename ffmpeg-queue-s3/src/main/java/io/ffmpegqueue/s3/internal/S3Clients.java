@@ -1,11 +1,14 @@
 package io.ffmpegqueue.s3.internal;
 
+import io.ffmpegqueue.internal.NamedThreadFactory;
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.regions.Region;
@@ -23,9 +26,11 @@ public final class S3Clients {
    * S3-compatible stores (S3Proxy, MinIO, Ceph, R2, older appliances) refuse or ignore the SDK's newer
    * default of a CRC32 trailer on every upload.
    */
-  public static S3AsyncClient build(ClientSpec spec) {
+  public static OwnedClient build(ClientSpec spec) {
+    SdkEventLoopGroup group = SdkEventLoopGroup.builder().threadFactory(new NamedThreadFactory("ffq-s3-io")).build();
     S3AsyncClientBuilder b = S3AsyncClient.builder()
         .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+            .eventLoopGroup(group)
             .maxConcurrency(spec.maxConnections())
             .maxPendingConnectionAcquires(10_000))
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
@@ -46,8 +51,9 @@ public final class S3Clients {
           .apiCallAttemptTimeout(spec.apiCallAttemptTimeout()).build());
     }
     try {
-      return b.build();
+      return new OwnedClient(b.build(), group);
     } catch (SdkClientException e) {
+      group.eventLoopGroup().shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw new IllegalArgumentException("cannot build the S3 client: " + e.getMessage()
           + " (set a region, e.g. AWS_REGION, or an endpoint)", e);
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -26,7 +27,10 @@ public final class S3Errors {
 
   private S3Errors() {}
 
-  /** The failure of a step that wrote {@code where}: kind {@link ErrorKind#STORAGE}. */
+  /**
+   * The failure of a step that wrote {@code where}: kind {@link ErrorKind#STORAGE}, with the message
+   * {@code "what (s3://bucket/key): problem"}.
+   */
   public static TaskFailureException storage(String what, S3Uri where, Throwable error) {
     return failure(ErrorKind.STORAGE, what, where, error);
   }
@@ -43,12 +47,26 @@ public final class S3Errors {
       return io;
     }
     Problem p = describe(where, e);
-    return new IOException(what + ": " + p.message, e);
+    return new IOException(what + " " + where + ": " + p.message, e);
   }
 
   /** Whether {@code error} says the object (or its bucket) is not there. */
   public static boolean isNotFound(Throwable error) {
     return unwrap(error) instanceof AwsServiceException s && s.statusCode() == 404;
+  }
+
+  /** Whether {@code error} comes from a thread interrupt (the SDK reports one as an AbortedException). */
+  public static boolean isInterruption(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof AbortedException || t instanceof InterruptedException
+          || t instanceof java.io.InterruptedIOException) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   /** The cause that matters, without the future and completion wrappers. */
@@ -67,7 +85,7 @@ public final class S3Errors {
       return tf;
     }
     Problem p = describe(where, e);
-    return new TaskFailureException(kind, what + ": " + p.message, p.retryable, null, e);
+    return new TaskFailureException(kind, what + " (" + where + "): " + p.message, p.retryable, null, e);
   }
 
   private record Problem(String message, boolean retryable) {}
@@ -88,41 +106,44 @@ public final class S3Errors {
       }
       if ("AccessDenied".equals(code) || "AllAccessDisabled".equals(code) || (code == null && status == 403)) {
         return new Problem(said + ": access to bucket '" + bucket + "' is denied; the credentials lack"
-            + " permission for " + where, false);
+            + " the permission", false);
       }
       if ("NoSuchBucket".equals(code)) {
         return new Problem(said + ": bucket '" + bucket + "' does not exist (check S3_BUCKET and the"
             + " endpoint)", false);
       }
       if ("NoSuchKey".equals(code) || (code == null && status == 404)) {
-        return new Problem(said + ": " + where + " does not exist", false);
+        return new Problem(said + ": the object does not exist", false);
       }
       if (code != null && RETRYABLE_CODES.contains(code)) {
-        return new Problem(said + " for " + where + ": " + serviceMessage(s), true);
+        return new Problem(said + ": " + serviceMessage(s), true);
       }
       boolean retry = status >= 500 || status == 429 || status == 408;
-      return new Problem(said + " for " + where + ": " + serviceMessage(s), retry);
+      return new Problem(said + ": " + serviceMessage(s), retry);
+    }
+    if (isInterruption(e)) {
+      return new Problem("the transfer was interrupted", true);
     }
     if (e instanceof SdkClientException c) {
-      String m = String.valueOf(c.getMessage());
+      String m = c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
       if (m.contains("Unable to load credentials")) {
         return new Problem("no usable AWS credentials: " + m, false);
       }
       if (m.contains("Unable to load region")) {
         return new Problem("no AWS region is configured (set AWS_REGION): " + m, false);
       }
-      return new Problem("cannot reach S3 for " + where + ": " + m, true);
+      return new Problem("cannot reach S3: " + m, true);
     }
     if (e instanceof SdkException s) {
-      return new Problem("the S3 request for " + where + " failed: " + s.getMessage(), s.retryable());
+      return new Problem("the S3 request failed: " + s.getMessage(), s.retryable());
     }
     if (e instanceof CancellationException) {
-      return new Problem("the transfer of " + where + " was cancelled", true);
+      return new Problem("the transfer was cancelled", true);
     }
     if (e instanceof IOException io) {
-      return new Problem("local I/O failed while transferring " + where + ": " + io.getMessage(), true);
+      return new Problem("local I/O failed: " + io.getMessage(), true);
     }
-    return new Problem("unexpected error while transferring " + where + ": " + e, true);
+    return new Problem("unexpected error: " + e, true);
   }
 
   private static String serviceMessage(AwsServiceException s) {
