@@ -8,6 +8,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 
 class S3StorageBuilderTest {
   private static S3Storage.Builder local() {
@@ -24,6 +26,16 @@ class S3StorageBuilderTest {
     try (S3Storage s = local().prefix("/a/b/").build()) {
       assertThat(s.uriOf(id, "out.mp4")).isEqualTo(URI.create("s3://b-1/a/b/" + id.value() + "/out.mp4"));
       assertThat(s.toString()).isEqualTo("S3Storage[s3://b-1/a/b]").doesNotContain("secret-value-1");
+    }
+  }
+
+  @Test
+  void a_built_client_asks_only_for_the_checksums_s3_compatible_stores_accept() {
+    try (S3Storage s = local().build()) {
+      var config = s.client().serviceClientConfiguration();
+      assertThat(config.requestChecksumCalculation()).isEqualTo(RequestChecksumCalculation.WHEN_REQUIRED);
+      assertThat(config.responseChecksumValidation()).isEqualTo(ResponseChecksumValidation.WHEN_REQUIRED);
+      assertThat(config.region().id()).as("an endpoint needs no region").isEqualTo("us-east-1");
     }
   }
 

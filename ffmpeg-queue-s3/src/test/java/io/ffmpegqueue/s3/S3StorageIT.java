@@ -19,13 +19,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.StorageClass;
 
 class S3StorageIT {
   private static final String BUCKET = "outputs";
@@ -200,6 +205,94 @@ class S3StorageIT {
       assertThat(o.contentType()).isEqualTo("video/webm");
       storage.delete(id);
       assertThat(admin.listObjectsV2(l -> l.bucket(BUCKET).prefix(id.value())).contents()).isEmpty();
+    }
+  }
+
+  @Test
+  void a_part_that_fails_once_is_sent_again_alone_and_the_upload_completes() throws Exception {
+    Path file = files.resolve("retry.mp4");
+    String sha = TestFiles.write(file, 30L << 20, 5);
+    RequestLog log = new RequestLog();
+    // S3 answers 500 to the first attempt of part 2 only.
+    log.failAttempts((r, attempt) -> RequestLog.key(r).equals("UploadPart#2") && attempt == 1);
+    try (S3AsyncClient client = s3.hostClient(log);
+        S3Storage storage = S3Storage.builder().client(client).bucket(BUCKET).partSize(5 << 20).build()) {
+      StoredObject o = storage.store(TaskId.random(), "retry.mp4", file);
+
+      assertThat(log.attempts("UploadPart#2")).isEqualTo(2);
+      for (int part : new int[] {1, 3, 4, 5, 6}) {
+        assertThat(log.attempts("UploadPart#" + part)).as("part " + part).isEqualTo(1);
+      }
+      assertThat(log.count("CreateMultipartUpload")).isEqualTo(1);
+      assertThat(TestFiles.sha256(storage.open(o.uri()))).isEqualTo(sha);
+    }
+  }
+
+  @Test
+  void storage_class_type_and_metadata_are_sent_with_single_and_multipart_uploads() throws Exception {
+    RequestLog log = new RequestLog();
+    try (S3AsyncClient client = s3.hostClient(log);
+        S3Storage storage = S3Storage.builder().client(client).bucket(BUCKET)
+            .storageClass(StorageClass.STANDARD_IA).metadata("tenant", "acme").contentType("mkv", "video/matroska")
+            .partSize(5 << 20).multipartThreshold(5 << 20).build()) {
+      TaskId id = TaskId.random();
+      storage.store(id, "small.mkv", Files.write(files.resolve("s"), new byte[10]));
+      storage.store(id, "large.mkv", Files.write(files.resolve("l"), new byte[6 << 20]));
+
+      List<SdkHttpRequest> starts = objectStarts(log);
+      assertThat(starts).hasSize(2);
+      for (SdkHttpRequest r : starts) {
+        assertThat(r.firstMatchingHeader("x-amz-storage-class")).contains("STANDARD_IA");
+        assertThat(r.firstMatchingHeader("x-amz-meta-tenant")).contains("acme");
+        assertThat(r.firstMatchingHeader("x-amz-meta-task-id")).contains(id.value());
+        assertThat(r.firstMatchingHeader("Content-Type")).contains("video/matroska");
+      }
+      for (String name : new String[] {"small.mkv", "large.mkv"}) {
+        HeadObjectResponse h = head(storage.uriOf(id, name));
+        assertThat(h.metadata()).containsEntry("tenant", "acme").containsEntry("task-id", id.value());
+        assertThat(h.contentType()).isEqualTo("video/matroska");
+      }
+    }
+  }
+
+  @Test
+  void server_side_encryption_is_requested_and_a_store_without_it_says_so_plainly() throws Exception {
+    RequestLog log = new RequestLog();
+    try (S3AsyncClient client = s3.hostClient(log);
+        S3Storage storage = S3Storage.builder().client(client).bucket(BUCKET)
+            .serverSideEncryption(ServerSideEncryption.AES256).build()) {
+      TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
+          () -> storage.store(TaskId.random(), "enc.mp4", Files.write(files.resolve("e"), new byte[10])));
+
+      assertThat(objectStarts(log)).isNotEmpty().allSatisfy(r ->
+          assertThat(r.firstMatchingHeader("x-amz-server-side-encryption")).contains("AES256"));
+      // S3Proxy's folder store has no encryption: the error passes on what the server said, for good.
+      assertThat(e.getMessage()).contains("501 NotImplemented", "Server-side encryption is not supported");
+      assertThat(e.retryable()).isFalse();
+    }
+  }
+
+  /** The requests that start an object: single PUTs and multipart starts (not parts). */
+  private static List<SdkHttpRequest> objectStarts(RequestLog log) {
+    return log.sent().stream()
+        .filter(r -> r.method() == SdkHttpMethod.PUT && !r.rawQueryParameters().containsKey("partNumber")
+            || r.method() == SdkHttpMethod.POST && r.rawQueryParameters().containsKey("uploads"))
+        .toList();
+  }
+
+  @Test
+  void a_host_client_gets_presigned_urls_signed_like_its_requests() throws Exception {
+    byte[] content = "via host client".getBytes(StandardCharsets.UTF_8);
+    try (S3AsyncClient client = s3.hostClient(new RequestLog());
+        S3Storage storage = S3Storage.builder().client(client).bucket(BUCKET)
+            .presignedUrls(Duration.ofSeconds(90)).build()) {
+      StoredObject o = storage.store(TaskId.random(), "h.mp4", Files.write(files.resolve("h"), content));
+
+      HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(o.downloadUrl()).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo(content);
+      assertThat(o.downloadUrl().getRawQuery()).contains("X-Amz-Expires=90");
     }
   }
 

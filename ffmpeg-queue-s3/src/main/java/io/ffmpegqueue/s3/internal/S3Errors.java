@@ -118,7 +118,8 @@ public final class S3Errors {
       if (code != null && RETRYABLE_CODES.contains(code)) {
         return new Problem(said + ": " + serviceMessage(s), true);
       }
-      boolean retry = status >= 500 || status == 429 || status == 408;
+      // 501: the store does not implement what was asked (SSE on S3Proxy, say); asking again will not help.
+      boolean retry = (status >= 500 && status != 501) || status == 429 || status == 408;
       return new Problem(said + ": " + serviceMessage(s), retry);
     }
     if (isInterruption(e)) {
