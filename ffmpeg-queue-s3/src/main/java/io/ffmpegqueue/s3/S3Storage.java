@@ -369,7 +369,10 @@ public final class S3Storage implements Storage, AutoCloseable {
       return this;
     }
 
-    /** Outputs of at least this many bytes go up in parts; smaller ones in one PUT. 1 byte to 512 MiB; default 16 MiB. */
+    /**
+     * Outputs of at least this many bytes go up in parts; smaller ones in one PUT, read into memory first.
+     * 1 byte to 512 MiB; default 16 MiB.
+     */
     public Builder multipartThreshold(long bytes) {
       if (bytes < 1 || bytes > 512 * MIB) {
         throw new IllegalArgumentException("multipartThreshold must be between 1 byte and 512 MiB, got " + bytes);

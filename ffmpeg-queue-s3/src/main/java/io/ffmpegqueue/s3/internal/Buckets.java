@@ -5,8 +5,9 @@ import java.util.regex.Pattern;
 /** Bucket name rules, so a typo is caught at configuration and not at the first upload. */
 public final class Buckets {
   // S3's rules for general purpose buckets: 3 to 63 of lowercase letters, digits, '.', '-', starting and
-  // ending with a letter or digit. Older buckets may hold '_' or capitals; S3-compatible stores accept them.
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]");
+  // ending with a letter or digit. Older buckets may hold '_' or capitals, and S3-compatible stores accept
+  // them; the SDK itself refuses any name outside 3 to 63 characters.
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]");
 
   private Buckets() {}
 
@@ -22,7 +23,7 @@ public final class Buckets {
     }
     if (!isValidName(name)) {
       throw new IllegalArgumentException(what + ": '" + name + "' is not a valid bucket name"
-          + " (3 to 255 letters, digits, '.', '-' or '_', starting and ending with a letter or digit)");
+          + " (3 to 63 letters, digits, '.', '-' or '_', starting and ending with a letter or digit)");
     }
     return name;
   }

@@ -34,14 +34,23 @@ public final class PendingAborts implements AutoCloseable {
     this.window = window;
   }
 
-  /** Aborts the upload now and returns whether S3 took it (or no longer knows it). */
+  /**
+   * Aborts the upload now and returns whether it is gone. S3 may still store a part that was in flight
+   * when the abort arrived, so the parts are listed afterwards and the abort repeated while some remain.
+   */
   public boolean abortNow(S3Uri target, String uploadId) {
     try {
-      client.abortMultipartUpload(r -> r.bucket(target.bucket()).key(target.key()).uploadId(uploadId)).join();
-      return true;
+      for (int i = 0; i < 3; i++) {
+        client.abortMultipartUpload(r -> r.bucket(target.bucket()).key(target.key()).uploadId(uploadId)).join();
+        if (client.listParts(r -> r.bucket(target.bucket()).key(target.key()).uploadId(uploadId))
+            .join().parts().isEmpty()) {
+          return true;
+        }
+      }
+      return false;
     } catch (RuntimeException e) {
       if (S3Errors.isNotFound(e)) {
-        return true;
+        return true; // NoSuchUpload: aborted (or completed) for good
       }
       log.debug("abort of multipart upload {} of {} failed: {}", uploadId, target, S3Errors.unwrap(e).toString());
       return false;
