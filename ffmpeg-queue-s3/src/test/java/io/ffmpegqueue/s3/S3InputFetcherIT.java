@@ -115,7 +115,7 @@ class S3InputFetcherIT {
           () -> f.fetch(request("s3://inputs/empty.mp4", new FakeTaskContext())));
 
       assertThat(e.kind()).isEqualTo(ErrorKind.INPUT);
-      assertThat(e.retryable()).isFalse();
+      assertThat(e.retryable()).isTrue();
       assertThat(e.getMessage()).contains("403");
       assertThat(S3StorageIT.stackTrace(e)).doesNotContain("not-the-secret-77", S3ProxyServer.SECRET_KEY);
     }

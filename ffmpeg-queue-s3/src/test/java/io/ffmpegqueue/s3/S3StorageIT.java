@@ -143,7 +143,7 @@ class S3StorageIT {
             () -> storage.store(TaskId.random(), "out.mp4", f));
 
         assertThat(e.kind()).isEqualTo(ErrorKind.STORAGE);
-        assertThat(e.retryable()).isFalse();
+        assertThat(e.retryable()).isTrue();
         assertThat(e.getMessage()).contains("output 'out.mp4'", "403", "SignatureDoesNotMatch",
             "AWS_SECRET_ACCESS_KEY");
         assertThat(stackTrace(e)).doesNotContain(wrongSecret, S3ProxyServer.SECRET_KEY);
@@ -159,7 +159,7 @@ class S3StorageIT {
       TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
           () -> storage.store(TaskId.random(), "out.mp4", f));
 
-      assertThat(e.retryable()).isFalse();
+      assertThat(e.retryable()).isTrue();
       assertThat(e.getMessage()).contains("403", "InvalidAccessKeyId", "AWS_ACCESS_KEY_ID");
       assertThat(stackTrace(e)).doesNotContain("whatever-secret-1");
     }
@@ -175,7 +175,7 @@ class S3StorageIT {
             () -> storage.store(TaskId.random(), "out.mp4", f));
 
         assertThat(e.kind()).isEqualTo(ErrorKind.STORAGE);
-        assertThat(e.retryable()).isFalse();
+        assertThat(e.retryable()).isTrue();
         assertThat(e.getMessage()).contains("bucket 'no-such-bucket' does not exist", "NoSuchBucket");
       }
     }

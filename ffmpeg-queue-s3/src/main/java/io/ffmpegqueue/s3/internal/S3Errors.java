@@ -90,6 +90,11 @@ public final class S3Errors {
 
   private record Problem(String message, boolean retryable) {}
 
+  // Credentials, permissions and the bucket are the operator's configuration, which can be mended while a
+  // task waits for its retry (a rotated key, a bucket created late, a policy that propagates): retried
+  // under the queue's retry policy, and the message says what to check.
+  private static final boolean CONFIG_RETRY = true;
+
   private static Problem describe(S3Uri where, Throwable e) {
     String bucket = where.bucket();
     if (e instanceof AwsServiceException s) {
@@ -98,19 +103,19 @@ public final class S3Errors {
       String said = "S3 answered " + status + (code == null ? "" : " " + code);
       if ("InvalidAccessKeyId".equals(code)) {
         return new Problem(said + ": the access key id is unknown to the server; check the configured"
-            + " credentials (AWS_ACCESS_KEY_ID)", false);
+            + " credentials (AWS_ACCESS_KEY_ID)", CONFIG_RETRY);
       }
       if ("SignatureDoesNotMatch".equals(code)) {
         return new Problem(said + ": the request signature was refused; the secret access key does not"
-            + " match the access key id (AWS_SECRET_ACCESS_KEY), or the region is wrong", false);
+            + " match the access key id (AWS_SECRET_ACCESS_KEY), or the region is wrong", CONFIG_RETRY);
       }
       if ("AccessDenied".equals(code) || "AllAccessDisabled".equals(code) || (code == null && status == 403)) {
         return new Problem(said + ": access to bucket '" + bucket + "' is denied; the credentials lack"
-            + " the permission", false);
+            + " the permission", CONFIG_RETRY);
       }
       if ("NoSuchBucket".equals(code)) {
         return new Problem(said + ": bucket '" + bucket + "' does not exist (check S3_BUCKET and the"
-            + " endpoint)", false);
+            + " endpoint)", CONFIG_RETRY);
       }
       if ("NoSuchKey".equals(code) || (code == null && status == 404)) {
         return new Problem(said + ": the object does not exist", false);

@@ -24,15 +24,15 @@ class S3ErrorsTest {
   }
 
   @Test
-  void configuration_errors_are_final_and_say_what_to_check() {
+  void configuration_errors_say_what_to_check_and_are_retried_under_the_policy() {
     assertThat(storage(s3(403, "InvalidAccessKeyId")).getMessage()).contains("AWS_ACCESS_KEY_ID");
     assertThat(storage(s3(403, "SignatureDoesNotMatch")).getMessage()).contains("AWS_SECRET_ACCESS_KEY");
     assertThat(storage(s3(403, "AccessDenied")).getMessage()).contains("access to bucket 'media' is denied");
     assertThat(storage(s3(404, "NoSuchBucket")).getMessage()).contains("bucket 'media' does not exist");
     for (String code : new String[] {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied"}) {
-      assertThat(storage(s3(403, code)).retryable()).as(code).isFalse();
+      assertThat(storage(s3(403, code)).retryable()).as(code).isTrue();
     }
-    assertThat(storage(s3(404, "NoSuchBucket")).retryable()).isFalse();
+    assertThat(storage(s3(404, "NoSuchBucket")).retryable()).isTrue();
     assertThat(storage(s3(400, "InvalidArgument")).retryable()).isFalse();
   }
 
