@@ -1,0 +1,174 @@
+package io.ffmpegqueue.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.InvalidTaskException;
+import io.ffmpegqueue.TaskFailureException;
+import io.ffmpegqueue.io.FetchRequest;
+import io.ffmpegqueue.spi.StopReason;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+
+class S3InputFetcherIT {
+  private static final String BUCKET = "inputs";
+
+  @TempDir
+  static Path serverDir;
+
+  @TempDir
+  static Path sources;
+
+  @TempDir
+  Path workspace;
+
+  static S3ProxyServer s3;
+  static S3Client admin;
+  static String bigSha;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    s3 = S3ProxyServer.start(serverDir);
+    admin = s3.adminClient();
+    admin.createBucket(b -> b.bucket(BUCKET));
+    admin.createBucket(b -> b.bucket("elsewhere"));
+    Path big = sources.resolve("big.mov");
+    bigSha = TestFiles.write(big, (24L << 20) + 12345, 3);
+    admin.putObject(p -> p.bucket(BUCKET).key("uploads/big clip.mov"), RequestBody.fromFile(big));
+    admin.putObject(p -> p.bucket(BUCKET).key("empty.mp4"), RequestBody.empty());
+    admin.putObject(p -> p.bucket("elsewhere").key("x.mp4"), RequestBody.fromString("x"));
+  }
+
+  @AfterAll
+  static void stopS3() {
+    admin.close();
+    s3.close();
+  }
+
+  private S3InputFetcher.Builder fetcher() {
+    return S3InputFetcher.builder().endpoint(s3.endpoint())
+        .credentials(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY).allowBuckets(BUCKET);
+  }
+
+  private FetchRequest request(String uri, FakeTaskContext context) {
+    return new FetchRequest("input.mov", URI.create(uri), workspace.resolve("input.mov"), context);
+  }
+
+  @Test
+  void an_s3_input_arrives_intact_through_parallel_ranged_gets() throws Exception {
+    RequestLog log = new RequestLog();
+    try (S3AsyncClient client = s3.hostClient(log);
+        S3InputFetcher f = S3InputFetcher.builder().client(client).allowBuckets(BUCKET)
+            .partSize(1 << 20).concurrency(4).build()) {
+      f.fetch(request("s3://inputs/uploads/big%20clip.mov", new FakeTaskContext()));
+
+      assertThat(TestFiles.sha256(workspace.resolve("input.mov"))).isEqualTo(bigSha);
+      assertThat(log.count("GetObject")).as("one GET per MiB").isEqualTo(25);
+      assertThat(log.maxInFlight()).isBetween(2, 4);
+      assertThat(workspace).isDirectoryContaining(p -> p.getFileName().toString().equals("input.mov"));
+      try (var s = Files.list(workspace)) {
+        assertThat(s).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  void an_empty_object_is_an_empty_input() throws Exception {
+    try (S3InputFetcher f = fetcher().build()) {
+      f.fetch(request("s3://inputs/empty.mp4", new FakeTaskContext()));
+
+      assertThat(workspace.resolve("input.mov")).isEmptyFile();
+    }
+  }
+
+  @Test
+  void a_missing_object_fails_the_input_without_retry_and_leaves_no_file() throws Exception {
+    try (S3InputFetcher f = fetcher().build()) {
+      TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
+          () -> f.fetch(request("s3://inputs/nope.mp4", new FakeTaskContext())));
+
+      assertThat(e.kind()).isEqualTo(ErrorKind.INPUT);
+      assertThat(e.retryable()).isFalse();
+      assertThat(e.getMessage()).contains("input 'input.mov'", "s3://inputs/nope.mp4", "does not exist");
+      try (var s = Files.list(workspace)) {
+        assertThat(s).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void wrong_credentials_fail_the_input_clearly() throws Exception {
+    try (S3InputFetcher f = fetcher().credentials(S3ProxyServer.ACCESS_KEY, "not-the-secret-77").build()) {
+      TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
+          () -> f.fetch(request("s3://inputs/empty.mp4", new FakeTaskContext())));
+
+      assertThat(e.kind()).isEqualTo(ErrorKind.INPUT);
+      assertThat(e.retryable()).isTrue();
+      assertThat(e.getMessage()).contains("403");
+      assertThat(S3StorageIT.stackTrace(e)).doesNotContain("not-the-secret-77", S3ProxyServer.SECRET_KEY);
+    }
+  }
+
+  @Test
+  void a_stopped_task_stops_its_download_and_leaves_no_file() throws Exception {
+    FakeTaskContext context = new FakeTaskContext();
+    RequestLog log = new RequestLog();
+    AtomicInteger gets = new AtomicInteger();
+    log.onRequest(r -> {
+      if (r instanceof GetObjectRequest && gets.incrementAndGet() == 3) {
+        context.stop(StopReason.CANCELLED);
+      }
+    });
+    try (S3AsyncClient client = s3.hostClient(log);
+        S3InputFetcher f = S3InputFetcher.builder().client(client).allowBuckets(BUCKET)
+            .partSize(1 << 20).concurrency(2).build()) {
+      TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
+          () -> f.fetch(request("s3://inputs/uploads/big%20clip.mov", context)));
+
+      assertThat(e.getMessage()).contains("stopped", "CANCELLED");
+      assertThat(log.count("GetObject")).isLessThan(25);
+      try (var s = Files.list(workspace)) {
+        assertThat(s).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void only_allowed_buckets_and_well_formed_s3_uris_pass_validation() {
+    try (S3InputFetcher f = fetcher().build()) {
+      f.validate("in.mp4", URI.create("s3://inputs/a/b.mp4"));
+      assertThatThrownBy(() -> f.validate("in.mp4", URI.create("s3://elsewhere/x.mp4")))
+          .isInstanceOf(InvalidTaskException.class)
+          .hasMessageContaining("'in.mp4'").hasMessageContaining("bucket 'elsewhere' is not one inputs may come from");
+      for (String bad : new String[] {"s3://inputs", "s3://inputs/", "s3:///key", "s3://inputs/k?versionId=1",
+          "s3://user@inputs/k", "s3://inputs:9000/k", "s3:inputs/k"}) {
+        assertThatThrownBy(() -> f.validate("in.mp4", URI.create(bad)), bad).isInstanceOf(InvalidTaskException.class);
+      }
+      TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
+          () -> f.fetch(request("s3://elsewhere/x.mp4", new FakeTaskContext())));
+      assertThat(e.retryable()).isFalse();
+    }
+  }
+
+  @Test
+  void any_bucket_may_be_allowed_explicitly_but_none_is_allowed_by_default() throws Exception {
+    assertThatThrownBy(() -> S3InputFetcher.builder().endpoint(s3.endpoint()).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("allowBuckets");
+    try (S3InputFetcher f = fetcher().allowAnyBucket().build()) {
+      f.fetch(request("s3://elsewhere/x.mp4", new FakeTaskContext()));
+      assertThat(workspace.resolve("input.mov")).hasContent("x");
+    }
+  }
+}
