@@ -268,7 +268,7 @@ public final class WorkerPool implements AutoCloseable {
     try {
       after = backend.finish(t.lease(), outcome);
     } catch (LeaseLostException e) {
-      log.warn("task {}: {}; the result of this attempt is dropped", t.lease().taskId(), e.getMessage());
+      log.warn("{}; the result of this attempt is dropped", e.getMessage()); // the message names the task
       return;
     }
     if (event == null) {

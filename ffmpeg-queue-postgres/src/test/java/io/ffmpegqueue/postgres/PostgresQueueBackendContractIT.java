@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The shared backend contract, on a real PostgreSQL; each test gets a new, empty schema. */
-class PostgresQueueBackendContractTest extends QueueBackendContract {
+class PostgresQueueBackendContractIT extends QueueBackendContract {
   private static TestDatabase db;
   private static HikariDataSource pool;
 
