@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -45,6 +46,8 @@ public final class TaskSubmitter implements FfmpegQueueClient {
   private volatile Consumer<TaskId> runningCanceller = id -> { };
   private final Subscription remote;
   private volatile boolean closed;
+  private static final long RECHECK_MILLIS = 5_000;
+  private volatile ScheduledThreadPoolExecutor recheck;
 
   private TaskSubmitter(ClientSettings settings, String threadPrefix) {
     this.settings = settings;
@@ -236,6 +239,7 @@ public final class TaskSubmitter implements FfmpegQueueClient {
 
   private CompletableFuture<Task> completion(TaskId id) {
     CompletableFuture<Task> f = completions.computeIfAbsent(id, k -> new CompletableFuture<>());
+    startRecheck();
     // The task may have ended before the future was asked for.
     backend.find(id).filter(t -> t.status().isFinal()).ifPresent(t -> {
       if (completions.remove(id, f)) {
@@ -246,6 +250,39 @@ public final class TaskSubmitter implements FfmpegQueueClient {
   }
 
   /** Fails the futures still waiting, so that nobody waits forever on a closed queue. */
+  /**
+   * Events from other processes are best effort (a notification can be lost while a connection is down),
+   * so a future must not hang on one: while any future waits, its task is looked up now and then.
+   */
+  private void startRecheck() {
+    if (recheck != null || closed) {
+      return;
+    }
+    synchronized (this) {
+      if (recheck == null && !closed) {
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("ffq-recheck"));
+        ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        ex.scheduleWithFixedDelay(this::recheckWaiting, RECHECK_MILLIS, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+        recheck = ex;
+      }
+    }
+  }
+
+  private void recheckWaiting() {
+    for (TaskId id : List.copyOf(completions.keySet())) {
+      try {
+        backend.find(id).filter(t -> t.status().isFinal()).ifPresent(t -> {
+          CompletableFuture<Task> f = completions.remove(id);
+          if (f != null) {
+            bus.execute(() -> f.complete(t));
+          }
+        });
+      } catch (RuntimeException e) {
+        return; // the backend is away; the next round tries again
+      }
+    }
+  }
+
   private void failWaiting() {
     for (TaskId id : List.copyOf(completions.keySet())) {
       CompletableFuture<Task> f = completions.remove(id);
@@ -295,6 +332,18 @@ public final class TaskSubmitter implements FfmpegQueueClient {
   @Override
   public void close() {
     closed = true;
+    synchronized (this) {
+      if (recheck != null) {
+        recheck.shutdownNow();
+      }
+    }
+    if (recheck != null) {
+      try {
+        recheck.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     remote.close();
     bus.close();
     failWaiting();
