@@ -21,6 +21,7 @@ final class JobRunrSystem implements NoOpSystem {
 
   // JobRunr calls static methods by name from its own threads: they find the run's recorder here.
   private static volatile StartTimes current = StartTimes.NONE;
+  private static final LongAdder RAN = new LongAdder();
 
   private final JobScheduler scheduler;
   private final LongAdder succeeded = new LongAdder();
@@ -29,6 +30,7 @@ final class JobRunrSystem implements NoOpSystem {
   JobRunrSystem(int workers, StartTimes starts) {
     this.workers = workers;
     current = starts;
+    RAN.reset();
     ApplyStateFilter countSucceeded = new ApplyStateFilter() {
       @Override
       public void onStateApplied(Job job, JobState oldState, JobState newState) {
@@ -50,6 +52,7 @@ final class JobRunrSystem implements NoOpSystem {
   /** The job: records its start. Public and static so that JobRunr can call it by name. */
   public static void noop(int seq) {
     current.started(seq);
+    RAN.increment();
   }
 
   @Override
@@ -60,6 +63,11 @@ final class JobRunrSystem implements NoOpSystem {
   @Override
   public void submit(int seq) {
     scheduler.enqueue(() -> noop(seq));
+  }
+
+  @Override
+  public long ran() {
+    return RAN.sum();
   }
 
   @Override

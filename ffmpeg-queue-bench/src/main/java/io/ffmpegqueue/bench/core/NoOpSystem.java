@@ -11,6 +11,9 @@ interface NoOpSystem extends AutoCloseable {
   /** Submits task {@code seq}; returns once the system has accepted it. */
   void submit(int seq) throws Exception;
 
+  /** How many tasks' work has run so far; the submitter keeps its window of tasks in flight by it. */
+  long ran();
+
   /** Whether all {@code submitted} tasks have finished (their completion recorded by the system). */
   boolean finished(int submitted);
 

@@ -33,6 +33,11 @@ final class PoolSystem implements NoOpSystem {
   }
 
   @Override
+  public long ran() {
+    return done.sum();
+  }
+
+  @Override
   public boolean finished(int submitted) {
     return done.sum() >= submitted;
   }

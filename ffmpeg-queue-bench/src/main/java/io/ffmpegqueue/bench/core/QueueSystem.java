@@ -19,6 +19,7 @@ final class QueueSystem implements NoOpSystem {
   private final FfmpegQueue queue;
   private final TaskRequest[] requests;
   private final LongAdder completedEvents;
+  private final LongAdder ran = new LongAdder();
   private final String name;
 
   /**
@@ -31,12 +32,17 @@ final class QueueSystem implements NoOpSystem {
    */
   QueueSystem(int workers, int tasks, StartTimes starts, boolean completedListener) {
     boolean timed = starts != StartTimes.NONE;
+    // The no-op handler, counting what ran so the submitter can bound the tasks in flight.
     TaskHandler handler = timed
         ? ctx -> {
             starts.started(Integer.parseInt(ctx.task().request().metadata().get(Requests.SEQ)));
+            ran.increment();
             return List.of();
           }
-        : ctx -> List.of();
+        : ctx -> {
+            ran.increment();
+            return List.of();
+          };
     FfmpegQueue.Builder b = FfmpegQueue.builder()
         .backend(InMemoryQueueBackend.builder().capacity(Math.max(1, tasks)).build())
         .fetcher(new Requests.HttpsFetcher())
@@ -67,6 +73,11 @@ final class QueueSystem implements NoOpSystem {
   @Override
   public void submit(int seq) {
     queue.submit(requests[seq < requests.length ? seq : seq & (requests.length - 1)]);
+  }
+
+  @Override
+  public long ran() {
+    return ran.sum();
   }
 
   @Override
