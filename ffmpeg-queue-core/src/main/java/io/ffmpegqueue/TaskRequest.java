@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * What a host asks the queue to do: an ffmpeg command, the files it reads (by name, each fetched from a
@@ -47,7 +46,6 @@ public record TaskRequest(
   /** The most attempts a request may ask for. */
   public static final int MAX_ATTEMPTS_LIMIT = 100;
 
-  private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,255}");
   private static final int MAX_COMMAND_LENGTH = 64 * 1024;
   private static final int MAX_FILES = 64;
   private static final int MAX_METADATA_ENTRIES = 64;
@@ -103,10 +101,27 @@ public record TaskRequest(
   /** Whether {@code name} is an acceptable input or output file name: a bare name, no path, no option. */
   public static boolean isValidFileName(String name) {
     return name != null
-        && FILE_NAME.matcher(name).matches()
+        && hasFileNameChars(name)
         && !name.contains("..")
         && !name.startsWith("-")
         && !name.equals(".");
+  }
+
+  // The form [A-Za-z0-9_.-]{1,255}, checked by hand: every submission checks each of its file names (twice
+  // when the queue fills in defaults), and a regex match cost several times the rest of the check.
+  private static boolean hasFileNameChars(String s) {
+    int n = s.length();
+    if (n < 1 || n > 255) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '_' || c == '.' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void checkFileName(String field, String name) {
