@@ -105,15 +105,19 @@ public final class InMemoryQueueBackend implements QueueBackend {
           return new Enqueued(existing.task, false);
         }
       }
-      if (tasks.containsKey(task.id())) {
-        throw new IllegalArgumentException("task " + task.id() + " exists already");
-      }
       if (counts[TaskStatus.PENDING.ordinal()] >= capacity) {
+        if (tasks.containsKey(task.id())) {
+          throw new IllegalArgumentException("task " + task.id() + " exists already");
+        }
         throw new TaskRejectedException(TaskRejectedException.Reason.QUEUE_FULL,
             "the queue is full: " + capacity + " tasks are pending; try again later", Duration.ofSeconds(1));
       }
-      Entry e = new Entry(task, nextSeq++);
-      tasks.put(task.id(), e);
+      Entry e = new Entry(task, nextSeq);
+      // One lookup in the (large) map instead of containsKey() then put().
+      if (tasks.putIfAbsent(task.id(), e) != null) {
+        throw new IllegalArgumentException("task " + task.id() + " exists already");
+      }
+      nextSeq++;
       if (key != null) {
         byIdempotencyKey.put(key, e);
       }
