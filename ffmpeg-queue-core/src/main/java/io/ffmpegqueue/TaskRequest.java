@@ -138,7 +138,11 @@ public record TaskRequest(
     if (inputs.size() > MAX_FILES) {
       throw new InvalidTaskException("input_files", "has " + inputs.size() + " entries, more than " + MAX_FILES);
     }
-    Map<String, URI> copy = new LinkedHashMap<>();
+    // A pending task holds this map: one input (the usual case) goes in a singleton map, a quarter of the
+    // memory of a one-entry LinkedHashMap and its wrapper; more go in a LinkedHashMap sized to fit.
+    Map<String, URI> copy = inputs.size() == 1 ? null : new LinkedHashMap<>(inputs.size() * 4 / 3 + 1);
+    String onlyName = null;
+    URI onlyUri = null;
     for (Map.Entry<String, URI> e : inputs.entrySet()) {
       checkFileName("input_files", e.getKey());
       URI uri = e.getValue();
@@ -149,9 +153,14 @@ public record TaskRequest(
         throw new InvalidTaskException(
             "input_files", "'" + e.getKey() + "' URL '" + abbreviate(uri.toString()) + "' has no scheme");
       }
-      copy.put(e.getKey(), uri);
+      if (copy == null) {
+        onlyName = e.getKey();
+        onlyUri = uri;
+      } else {
+        copy.put(e.getKey(), uri);
+      }
     }
-    return Collections.unmodifiableMap(copy);
+    return copy == null ? Collections.singletonMap(onlyName, onlyUri) : Collections.unmodifiableMap(copy);
   }
 
   private static List<String> copyOutputs(List<String> outputs, Map<String, URI> inputs) {
