@@ -170,10 +170,11 @@ public record TaskRequest(
     if (outputs.size() > MAX_FILES) {
       throw new InvalidTaskException("output_files", "has " + outputs.size() + " entries, more than " + MAX_FILES);
     }
-    Set<String> seen = new HashSet<>();
+    // One output, the usual case, cannot be declared twice: no set for it.
+    Set<String> seen = outputs.size() == 1 ? null : new HashSet<>();
     for (String name : outputs) {
       checkFileName("output_files", name);
-      if (!seen.add(name)) {
+      if (seen != null && !seen.add(name)) {
         throw new InvalidTaskException("output_files", "'" + name + "' is declared twice");
       }
       if (inputs.containsKey(name)) {
