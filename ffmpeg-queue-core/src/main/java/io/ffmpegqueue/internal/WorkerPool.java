@@ -172,18 +172,21 @@ public final class WorkerPool implements AutoCloseable {
       if (stopping) {
         return null;
       }
-      List<Lease> leases = backend.claim(new ClaimRequest(config.workerId(), 1, config.leaseDuration(), Duration.ZERO));
+      List<Lease> leases;
+      try {
+        leases = backend.claim(new ClaimRequest(config.workerId(), 1, config.leaseDuration(), Duration.ZERO));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      } catch (RuntimeException e) {
+        backlog = false; // the dispatcher claims next, and reports the failure if it lasts
+        return null;
+      }
       if (leases.isEmpty()) {
         backlog = false;
         return null;
       }
       return register(leases.get(0));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    } catch (RuntimeException e) {
-      backlog = false; // the dispatcher claims next, and reports the failure if it lasts
-      return null;
     } finally {
       claimGate.readLock().unlock();
     }
