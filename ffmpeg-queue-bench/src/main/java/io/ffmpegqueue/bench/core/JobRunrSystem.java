@@ -19,9 +19,6 @@ final class JobRunrSystem implements NoOpSystem {
   /** JobRunr's floor for the in-memory storage. */
   static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-  // JobRunr calls static methods by name from its own threads: they find the run's recorder here.
-  private static volatile StartTimes current = StartTimes.NONE;
-  private static final LongAdder RAN = new LongAdder();
 
   private final JobScheduler scheduler;
   private final LongAdder succeeded = new LongAdder();
@@ -29,8 +26,8 @@ final class JobRunrSystem implements NoOpSystem {
 
   JobRunrSystem(int workers, StartTimes starts) {
     this.workers = workers;
-    current = starts;
-    RAN.reset();
+    NoOpJob.current = starts;
+    NoOpJob.RAN.reset();
     ApplyStateFilter countSucceeded = new ApplyStateFilter() {
       @Override
       public void onStateApplied(Job job, JobState oldState, JobState newState) {
@@ -49,10 +46,19 @@ final class JobRunrSystem implements NoOpSystem {
         .getJobScheduler();
   }
 
-  /** The job: records its start. Public and static so that JobRunr can call it by name. */
-  public static void noop(int seq) {
-    current.started(seq);
-    RAN.increment();
+  /** The job: records its start. Public, as JobRunr calls it by name through reflection. */
+  public static final class NoOpJob {
+    // JobRunr calls the static method from its own threads: it finds the run's recorder here.
+    static volatile StartTimes current = StartTimes.NONE;
+    static final LongAdder RAN = new LongAdder();
+
+    private NoOpJob() {}
+
+    /** Records that job {@code seq} started. */
+    public static void run(int seq) {
+      current.started(seq);
+      RAN.increment();
+    }
   }
 
   @Override
@@ -62,12 +68,12 @@ final class JobRunrSystem implements NoOpSystem {
 
   @Override
   public void submit(int seq) {
-    scheduler.enqueue(() -> noop(seq));
+    scheduler.enqueue(() -> NoOpJob.run(seq));
   }
 
   @Override
   public long ran() {
-    return RAN.sum();
+    return NoOpJob.RAN.sum();
   }
 
   @Override
@@ -78,6 +84,6 @@ final class JobRunrSystem implements NoOpSystem {
   @Override
   public void close() {
     JobRunr.destroy();
-    current = StartTimes.NONE;
+    NoOpJob.current = StartTimes.NONE;
   }
 }

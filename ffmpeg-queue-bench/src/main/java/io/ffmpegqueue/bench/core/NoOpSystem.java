@@ -9,7 +9,7 @@ interface NoOpSystem extends AutoCloseable {
   String name();
 
   /** Submits task {@code seq}; returns once the system has accepted it. */
-  void submit(int seq) throws Exception;
+  void submit(int seq);
 
   /** How many tasks' work has run so far; the submitter keeps its window of tasks in flight by it. */
   long ran();

@@ -14,7 +14,19 @@ final class PendingHeap {
 
   private PendingHeap() {}
 
-  static void measure(int n) {
+  /**
+   * What {@code tasks} pending tasks held.
+   *
+   * @param tasks how many
+   * @param bytes the used heap after GC with them, less the used heap after GC before
+   */
+  record Held(int tasks, long bytes) {
+    double gib() {
+      return bytes / (double) (1L << 30);
+    }
+  }
+
+  static Held measure(int n) {
     System.out.printf("== Heap held by %,d pending tasks (distinct ids, command strings and input URLs; no workers)%n", n);
     long before = usedAfterGc();
     InMemoryQueueBackend backend = InMemoryQueueBackend.builder().capacity(n).build();
@@ -36,6 +48,7 @@ final class PendingHeap {
       System.out.printf("  used heap after GC: %,d MiB before, %,d MiB after: %,d MiB held (%.2f GiB), %,d bytes per task%n",
           before >> 20, after >> 20, held >> 20, held / (double) (1L << 30), held / n);
       System.out.printf("  (filling it: %,.0f submissions/s, request building included)%n%n", n / seconds);
+      return new Held(n, held);
     }
   }
 

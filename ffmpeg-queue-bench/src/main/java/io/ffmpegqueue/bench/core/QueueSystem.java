@@ -29,8 +29,9 @@ final class QueueSystem implements NoOpSystem {
    *     {@code ctx -> List.of()} handler
    * @param completedListener whether to count completions with a COMPLETED listener (the event path) rather
    *     than by asking the backend
+   * @param retention how many final tasks the backend keeps, or 0 for its default (100,000)
    */
-  QueueSystem(int workers, int tasks, StartTimes starts, boolean completedListener) {
+  QueueSystem(int workers, int tasks, StartTimes starts, boolean completedListener, int retention) {
     boolean timed = starts != StartTimes.NONE;
     // The no-op handler, counting what ran so the submitter can bound the tasks in flight.
     TaskHandler handler = timed
@@ -44,7 +45,9 @@ final class QueueSystem implements NoOpSystem {
             return List.of();
           };
     FfmpegQueue.Builder b = FfmpegQueue.builder()
-        .backend(InMemoryQueueBackend.builder().capacity(Math.max(1, tasks)).build())
+        .backend(retention > 0
+            ? InMemoryQueueBackend.builder().capacity(Math.max(1, tasks)).retentionCount(retention).build()
+            : InMemoryQueueBackend.builder().capacity(Math.max(1, tasks)).build())
         .fetcher(new Requests.HttpsFetcher())
         .handler(handler)
         .workers(workers);
@@ -62,7 +65,8 @@ final class QueueSystem implements NoOpSystem {
       URI input = URI.create("https://media.example.com/uploads/" + (i % 1024) + "/source-video.mp4");
       requests[i] = timed ? Requests.numbered(i, input) : Requests.distinct(i);
     }
-    name = "ffmpeg-queue (" + workers + " workers" + (completedListener ? ", COMPLETED listener" : "") + ")";
+    name = "ffmpeg-queue (" + workers + " workers" + (completedListener ? ", COMPLETED listener" : "")
+        + (retention > 0 ? ", keeps " + retention + " final" : "") + ")";
   }
 
   @Override
