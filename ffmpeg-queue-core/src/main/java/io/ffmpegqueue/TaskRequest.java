@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * What a host asks the queue to do: an ffmpeg command, the files it reads (by name, each fetched from a
@@ -47,7 +46,6 @@ public record TaskRequest(
   /** The most attempts a request may ask for. */
   public static final int MAX_ATTEMPTS_LIMIT = 100;
 
-  private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,255}");
   private static final int MAX_COMMAND_LENGTH = 64 * 1024;
   private static final int MAX_FILES = 64;
   private static final int MAX_METADATA_ENTRIES = 64;
@@ -103,10 +101,27 @@ public record TaskRequest(
   /** Whether {@code name} is an acceptable input or output file name: a bare name, no path, no option. */
   public static boolean isValidFileName(String name) {
     return name != null
-        && FILE_NAME.matcher(name).matches()
+        && hasFileNameChars(name)
         && !name.contains("..")
         && !name.startsWith("-")
         && !name.equals(".");
+  }
+
+  // The form [A-Za-z0-9_.-]{1,255}, checked by hand: every submission checks each of its file names (twice
+  // when the queue fills in defaults), and a regex match cost several times the rest of the check.
+  private static boolean hasFileNameChars(String s) {
+    int n = s.length();
+    if (n < 1 || n > 255) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '_' || c == '.' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void checkFileName(String field, String name) {
@@ -123,20 +138,33 @@ public record TaskRequest(
     if (inputs.size() > MAX_FILES) {
       throw new InvalidTaskException("input_files", "has " + inputs.size() + " entries, more than " + MAX_FILES);
     }
-    Map<String, URI> copy = new LinkedHashMap<>();
-    for (Map.Entry<String, URI> e : inputs.entrySet()) {
-      checkFileName("input_files", e.getKey());
-      URI uri = e.getValue();
-      if (uri == null) {
-        throw new InvalidTaskException("input_files", "'" + e.getKey() + "' has no URL");
-      }
-      if (!uri.isAbsolute()) {
-        throw new InvalidTaskException(
-            "input_files", "'" + e.getKey() + "' URL '" + abbreviate(uri.getRawPath()) + "' has no scheme");
-      }
-      copy.put(e.getKey(), uri);
+    // forEach, not entrySet(): the map passed in is often another request's, and entrySet() would leave a
+    // cached view object inside it (in an old request, one more old-to-young pointer for the GC to scan).
+    if (inputs.size() == 1) {
+      // The usual case, in a singleton map: a quarter of the memory of a one-entry LinkedHashMap and its
+      // wrapper, and a pending task holds it.
+      Object[] only = new Object[2];
+      inputs.forEach((name, uri) -> {
+        only[0] = name;
+        only[1] = checkedInput(name, uri);
+      });
+      return Collections.singletonMap((String) only[0], (URI) only[1]);
     }
+    Map<String, URI> copy = new LinkedHashMap<>(inputs.size() * 4 / 3 + 1);
+    inputs.forEach((name, uri) -> copy.put(name, checkedInput(name, uri)));
     return Collections.unmodifiableMap(copy);
+  }
+
+  private static URI checkedInput(String name, URI uri) {
+    checkFileName("input_files", name);
+    if (uri == null) {
+      throw new InvalidTaskException("input_files", "'" + name + "' has no URL");
+    }
+    if (!uri.isAbsolute()) {
+      throw new InvalidTaskException(
+          "input_files", "'" + name + "' URL '" + abbreviate(uri.getRawPath()) + "' has no scheme");
+    }
+    return uri;
   }
 
   private static List<String> copyOutputs(List<String> outputs, Map<String, URI> inputs) {
@@ -146,10 +174,11 @@ public record TaskRequest(
     if (outputs.size() > MAX_FILES) {
       throw new InvalidTaskException("output_files", "has " + outputs.size() + " entries, more than " + MAX_FILES);
     }
-    Set<String> seen = new HashSet<>();
+    // One output, the usual case, cannot be declared twice: no set for it.
+    Set<String> seen = outputs.size() == 1 ? null : new HashSet<>();
     for (String name : outputs) {
       checkFileName("output_files", name);
-      if (!seen.add(name)) {
+      if (seen != null && !seen.add(name)) {
         throw new InvalidTaskException("output_files", "'" + name + "' is declared twice");
       }
       if (inputs.containsKey(name)) {

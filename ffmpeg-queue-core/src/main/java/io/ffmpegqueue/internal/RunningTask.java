@@ -28,7 +28,8 @@ final class RunningTask implements TaskContext {
   private final QueueBackend backend;
   private final TaskSubmitter events;
   private final Instant deadline;
-  private final List<Runnable> stopActions = new ArrayList<>();
+  // Made on the first onStop(): most handlers (and every no-op one) register none. Guarded by this.
+  private List<Runnable> stopActions;
   private volatile StopReason stopReason;
   private volatile Double progress;
   private volatile boolean ended;
@@ -141,7 +142,7 @@ final class RunningTask implements TaskContext {
         return;
       }
       stopReason = reason;
-      actions = new ArrayList<>(stopActions);
+      actions = stopActions == null ? List.of() : new ArrayList<>(stopActions);
     }
     for (Runnable r : actions) {
       runQuietly(r);
@@ -152,10 +153,15 @@ final class RunningTask implements TaskContext {
   public Subscription onStop(Runnable action) {
     synchronized (this) {
       if (stopReason == null) {
+        if (stopActions == null) {
+          stopActions = new ArrayList<>(2);
+        }
         stopActions.add(action);
         return () -> {
           synchronized (RunningTask.this) {
-            stopActions.remove(action);
+            if (stopActions != null) {
+              stopActions.remove(action);
+            }
           }
         };
       }
@@ -168,7 +174,7 @@ final class RunningTask implements TaskContext {
   void end() {
     synchronized (this) {
       ended = true;
-      stopActions.clear();
+      stopActions = null;
     }
   }
 

@@ -24,12 +24,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The submission side: validates and enqueues requests, answers queries, publishes events and completes
@@ -43,6 +45,7 @@ public final class TaskSubmitter implements FfmpegQueueClient {
   // Tasks whose SUBMITTED event is not published yet; a worker that starts one first waits for it, so
   // listeners see SUBMITTED before STARTED.
   private final Map<TaskId, CountDownLatch> announcing = new ConcurrentHashMap<>();
+  private final Function<TaskId, CompletableFuture<Task>> completionOf = this::completion;
   private volatile Consumer<TaskId> runningCanceller = id -> { };
   private final Subscription remote;
   private volatile boolean closed;
@@ -90,7 +93,7 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     Task task = Task.pending(TaskId.random(), resolved, settings.clock().instant());
     if (!bus.hasSubscribers()) {
       Enqueued e = backend.enqueue(task);
-      return new Submission(e.task(), e.created(), this::completion);
+      return new Submission(e.task(), e.created(), completionOf);
     }
     CountDownLatch latch = new CountDownLatch(1);
     announcing.put(task.id(), latch);
@@ -99,7 +102,7 @@ public final class TaskSubmitter implements FfmpegQueueClient {
       if (e.created()) {
         publish(TaskEvent.Type.SUBMITTED, e.task(), null);
       }
-      return new Submission(e.task(), e.created(), this::completion);
+      return new Submission(e.task(), e.created(), completionOf);
     } finally {
       announcing.remove(task.id());
       latch.countDown();
@@ -111,23 +114,31 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     if (r.timeout() != null && r.maxAttempts() != 0) {
       return r;
     }
-    return r.toBuilder()
-        .timeout(r.timeout() != null ? r.timeout() : settings.defaultTimeout())
-        .maxAttempts(r.maxAttempts() != 0 ? r.maxAttempts() : settings.retryPolicy().maxAttempts())
-        .build();
+    // The constructor directly, not toBuilder(): the builder would copy every collection twice more.
+    return new TaskRequest(r.command(), r.inputs(), r.outputs(), r.priority(),
+        r.timeout() != null ? r.timeout() : settings.defaultTimeout(),
+        r.maxAttempts() != 0 ? r.maxAttempts() : settings.retryPolicy().maxAttempts(),
+        r.idempotencyKey(), r.metadata());
   }
 
   private void check(TaskRequest r) {
-    for (Map.Entry<String, URI> in : r.inputs().entrySet()) {
-      String scheme = in.getValue().getScheme().toLowerCase(Locale.ROOT);
+    // forEach rather than entrySet()/keySet(): those views would be cached inside the request, so every
+    // pending task would carry four more objects.
+    String[] inputNames = new String[r.inputs().size()];
+    int[] i = {0};
+    r.inputs().forEach((name, uri) -> {
+      String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
       InputFetcher fetcher = settings.fetchers().get(scheme);
       if (fetcher == null) {
-        throw new InvalidTaskException("input_files", "'" + in.getKey() + "' uses the URL scheme '" + scheme
+        throw new InvalidTaskException("input_files", "'" + name + "' uses the URL scheme '" + scheme
             + "', which is not allowed here" + allowedSchemes());
       }
-      fetcher.validate(in.getKey(), in.getValue());
-    }
-    settings.commandPolicy().check(FfmpegCommand.parse(r.command()), r.inputs().keySet(), java.util.Set.copyOf(r.outputs()));
+      fetcher.validate(name, uri);
+      inputNames[i[0]++] = name;
+    });
+    List<String> outputs = r.outputs();
+    Set<String> outputNames = outputs.size() == 1 ? Set.of(outputs.get(0)) : Set.copyOf(outputs);
+    settings.commandPolicy().check(FfmpegCommand.parse(r.command()), Set.of(inputNames), outputNames);
   }
 
   private String allowedSchemes() {

@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -56,6 +57,11 @@ public final class WorkerPool implements AutoCloseable {
   private volatile boolean stopping;
   private volatile long plannedWakeNanos = System.nanoTime();
   private volatile boolean rescan;
+  // Whether workers should try to claim their next task themselves (the last claim found more than enough).
+  private volatile boolean backlog;
+  // Workers claim under the read lock; close() takes the write lock once, after which every such claim
+  // has either put its task in `running` (so close() stops or releases it) or seen `stopping`.
+  private final ReentrantReadWriteLock claimGate = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
   /** A pool that starts on {@link #start()}. */
@@ -115,18 +121,11 @@ public final class WorkerPool implements AutoCloseable {
         break;
       }
       slots.release(n - leases.size());
+      // A full claim suggests more work is ready: workers then take their next task themselves.
+      backlog = leases.size() == n;
       for (Lease lease : leases) {
-        RunningTask t = new RunningTask(lease, config, backend, submitter);
-        running.add(t);
-        long untilDeadline = Duration.between(config.clock().instant(), t.deadline()).toNanos();
-        if (untilDeadline < config.heartbeatInterval().toNanos()
-            || System.nanoTime() + untilDeadline - plannedWakeNanos < 0) {
-          // The supervisor may sleep past this task's deadline; otherwise it sees the task on its next
-          // heartbeat, before the deadline.
-          rescan = true;
-          signal();
-        }
-        executor.execute(() -> run(t));
+        RunningTask t = register(lease);
+        executor.execute(() -> work(t));
       }
     }
   }
@@ -158,9 +157,12 @@ public final class WorkerPool implements AutoCloseable {
       slots.release();
       return Optional.empty();
     }
-    RunningTask t = new RunningTask(leases.get(0), config, backend, submitter);
-    running.add(t);
-    run(t); // releases the slot
+    RunningTask t = register(leases.get(0));
+    try {
+      run(t);
+    } finally {
+      slots.release();
+    }
     return Optional.of(t.lease().taskId());
   }
 
@@ -180,6 +182,72 @@ public final class WorkerPool implements AutoCloseable {
       }
     }
     reap();
+  }
+
+  private RunningTask register(Lease lease) {
+    RunningTask t = new RunningTask(lease, config, backend, submitter);
+    running.add(t);
+    long untilDeadline = Duration.between(config.clock().instant(), t.deadline()).toNanos();
+    if (untilDeadline < config.heartbeatInterval().toNanos()
+        || System.nanoTime() + untilDeadline - plannedWakeNanos < 0) {
+      // The supervisor may sleep past this task's deadline; otherwise it sees the task on its next
+      // heartbeat, before the deadline.
+      rescan = true;
+      signal();
+    }
+    return t;
+  }
+
+  /**
+   * Runs {@code first}, then, while a backlog is likely, claims and runs the next task on the same thread
+   * and the same slot: no hand-off to the dispatcher and back for each task. Gives the slot back at the end.
+   */
+  private void work(RunningTask first) {
+    try {
+      RunningTask t = first;
+      while (t != null) {
+        run(t);
+        t = claimNext();
+      }
+    } finally {
+      slots.release();
+      if (stopping) {
+        signal(); // close() waits for running tasks to end
+      }
+    }
+  }
+
+  /**
+   * Claims one task for the slot this worker holds, without waiting: the dispatcher does the waiting.
+   * Null when there is no backlog, nothing is ready, the pool is stopping or the claim failed.
+   */
+  private RunningTask claimNext() {
+    if (!backlog || stopping) {
+      return null;
+    }
+    claimGate.readLock().lock();
+    try {
+      if (stopping) {
+        return null;
+      }
+      List<Lease> leases;
+      try {
+        leases = backend.claim(new ClaimRequest(config.workerId(), 1, config.leaseDuration(), Duration.ZERO));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      } catch (RuntimeException e) {
+        backlog = false; // the dispatcher claims next, and reports the failure if it lasts
+        return null;
+      }
+      if (leases.isEmpty()) {
+        backlog = false;
+        return null;
+      }
+      return register(leases.get(0));
+    } finally {
+      claimGate.readLock().unlock();
+    }
   }
 
   private void run(RunningTask t) {
@@ -217,7 +285,6 @@ public final class WorkerPool implements AutoCloseable {
       running.remove(t);
       t.thread = null;
       MDC.remove("task_id");
-      slots.release();
       if (stopping) {
         signal(); // close() waits for running tasks to end
       }
@@ -378,6 +445,8 @@ public final class WorkerPool implements AutoCloseable {
     stopping = true;
     dispatcher.interrupt();
     joinQuietly(dispatcher);
+    claimGate.writeLock().lock(); // waits out the workers' claims in flight; see claimGate
+    claimGate.writeLock().unlock();
     awaitIdle(config.drainTimeout());
     for (RunningTask t : running) {
       log.info("task {}: still running at shutdown; stopping it", t.lease().taskId());

@@ -53,6 +53,9 @@ public final class InMemoryQueueBackend implements QueueBackend {
   /** The default most final tasks kept. */
   public static final int DEFAULT_RETENTION_COUNT = 100_000;
 
+  // Every completed task's progress: one shared box rather than a new one per task.
+  private static final Double DONE = 1.0;
+
   private static final Comparator<Entry> BY_RUN_AT =
       Comparator.comparing((Entry e) -> e.task.runAt()).thenComparingLong(e -> e.seq);
 
@@ -105,15 +108,19 @@ public final class InMemoryQueueBackend implements QueueBackend {
           return new Enqueued(existing.task, false);
         }
       }
-      if (tasks.containsKey(task.id())) {
-        throw new IllegalArgumentException("task " + task.id() + " exists already");
-      }
       if (counts[TaskStatus.PENDING.ordinal()] >= capacity) {
+        if (tasks.containsKey(task.id())) {
+          throw new IllegalArgumentException("task " + task.id() + " exists already");
+        }
         throw new TaskRejectedException(TaskRejectedException.Reason.QUEUE_FULL,
             "the queue is full: " + capacity + " tasks are pending; try again later", Duration.ofSeconds(1));
       }
-      Entry e = new Entry(task, nextSeq++);
-      tasks.put(task.id(), e);
+      Entry e = new Entry(task, nextSeq);
+      // One lookup in the (large) map instead of containsKey() then put().
+      if (tasks.putIfAbsent(task.id(), e) != null) {
+        throw new IllegalArgumentException("task " + task.id() + " exists already");
+      }
+      nextSeq++;
       if (key != null) {
         byIdempotencyKey.put(key, e);
       }
@@ -165,12 +172,11 @@ public final class InMemoryQueueBackend implements QueueBackend {
         continue; // cancelled while queued: dropped lazily here
       }
       e.queued = Queued.NO;
-      Task t = e.task.toBuilder()
-          .status(TaskStatus.RUNNING)
-          .attempt(e.task.attempt() + 1)
-          .progress(null)
-          .startedAt(now)
-          .build();
+      Task p = e.task;
+      // RUNNING, next attempt, no progress yet, started now. The constructor rather than toBuilder(): every
+      // task passes here, and the builder was one more object each time.
+      Task t = new Task(p.id(), p.request(), TaskStatus.RUNNING, p.attempt() + 1, null, p.outputs(), p.error(),
+          p.createdAt(), p.runAt(), now, p.finishedAt());
       move(e, t);
       e.leaseOwner = request.workerId();
       e.leaseExpiresAt = expiresAt;
@@ -216,22 +222,15 @@ public final class InMemoryQueueBackend implements QueueBackend {
       e.leaseOwner = null;
       e.leaseExpiresAt = null;
       Instant now = clock.instant();
-      Task.Builder next = e.task.toBuilder();
+      Task t;
       if (outcome instanceof Outcome.Completed c) {
-        next.status(TaskStatus.COMPLETED).outputs(c.outputs()).progress(1.0).error(null).finishedAt(now);
-      } else if (outcome instanceof Outcome.Failed f) {
-        if (f.retryAt() == null) {
-          next.status(TaskStatus.FAILED).error(f.error()).finishedAt(now);
-        } else {
-          next.status(TaskStatus.PENDING).error(f.error()).runAt(f.retryAt()).progress(null);
-        }
-      } else if (outcome instanceof Outcome.Cancelled c) {
-        String reason = c.reason() == null ? "cancelled while running" : c.reason();
-        next.status(TaskStatus.CANCELLED).error(TaskError.of(ErrorKind.CANCELLED, reason)).finishedAt(now);
+        // The common end, built without a builder (see takeReady).
+        Task p = e.task;
+        t = new Task(p.id(), p.request(), TaskStatus.COMPLETED, p.attempt(), DONE, c.outputs(), null,
+            p.createdAt(), p.runAt(), p.startedAt(), now);
       } else {
-        next.status(TaskStatus.PENDING).runAt(now).progress(null);
+        t = next(e.task, outcome, now);
       }
-      Task t = next.build();
       move(e, t);
       if (t.status() == TaskStatus.PENDING) {
         if (outcome instanceof Outcome.Released) {
@@ -246,6 +245,24 @@ public final class InMemoryQueueBackend implements QueueBackend {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The snapshot after an attempt that did not complete. */
+  private static Task next(Task task, Outcome outcome, Instant now) {
+    Task.Builder next = task.toBuilder();
+    if (outcome instanceof Outcome.Failed f) {
+      if (f.retryAt() == null) {
+        next.status(TaskStatus.FAILED).error(f.error()).finishedAt(now);
+      } else {
+        next.status(TaskStatus.PENDING).error(f.error()).runAt(f.retryAt()).progress(null);
+      }
+    } else if (outcome instanceof Outcome.Cancelled c) {
+      String reason = c.reason() == null ? "cancelled while running" : c.reason();
+      next.status(TaskStatus.CANCELLED).error(TaskError.of(ErrorKind.CANCELLED, reason)).finishedAt(now);
+    } else {
+      next.status(TaskStatus.PENDING).runAt(now).progress(null);
+    }
+    return next.build();
   }
 
   @Override
