@@ -3,7 +3,6 @@ package io.ffmpegqueue.examples.server;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -24,11 +23,10 @@ final class AccessLogFilter extends Filter {
     try {
       chain.doFilter(ex);
     } finally {
-      long micros = (System.nanoTime() - start) / 1000;
+      long tenths = (System.nanoTime() - start) / 100_000; // tenths of a millisecond
       int status = ex.getResponseCode();
       sink.accept(ex.getRequestMethod() + " " + printable(ex.getRequestURI().getRawPath()) + " "
-          + (status < 0 ? "-" : Integer.toString(status)) + " "
-          + String.format(Locale.ROOT, "%.1fms", micros / 1000.0));
+          + (status < 0 ? "-" : Integer.toString(status)) + " " + (tenths / 10) + "." + (tenths % 10) + "ms");
     }
   }
 
@@ -43,6 +41,12 @@ final class AccessLogFilter extends Filter {
     if (p.length() > 200) {
       p = p.substring(0, 200) + "...";
     }
-    return p.replaceAll("[\\p{Cntrl}\\s]", "?");
+    for (int i = 0; i < p.length(); i++) {
+      char c = p.charAt(i);
+      if (c <= ' ' || c == 0x7f) {
+        return p.replaceAll("[\\p{Cntrl}\\s]", "?");
+      }
+    }
+    return p;
   }
 }

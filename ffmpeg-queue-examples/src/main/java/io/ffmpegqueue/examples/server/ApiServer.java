@@ -47,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
   private ThreadPoolExecutor executor;
   private EventStreams streams;
   private HealthEndpoint health;
+  private boolean closed;
 
   private ApiServer(Builder b) {
     this.config = b;
@@ -103,6 +104,10 @@ public final class ApiServer implements AutoCloseable {
   /** Ends event streams, stops accepting, lets answers in flight finish (up to a second), stops the threads. */
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (streams != null) {
       streams.close();
     }

@@ -22,6 +22,7 @@ final class HttpIo {
    */
   static byte[] readBody(HttpExchange ex, int limit) throws IOException {
     String declared = ex.getRequestHeaders().getFirst("Content-Length");
+    InputStream in = ex.getRequestBody();
     if (declared != null) {
       long length;
       try {
@@ -29,11 +30,17 @@ final class HttpIo {
       } catch (NumberFormatException e) {
         throw new ApiException(400, "invalid_request", "Content-Length: '" + declared + "' is not a number");
       }
+      if (length < 0) {
+        throw new ApiException(400, "invalid_request", "Content-Length: must not be negative");
+      }
       if (length > limit) {
         throw tooLarge(limit);
       }
+      // The usual case: read exactly the declared bytes into one array.
+      byte[] body = new byte[(int) length];
+      int read = in.readNBytes(body, 0, body.length);
+      return read == body.length ? body : java.util.Arrays.copyOf(body, read);
     }
-    InputStream in = ex.getRequestBody();
     byte[] body = in.readNBytes(limit + 1);
     if (body.length > limit) {
       throw tooLarge(limit);

@@ -24,6 +24,7 @@ public final class ConfiguredQueue implements AutoCloseable {
   private final QueueBackend backend;
   private final BackendFactory backendFactory;
   private final String storageDescription;
+  private boolean closed;
 
   private ConfiguredQueue(FfmpegQueue queue, QueueBackend backend, BackendFactory factory, String storage) {
     this.queue = queue;
@@ -103,9 +104,13 @@ public final class ConfiguredQueue implements AutoCloseable {
     return storageDescription;
   }
 
-  /** Drains and closes the queue (see {@link FfmpegQueue#close()}), then the backend. */
+  /** Drains and closes the queue (see {@link FfmpegQueue#close()}), then the backend; once. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       queue.close();
     } finally {

@@ -242,6 +242,47 @@ class ApiIT {
   }
 
   @Test
+  void closing_the_service_as_sigterm_does_lets_a_running_task_finish_within_the_drain_timeout() throws Exception {
+    ScriptedHandler handler = new ScriptedHandler();
+    handler.hold();
+    FfmpegService s = start(Map.of("NUM_WORKERS", "1", "DRAIN_TIMEOUT", "20"), handler);
+    try {
+      Http http = new Http(s.port(), null);
+      String id = http.post("/ffmpeg/register", task).json().get("task_id").asText();
+      await().atMost(Duration.ofSeconds(10)).until(() -> status(http, id).equals("running"));
+      Thread closer = new Thread(s::close, "test-close");
+      closer.start();
+      // Released only once close() waits for the workers to drain, so the task ends inside the drain.
+      await().atMost(Duration.ofSeconds(10)).until(() -> java.util.Arrays.stream(closer.getStackTrace())
+          .anyMatch(f -> f.getMethodName().equals("awaitIdle")));
+      handler.release();
+      closer.join(20_000);
+      assertThat(closer.isAlive()).isFalse();
+      assertThat(s.queue().find(io.ffmpegqueue.TaskId.of(id)).orElseThrow().status())
+          .isEqualTo(io.ffmpegqueue.TaskStatus.COMPLETED);
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
+  void a_task_still_running_when_the_drain_timeout_ends_goes_back_to_the_queue() {
+    ScriptedHandler handler = new ScriptedHandler();
+    handler.hold();
+    FfmpegService s = start(Map.of("NUM_WORKERS", "1", "DRAIN_TIMEOUT", "0"), handler);
+    try {
+      Http http = new Http(s.port(), null);
+      String id = http.post("/ffmpeg/register", task).json().get("task_id").asText();
+      await().atMost(Duration.ofSeconds(10)).until(() -> status(http, id).equals("running"));
+      s.close();
+      io.ffmpegqueue.Task t = s.queue().find(io.ffmpegqueue.TaskId.of(id)).orElseThrow();
+      assertThat(t.status()).as("released, to run again").isEqualTo(io.ffmpegqueue.TaskStatus.PENDING);
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
   void with_an_api_token_every_endpoint_but_health_needs_it() {
     String token = "s3cr3t-t0ken-0123456789abcdef";
     try (FfmpegService s = start(Map.of("NUM_WORKERS", "0", "API_TOKEN", token), new ScriptedHandler())) {

@@ -113,8 +113,16 @@ class JarsIT {
           .contains(http.get("/ffmpeg/status/" + id).json().get("status").asText()));
       assertThat(http.get("/ffmpeg/status/" + id).json().get("status").asText()).isEqualTo("completed");
       assertThat(dir.resolve("ffmpeg-outputs").resolve(id).resolve("output.mp4")).isNotEmptyFile();
+
+      // SIGTERM while a task runs: it finishes (DRAIN_TIMEOUT 30 s) before the process ends.
+      String slow = http.post("/ffmpeg/register", "{\"command\": \"-re -i input.mp4 -c:v libx264 -preset ultrafast "
+          + "output.mp4\", \"input_files\": {\"input.mp4\": \"" + media.resolve("input.mp4").toUri()
+          + "\"}, \"output_filename\": \"output.mp4\"}").json().get("task_id").asText();
+      await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/ffmpeg/status/" + slow).json().get("status").asText()
+          .equals("running"));
       p.destroy();
       assertThat(p.waitFor(40, TimeUnit.SECONDS)).isTrue();
+      assertThat(dir.resolve("ffmpeg-outputs").resolve(slow).resolve("output.mp4")).isNotEmptyFile();
     } finally {
       p.destroyForcibly();
     }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Benchmark of HTTP registration (not a test): the server jar with NUM_WORKERS=0, so only the API and
+# the queue are measured, loaded by wrk with CONNECTIONS concurrent keep-alive clients that each POST
+# the guide's register body. Prints wrk's figures (requests/s, latency percentiles).
+#
+#   ./mvnw -q package -DskipTests -pl ffmpeg-queue-examples -am && scripts/bench-http.sh
+#
+# Environment: CONNECTIONS (64), THREADS (wrk threads, 2), WARMUP (10s), DURATION (30s), PORT (18123),
+# LOG (where the server's log goes, incl. one access-log line per request; /tmp/ffq-bench-server.log).
+# Needs wrk (Debian: apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONNECTIONS="${CONNECTIONS:-64}"
+THREADS="${THREADS:-2}"
+WARMUP="${WARMUP:-10s}"
+DURATION="${DURATION:-30s}"
+PORT="${PORT:-18123}"
+LOG="${LOG:-/tmp/ffq-bench-server.log}"
+JAR=ffmpeg-queue-examples/target/ffmpeg-queue-server.jar
+
+command -v wrk >/dev/null || { echo "bench-http.sh: wrk is required (apt-get install wrk)" >&2; exit 2; }
+[[ -f "$JAR" ]] || { echo "bench-http.sh: build $JAR first" >&2; exit 2; }
+
+# MAX_QUEUE high enough that nothing is refused: every registration stays pending (no workers).
+NUM_WORKERS=0 HOST=127.0.0.1 PORT="$PORT" MAX_QUEUE=10000000 INPUT_ALLOWED_DIRS=/srv/media \
+  java -Xms2g -Xmx4g -jar "$JAR" >"$LOG" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null
+
+url="http://127.0.0.1:$PORT/ffmpeg/register"
+echo "warm-up ($WARMUP)..."
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s scripts/wrk-register.lua "$url" >/dev/null
+echo "measure: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s scripts/wrk-register.lua $url"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/wrk-register.lua "$url"
+echo "queue_size after the run: $(curl -fsS "http://127.0.0.1:$PORT/ffmpeg/queue/size")"
