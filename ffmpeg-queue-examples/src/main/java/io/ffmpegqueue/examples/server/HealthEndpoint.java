@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -37,12 +39,14 @@ final class HealthEndpoint implements AutoCloseable {
 
   HealthEndpoint(List<HealthCheck> checks) {
     this.checks = List.copyOf(checks);
-    this.executor = new ThreadPoolExecutor(0, Math.max(1, checks.size()), 30, TimeUnit.SECONDS,
+    // Room for a few checks that hang past their time; beyond that a check is refused, never run on
+    // the request's thread.
+    this.executor = new ThreadPoolExecutor(0, Math.max(1, checks.size()) * 4, 30, TimeUnit.SECONDS,
         new SynchronousQueue<>(), r -> {
           Thread t = new Thread(r, "ffq-health");
           t.setDaemon(true);
           return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        });
   }
 
   void handle(HttpExchange ex) throws IOException {
@@ -66,7 +70,11 @@ final class HealthEndpoint implements AutoCloseable {
     }
     List<Future<String>> futures = new ArrayList<>();
     for (HealthCheck check : checks) {
-      futures.add(executor.submit(check::check));
+      try {
+        futures.add(executor.submit(check::check));
+      } catch (RejectedExecutionException e) {
+        futures.add(CompletableFuture.failedFuture(new IllegalStateException("earlier checks still hang")));
+      }
     }
     Map<String, Result> out = new LinkedHashMap<>();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CHECK_TIMEOUT_MILLIS);

@@ -41,6 +41,10 @@ public final class ServerMain {
       log.error("configuration error: {}", e.getMessage());
       System.exit(2);
       return;
+    } catch (java.io.UncheckedIOException e) {
+      log.error("cannot start: {}", e.getMessage()); // a port in use needs no stack trace
+      System.exit(1);
+      return;
     } catch (RuntimeException e) {
       log.error("cannot start: {}", e.getMessage(), e);
       System.exit(1);

@@ -163,7 +163,8 @@ final class TaskEndpoints {
       String k = decode(eq < 0 ? pair : pair.substring(0, eq));
       String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
       if (!k.equals("status") && !k.equals("limit") && !k.equals("offset")) {
-        throw ApiException.badField(k, "unknown query parameter (expected status, limit or offset)");
+        throw ApiException.badField(k.length() > 64 ? k.substring(0, 64) + "..." : k,
+            "unknown query parameter (expected status, limit or offset)");
       }
       q.put(k, v);
     }

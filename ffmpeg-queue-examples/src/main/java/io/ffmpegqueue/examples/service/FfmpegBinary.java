@@ -57,17 +57,21 @@ public final class FfmpegBinary {
    */
   public static String version(Path ffmpeg) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-version")
-        .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-    p.getOutputStream().close();
-    try (InputStream in = p.getInputStream()) {
-      byte[] head = in.readNBytes(4096);
+        .redirectErrorStream(true).start();
+    try {
+      p.getOutputStream().close();
+      // The version text (a few KiB) fits the pipe, so waiting first cannot block ffmpeg; reading first
+      // could block this thread forever on an ffmpeg that hangs.
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
         throw new IOException(ffmpeg + " -version did not end within 10 s");
       }
       if (p.exitValue() != 0) {
         throw new IOException(ffmpeg + " -version exited with " + p.exitValue());
       }
-      String out = new String(head, StandardCharsets.UTF_8);
+      String out;
+      try (InputStream in = p.getInputStream()) {
+        out = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+      }
       int nl = out.indexOf('\n');
       return (nl < 0 ? out : out.substring(0, nl)).strip();
     } finally {
