@@ -6,7 +6,8 @@
 #   ./mvnw -q package -DskipTests -pl ffmpeg-queue-examples -am && scripts/bench-http.sh
 #
 # Environment: CONNECTIONS (64), THREADS (wrk threads, 2), WARMUP (10s), DURATION (30s), PORT (18123),
-# LOG (where the server's log goes, incl. one access-log line per request; /tmp/ffq-bench-server.log).
+# LOG (where the server's log goes, incl. one access-log line per request; /tmp/ffq-bench-server.log),
+# JAVA_OPTS (the server JVM's options; -Xms2g -Xmx4g).
 # Needs wrk (Debian: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ command -v wrk >/dev/null || { echo "bench-http.sh: wrk is required (apt-get ins
 
 # MAX_QUEUE high enough that nothing is refused: every registration stays pending (no workers).
 NUM_WORKERS=0 HOST=127.0.0.1 PORT="$PORT" MAX_QUEUE=10000000 INPUT_ALLOWED_DIRS=/srv/media \
-  java -Xms2g -Xmx4g -jar "$JAR" >"$LOG" 2>&1 &
+  java ${JAVA_OPTS:--Xms2g -Xmx4g} -jar "$JAR" >"$LOG" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
 

@@ -4,7 +4,6 @@ import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.examples.config.ServiceConfig;
 import io.ffmpegqueue.examples.service.ConfiguredQueue;
 import io.ffmpegqueue.examples.service.FfmpegBinary;
-import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
@@ -39,9 +38,9 @@ public final class FfmpegService implements AutoCloseable {
           .threads(config.httpThreads())
           .healthCheck(HealthCheck.of("backend", () -> "queue_size " + q.queue().queueSize()));
       if (config.numWorkers() > 0) {
-        // An API without workers runs no ffmpeg, so it is ready without one.
-        Path ffmpeg = FfmpegBinary.locate();
-        b.healthCheck(HealthCheck.of("ffmpeg", () -> FfmpegBinary.version(ffmpeg)));
+        // An API without workers runs no ffmpeg, so it is ready without one. Located on each check (the
+        // bundled one is extracted once), so a missing ffmpeg makes the service unready, not unstartable.
+        b.healthCheck(HealthCheck.of("ffmpeg", () -> FfmpegBinary.version(FfmpegBinary.locate())));
       }
       return new FfmpegService(q, b.build().start());
     } catch (RuntimeException e) {
