@@ -40,6 +40,9 @@ final class TaskEndpoints {
     HttpIo.requireJson(ex);
     byte[] body = HttpIo.readBody(ex, maxBodyBytes);
     String key = ex.getRequestHeaders().getFirst("Idempotency-Key");
+    if (key != null && key.isBlank()) {
+      key = null; // an empty header is no key
+    }
     Submission s;
     try {
       TaskRequest request = RegisterBody.parse(body, key);
