@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * End to end with real ffmpeg: HTTP registration, a worker fetching a {@code file:} input, ffmpeg
  * encoding, local storage, and the answers on the way. Until the real runner lands in the core, ffmpeg is
- * run by the test-only runner that {@link TestFfmpeg#runner()} falls back to.
+ * run by the test-only runner that {@link TestFfmpeg#useRunner} falls back to.
  */
 class FfmpegTasksIT {
   @TempDir
@@ -41,7 +41,7 @@ class FfmpegTasksIT {
     TestFfmpeg.makeClip(media.resolve("short.mp4"), 2);
     TestFfmpeg.makeClip(media.resolve("long.mp4"), 8);
     service = TestService.start(dir, Map.of("NUM_WORKERS", "2", "INPUT_ALLOWED_DIRS", media.toString()),
-        b -> b.runner(TestFfmpeg.runner()));
+        TestFfmpeg::useRunner);
     http = new Http(service.port(), null);
   }
 

@@ -3,22 +3,25 @@ package io.ffmpegqueue.examples.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.FfmpegQueueException;
 import io.ffmpegqueue.TaskJson;
 import io.ffmpegqueue.examples.service.FfmpegBinary;
-import io.ffmpegqueue.ffmpeg.FfmpegRunner;
-import io.ffmpegqueue.internal.DefaultRunner;
+import io.ffmpegqueue.io.LocalStorage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The bundled ffmpeg and ffprobe for tests: making media with lavfi, probing outputs, a runner. */
+/** The bundled ffmpeg and ffprobe for tests: making media with lavfi, probing outputs, the runner to use. */
 public final class TestFfmpeg {
   private static volatile Path ffmpeg;
   private static volatile Path ffprobe;
+  private static Boolean defaultRunner;
 
   private TestFfmpeg() {}
 
@@ -38,22 +41,37 @@ public final class TestFfmpeg {
     return ffprobe;
   }
 
-  /** Whether the core's default runner is real yet (the ffmpeg issue merged) rather than the placeholder. */
-  public static boolean defaultRunnerAvailable() {
-    try {
-      DefaultRunner.create();
-      return true;
-    } catch (FfmpegQueueException e) {
-      return false;
+  /**
+   * Whether the core's default runner is real yet (the ffmpeg issue merged) rather than the placeholder
+   * that refuses to start workers. Asked through the public builder, once.
+   */
+  public static synchronized boolean defaultRunnerAvailable() {
+    if (defaultRunner == null) {
+      Path tmp = null;
+      try {
+        tmp = Files.createTempDirectory("ffq-runner-probe");
+        FfmpegQueue q = FfmpegQueue.builder().workers(1).storage(LocalStorage.at(tmp))
+            .workspaceRoot(tmp.resolve("work")).build();
+        q.close();
+        defaultRunner = true;
+      } catch (FfmpegQueueException e) {
+        defaultRunner = false;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } finally {
+        deleteQuietly(tmp);
+      }
     }
+    return defaultRunner;
   }
 
-  /** The core's default runner when it is real, else the test-only {@link ProcessFfmpegRunner}. */
-  public static FfmpegRunner runner() {
-    try {
-      return DefaultRunner.create();
-    } catch (FfmpegQueueException e) {
-      return new ProcessFfmpegRunner();
+  /**
+   * Leaves the core's default runner in place when it is real, else puts in the test-only
+   * {@link ProcessFfmpegRunner}.
+   */
+  public static void useRunner(FfmpegQueue.Builder b) {
+    if (!defaultRunnerAvailable()) {
+      b.runner(new ProcessFfmpegRunner());
     }
   }
 
@@ -84,6 +102,17 @@ public final class TestFfmpeg {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temp folder
     }
   }
 
