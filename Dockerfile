@@ -1,0 +1,32 @@
+# The ffmpeg-queue HTTP service and standalone worker in one image.
+#   docker build -t ffmpeg-queue .
+#   docker run -p 8000:8000 ffmpeg-queue                     # API + 2 workers (the server jar)
+#   docker run ffmpeg-queue -jar /app/ffmpeg-queue-worker.jar --num-workers 2   # workers only
+# ffmpeg comes bundled in the jars (org.bytedeco:ffmpeg, GPL build with libx264); bubblewrap lets the
+# runner sandbox each ffmpeg process.
+
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY . .
+RUN ./mvnw -B -q package -DskipTests -pl ffmpeg-queue-examples -am
+
+FROM eclipse-temurin:17-jre
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends bubblewrap curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --create-home --uid 10001 ffq \
+ && mkdir -p /data/outputs /data/work \
+ && chown -R ffq /data
+COPY --from=build /src/ffmpeg-queue-examples/target/ffmpeg-queue-server.jar /app/ffmpeg-queue-server.jar
+COPY --from=build /src/ffmpeg-queue-examples/target/ffmpeg-queue-worker.jar /app/ffmpeg-queue-worker.jar
+USER ffq
+WORKDIR /home/ffq
+ENV OUTPUT_DIR=/data/outputs \
+    WORK_DIR=/data/work \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50"
+VOLUME ["/data/outputs"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s \
+  CMD curl -fsS http://127.0.0.1:8000/health >/dev/null || exit 1
+ENTRYPOINT ["java"]
+CMD ["-jar", "/app/ffmpeg-queue-server.jar"]

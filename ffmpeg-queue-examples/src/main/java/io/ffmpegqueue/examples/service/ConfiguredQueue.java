@@ -1,0 +1,147 @@
+package io.ffmpegqueue.examples.service;
+
+import io.ffmpegqueue.FfmpegQueue;
+import io.ffmpegqueue.examples.config.ConfigException;
+import io.ffmpegqueue.examples.config.ServiceConfig;
+import io.ffmpegqueue.io.FileInputFetcher;
+import io.ffmpegqueue.io.HttpInputFetcher;
+import io.ffmpegqueue.io.InputFetcher;
+import io.ffmpegqueue.io.LocalStorage;
+import io.ffmpegqueue.io.Storage;
+import io.ffmpegqueue.s3.S3Settings;
+import io.ffmpegqueue.spi.QueueBackend;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The one place that turns the configuration into an {@link FfmpegQueue}: the backend
+ * ({@code QUEUE_BACKEND}), the storage ({@code S3_*} or {@code OUTPUT_DIR}), the input fetchers
+ * ({@code INPUT_ALLOWED_HOSTS}, {@code INPUT_ALLOWED_DIRS}), timeouts and workers. The server and the
+ * standalone worker both start from here, so they serve the same queue the same way.
+ */
+public final class ConfiguredQueue implements AutoCloseable {
+  private final FfmpegQueue queue;
+  private final QueueBackend backend;
+  private final BackendFactory backendFactory;
+  private final String storageDescription;
+  private boolean closed;
+
+  private ConfiguredQueue(FfmpegQueue queue, QueueBackend backend, BackendFactory factory, String storage) {
+    this.queue = queue;
+    this.backend = backend;
+    this.backendFactory = factory;
+    this.storageDescription = storage;
+  }
+
+  /**
+   * Builds and starts the queue with {@code workers} workers.
+   *
+   * @param customizer runs last on the builder: tests put a fake runner or handler in here, hosts their
+   *     own listeners
+   * @throws ConfigException naming the variable when a part cannot be made from the configuration
+   */
+  public static ConfiguredQueue open(ServiceConfig config, int workers, Consumer<FfmpegQueue.Builder> customizer) {
+    BackendFactory factory = Backends.forName(config.queueBackend());
+    QueueBackend backend = factory.create(config);
+    try {
+      FfmpegQueue.Builder b = FfmpegQueue.builder()
+          .backend(backend)
+          .workers(workers)
+          .defaultTimeout(config.taskTimeout())
+          .drainTimeout(config.drainTimeout());
+      for (InputFetcher f : fetchers(config)) {
+        b.fetcher(f);
+      }
+      String storage = "-";
+      if (workers > 0) {
+        Storage s = storage(config);
+        b.storage(s);
+        storage = s.toString();
+        if (config.workDir() != null) {
+          b.workspaceRoot(config.workDir());
+        }
+      }
+      customizer.accept(b);
+      return new ConfiguredQueue(b.build(), backend, factory, storage);
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+  }
+
+  /** Where outputs go: S3 when {@code S3_BUCKET} is set, else a local folder. */
+  static Storage storage(ServiceConfig config) {
+    if (config.s3() != null) {
+      return s3Settings(config).storageBuilder().build();
+    }
+    return LocalStorage.at(config.outputDir());
+  }
+
+  /** Where inputs may come from; a scheme without a fetcher is refused when a task is registered. */
+  static List<InputFetcher> fetchers(ServiceConfig config) {
+    List<InputFetcher> out = new ArrayList<>();
+    // http and https, behind the SSRF guard: private and loopback addresses only when INPUT_ALLOWED_HOSTS
+    // lists them.
+    out.add(HttpInputFetcher.builder().allowHosts(config.inputAllowedHosts()).build());
+    if (config.s3() != null) {
+      out.add(s3Settings(config).inputFetcherBuilder().build()); // s3:// inputs from the same bucket
+    }
+    if (!config.inputAllowedDirs().isEmpty()) {
+      out.add(FileInputFetcher.allowing(config.inputAllowedDirs().toArray(Path[]::new)));
+    }
+    return out;
+  }
+
+  private static S3Settings s3Settings(ServiceConfig config) {
+    Map<String, String> env = new HashMap<>();
+    for (String name : List.of(S3Settings.BUCKET, S3Settings.ACCESS_KEY_ID, S3Settings.SECRET_ACCESS_KEY,
+        S3Settings.SESSION_TOKEN, S3Settings.REGION, S3Settings.ENDPOINT, S3Settings.PREFIX)) {
+      String v = config.variable(name);
+      if (v != null) {
+        env.put(name, v);
+      }
+    }
+    try {
+      return S3Settings.fromEnv(env).orElseThrow(() -> new ConfigException(S3Settings.BUCKET, "is not set"));
+    } catch (IllegalArgumentException e) {
+      // Its message starts with the variable's name, and never holds a secret.
+      String m = String.valueOf(e.getMessage());
+      int colon = m.indexOf(':');
+      String variable = colon > 0 && m.substring(0, colon).matches("[A-Z0-9_]+") ? m.substring(0, colon) : "S3_BUCKET";
+      throw new ConfigException(variable, colon > 0 ? m.substring(colon + 1).trim() : m);
+    }
+  }
+
+  /** The queue. */
+  public FfmpegQueue queue() {
+    return queue;
+  }
+
+  /** The backend's factory (its name, whether it is shared). */
+  public BackendFactory backendFactory() {
+    return backendFactory;
+  }
+
+  /** The storage, for the start-up log line ({@code -} when this process runs no workers). */
+  public String storageDescription() {
+    return storageDescription;
+  }
+
+  /** Drains and closes the queue (see {@link FfmpegQueue#close()}), then the backend; once. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      queue.close();
+    } finally {
+      backend.close();
+    }
+  }
+}

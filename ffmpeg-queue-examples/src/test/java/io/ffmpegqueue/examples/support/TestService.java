@@ -1,0 +1,52 @@
+package io.ffmpegqueue.examples.support;
+
+import io.ffmpegqueue.FfmpegQueue;
+import io.ffmpegqueue.examples.config.ServiceConfig;
+import io.ffmpegqueue.examples.server.FfmpegService;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Starts the real service on a random loopback port with a test's variables. */
+public final class TestService {
+  private TestService() {}
+
+  /** The folder {@code file:} inputs may come from: {@code dir/media}, made when missing. */
+  public static Path media(Path dir) {
+    try {
+      return java.nio.file.Files.createDirectories(dir.resolve("media"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A registration body that every command policy accepts: {@code -i input.mp4 <output>} with the input a
+   * {@code file:} URL in the media folder (validated at submission; read only by a real pipeline).
+   */
+  public static String taskJson(Path dir, String output) {
+    return "{\"command\": \"-i input.mp4 " + output + "\", \"input_files\": {\"input.mp4\": \""
+        + media(dir).resolve("input.mp4").toUri() + "\"}, \"output_filename\": \"" + output + "\"}";
+  }
+
+  /**
+   * Starts the service with {@code vars} over test defaults (loopback, port 0, outputs and workspaces in
+   * {@code dir}, {@code file:} inputs from {@code dir/media}), and {@code customizer} on the queue's builder.
+   */
+  public static FfmpegService start(Path dir, Map<String, String> vars, Consumer<FfmpegQueue.Builder> customizer) {
+    Map<String, String> env = new HashMap<>();
+    env.put("HOST", "127.0.0.1");
+    env.put("PORT", "0");
+    env.put("OUTPUT_DIR", dir.resolve("outputs").toString());
+    env.put("WORK_DIR", dir.resolve("work").toString());
+    env.put("DRAIN_TIMEOUT", "5");
+    env.put("INPUT_ALLOWED_DIRS", media(dir).toString());
+    env.putAll(vars);
+    return FfmpegService.start(ServiceConfig.from(env), b -> {
+      // Tests must not wait 5 s for a claim to notice a shutdown or new work.
+      b.pollWait(java.time.Duration.ofMillis(200)).minFreeSpace(0);
+      customizer.accept(b);
+    });
+  }
+}
