@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,8 +19,6 @@ class EmbeddingExampleIT {
 
   @Test
   void the_embedding_example_runs_a_task_and_prints_completed() throws Exception {
-    Assumptions.assumeTrue(TestFfmpeg.defaultRunnerAvailable(),
-        "needs the core's real ffmpeg runner (the ffmpeg issue): the example uses the default runner");
     Path media = Files.createDirectories(dir.resolve("media"));
     TestFfmpeg.makeClip(media.resolve("video.mp4"), 1);
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,8 +95,6 @@ class JarsIT {
 
   @Test
   void the_server_jar_on_its_defaults_runs_a_task_with_the_bundled_ffmpeg() throws Exception {
-    Assumptions.assumeTrue(TestFfmpeg.defaultRunnerAvailable(),
-        "needs the core's real ffmpeg runner (the ffmpeg issue); the placeholder runner refuses to start workers");
     int port = freePort();
     Path media = Files.createDirectories(dir.resolve("media"));
     TestFfmpeg.makeClip(media.resolve("input.mp4"), 1);

@@ -41,38 +41,9 @@ public final class TestFfmpeg {
     return ffprobe;
   }
 
-  /**
-   * Whether the core's default runner is real yet (the ffmpeg issue merged) rather than the placeholder
-   * that refuses to start workers. Asked through the public builder, once.
-   */
-  public static synchronized boolean defaultRunnerAvailable() {
-    if (defaultRunner == null) {
-      Path tmp = null;
-      try {
-        tmp = Files.createTempDirectory("ffq-runner-probe");
-        FfmpegQueue q = FfmpegQueue.builder().workers(1).storage(LocalStorage.at(tmp))
-            .workspaceRoot(tmp.resolve("work")).build();
-        q.close();
-        defaultRunner = true;
-      } catch (FfmpegQueueException e) {
-        defaultRunner = false;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } finally {
-        deleteQuietly(tmp);
-      }
-    }
-    return defaultRunner;
-  }
-
-  /**
-   * Leaves the core's default runner in place when it is real, else puts in the test-only
-   * {@link ProcessFfmpegRunner}.
-   */
+  /** Leaves the core's default runner (the located ffmpeg, sandboxed when bubblewrap works) in place. */
   public static void useRunner(FfmpegQueue.Builder b) {
-    if (!defaultRunnerAvailable()) {
-      b.runner(new ProcessFfmpegRunner());
-    }
+    // Kept as the one seam the tests pass to the service, should a test ever need another runner.
   }
 
   /** Writes a {@code seconds}-long 320x240 H.264 + AAC test clip to {@code target}. */
