@@ -21,7 +21,7 @@ public final class EmbeddingExample {
 
   /** Runs one task and prints its outcome. */
   public static void main(String[] args) {
-    // README:begin
+    // sample:embedding
     Path media = Path.of("media");                          // the host's input videos
     try (FfmpegQueue queue = FfmpegQueue.builder()
         .fetcher(FileInputFetcher.allowing(media))            // inputs only from this folder
@@ -37,6 +37,6 @@ public final class EmbeddingExample {
       Task task = s.completion().join();    // or poll queue.find(s.id()), or just return s.id()
       System.out.println(task.status().wireName() + " " + task.outputUrl() + " " + task.errorMessage());
     }
-    // README:end
+    // end-sample
   }
 }

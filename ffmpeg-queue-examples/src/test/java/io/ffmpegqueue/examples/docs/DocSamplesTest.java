@@ -1,0 +1,112 @@
+package io.ffmpegqueue.examples.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The code samples in README.md and docs/ are the compiled code they name, line for line: a sample that
+ * drifts from its source, or a marker that points at a missing file or region, fails the build.
+ */
+class DocSamplesTest {
+  /** The repository root: the parent of this module's folder (surefire runs in the module's basedir). */
+  static Path repositoryRoot() {
+    Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath().normalize();
+    Path root = module.getParent();
+    assertThat(root.resolve("README.md")).as("README.md at the repository root").isRegularFile();
+    assertThat(root.resolve("docs")).as("docs/ at the repository root").isDirectory();
+    return root;
+  }
+
+  @Test
+  void every_sample_in_the_markdown_files_matches_its_source() {
+    assertThat(new DocSamples(repositoryRoot()).problems()).isEmpty();
+  }
+
+  @Test
+  void the_scan_covers_the_readme_and_every_doc() {
+    DocSamples samples = new DocSamples(repositoryRoot());
+    List<Path> files = samples.markdownFiles();
+    Path root = repositoryRoot();
+    assertThat(files).contains(root.resolve("README.md"), root.resolve("docs/getting-started.md"),
+        root.resolve("docs/configuration.md"), root.resolve("docs/security.md"), root.resolve("docs/testing.md"));
+    assertThat(files).noneMatch(p -> root.relativize(p).toString().contains("target"));
+  }
+
+  @Test
+  void the_readme_embedding_example_is_a_compiled_sample_of_at_most_fifteen_lines() {
+    Path root = repositoryRoot();
+    List<String> problems = new ArrayList<>();
+    List<DocSamples.Sample> readme = new DocSamples(root).samplesOf(root.resolve("README.md"), problems);
+    assertThat(problems).isEmpty();
+    assertThat(readme).anySatisfy(s -> {
+      assertThat(s.source()).isEqualTo("ffmpeg-queue-examples/src/main/java/io/ffmpegqueue/examples/EmbeddingExample.java");
+      assertThat(s.shown()).isNotEmpty().hasSizeLessThanOrEqualTo(15);
+    });
+  }
+
+  @Test
+  void a_sample_that_differs_from_its_source_is_reported(@TempDir Path root) throws IOException {
+    source(root, "  // sample:hello", "  System.out.println(\"hello\");", "  // end-sample");
+    markdown(root, "<!-- sample: src/Hello.java#hello -->", "```java", "System.out.println(\"bye\");", "```");
+    assertThat(new DocSamples(root).problems()).singleElement().asString()
+        .contains("docs/page.md:1", "differs from its source", "println(\"hello\")");
+  }
+
+  @Test
+  void a_matching_sample_is_not_reported_and_indentation_is_removed(@TempDir Path root) throws IOException {
+    source(root, "    // sample:hello", "    if (x) {", "      y();", "", "    }", "    // end-sample");
+    markdown(root, "<!-- sample: src/Hello.java#hello -->", "```java", "if (x) {", "  y();", "", "}", "```");
+    assertThat(new DocSamples(root).problems()).isEmpty();
+  }
+
+  @Test
+  void a_marker_that_names_a_missing_file_is_reported(@TempDir Path root) throws IOException {
+    markdown(root, "<!-- sample: src/Gone.java#hello -->", "```java", "x();", "```");
+    assertThat(new DocSamples(root).problems()).singleElement().asString()
+        .contains("docs/page.md:1", "the source file does not exist");
+  }
+
+  @Test
+  void a_marker_that_names_a_missing_region_is_reported(@TempDir Path root) throws IOException {
+    source(root, "// sample:other", "x();", "// end-sample");
+    markdown(root, "<!-- sample: src/Hello.java#hello -->", "```java", "x();", "```");
+    assertThat(new DocSamples(root).problems()).singleElement().asString()
+        .contains("has no region '// sample:hello'");
+  }
+
+  @Test
+  void a_region_without_its_end_and_a_marker_without_a_block_are_reported(@TempDir Path root) throws IOException {
+    source(root, "// sample:hello", "x();");
+    markdown(root, "<!-- sample: src/Hello.java#hello -->", "```java", "x();", "```", "",
+        "<!-- sample: src/Hello.java#hello -->", "no block here");
+    assertThat(new DocSamples(root).problems()).hasSize(2)
+        .anySatisfy(p -> assertThat(p).contains("has no '// end-sample'"))
+        .anySatisfy(p -> assertThat(p).contains("docs/page.md:6", "not followed by a fenced code block"));
+  }
+
+  @Test
+  void markdown_under_build_output_is_not_scanned(@TempDir Path root) throws IOException {
+    markdown(root, "no samples");
+    Files.createDirectories(root.resolve("mod/target"));
+    Files.writeString(root.resolve("mod/target/copy.md"), "<!-- sample: src/Gone.java#x -->\n```\n```\n");
+    assertThat(new DocSamples(root).markdownFiles()).containsExactly(root.resolve("docs/page.md"));
+    assertThat(new DocSamples(root).problems()).isEmpty();
+  }
+
+  private static void source(Path root, String... lines) throws IOException {
+    Files.createDirectories(root.resolve("src"));
+    Files.writeString(root.resolve("src/Hello.java"), String.join("\n", lines) + "\n");
+  }
+
+  private static void markdown(Path root, String... lines) throws IOException {
+    Files.createDirectories(root.resolve("docs"));
+    Files.writeString(root.resolve("docs/page.md"), String.join("\n", lines) + "\n");
+  }
+}
