@@ -77,7 +77,7 @@ final class TestDatabase implements AutoCloseable {
     c.setJdbcUrl(jdbcUrl());
     c.setMaximumPoolSize(size);
     c.setMinimumIdle(1);
-    c.setConnectionTimeout(3_000);
+    c.setConnectionTimeout(15_000); // generous: a loaded CI machine is slow, and a test fails on a timeout
     c.setInitializationFailTimeout(-1);
     c.setPoolName("test-" + SCHEMAS.get());
     HikariDataSource ds = new HikariDataSource(c);

@@ -51,7 +51,7 @@ public final class WorkerMain {
     config.setJdbcUrl(jdbcUrl);
     config.setMaximumPoolSize(workers + 4);
     config.setMinimumIdle(2);
-    config.setConnectionTimeout(2_000);
+    config.setConnectionTimeout(15_000); // a loaded CI machine starts JVMs and connections slowly
     config.setInitializationFailTimeout(-1);
     config.setPoolName(workerId);
     HikariDataSource ds = new HikariDataSource(config);
