@@ -3,7 +3,8 @@
 #   docker run -p 8000:8000 ffmpeg-queue                     # API + 2 workers (the server jar)
 #   docker run ffmpeg-queue -jar /app/ffmpeg-queue-worker.jar --num-workers 2   # workers only
 # ffmpeg comes bundled in the jars (org.bytedeco:ffmpeg, GPL build with libx264); bubblewrap lets the
-# runner sandbox each ffmpeg process.
+# runner sandbox each ffmpeg process. The bundled ffmpeg links a few system libraries (pulse, alsa, xcb,
+# drm) that a slim image lacks; they are installed below (Ubuntu 24.04 package names).
 
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
@@ -13,6 +14,7 @@ RUN ./mvnw -B -q package -DskipTests -pl ffmpeg-queue-examples -am
 FROM eclipse-temurin:17-jre
 RUN apt-get update \
  && apt-get install -y --no-install-recommends bubblewrap curl \
+    libpulse0 libasound2t64 libxcb1 libxcb-shm0 libdrm2 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 ffq \
  && mkdir -p /data/outputs /data/work \
