@@ -8,6 +8,7 @@ import io.ffmpegqueue.internal.ManualWorkers;
 import io.ffmpegqueue.internal.NamedThreadFactory;
 import io.ffmpegqueue.internal.TaskSubmitter;
 import io.ffmpegqueue.internal.WorkerConfig;
+import io.ffmpegqueue.internal.WorkerCounters;
 import io.ffmpegqueue.internal.WorkerPool;
 import io.ffmpegqueue.internal.Workspaces;
 import io.ffmpegqueue.io.LocalStorage;
@@ -55,6 +56,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   private final ExecutorService fetchExecutor;
   private final boolean ownsBackend;
   private final boolean manual;
+  private final WorkerCounters counters = new WorkerCounters();
 
   private FfmpegQueue(Builder b) {
     ClientSettings settings = b.settings();
@@ -76,14 +78,14 @@ public final class FfmpegQueue implements FfmpegQueueClient {
       Path root = b.workspaceRoot != null ? b.workspaceRoot
           : Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "work");
       handler = new FfmpegPipeline(submitter::fetcherFor, runner, storage,
-          new Workspaces(root, b.minFreeSpaceBytes), fetchExecutor);
+          new Workspaces(root, b.minFreeSpaceBytes), fetchExecutor, counters);
     }
     WorkerConfig config = new WorkerConfig(
         b.workerId != null ? b.workerId : defaultWorkerId(),
         b.workers, b.leaseDuration, b.heartbeatInterval, b.progressInterval, b.pollWait,
         b.drainTimeout, b.stopTimeout, b.reapInterval, settings.defaultTimeout(), settings.retryPolicy(),
         settings.clock());
-    this.pool = new WorkerPool(config, settings.backend(), handler, submitter);
+    this.pool = new WorkerPool(config, settings.backend(), handler, submitter, counters);
     if (manual) {
       b.manualWorkers.attach(pool, submitter);
     }
@@ -144,6 +146,11 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   /** How many tasks this queue's workers run now. */
   public int activeWorkers() {
     return pool == null ? 0 : pool.activeCount();
+  }
+
+  /** Running totals of this queue's worker side (lease upkeep, fetched bytes), for metrics. */
+  public WorkerStats workerStats() {
+    return counters.snapshot();
   }
 
   /**
