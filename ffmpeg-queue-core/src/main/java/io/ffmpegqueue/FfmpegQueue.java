@@ -10,6 +10,7 @@ import io.ffmpegqueue.internal.TaskSubmitter;
 import io.ffmpegqueue.internal.WorkerConfig;
 import io.ffmpegqueue.internal.WorkerCounters;
 import io.ffmpegqueue.internal.WorkerPool;
+import io.ffmpegqueue.internal.WebhookNotifier;
 import io.ffmpegqueue.internal.Workspaces;
 import io.ffmpegqueue.io.LocalStorage;
 import io.ffmpegqueue.io.Storage;
@@ -57,12 +58,15 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   private final boolean ownsBackend;
   private final boolean manual;
   private final WorkerCounters counters = new WorkerCounters();
+  private final WebhookNotifier webhooks;
 
   private FfmpegQueue(Builder b) {
     ClientSettings settings = b.settings();
     this.ownsBackend = b.ownsBackend;
     this.manual = b.manualWorkers != null;
     this.submitter = TaskSubmitter.forQueue(settings);
+    this.webhooks = b.webhooks == null ? null
+        : new WebhookNotifier(b.webhooks, settings.backend(), submitter, settings.clock());
     if (b.workers == 0) {
       this.pool = null;
       this.fetchExecutor = null;
@@ -134,6 +138,11 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   }
 
   @Override
+  public Optional<WebhookDelivery> webhook(TaskId id) {
+    return submitter.webhook(id);
+  }
+
+  @Override
   public Subscription subscribe(TaskListener listener) {
     return submitter.subscribe(listener);
   }
@@ -171,6 +180,9 @@ public final class FfmpegQueue implements FfmpegQueueClient {
         Thread.currentThread().interrupt();
       }
     }
+    if (webhooks != null) {
+      webhooks.close();
+    }
     submitter.close();
     if (ownsBackend) {
       submitter.settings().backend().close();
@@ -200,6 +212,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     private String workerId;
     private boolean ownsBackend = true;
     private ManualWorkers manualWorkers;
+    private WebhookSettings webhooks;
 
     private Builder() {}
 
@@ -314,6 +327,16 @@ public final class FfmpegQueue implements FfmpegQueueClient {
      */
     public Builder manualWorkers(ManualWorkers workers) {
       this.manualWorkers = Objects.requireNonNull(workers, "workers");
+      return this;
+    }
+
+    /**
+     * Delivers webhooks for tasks that name a {@link TaskRequest#webhookUrl()}: signed POSTs of their final
+     * JSON, retried on {@code settings}' schedule, each attempt stored in the backend (which must support
+     * it, as the in-memory and PostgreSQL backends do). Default: no webhooks are sent.
+     */
+    public Builder webhooks(WebhookSettings settings) {
+      this.webhooks = Objects.requireNonNull(settings, "settings");
       return this;
     }
 
