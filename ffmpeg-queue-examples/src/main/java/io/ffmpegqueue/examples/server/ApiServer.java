@@ -69,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already started");
     }
-    TaskEndpoints tasks = new TaskEndpoints(config.client, config.maxBodyBytes);
+    TaskEndpoints tasks = new TaskEndpoints(config.client, config.maxBodyBytes, config.defaultWebhookUrl);
     streams = new EventStreams(config.client, tasks, config.maxEventStreams);
     health = new HealthEndpoint(config.healthChecks);
     AtomicInteger n = new AtomicInteger();
@@ -144,6 +144,7 @@ public final class ApiServer implements AutoCloseable {
     private int maxEventStreams = 64;
     private final List<HealthCheck> healthChecks = new ArrayList<>();
     private Supplier<String> metrics;
+    private java.net.URI defaultWebhookUrl;
     private Consumer<String> accessLog = LoggerFactory.getLogger("io.ffmpegqueue.examples.access")::info;
 
     private Builder(FfmpegQueueClient client) {
@@ -210,6 +211,12 @@ public final class ApiServer implements AutoCloseable {
      */
     public Builder metrics(Supplier<String> scrape) {
       this.metrics = Objects.requireNonNull(scrape, "scrape");
+      return this;
+    }
+
+    /** The webhook URL of registered tasks that name none ({@code WEBHOOK_URL}); default none. */
+    public Builder defaultWebhookUrl(java.net.URI url) {
+      this.defaultWebhookUrl = url;
       return this;
     }
 

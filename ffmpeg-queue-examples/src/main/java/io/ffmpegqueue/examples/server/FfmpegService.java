@@ -42,6 +42,7 @@ public final class FfmpegService implements AutoCloseable {
       metrics = FfmpegQueueMetrics.bind(q.queue(), registry);
       ApiServer.Builder b = ApiServer.builder(q.queue())
           .metrics(registry::scrape)
+          .defaultWebhookUrl(config.webhookUrl())
           .host(config.host())
           .port(config.port())
           .apiToken(config.apiToken())
