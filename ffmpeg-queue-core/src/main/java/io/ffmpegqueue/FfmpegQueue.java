@@ -8,7 +8,9 @@ import io.ffmpegqueue.internal.ManualWorkers;
 import io.ffmpegqueue.internal.NamedThreadFactory;
 import io.ffmpegqueue.internal.TaskSubmitter;
 import io.ffmpegqueue.internal.WorkerConfig;
+import io.ffmpegqueue.internal.WorkerCounters;
 import io.ffmpegqueue.internal.WorkerPool;
+import io.ffmpegqueue.internal.WebhookNotifier;
 import io.ffmpegqueue.internal.Workspaces;
 import io.ffmpegqueue.io.LocalStorage;
 import io.ffmpegqueue.io.Storage;
@@ -55,12 +57,16 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   private final ExecutorService fetchExecutor;
   private final boolean ownsBackend;
   private final boolean manual;
+  private final WorkerCounters counters = new WorkerCounters();
+  private final WebhookNotifier webhooks;
 
   private FfmpegQueue(Builder b) {
     ClientSettings settings = b.settings();
     this.ownsBackend = b.ownsBackend;
     this.manual = b.manualWorkers != null;
     this.submitter = TaskSubmitter.forQueue(settings);
+    this.webhooks = b.webhooks == null ? null
+        : new WebhookNotifier(b.webhooks, settings.backend(), submitter, settings.clock());
     if (b.workers == 0) {
       this.pool = null;
       this.fetchExecutor = null;
@@ -76,14 +82,14 @@ public final class FfmpegQueue implements FfmpegQueueClient {
       Path root = b.workspaceRoot != null ? b.workspaceRoot
           : Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "work");
       handler = new FfmpegPipeline(submitter::fetcherFor, runner, storage,
-          new Workspaces(root, b.minFreeSpaceBytes), fetchExecutor);
+          new Workspaces(root, b.minFreeSpaceBytes), fetchExecutor, counters);
     }
     WorkerConfig config = new WorkerConfig(
         b.workerId != null ? b.workerId : defaultWorkerId(),
         b.workers, b.leaseDuration, b.heartbeatInterval, b.progressInterval, b.pollWait,
         b.drainTimeout, b.stopTimeout, b.reapInterval, settings.defaultTimeout(), settings.retryPolicy(),
         settings.clock());
-    this.pool = new WorkerPool(config, settings.backend(), handler, submitter);
+    this.pool = new WorkerPool(config, settings.backend(), handler, submitter, counters);
     if (manual) {
       b.manualWorkers.attach(pool, submitter);
     }
@@ -132,6 +138,11 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   }
 
   @Override
+  public Optional<WebhookDelivery> webhook(TaskId id) {
+    return submitter.webhook(id);
+  }
+
+  @Override
   public Subscription subscribe(TaskListener listener) {
     return submitter.subscribe(listener);
   }
@@ -144,6 +155,11 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   /** How many tasks this queue's workers run now. */
   public int activeWorkers() {
     return pool == null ? 0 : pool.activeCount();
+  }
+
+  /** Running totals of this queue's worker side (lease upkeep, fetched bytes), for metrics. */
+  public WorkerStats workerStats() {
+    return counters.snapshot();
   }
 
   /**
@@ -163,6 +179,9 @@ public final class FfmpegQueue implements FfmpegQueueClient {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (webhooks != null) {
+      webhooks.close();
     }
     submitter.close();
     if (ownsBackend) {
@@ -193,6 +212,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     private String workerId;
     private boolean ownsBackend = true;
     private ManualWorkers manualWorkers;
+    private WebhookSettings webhooks;
 
     private Builder() {}
 
@@ -307,6 +327,16 @@ public final class FfmpegQueue implements FfmpegQueueClient {
      */
     public Builder manualWorkers(ManualWorkers workers) {
       this.manualWorkers = Objects.requireNonNull(workers, "workers");
+      return this;
+    }
+
+    /**
+     * Delivers webhooks for tasks that name a {@link TaskRequest#webhookUrl()}: signed POSTs of their final
+     * JSON, retried on {@code settings}' schedule, each attempt stored in the backend (which must support
+     * it, as the in-memory and PostgreSQL backends do). Default: no webhooks are sent.
+     */
+    public Builder webhooks(WebhookSettings settings) {
+      this.webhooks = Objects.requireNonNull(settings, "settings");
       return this;
     }
 

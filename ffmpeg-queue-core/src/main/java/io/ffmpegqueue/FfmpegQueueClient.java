@@ -44,6 +44,14 @@ public interface FfmpegQueueClient extends AutoCloseable {
   /** How many tasks there are of each status. */
   Map<TaskStatus, Long> counts();
 
+  /**
+   * The webhook delivery of a task that ended with a webhook URL: its id, state and every attempt; empty when
+   * it has none (no URL, not ended yet, or the backend stores none).
+   */
+  default Optional<WebhookDelivery> webhook(TaskId id) {
+    return Optional.empty();
+  }
+
   /** Subscribes to every event. */
   Subscription subscribe(TaskListener listener);
 

@@ -81,6 +81,7 @@ public final class TaskJson {
     n.put("idempotency_key", r.idempotencyKey());
     ObjectNode meta = n.putObject("metadata");
     r.metadata().forEach(meta::put);
+    n.put("webhook_url", r.webhookUrl() == null ? null : r.webhookUrl().toString());
     n.put("attempts", t.attempt());
     if (t.progress() == null) {
       n.putNull("progress");
@@ -103,6 +104,35 @@ public final class TaskJson {
     n.put("run_at", str(t.runAt()));
     n.put("started_at", str(t.startedAt()));
     n.put("finished_at", str(t.finishedAt()));
+    return n;
+  }
+
+  /**
+   * The task as a JSON tree with a {@code webhook} section: the delivery's id, state, next attempt and
+   * every attempt so far ({@code null} when the task has no delivery).
+   */
+  public static ObjectNode toJson(Task t, WebhookDelivery webhook) {
+    ObjectNode n = toJson(t);
+    if (webhook == null) {
+      n.putNull("webhook");
+      return n;
+    }
+    ObjectNode w = n.putObject("webhook");
+    w.put("delivery_id", webhook.deliveryId());
+    w.put("url", webhook.url().toString());
+    w.put("state", webhook.state().name().toLowerCase(java.util.Locale.ROOT));
+    w.put("next_attempt_at", str(webhook.nextAttemptAt()));
+    ArrayNode attempts = w.putArray("attempts");
+    for (WebhookAttempt a : webhook.attempts()) {
+      ObjectNode an = attempts.addObject();
+      an.put("at", a.at().toString());
+      if (a.statusCode() == null) {
+        an.putNull("status_code");
+      } else {
+        an.put("status_code", a.statusCode());
+      }
+      an.put("error", a.error());
+    }
     return n;
   }
 
@@ -159,6 +189,7 @@ public final class TaskJson {
       meta.put(e.getKey(), e.getValue().asText());
     }
     rb.metadata(meta);
+    rb.webhookUrl(text(n, "webhook_url"));
     List<TaskOutput> outputs = new ArrayList<>();
     for (JsonNode o : n.path("outputs")) {
       outputs.add(readOutput(o));

@@ -32,6 +32,8 @@ import java.util.Set;
  * @param maxAttempts how many attempts in all, or 0 for the queue's retry policy
  * @param idempotencyKey a key that makes a repeated submission return the first task, or {@code null}
  * @param metadata free-form host data carried with the task (a tenant, a user id)
+ * @param webhookUrl where the task's final JSON is POSTed when it completes, fails or is cancelled (an
+ *     absolute http or https URL), or {@code null} for none
  */
 public record TaskRequest(
     String command,
@@ -41,7 +43,8 @@ public record TaskRequest(
     Duration timeout,
     int maxAttempts,
     String idempotencyKey,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    URI webhookUrl) {
 
   /** The most attempts a request may ask for. */
   public static final int MAX_ATTEMPTS_LIMIT = 100;
@@ -76,6 +79,33 @@ public record TaskRequest(
       throw new InvalidTaskException("idempotency_key", "must be 1 to 255 characters");
     }
     metadata = copyMetadata(metadata);
+    checkWebhookUrl(webhookUrl);
+  }
+
+  /** A request without a webhook (the components before {@code webhookUrl} was added). */
+  public TaskRequest(String command, Map<String, URI> inputs, List<String> outputs, int priority,
+      Duration timeout, int maxAttempts, String idempotencyKey, Map<String, String> metadata) {
+    this(command, inputs, outputs, priority, timeout, maxAttempts, idempotencyKey, metadata, null);
+  }
+
+  private static void checkWebhookUrl(URI url) {
+    if (url == null) {
+      return;
+    }
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
+      throw new InvalidTaskException("webhook_url", "must be an absolute http or https URL");
+    }
+    if (url.getHost() == null || url.getHost().isEmpty()) {
+      throw new InvalidTaskException("webhook_url", "has no host");
+    }
+    if (url.getRawUserInfo() != null) {
+      // Credentials in a URL end up in logs and task listings; receivers verify the signature instead.
+      throw new InvalidTaskException("webhook_url", "must not carry user info (credentials)");
+    }
+    if (url.toString().length() > 2048) {
+      throw new InvalidTaskException("webhook_url", "is longer than 2048 characters");
+    }
   }
 
   /** A builder for a request. */
@@ -86,7 +116,7 @@ public record TaskRequest(
   /** A builder that starts from this request. */
   public Builder toBuilder() {
     Builder b = new Builder().command(command).priority(priority).timeout(timeout)
-        .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey);
+        .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey).webhookUrl(webhookUrl);
     b.inputs.putAll(inputs);
     b.outputs.addAll(outputs);
     b.metadata.putAll(metadata);
@@ -224,6 +254,7 @@ public record TaskRequest(
     private int maxAttempts;
     private String idempotencyKey;
     private final Map<String, String> metadata = new LinkedHashMap<>();
+    private URI webhookUrl;
 
     private Builder() {}
 
@@ -304,9 +335,29 @@ public record TaskRequest(
       return this;
     }
 
+    /** Where the final task JSON is POSTed (absolute http or https); {@code null} for no webhook. */
+    public Builder webhookUrl(URI url) {
+      this.webhookUrl = url;
+      return this;
+    }
+
+    /** A webhook URL in text form. */
+    public Builder webhookUrl(String url) {
+      if (url == null) {
+        this.webhookUrl = null;
+        return this;
+      }
+      try {
+        return webhookUrl(new URI(url));
+      } catch (URISyntaxException e) {
+        throw new InvalidTaskException("webhook_url", "is malformed at index " + e.getIndex() + ": " + e.getReason());
+      }
+    }
+
     /** The validated request. */
     public TaskRequest build() {
-      return new TaskRequest(command, inputs, outputs, priority, timeout, maxAttempts, idempotencyKey, metadata);
+      return new TaskRequest(command, inputs, outputs, priority, timeout, maxAttempts, idempotencyKey, metadata,
+          webhookUrl);
     }
   }
 }

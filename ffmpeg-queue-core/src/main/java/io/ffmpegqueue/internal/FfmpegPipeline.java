@@ -39,10 +39,18 @@ public final class FfmpegPipeline implements TaskHandler {
   private final Storage storage;
   private final Workspaces workspaces;
   private final ExecutorService fetchExecutor;
+  private final WorkerCounters counters;
 
   /** A pipeline over the given parts; {@code fetchExecutor} runs the downloads of tasks with several inputs. */
   public FfmpegPipeline(Function<URI, InputFetcher> fetchers, FfmpegRunner runner, Storage storage,
       Workspaces workspaces, ExecutorService fetchExecutor) {
+    this(fetchers, runner, storage, workspaces, fetchExecutor, new WorkerCounters());
+  }
+
+  /** A pipeline that also adds the size of every fetched input to {@code counters}. */
+  public FfmpegPipeline(Function<URI, InputFetcher> fetchers, FfmpegRunner runner, Storage storage,
+      Workspaces workspaces, ExecutorService fetchExecutor, WorkerCounters counters) {
+    this.counters = counters;
     this.fetchers = fetchers;
     this.runner = runner;
     this.storage = storage;
@@ -149,6 +157,10 @@ public final class FfmpegPipeline implements TaskHandler {
     if (fetcher == null) {
       throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': no fetcher for " + uri.getScheme(), false);
     }
-    fetcher.fetch(new FetchRequest(name, uri, workspace.resolve(name), context));
+    Path target = workspace.resolve(name);
+    fetcher.fetch(new FetchRequest(name, uri, target, context));
+    if (Files.isRegularFile(target)) {
+      counters.addFetched(Files.size(target));
+    }
   }
 }

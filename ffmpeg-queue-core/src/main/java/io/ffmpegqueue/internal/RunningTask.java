@@ -27,6 +27,7 @@ final class RunningTask implements TaskContext {
   private final WorkerConfig config;
   private final QueueBackend backend;
   private final TaskSubmitter events;
+  private final WorkerCounters counters;
   private final Instant deadline;
   // Made on the first onStop(): most handlers (and every no-op one) register none. Guarded by this.
   private List<Runnable> stopActions;
@@ -37,8 +38,10 @@ final class RunningTask implements TaskContext {
   private long lastRenewNanos;
   volatile Thread thread;
 
-  RunningTask(Lease lease, WorkerConfig config, QueueBackend backend, TaskSubmitter events) {
+  RunningTask(Lease lease, WorkerConfig config, QueueBackend backend, TaskSubmitter events,
+      WorkerCounters counters) {
     this.lease = lease;
+    this.counters = counters;
     this.config = config;
     this.backend = backend;
     this.events = events;
@@ -115,10 +118,14 @@ final class RunningTask implements TaskContext {
       return;
     }
     if (state == LeaseState.LOST) {
+      counters.leasesLost.increment();
       log.warn("task {}: attempt {} lost its lease; stopping it", lease.taskId(), lease.attempt());
       stop(StopReason.LEASE_LOST);
-    } else if (state == LeaseState.CANCEL_REQUESTED) {
-      stop(StopReason.CANCELLED);
+    } else {
+      counters.leaseRenewals.increment();
+      if (state == LeaseState.CANCEL_REQUESTED) {
+        stop(StopReason.CANCELLED);
+      }
     }
   }
 

@@ -118,7 +118,7 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     return new TaskRequest(r.command(), r.inputs(), r.outputs(), r.priority(),
         r.timeout() != null ? r.timeout() : settings.defaultTimeout(),
         r.maxAttempts() != 0 ? r.maxAttempts() : settings.retryPolicy().maxAttempts(),
-        r.idempotencyKey(), r.metadata());
+        r.idempotencyKey(), r.metadata(), r.webhookUrl());
   }
 
   private void check(TaskRequest r) {
@@ -187,6 +187,11 @@ public final class TaskSubmitter implements FfmpegQueueClient {
   @Override
   public Map<TaskStatus, Long> counts() {
     return backend.counts();
+  }
+
+  @Override
+  public Optional<io.ffmpegqueue.WebhookDelivery> webhook(TaskId id) {
+    return backend.findWebhook(id);
   }
 
   @Override

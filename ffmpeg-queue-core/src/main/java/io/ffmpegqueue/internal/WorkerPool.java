@@ -63,9 +63,17 @@ public final class WorkerPool implements AutoCloseable {
   // has either put its task in `running` (so close() stops or releases it) or seen `stopping`.
   private final ReentrantReadWriteLock claimGate = new ReentrantReadWriteLock();
   private volatile boolean closed;
+  private final WorkerCounters counters;
 
   /** A pool that starts on {@link #start()}. */
   public WorkerPool(WorkerConfig config, QueueBackend backend, TaskHandler handler, TaskSubmitter submitter) {
+    this(config, backend, handler, submitter, new WorkerCounters());
+  }
+
+  /** A pool that starts on {@link #start()} and keeps its lease totals in {@code counters}. */
+  public WorkerPool(WorkerConfig config, QueueBackend backend, TaskHandler handler, TaskSubmitter submitter,
+      WorkerCounters counters) {
+    this.counters = counters;
     this.config = config;
     this.backend = backend;
     this.handler = handler;
@@ -185,7 +193,7 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private RunningTask register(Lease lease) {
-    RunningTask t = new RunningTask(lease, config, backend, submitter);
+    RunningTask t = new RunningTask(lease, config, backend, submitter, counters);
     running.add(t);
     long untilDeadline = Duration.between(config.clock().instant(), t.deadline()).toNanos();
     if (untilDeadline < config.heartbeatInterval().toNanos()
@@ -393,6 +401,7 @@ public final class WorkerPool implements AutoCloseable {
   private void reap() {
     try {
       for (Task t : backend.reapExpiredLeases()) {
+        counters.leasesExpired.increment();
         if (t.status() == TaskStatus.FAILED) {
           submitter.onFinal(t, TaskEvent.Type.FAILED);
         } else if (t.status() == TaskStatus.CANCELLED) {

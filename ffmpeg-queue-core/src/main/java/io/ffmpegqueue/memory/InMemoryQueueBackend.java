@@ -7,6 +7,8 @@ import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.WebhookDelivery;
+import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Enqueued;
@@ -65,6 +67,9 @@ public final class InMemoryQueueBackend implements QueueBackend {
   private final InstantSource clock;
 
   private final ReentrantLock lock = new ReentrantLock();
+  // Webhook deliveries apart from the task entries and their lock: they change after the task's end, never
+  // with the claim path. Guarded by itself.
+  private final Map<TaskId, WebhookDelivery> webhooks = new HashMap<>();
   private final Condition workAvailable = lock.newCondition();
   // Read without the lock by find(); written under it.
   private final ConcurrentHashMap<TaskId, Entry> tasks = new ConcurrentHashMap<>();
@@ -496,6 +501,44 @@ public final class InMemoryQueueBackend implements QueueBackend {
       this.task = task;
       this.seq = seq;
     }
+  }
+
+  @Override
+  public boolean addWebhook(TaskId id, WebhookDelivery delivery) {
+    synchronized (webhooks) {
+      return webhooks.putIfAbsent(id, delivery) == null;
+    }
+  }
+
+  @Override
+  public void updateWebhook(TaskId id, WebhookDelivery delivery) {
+    synchronized (webhooks) {
+      webhooks.put(id, delivery);
+    }
+  }
+
+  @Override
+  public Optional<WebhookDelivery> findWebhook(TaskId id) {
+    synchronized (webhooks) {
+      return Optional.ofNullable(webhooks.get(id));
+    }
+  }
+
+  @Override
+  public List<DueWebhook> claimDueWebhooks(Instant now, Duration holdFor, int limit) {
+    List<DueWebhook> due = new ArrayList<>();
+    synchronized (webhooks) {
+      for (Map.Entry<TaskId, WebhookDelivery> e : webhooks.entrySet()) {
+        WebhookDelivery d = e.getValue();
+        if (due.size() < limit && d.state() == WebhookDelivery.State.PENDING && d.nextAttemptAt() != null
+            && !d.nextAttemptAt().isAfter(now)) {
+          WebhookDelivery held = new WebhookDelivery(d.deliveryId(), d.url(), d.state(), d.attempts(), now.plus(holdFor));
+          e.setValue(held);
+          due.add(new DueWebhook(e.getKey(), held));
+        }
+      }
+    }
+    return due;
   }
 
   /** Builds an {@link InMemoryQueueBackend}. */

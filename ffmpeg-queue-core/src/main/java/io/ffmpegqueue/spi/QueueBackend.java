@@ -6,6 +6,9 @@ import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.WebhookDelivery;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +108,40 @@ public interface QueueBackend extends AutoCloseable {
    */
   default Subscription addListener(BackendListener listener) {
     return () -> { };
+  }
+
+  /**
+   * Stores the webhook delivery of a task that ended, unless the task has one already (several processes
+   * may hear of the same end). Backends that cannot store deliveries leave this default, which refuses.
+   *
+   * @return whether it was stored
+   * @throws UnsupportedOperationException when the backend stores no webhook deliveries
+   */
+  default boolean addWebhook(TaskId id, WebhookDelivery delivery) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not store webhook deliveries");
+  }
+
+  /**
+   * Replaces a task's stored delivery (after an attempt).
+   *
+   * @throws UnsupportedOperationException when the backend stores no webhook deliveries
+   */
+  default void updateWebhook(TaskId id, WebhookDelivery delivery) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not store webhook deliveries");
+  }
+
+  /** The webhook delivery of a task, or empty when it has none (yet). */
+  default Optional<WebhookDelivery> findWebhook(TaskId id) {
+    return Optional.empty();
+  }
+
+  /**
+   * Takes up to {@code limit} PENDING deliveries due at {@code now} and holds them for {@code holdFor} (moves
+   * their next attempt that far on), so that no other process attempts them meanwhile; the caller records
+   * the attempt with {@link #updateWebhook}. A process that dies holding one lets it come due again.
+   */
+  default List<DueWebhook> claimDueWebhooks(Instant now, Duration holdFor, int limit) {
+    return List.of();
   }
 
   /** Releases the backend's own resources; the host's resources (a DataSource) stay open. */

@@ -10,6 +10,9 @@ import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.WebhookDelivery;
+import io.ffmpegqueue.spi.DueWebhook;
+import io.ffmpegqueue.postgres.internal.Webhooks;
 import io.ffmpegqueue.postgres.internal.CapacityGate;
 import io.ffmpegqueue.postgres.internal.Claims;
 import io.ffmpegqueue.postgres.internal.Enqueuer;
@@ -39,6 +42,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -114,6 +118,7 @@ public final class PostgresQueueBackend implements QueueBackend {
   private final NoticeBuffer buffer;
   private final NotificationListener listener;
   private final ThreadLocal<Connection> bound = new ThreadLocal<>();
+  private final Webhooks webhooks;
 
   private PostgresQueueBackend(Builder b) {
     this.db = new Jdbc(b.dataSource);
@@ -122,6 +127,7 @@ public final class PostgresQueueBackend implements QueueBackend {
     this.sql = new Statements(b.schema, b.prefix);
     this.claims = new Claims(sql);
     this.upkeep = new Upkeep(db, sql, b.retentionAge, b.retentionCount);
+    this.webhooks = new Webhooks(db, b.schema, b.prefix);
     this.pollNanos = b.pollInterval.toNanos();
     this.clock = b.clock;
     String origin = UUID.randomUUID().toString().substring(0, 8);
@@ -373,6 +379,26 @@ public final class PostgresQueueBackend implements QueueBackend {
   }
 
   // ---- reads ----
+
+  @Override
+  public boolean addWebhook(TaskId id, WebhookDelivery delivery) {
+    return webhooks.add(id, delivery);
+  }
+
+  @Override
+  public void updateWebhook(TaskId id, WebhookDelivery delivery) {
+    webhooks.update(id, delivery);
+  }
+
+  @Override
+  public Optional<WebhookDelivery> findWebhook(TaskId id) {
+    return webhooks.find(id);
+  }
+
+  @Override
+  public List<DueWebhook> claimDueWebhooks(Instant now, Duration holdFor, int limit) {
+    return webhooks.claimDue(now, holdFor, limit);
+  }
 
   @Override
   public Optional<Task> find(TaskId id) {

@@ -47,6 +47,9 @@ public final class ServiceConfig {
       new Variable("INPUT_ALLOWED_HOSTS", "", "hosts or CIDRs that inputs may come from although private (comma separated)", false),
       new Variable("INPUT_ALLOWED_DIRS", "", "folders that file: inputs may come from (comma separated); empty = none", false),
       new Variable("API_TOKEN", "", "when set, every endpoint but /health needs 'Authorization: Bearer <token>'", true),
+      new Variable("WEBHOOK_URL", "", "the webhook URL of tasks that name no webhook_url; empty = none", false),
+      new Variable("WEBHOOK_SECRET", "", "HMAC-SHA256 key that signs webhooks (X-FFQ-Signature)", true),
+      new Variable("WEBHOOK_ALLOWED_HOSTS", "", "hosts or CIDRs webhooks may go to although private (comma separated)", false),
       new Variable("LOG_LEVEL", "info", "trace, debug, info, warn or error", false),
       new Variable("HTTP_THREADS", "16", "threads that serve HTTP requests", false),
       new Variable("DRAIN_TIMEOUT", "30", "at shutdown, how long running tasks may finish before they are released", false));
@@ -68,6 +71,8 @@ public final class ServiceConfig {
   private final List<String> inputAllowedHosts;
   private final List<Path> inputAllowedDirs;
   private final String apiToken;
+  private final URI webhookUrl;
+  private final List<String> webhookAllowedHosts;
   private final String logLevel;
   private final int httpThreads;
   private final Duration drainTimeout;
@@ -98,6 +103,8 @@ public final class ServiceConfig {
     this.inputAllowedHosts = hosts();
     this.inputAllowedDirs = paths("INPUT_ALLOWED_DIRS");
     this.apiToken = parseApiToken();
+    this.webhookUrl = parseWebhookUrl();
+    this.webhookAllowedHosts = hosts("WEBHOOK_ALLOWED_HOSTS");
     this.logLevel = text("LOG_LEVEL").toLowerCase(Locale.ROOT).replace("warning", "warn");
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new ConfigException("LOG_LEVEL", "'" + text("LOG_LEVEL") + "' is not one of trace, debug, info, warn, error");
@@ -180,6 +187,22 @@ public final class ServiceConfig {
   /** {@code INPUT_ALLOWED_DIRS}: the folders {@code file:} inputs may come from; empty refuses them. */
   public List<Path> inputAllowedDirs() {
     return inputAllowedDirs;
+  }
+
+  /** {@code WEBHOOK_URL}: the webhook of tasks that name none, or {@code null}. */
+  public URI webhookUrl() {
+    return webhookUrl;
+  }
+
+  /** {@code WEBHOOK_SECRET}, or {@code null} when webhooks go unsigned. Never log it. */
+  public String webhookSecret() {
+    String s = text("WEBHOOK_SECRET");
+    return s.isEmpty() ? null : s;
+  }
+
+  /** {@code WEBHOOK_ALLOWED_HOSTS}: hosts and CIDRs webhooks may go to although private. */
+  public List<String> webhookAllowedHosts() {
+    return webhookAllowedHosts;
   }
 
   /** {@code API_TOKEN}, or {@code null} when the API is open. */
@@ -289,15 +312,36 @@ public final class ServiceConfig {
     return List.copyOf(out);
   }
 
+  private URI parseWebhookUrl() {
+    String u = text("WEBHOOK_URL");
+    if (u.isEmpty()) {
+      return null;
+    }
+    try {
+      URI uri = new URI(u);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
+        throw new ConfigException("WEBHOOK_URL", "must be an absolute http or https URL");
+      }
+      return uri;
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException("WEBHOOK_URL", "is malformed at index " + e.getIndex() + ": " + e.getReason());
+    }
+  }
+
   private List<String> hosts() {
+    return hosts("INPUT_ALLOWED_HOSTS");
+  }
+
+  private List<String> hosts(String variable) {
     List<String> out = new ArrayList<>();
-    for (String part : text("INPUT_ALLOWED_HOSTS").split(",")) {
+    for (String part : text(variable).split(",")) {
       String h = part.strip();
       if (h.isEmpty()) {
         continue;
       }
       if (!HOST_ENTRY.matcher(h).matches()) {
-        throw new ConfigException("INPUT_ALLOWED_HOSTS", "'" + h + "' is not a host name, address or CIDR");
+        throw new ConfigException(variable, "'" + h + "' is not a host name, address or CIDR");
       }
       out.add(h.toLowerCase(Locale.ROOT));
     }

@@ -3,8 +3,10 @@ package io.ffmpegqueue.examples.server;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +22,11 @@ final class ApiHandler implements HttpHandler {
   private final EventStreams streams;
   private final HealthEndpoint health;
   private final BearerAuth auth;
+  private final Supplier<String> metrics;
 
-  ApiHandler(TaskEndpoints tasks, EventStreams streams, HealthEndpoint health, BearerAuth auth) {
+  ApiHandler(TaskEndpoints tasks, EventStreams streams, HealthEndpoint health, BearerAuth auth,
+      Supplier<String> metrics) {
+    this.metrics = metrics;
     this.tasks = tasks;
     this.streams = streams;
     this.health = health;
@@ -59,6 +64,12 @@ final class ApiHandler implements HttpHandler {
     if (auth != null && !auth.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
       throw new ApiException(401, "unauthorized", "missing or wrong bearer token: send 'Authorization: Bearer <API_TOKEN>'",
           null, Map.of("WWW-Authenticate", "Bearer realm=\"ffmpeg-queue\""));
+    }
+    if (path.equals("/metrics") && metrics != null) {
+      allow(method, path, "GET");
+      HttpIo.send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+          metrics.get().getBytes(StandardCharsets.UTF_8));
+      return false;
     }
     String[] seg = path.split("/", -1); // "/ffmpeg/status/x" -> ["", "ffmpeg", "status", "x"]
     if (seg.length < 3 || !seg[0].isEmpty() || !seg[1].equals("ffmpeg")) {

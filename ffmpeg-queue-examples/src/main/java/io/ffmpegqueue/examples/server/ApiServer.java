@@ -14,13 +14,15 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
  * The guide's HTTP API over any {@link FfmpegQueueClient}, on the JDK's HTTP server with a bounded thread
  * pool. Endpoints: {@code POST /ffmpeg/register}, {@code GET /ffmpeg/status/{id}},
  * {@code GET /ffmpeg/queue/size}, {@code GET /ffmpeg/tasks}, {@code GET|DELETE /ffmpeg/tasks/{id}},
- * {@code GET /ffmpeg/tasks/{id}/events} (Server-Sent Events) and {@code GET /health}; errors are JSON
+ * {@code GET /ffmpeg/tasks/{id}/events} (Server-Sent Events), {@code GET /metrics} (when configured) and
+ * {@code GET /health}; errors are JSON
  * {@code {"error": ..., "detail": ...}}. See {@code docs/service.md} for the full reference.
  *
  * <pre>{@code
@@ -67,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already started");
     }
-    TaskEndpoints tasks = new TaskEndpoints(config.client, config.maxBodyBytes);
+    TaskEndpoints tasks = new TaskEndpoints(config.client, config.maxBodyBytes, config.defaultWebhookUrl);
     streams = new EventStreams(config.client, tasks, config.maxEventStreams);
     health = new HealthEndpoint(config.healthChecks);
     AtomicInteger n = new AtomicInteger();
@@ -85,7 +87,7 @@ public final class ApiServer implements AutoCloseable {
     }
     server.setExecutor(executor);
     HttpContext ctx = server.createContext("/", new ApiHandler(tasks, streams, health,
-        config.apiToken == null ? null : new BearerAuth(config.apiToken)));
+        config.apiToken == null ? null : new BearerAuth(config.apiToken), config.metrics));
     ctx.getFilters().add(new AccessLogFilter(config.accessLog));
     server.start();
     return this;
@@ -141,6 +143,8 @@ public final class ApiServer implements AutoCloseable {
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int maxEventStreams = 64;
     private final List<HealthCheck> healthChecks = new ArrayList<>();
+    private Supplier<String> metrics;
+    private java.net.URI defaultWebhookUrl;
     private Consumer<String> accessLog = LoggerFactory.getLogger("io.ffmpegqueue.examples.access")::info;
 
     private Builder(FfmpegQueueClient client) {
@@ -198,6 +202,21 @@ public final class ApiServer implements AutoCloseable {
     /** Adds a check that {@code GET /health} runs. */
     public Builder healthCheck(HealthCheck check) {
       healthChecks.add(Objects.requireNonNull(check, "check"));
+      return this;
+    }
+
+    /**
+     * Serves {@code GET /metrics} (behind the token, like the task endpoints) with what {@code scrape}
+     * returns: Prometheus text, e.g. {@code PrometheusMeterRegistry::scrape}. Default: no such endpoint.
+     */
+    public Builder metrics(Supplier<String> scrape) {
+      this.metrics = Objects.requireNonNull(scrape, "scrape");
+      return this;
+    }
+
+    /** The webhook URL of registered tasks that name none ({@code WEBHOOK_URL}); default none. */
+    public Builder defaultWebhookUrl(java.net.URI url) {
+      this.defaultWebhookUrl = url;
       return this;
     }
 

@@ -5,6 +5,9 @@ import io.ffmpegqueue.ffmpeg.FfmpegInstallation;
 import io.ffmpegqueue.ffmpeg.FfmpegLocator;
 import io.ffmpegqueue.examples.config.ServiceConfig;
 import io.ffmpegqueue.examples.service.ConfiguredQueue;
+import io.ffmpegqueue.micrometer.FfmpegQueueMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.Consumer;
 
 /**
@@ -14,10 +17,12 @@ import java.util.function.Consumer;
 public final class FfmpegService implements AutoCloseable {
   private final ConfiguredQueue queue;
   private final ApiServer api;
+  private final FfmpegQueueMetrics metrics;
 
-  private FfmpegService(ConfiguredQueue queue, ApiServer api) {
+  private FfmpegService(ConfiguredQueue queue, ApiServer api, FfmpegQueueMetrics metrics) {
     this.queue = queue;
     this.api = api;
+    this.metrics = metrics;
   }
 
   /** Starts the service of {@code config}. */
@@ -31,8 +36,13 @@ public final class FfmpegService implements AutoCloseable {
    */
   public static FfmpegService start(ServiceConfig config, Consumer<FfmpegQueue.Builder> customizer) {
     ConfiguredQueue q = ConfiguredQueue.open(config, config.numWorkers(), customizer);
+    FfmpegQueueMetrics metrics = null;
     try {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      metrics = FfmpegQueueMetrics.bind(q.queue(), registry);
       ApiServer.Builder b = ApiServer.builder(q.queue())
+          .metrics(registry::scrape)
+          .defaultWebhookUrl(config.webhookUrl())
           .host(config.host())
           .port(config.port())
           .apiToken(config.apiToken())
@@ -46,8 +56,11 @@ public final class FfmpegService implements AutoCloseable {
           return "ffmpeg version " + f.version() + " (" + f.source() + ")";
         }));
       }
-      return new FfmpegService(q, b.build().start());
+      return new FfmpegService(q, b.build().start(), metrics);
     } catch (RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
       q.close();
       throw e;
     }
@@ -79,6 +92,7 @@ public final class FfmpegService implements AutoCloseable {
     try {
       api.close();
     } finally {
+      metrics.close();
       queue.close();
     }
   }

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 final class RegisterBody {
   static final Set<String> FIELDS = Set.of("command", "input_files", "output_filename", "output_files",
-      "priority", "timeout_seconds", "max_attempts", "idempotency_key", "metadata");
+      "priority", "timeout_seconds", "max_attempts", "idempotency_key", "metadata", "webhook_url");
   private static final long MAX_TIMEOUT_SECONDS = Duration.ofDays(7).toSeconds();
   private static final ObjectReader READER = TaskJson.mapper().reader()
       .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -44,7 +44,7 @@ final class RegisterBody {
     for (Map.Entry<String, JsonNode> e : root.properties()) {
       if (!FIELDS.contains(e.getKey())) {
         throw ApiException.badField(e.getKey(), "unknown field (expected one of command, input_files, "
-            + "output_filename, output_files, priority, timeout_seconds, max_attempts, idempotency_key, metadata)");
+            + "output_filename, output_files, priority, timeout_seconds, max_attempts, idempotency_key, metadata, webhook_url)");
       }
     }
     TaskRequest.Builder b = TaskRequest.builder();
@@ -78,6 +78,7 @@ final class RegisterBody {
     }
     b.idempotencyKey(key != null ? key : idempotencyHeader);
     b.metadata(strings(root, "metadata"));
+    b.webhookUrl(string(root, "webhook_url"));
     return b.build();
   }
 

@@ -25,11 +25,17 @@ final class TaskEndpoints {
   private static final int DEFAULT_LIST_LIMIT = 100;
 
   private final FfmpegQueueClient client;
+  private final java.net.URI defaultWebhookUrl;
   private final int maxBodyBytes;
 
   TaskEndpoints(FfmpegQueueClient client, int maxBodyBytes) {
+    this(client, maxBodyBytes, null);
+  }
+
+  TaskEndpoints(FfmpegQueueClient client, int maxBodyBytes, java.net.URI defaultWebhookUrl) {
     this.client = client;
     this.maxBodyBytes = maxBodyBytes;
+    this.defaultWebhookUrl = defaultWebhookUrl;
   }
 
   /**
@@ -46,6 +52,9 @@ final class TaskEndpoints {
     Submission s;
     try {
       TaskRequest request = RegisterBody.parse(body, key);
+      if (request.webhookUrl() == null && defaultWebhookUrl != null) {
+        request = request.toBuilder().webhookUrl(defaultWebhookUrl).build(); // WEBHOOK_URL
+      }
       s = client.submit(request);
     } catch (InvalidTaskException e) {
       throw ApiException.badField(e.field(), stripField(e));
@@ -70,7 +79,10 @@ final class TaskEndpoints {
 
   /** {@code GET /ffmpeg/status/{id}} and {@code GET /ffmpeg/tasks/{id}}: the task in full. */
   void status(HttpExchange ex, String id) throws IOException {
-    HttpIo.sendJson(ex, 200, TaskJson.toJson(find(id)));
+    Task t = find(id);
+    // Tasks with a webhook show its delivery (state and every attempt) in a "webhook" section.
+    HttpIo.sendJson(ex, 200, t.request().webhookUrl() == null ? TaskJson.toJson(t)
+        : TaskJson.toJson(t, client.webhook(t.id()).orElse(null)));
   }
 
   /** {@code GET /ffmpeg/queue/size}: how many tasks wait. */

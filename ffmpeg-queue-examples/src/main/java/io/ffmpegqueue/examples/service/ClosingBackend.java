@@ -56,6 +56,27 @@ final class ClosingBackend implements QueueBackend {
   }
 
   @Override
+  public boolean addWebhook(TaskId id, io.ffmpegqueue.WebhookDelivery delivery) {
+    return delegate.addWebhook(id, delivery);
+  }
+
+  @Override
+  public void updateWebhook(TaskId id, io.ffmpegqueue.WebhookDelivery delivery) {
+    delegate.updateWebhook(id, delivery);
+  }
+
+  @Override
+  public Optional<io.ffmpegqueue.WebhookDelivery> findWebhook(TaskId id) {
+    return delegate.findWebhook(id);
+  }
+
+  @Override
+  public List<io.ffmpegqueue.spi.DueWebhook> claimDueWebhooks(java.time.Instant now, java.time.Duration holdFor,
+      int limit) {
+    return delegate.claimDueWebhooks(now, holdFor, limit);
+  }
+
+  @Override
   public Optional<Task> find(TaskId id) {
     return delegate.find(id);
   }

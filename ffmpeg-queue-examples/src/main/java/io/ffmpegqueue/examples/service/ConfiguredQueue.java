@@ -1,6 +1,7 @@
 package io.ffmpegqueue.examples.service;
 
 import io.ffmpegqueue.FfmpegQueue;
+import io.ffmpegqueue.WebhookSettings;
 import io.ffmpegqueue.examples.config.ConfigException;
 import io.ffmpegqueue.examples.config.ServiceConfig;
 import io.ffmpegqueue.io.FileInputFetcher;
@@ -56,6 +57,10 @@ public final class ConfiguredQueue implements AutoCloseable {
       for (InputFetcher f : fetchers(config)) {
         b.fetcher(f);
       }
+      // Every process delivers: deliveries are stored in the backend and claimed, so each is made once.
+      WebhookSettings.Builder hooks = WebhookSettings.builder().secret(config.webhookSecret());
+      config.webhookAllowedHosts().forEach(hooks::allowHost);
+      b.webhooks(hooks.build());
       String storage = "-";
       if (workers > 0) {
         Storage s = storage(config);
