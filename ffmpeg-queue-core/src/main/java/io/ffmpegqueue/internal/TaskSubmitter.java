@@ -88,8 +88,10 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     if (closed) {
       throw new IllegalStateException("the queue is closed; no task can be submitted");
     }
-    TaskRequest resolved = resolveDefaults(request);
-    check(resolved);
+    // The caller's request is checked (its URIs are parsed already); the stored one differs only in defaults
+    // and in holding its inputs compactly.
+    check(request);
+    TaskRequest resolved = forStorage(request);
     Task task = Task.pending(TaskId.random(), resolved, settings.clock().instant());
     if (!bus.hasSubscribers()) {
       Enqueued e = backend.enqueue(task);
@@ -109,13 +111,17 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     }
   }
 
-  /** Fills in the queue's defaults so the stored task says what will apply. */
-  private TaskRequest resolveDefaults(TaskRequest r) {
-    if (r.timeout() != null && r.maxAttempts() != 0) {
+  /**
+   * The request as the task stores it: the queue's defaults filled in, so the stored task says what will
+   * apply, and the inputs as {@link CompactInputs}, so a pending task does not hold parsed URIs.
+   */
+  private TaskRequest forStorage(TaskRequest r) {
+    Map<String, URI> inputs = CompactInputs.of(r.inputs());
+    if (r.timeout() != null && r.maxAttempts() != 0 && inputs == r.inputs()) {
       return r;
     }
     // The constructor directly, not toBuilder(): the builder would copy every collection twice more.
-    return new TaskRequest(r.command(), r.inputs(), r.outputs(), r.priority(),
+    return new TaskRequest(r.command(), inputs, r.outputs(), r.priority(),
         r.timeout() != null ? r.timeout() : settings.defaultTimeout(),
         r.maxAttempts() != 0 ? r.maxAttempts() : settings.retryPolicy().maxAttempts(),
         r.idempotencyKey(), r.metadata());
