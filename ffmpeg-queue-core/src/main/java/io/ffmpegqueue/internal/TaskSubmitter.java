@@ -47,6 +47,10 @@ public final class TaskSubmitter implements FfmpegQueueClient {
   private final Map<TaskId, CountDownLatch> announcing = new ConcurrentHashMap<>();
   private final Function<TaskId, CompletableFuture<Task>> completionOf = this::completion;
   private volatile Consumer<TaskId> runningCanceller = id -> { };
+  // Commands the policy accepted, by their text: see Accepted. At most 256 commands of at most 4 KiB.
+  private static final int MAX_REMEMBERED = 256;
+  private static final int MAX_REMEMBERED_COMMAND = 4096;
+  private final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
   private final Subscription remote;
   private volatile boolean closed;
   private static final long RECHECK_MILLIS = 5_000;
@@ -144,8 +148,28 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     });
     List<String> outputs = r.outputs();
     Set<String> outputNames = outputs.size() == 1 ? Set.of(outputs.get(0)) : Set.copyOf(outputs);
-    settings.commandPolicy().check(FfmpegCommand.parse(r.command()), Set.of(inputNames), outputNames);
+    Set<String> inputSet = Set.of(inputNames);
+    String command = r.command();
+    Accepted known = accepted.get(command);
+    if (known != null && known.inputs().equals(inputSet) && known.outputs().equals(outputNames)) {
+      return; // the policy accepted this very command with these very names before
+    }
+    settings.commandPolicy().check(FfmpegCommand.parse(command), inputSet, outputNames);
+    if (command.length() <= MAX_REMEMBERED_COMMAND) {
+      if (accepted.size() >= MAX_REMEMBERED) {
+        accepted.clear(); // bounded; a cleared entry only costs one more check
+      }
+      accepted.put(command, new Accepted(inputSet, outputNames));
+    }
   }
+
+  /**
+   * A command the policy accepted and the declared names it was accepted with. The check depends on the
+   * command's text, those names and the (immutable) policy alone, so an equal submission gets the same
+   * answer; hosts send the same few command templates over and over, and parsing and checking a command
+   * costs more than the rest of a submission.
+   */
+  private record Accepted(Set<String> inputs, Set<String> outputs) {}
 
   private String allowedSchemes() {
     if (settings.fetchers().isEmpty()) {
