@@ -17,12 +17,15 @@ import io.ffmpegqueue.spi.StopReason;
 import io.ffmpegqueue.spi.TaskHandler;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -31,16 +34,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The worker machinery, which knows nothing of ffmpeg: worker threads claim tasks and run them through the
- * {@link TaskHandler}, and a supervisor renews leases, enforces timeouts and reaps the leases of dead
- * workers. Every failure ends in a recorded outcome.
- *
- * <p>Claiming is leader/followers: of the idle workers, one at a time (the leader) waits in the backend and
- * claims as many tasks as there are free slots; it runs the first itself and hands the others to idle
- * followers, one of which leads next. So a task that arrives at an idle pool starts on the thread the
- * backend woke, with no hand-off to another thread, and the backend still sees one waiting claim (one
- * poll of a database), as with a dedicated dispatcher thread. While a backlog lasts, a worker that ends a
- * task claims its next one itself.
+ * The worker machinery, which knows nothing of ffmpeg: a dispatcher claims as many tasks as there are
+ * free slots, worker threads run them through the {@link TaskHandler}, and a supervisor renews leases,
+ * enforces timeouts and reaps the leases of dead workers. Every failure ends in a recorded outcome.
  */
 public final class WorkerPool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
@@ -49,21 +45,15 @@ public final class WorkerPool implements AutoCloseable {
   private final QueueBackend backend;
   private final TaskHandler handler;
   private final TaskSubmitter submitter;
-  // Free slots: a worker takes one for each task it runs (the leader takes them for the tasks it claims).
   private final Semaphore slots;
-  private final Thread[] workers;
+  private final ExecutorService executor;
   // Keyed by attempt, not task id: after a lost lease this pool may run a newer attempt of the same task
   // while the old one is still stopping.
   private final Set<RunningTask> running = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+  private final Thread dispatcher;
   private final Thread supervisor;
-  // Leader/followers, under `handoff`: tasks the leader claimed for followers (registered, not started),
-  // and the worker that leads (waits in the backend), interrupted by close() only while it leads.
-  private final ReentrantLock handoff = new ReentrantLock();
-  private final Condition handoffChanged = handoff.newCondition();
-  private final ArrayDeque<RunningTask> handed = new ArrayDeque<>();
-  private Thread leader;
   private volatile boolean stopping;
   private volatile long plannedWakeNanos = System.nanoTime();
   private volatile boolean rescan;
@@ -81,11 +71,10 @@ public final class WorkerPool implements AutoCloseable {
     this.handler = handler;
     this.submitter = submitter;
     this.slots = new Semaphore(config.workers());
-    NamedThreadFactory threads = new NamedThreadFactory("ffq-worker");
-    this.workers = new Thread[config.workers()];
-    for (int i = 0; i < workers.length; i++) {
-      workers[i] = threads.newThread(this::workLoop);
-    }
+    this.executor = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), new NamedThreadFactory("ffq-worker"));
+    this.dispatcher = new Thread(this::dispatch, "ffq-dispatcher");
+    this.dispatcher.setDaemon(true);
     this.supervisor = new Thread(this::supervise, "ffq-supervisor");
     this.supervisor.setDaemon(true);
     submitter.onCancelRunning(id -> {
@@ -99,9 +88,7 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Starts claiming. */
   public void start() {
-    for (Thread w : workers) {
-      w.start();
-    }
+    dispatcher.start();
     supervisor.start();
   }
 
@@ -110,117 +97,36 @@ public final class WorkerPool implements AutoCloseable {
     return running.size();
   }
 
-  /** A worker thread: runs what it is handed or claims as the leader, until the pool stops. */
-  private void workLoop() {
-    RunningTask t;
-    while ((t = nextTask()) != null) {
-      work(t);
-    }
-  }
-
-  /**
-   * The next task for an idle worker: one handed over by a leader, else, when no worker leads, one this
-   * worker claims as the leader. Waits; null when the pool stops and nothing is left to hand over.
-   */
-  private RunningTask nextTask() {
-    while (true) {
-      handoff.lock();
+  private void dispatch() {
+    while (!stopping) {
+      int n;
       try {
-        while (handed.isEmpty() && leader != null && !stopping) {
-          handoffChanged.awaitUninterruptibly(); // close() signals; only a leader is interrupted
-        }
-        if (!handed.isEmpty()) {
-          return handed.poll(); // even while stopping: it is registered, so it runs or is stopped and released
-        }
-        if (stopping) {
-          return null;
-        }
-        // An interrupt left from a stopped handler is not meant for the claim to come; close() interrupts
-        // a leader only from now on, under this lock.
-        Thread.interrupted();
-        leader = Thread.currentThread();
-      } finally {
-        handoff.unlock();
+        slots.acquire();
+        n = 1 + slots.drainPermits();
+      } catch (InterruptedException e) {
+        break;
       }
-      RunningTask t = lead();
-      if (t != null) {
-        return t;
-      }
-    }
-  }
-
-  /**
-   * As the leader: claims for every free slot, waiting up to the poll wait; keeps the first task and hands
-   * the others to followers; then steps down. Null when nothing was claimed.
-   */
-  private RunningTask lead() {
-    RunningTask[] claimed = null;
-    try {
-      boolean failed = false;
-      claimGate.readLock().lock(); // close() waits out this claim; see claimGate
+      List<Lease> leases;
       try {
-        if (!stopping) {
-          int n = 0;
-          List<Lease> leases = List.of();
-          try {
-            slots.acquire();
-            n = 1 + slots.drainPermits();
-            leases = backend.claim(new ClaimRequest(config.workerId(), n, config.leaseDuration(), config.pollWait()));
-          } catch (InterruptedException e) {
-            // close(): nothing was claimed
-          } catch (RuntimeException e) {
-            log.warn("claiming tasks failed; trying again in a second: {}", e.toString());
-            failed = true;
-          } finally {
-            slots.release(n - leases.size());
-          }
-          // A full claim suggests more work is ready: workers then take their next task themselves.
-          backlog = n > 0 && leases.size() == n;
-          if (!leases.isEmpty()) {
-            claimed = new RunningTask[leases.size()];
-            for (int i = 0; i < claimed.length; i++) {
-              claimed[i] = register(leases.get(i));
-            }
-          }
+        leases = backend.claim(new ClaimRequest(config.workerId(), n, config.leaseDuration(), config.pollWait()));
+      } catch (InterruptedException e) {
+        slots.release(n);
+        break;
+      } catch (RuntimeException e) {
+        slots.release(n);
+        log.warn("claiming tasks failed; trying again in a second: {}", e.toString());
+        if (!awaitStopping(Duration.ofSeconds(1))) {
+          continue;
         }
-      } finally {
-        claimGate.readLock().unlock();
+        break;
       }
-      if (failed) {
-        awaitStopping(Duration.ofSeconds(1)); // still leading, so the others do not retry at once
+      slots.release(n - leases.size());
+      // A full claim suggests more work is ready: workers then take their next task themselves.
+      backlog = leases.size() == n;
+      for (Lease lease : leases) {
+        RunningTask t = register(lease);
+        executor.execute(() -> work(t));
       }
-    } finally {
-      stepDown(claimed);
-    }
-    return claimed == null ? null : claimed[0];
-  }
-
-  /** Ends this worker's lead: hands all but the first claimed task to followers and wakes one to lead next. */
-  private void stepDown(RunningTask[] claimed) {
-    int count = claimed == null ? 0 : claimed.length;
-    handoff.lock();
-    try {
-      leader = null;
-      Thread.interrupted(); // an interrupt close() sent while this thread led is spent
-      for (int i = 1; i < count; i++) {
-        handed.add(claimed[i]);
-      }
-      // One follower for each handed task and one to lead next; any more would only wait again.
-      for (int i = 0; i < Math.max(1, count); i++) {
-        handoffChanged.signal();
-      }
-    } finally {
-      handoff.unlock();
-    }
-  }
-
-  /** A task handed to followers that none has taken yet, for a worker that has ended its own; or null. */
-  private RunningTask pollHanded() {
-    handoff.lock();
-    try {
-      return handed.poll();
-    } finally {
-      handoff.unlock();
     }
   }
 
@@ -293,24 +199,15 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * Runs {@code first}, then any task handed to followers that none has taken (claimed earlier, so before
-   * new ones), then, while a backlog is likely, claims and runs the next task on the same thread and the same
-   * slot. Gives the slot back at the end.
+   * Runs {@code first}, then, while a backlog is likely, claims and runs the next task on the same thread
+   * and the same slot: no hand-off to the dispatcher and back for each task. Gives the slot back at the end.
    */
   private void work(RunningTask first) {
     try {
       RunningTask t = first;
       while (t != null) {
-        // A stale interrupt (one close() sent to a previous handler) must not reach this one; before
-        // run(), which publishes the thread for close() to interrupt.
-        Thread.interrupted();
         run(t);
-        t = pollHanded();
-        if (t != null) {
-          slots.release(); // the handed task came with its own slot
-        } else {
-          t = claimNext();
-        }
+        t = claimNext();
       }
     } finally {
       slots.release();
@@ -321,7 +218,7 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * Claims one task for the slot this worker holds, without waiting: the leader does the waiting.
+   * Claims one task for the slot this worker holds, without waiting: the dispatcher does the waiting.
    * Null when there is no backlog, nothing is ready, the pool is stopping or the claim failed.
    */
   private RunningTask claimNext() {
@@ -546,15 +443,8 @@ public final class WorkerPool implements AutoCloseable {
       return;
     }
     stopping = true;
-    handoff.lock();
-    try {
-      if (leader != null) {
-        leader.interrupt(); // it waits in the backend; it clears the interrupt as it steps down
-      }
-      handoffChanged.signalAll();
-    } finally {
-      handoff.unlock();
-    }
+    dispatcher.interrupt();
+    joinQuietly(dispatcher);
     claimGate.writeLock().lock(); // waits out the workers' claims in flight; see claimGate
     claimGate.writeLock().unlock();
     awaitIdle(config.drainTimeout());
@@ -563,6 +453,7 @@ public final class WorkerPool implements AutoCloseable {
       t.stop(StopReason.SHUTDOWN);
     }
     awaitIdle(config.stopTimeout());
+    executor.shutdown();
     for (RunningTask t : running) {
       // A handler that ignores its stop signal: interrupt it, and give the lease back ourselves; if it
       // finishes later, the fencing token refuses its write.
@@ -578,22 +469,13 @@ public final class WorkerPool implements AutoCloseable {
         log.warn("task {}: could not release it: {}", t.lease().taskId(), e.toString());
       }
     }
-    long joinUntil = System.nanoTime() + config.stopTimeout().toNanos();
-    for (Thread w : workers) {
-      long left = joinUntil - System.nanoTime();
-      try {
-        if (w.isAlive() && left > 0) {
-          w.join(Math.max(1, left / 1_000_000));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+    try {
+      if (!executor.awaitTermination(config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        executor.shutdownNow();
       }
-    }
-    for (Thread w : workers) {
-      if (w.isAlive()) {
-        w.interrupt(); // a handler still running after all: as ExecutorService.shutdownNow() did
-      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
     }
     closed = true;
     signal();
