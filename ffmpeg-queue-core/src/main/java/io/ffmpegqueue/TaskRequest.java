@@ -1,5 +1,6 @@
 package io.ffmpegqueue;
 
+import io.ffmpegqueue.internal.CompactInputs;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -167,6 +168,14 @@ public record TaskRequest(
     }
     if (inputs.size() > MAX_FILES) {
       throw new InvalidTaskException("input_files", "has " + inputs.size() + " entries, more than " + MAX_FILES);
+    }
+    if (inputs instanceof CompactInputs compact) {
+      // The queue's stored form, immutable, made from a request's checked inputs (only absolute URIs):
+      // kept as it is, without making its URIs again; the names are checked again, which is cheap.
+      for (int i = 0; i < compact.size(); i++) {
+        checkFileName("input_files", compact.name(i));
+      }
+      return compact;
     }
     // forEach, not entrySet(): the map passed in is often another request's, and entrySet() would leave a
     // cached view object inside it (in an old request, one more old-to-young pointer for the GC to scan).

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +24,6 @@ final class CommandCheck {
   private static final Pattern PROTOCOL = Pattern.compile("(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*):");
   private static final Pattern RATIONAL = Pattern.compile("[+-]?\\d+(\\.\\d+)?/\\d+(\\.\\d+)?");
   private static final Pattern VALUE_PARTS = Pattern.compile("[:=,|;]");
-  private static final Pattern FILTER_NAME = Pattern.compile("[A-Za-z0-9_]+(@[A-Za-z0-9_.-]+)?");
   /** Options whose values are filtergraphs ({@code graph} is the lavfi device's, which replaces its input URL). */
   private static final Set<String> FILTER_OPTIONS = Set.of("filter", "vf", "af", "filter_complex", "lavfi", "graph");
   /** Options whose values are free text or expressions, never opened as files. */
@@ -68,9 +68,12 @@ final class CommandCheck {
       throw refused("the command writes no output; it must write the declared "
           + (outputs.size() == 1 ? "output '" + outputs.iterator().next() + "'" : "outputs " + sorted(outputs)));
     }
-    for (String declared : new TreeSet<>(outputs)) {
-      if (!written.contains(declared)) {
-        throw refused("declared output '" + declared + "' is not written by the command");
+    // Sorted only to name the first missing output the same way every time; nothing is missing usually.
+    if (!written.containsAll(outputs)) {
+      for (String declared : new TreeSet<>(outputs)) {
+        if (!written.contains(declared)) {
+          throw refused("declared output '" + declared + "' is not written by the command");
+        }
       }
     }
   }
@@ -84,7 +87,7 @@ final class CommandCheck {
             + "' is not allowed (it can read other files, devices or the network)");
       }
       if (f.equals("lavfi")) {
-        graph("-i " + in.url(), in.url());
+        graph(() -> "-i " + in.url(), in.url());
         return;
       }
     }
@@ -133,26 +136,30 @@ final class CommandCheck {
     return "is not a declared " + kind + " (declared: " + (declared.isEmpty() ? "none" : String.join(", ", sorted(declared))) + ")";
   }
 
+  /** The option as written, for messages: built only when one is refused, as every submission checks every option. */
+  private static String shown(FfmpegCommand.Option o) {
+    return "-" + o.name() + (o.value() == null ? "" : " " + o.value());
+  }
+
   private void option(FfmpegCommand.Option o) {
-    String shown = "-" + o.name() + (o.value() == null ? "" : " " + o.value());
     if (o.valueFromFile()) {
-      throw refused("'" + shown + "': the -/option form reads the option's value from a file");
+      throw refused("'" + shown(o) + "': the -/option form reads the option's value from a file");
     }
     String base = o.baseName();
-    String name = o.canonicalName();
+    String name = FfmpegOptions.canonical(base); // o.canonicalName(), without cutting the base name out twice
     if (FfmpegOptions.INFORMATION.contains(base)) {
-      throw refused("'" + shown + "': prints information and exits; it is not a task");
+      throw refused("'" + shown(o) + "': prints information and exits; it is not a task");
     }
     if (!policy.allowsOption(name)) {
       String why = CommandPolicy.REFUSED_OPTIONS.get(name);
       if (why != null) {
-        throw refused("'" + shown + "': " + why);
+        throw refused("'" + shown(o) + "': " + why);
       }
       if (name.endsWith("_script")) {
-        throw refused("'" + shown + "': reads a script from a file");
+        throw refused("'" + shown(o) + "': reads a script from a file");
       }
       if (name.equals("safe") && o.value() != null && !o.value().trim().equals("1")) {
-        throw refused("'" + shown + "': lets a playlist name any file");
+        throw refused("'" + shown(o) + "': lets a playlist name any file");
       }
     }
     String value = o.value();
@@ -160,50 +167,57 @@ final class CommandCheck {
       return;
     }
     if (FILTER_OPTIONS.contains(name)) {
-      graph(shown, value);
+      graph(() -> shown(o), value);
       return;
     }
     if (TEXT_OPTIONS.contains(name) || name.equals("f")) {
       return;
     }
-    checkValue(shown, value);
+    checkValue(o, value);
   }
 
   /** A value must not name a URL or a path. */
-  private void checkValue(String shown, String value) {
-    Matcher m = PROTOCOL.matcher(value);
-    while (m.find()) {
-      if (PROTOCOLS.contains(m.group(1).toLowerCase(Locale.ROOT))) {
-        throw refused("'" + shown + "': names a URL with the protocol '" + m.group(1) + ":'");
+  private void checkValue(FfmpegCommand.Option o, String value) {
+    // The regexes only where they could match: a protocol needs a ':', a path a '/'. Most values have
+    // neither (codec names, numbers), and every submission checks every value.
+    if (value.indexOf(':') >= 0) {
+      Matcher m = PROTOCOL.matcher(value);
+      while (m.find()) {
+        if (PROTOCOLS.contains(m.group(1).toLowerCase(Locale.ROOT))) {
+          throw refused("'" + shown(o) + "': names a URL with the protocol '" + m.group(1) + ":'");
+        }
       }
     }
-    for (String part : VALUE_PARTS.split(value)) {
-      if (part.contains("/") && !RATIONAL.matcher(part.trim()).matches()) {
-        throw refused("'" + shown + "': '" + part + "' is a path; only the task's declared files may be used");
+    if (value.indexOf('/') >= 0) {
+      for (String part : VALUE_PARTS.split(value)) {
+        if (part.contains("/") && !RATIONAL.matcher(part.trim()).matches()) {
+          throw refused("'" + shown(o) + "': '" + part + "' is a path; only the task's declared files may be used");
+        }
       }
     }
   }
 
-  private void graph(String shown, String graph) {
+  // The argument is shown only in a refusal; built on demand, as every submitted graph is checked.
+  private void graph(Supplier<String> shown, String graph) {
     List<FilterGraph.Filter> filters;
     try {
       filters = FilterGraph.parse(graph);
     } catch (FilterGraph.SyntaxException e) {
-      throw refused("'" + shown + "': the filtergraph cannot be read: " + e.getMessage());
+      throw refused("'" + shown.get() + "': the filtergraph cannot be read: " + e.getMessage());
     }
     for (FilterGraph.Filter f : filters) {
       filter(shown, f);
     }
   }
 
-  private void filter(String shown, FilterGraph.Filter f) {
-    if (!FILTER_NAME.matcher(f.name()).matches()) {
-      throw refused("'" + shown + "': '" + f.name() + "' is not a filter name");
+  private void filter(Supplier<String> shown, FilterGraph.Filter f) {
+    if (!isFilterName(f.name())) {
+      throw refused("'" + shown.get() + "': '" + f.name() + "' is not a filter name");
     }
     String name = f.baseName();
     for (FilterGraph.Argument a : f.arguments()) {
       if (a.key() != null && a.key().startsWith("/")) {
-        throw refused("'" + shown + "': filter " + name + " reads the value of '" + a.key().substring(1) + "' from a file");
+        throw refused("'" + shown.get() + "': filter " + name + " reads the value of '" + a.key().substring(1) + "' from a file");
       }
     }
     if (policy.allowsFilter(name)) {
@@ -211,7 +225,7 @@ final class CommandCheck {
     }
     String refusedWhy = FilterRules.REFUSED.get(name);
     if (refusedWhy != null) {
-      throw refused("'" + shown + "': filter " + name + " " + refusedWhy);
+      throw refused("'" + shown.get() + "': filter " + name + " " + refusedWhy);
     }
     if (FilterRules.COMMAND_SENDERS.contains(name)) {
       commandSender(shown, f);
@@ -231,43 +245,75 @@ final class CommandCheck {
     }
   }
 
-  private void fileArgument(String shown, String filter, FilterGraph.Argument a, FilterRules.FileArgument r) {
+  /**
+   * Whether {@code name} has the form {@code [A-Za-z0-9_]+(@[A-Za-z0-9_.-]+)?}: checked by hand, as every
+   * filter of every submitted graph is checked.
+   */
+  static boolean isFilterName(String name) {
+    int n = name.length();
+    int i = 0;
+    while (i < n && isWordChar(name.charAt(i))) {
+      i++;
+    }
+    if (i == 0) {
+      return false;
+    }
+    if (i == n) {
+      return true;
+    }
+    if (name.charAt(i) != '@' || i + 1 == n) {
+      return false;
+    }
+    for (i++; i < n; i++) {
+      char c = name.charAt(i);
+      if (!isWordChar(c) && c != '.' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isWordChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  }
+
+  private void fileArgument(Supplier<String> shown, String filter, FilterGraph.Argument a, FilterRules.FileArgument r) {
     String what = "filter " + filter + " " + (a.key() != null ? "'" + a.key() + "'" : "argument " + (a.position() + 1));
     String v = a.value();
     switch (r.access()) {
       case READ -> {
         if (!inputs.contains(v)) {
-          throw refused("'" + shown + "': " + what + " reads '" + v + "', " + whyNotDeclared(v, "input", inputs, outputs));
+          throw refused("'" + shown.get() + "': " + what + " reads '" + v + "', " + whyNotDeclared(v, "input", inputs, outputs));
         }
       }
       case WRITE -> {
         if (!outputs.contains(v)) {
-          throw refused("'" + shown + "': " + what + " writes '" + v + "', " + whyNotDeclared(v, "output", outputs, inputs));
+          throw refused("'" + shown.get() + "': " + what + " writes '" + v + "', " + whyNotDeclared(v, "output", outputs, inputs));
         }
         written.add(v);
       }
-      case FOLDER -> throw refused("'" + shown + "': " + what + " names a folder on the server");
+      case FOLDER -> throw refused("'" + shown.get() + "': " + what + " names a folder on the server");
       case FORMAT -> {
         if (!policy.allowsInputFormat(v.toLowerCase(Locale.ROOT))) {
-          throw refused("'" + shown + "': " + what + ": the input format '" + v + "' is not allowed");
+          throw refused("'" + shown.get() + "': " + what + ": the input format '" + v + "' is not allowed");
         }
       }
     }
   }
 
   /** sendcmd/asendcmd: inline commands may not set file options; commands from a file cannot be checked. */
-  private void commandSender(String shown, FilterGraph.Filter f) {
+  private void commandSender(Supplier<String> shown, FilterGraph.Filter f) {
     for (FilterGraph.Argument a : f.arguments()) {
       boolean file = a.key() != null ? a.key().equals("f") || a.key().equals("filename") : a.position() == 1;
       if (file) {
-        throw refused("'" + shown + "': filter " + f.baseName()
+        throw refused("'" + shown.get() + "': filter " + f.baseName()
             + " reads commands from a file, which could change other filters' files at run time");
       }
       // The target filter unescapes the command's arguments once more: look through its escapes.
       Matcher keys = Pattern.compile("(/?)([A-Za-z0-9_]+)\\s*=").matcher(a.value().replace("\\", "").replace("'", ""));
       while (keys.find()) {
         if (!keys.group(1).isEmpty() || FilterRules.FILE_KEYS.contains(keys.group(2))) {
-          throw refused("'" + shown + "': filter " + f.baseName() + " sends a command that sets '"
+          throw refused("'" + shown.get() + "': filter " + f.baseName() + " sends a command that sets '"
               + keys.group(1) + keys.group(2) + "', which names a file");
         }
       }

@@ -31,10 +31,12 @@ public final class FfmpegCommand {
 
   private FfmpegCommand(List<String> arguments) {
     this.arguments = List.copyOf(arguments);
-    List<Option> globals = new ArrayList<>();
-    List<Input> ins = new ArrayList<>();
-    List<Output> outs = new ArrayList<>();
-    List<Option> pending = new ArrayList<>();
+    // Lists made when first needed and sized for the usual command (one or two inputs and outputs, a few
+    // options each): every submission parses its command.
+    List<Option> globals = null;
+    List<Input> ins = new ArrayList<>(2);
+    List<Output> outs = new ArrayList<>(2);
+    List<Option> pending = null;
     int n = this.arguments.size();
     for (int i = 0; i < n; i++) {
       String arg = this.arguments.get(i);
@@ -50,22 +52,28 @@ public final class FfmpegCommand {
           value = this.arguments.get(++i);
         }
         if (name.equals("i")) {
-          ins.add(new Input(pending, value));
-          pending = new ArrayList<>();
+          ins.add(new Input(pending == null ? List.of() : pending, value));
+          pending = null;
         } else if (FfmpegOptions.isGlobal(base)) {
+          if (globals == null) {
+            globals = new ArrayList<>(4);
+          }
           globals.add(new Option(name, value));
         } else {
+          if (pending == null) {
+            pending = new ArrayList<>(8);
+          }
           pending.add(new Option(name, value));
         }
       } else {
-        outs.add(new Output(pending, arg));
-        pending = new ArrayList<>();
+        outs.add(new Output(pending == null ? List.of() : pending, arg));
+        pending = null;
       }
     }
-    this.globalOptions = List.copyOf(globals);
+    this.globalOptions = globals == null ? List.of() : List.copyOf(globals);
     this.inputs = List.copyOf(ins);
     this.outputs = List.copyOf(outs);
-    this.trailingOptions = List.copyOf(pending);
+    this.trailingOptions = pending == null ? List.of() : List.copyOf(pending);
   }
 
   /**
@@ -220,7 +228,8 @@ public final class FfmpegCommand {
   }
 
   private static List<String> split(String command) {
-    List<String> args = new ArrayList<>();
+    // Room for a typical command's words at once, rather than growing the list twice.
+    List<String> args = new ArrayList<>(Math.min(command.length() / 4 + 1, 32));
     StringBuilder cur = new StringBuilder();
     boolean inWord = false;
     int i = 0;

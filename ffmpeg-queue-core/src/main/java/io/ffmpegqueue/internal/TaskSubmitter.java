@@ -47,6 +47,10 @@ public final class TaskSubmitter implements FfmpegQueueClient {
   private final Map<TaskId, CountDownLatch> announcing = new ConcurrentHashMap<>();
   private final Function<TaskId, CompletableFuture<Task>> completionOf = this::completion;
   private volatile Consumer<TaskId> runningCanceller = id -> { };
+  // Commands the policy accepted, by their text: see Accepted. At most 256 commands of at most 4 KiB.
+  private static final int MAX_REMEMBERED = 256;
+  private static final int MAX_REMEMBERED_COMMAND = 4096;
+  private final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
   private final Subscription remote;
   private volatile boolean closed;
   private static final long RECHECK_MILLIS = 5_000;
@@ -88,8 +92,10 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     if (closed) {
       throw new IllegalStateException("the queue is closed; no task can be submitted");
     }
-    TaskRequest resolved = resolveDefaults(request);
-    check(resolved);
+    // The caller's request is checked (its URIs are parsed already); the stored one differs only in defaults
+    // and in holding its inputs compactly.
+    check(request);
+    TaskRequest resolved = forStorage(request);
     Task task = Task.pending(TaskId.random(), resolved, settings.clock().instant());
     if (!bus.hasSubscribers()) {
       Enqueued e = backend.enqueue(task);
@@ -109,13 +115,17 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     }
   }
 
-  /** Fills in the queue's defaults so the stored task says what will apply. */
-  private TaskRequest resolveDefaults(TaskRequest r) {
-    if (r.timeout() != null && r.maxAttempts() != 0) {
+  /**
+   * The request as the task stores it: the queue's defaults filled in, so the stored task says what will
+   * apply, and the inputs as {@link CompactInputs}, so a pending task does not hold parsed URIs.
+   */
+  private TaskRequest forStorage(TaskRequest r) {
+    Map<String, URI> inputs = CompactInputs.of(r.inputs());
+    if (r.timeout() != null && r.maxAttempts() != 0 && inputs == r.inputs()) {
       return r;
     }
     // The constructor directly, not toBuilder(): the builder would copy every collection twice more.
-    return new TaskRequest(r.command(), r.inputs(), r.outputs(), r.priority(),
+    return new TaskRequest(r.command(), inputs, r.outputs(), r.priority(),
         r.timeout() != null ? r.timeout() : settings.defaultTimeout(),
         r.maxAttempts() != 0 ? r.maxAttempts() : settings.retryPolicy().maxAttempts(),
         r.idempotencyKey(), r.metadata(), r.webhookUrl());
@@ -138,8 +148,28 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     });
     List<String> outputs = r.outputs();
     Set<String> outputNames = outputs.size() == 1 ? Set.of(outputs.get(0)) : Set.copyOf(outputs);
-    settings.commandPolicy().check(FfmpegCommand.parse(r.command()), Set.of(inputNames), outputNames);
+    Set<String> inputSet = Set.of(inputNames);
+    String command = r.command();
+    Accepted known = accepted.get(command);
+    if (known != null && known.inputs().equals(inputSet) && known.outputs().equals(outputNames)) {
+      return; // the policy accepted this very command with these very names before
+    }
+    settings.commandPolicy().check(FfmpegCommand.parse(command), inputSet, outputNames);
+    if (command.length() <= MAX_REMEMBERED_COMMAND) {
+      if (accepted.size() >= MAX_REMEMBERED) {
+        accepted.clear(); // bounded; a cleared entry only costs one more check
+      }
+      accepted.put(command, new Accepted(inputSet, outputNames));
+    }
   }
+
+  /**
+   * A command the policy accepted and the declared names it was accepted with. The check depends on the
+   * command's text, those names and the (immutable) policy alone, so an equal submission gets the same
+   * answer; hosts send the same few command templates over and over, and parsing and checking a command
+   * costs more than the rest of a submission.
+   */
+  private record Accepted(Set<String> inputs, Set<String> outputs) {}
 
   private String allowedSchemes() {
     if (settings.fetchers().isEmpty()) {

@@ -31,6 +31,9 @@ import java.util.Set;
  *       capacity; 0 for no bound); {@code systems}: queue,listener,pool
  *   <li>{@code rate}: tasks/s of the latency runs (125000, half the 250,000 goal); {@code latency-seconds} (5)
  *   <li>{@code retention}: final tasks the queue keeps (0: the backend's default, 100,000)
+ *   <li>{@code commands}: {@code same} (every request the same command text, as from one client template)
+ *       or {@code distinct} (1,024 command texts, more than the queue remembers as accepted: every
+ *       submission is parsed and checked against the policy)
  *   <li>{@code jobrunr-tasks} (10000); {@code jobrunr-workers} (16, JobRunr's default on 2 cores)
  *   <li>{@code pending}: tasks of the heap measure (1000000); {@code max-seconds}: the longest one run may
  *       take (180)
@@ -49,6 +52,7 @@ public final class CoreBench {
   private final double rate;
   private final double latencySeconds;
   private final int retention;
+  private final boolean distinctCommands;
   private final int jobrunrTasks;
   private final int jobrunrWorkers;
   private final int pending;
@@ -63,6 +67,7 @@ public final class CoreBench {
     rate = intOption("rate", 125_000);
     latencySeconds = Double.parseDouble(options.getOrDefault("latency-seconds", "5"));
     retention = intOption("retention", 0);
+    distinctCommands = options.getOrDefault("commands", "same").equals("distinct");
     jobrunrTasks = intOption("jobrunr-tasks", 10_000);
     jobrunrWorkers = intOption("jobrunr-workers", 8 * Runtime.getRuntime().availableProcessors());
     pending = intOption("pending", 1_000_000);
@@ -126,10 +131,10 @@ public final class CoreBench {
     double[][] cpu = new double[3][rounds];
     try {
       if (only.contains("queue")) {
-        systems.add(new QueueSystem(workers, tasks, StartTimes.NONE, false, retention));
+        systems.add(new QueueSystem(workers, tasks, StartTimes.NONE, false, retention, distinctCommands));
       }
       if (only.contains("listener")) {
-        systems.add(new QueueSystem(workers, tasks, StartTimes.NONE, true, retention));
+        systems.add(new QueueSystem(workers, tasks, StartTimes.NONE, true, retention, distinctCommands));
       }
       if (only.contains("pool")) {
         systems.add(new PoolSystem(workers, StartTimes.NONE));
@@ -173,7 +178,7 @@ public final class CoreBench {
     long best = Long.MAX_VALUE;
     for (int round = 0; round < 2; round++) {
       StartTimes q = new StartTimes(warm + count);
-      try (NoOpSystem s = new QueueSystem(workers, warm + count, q, false, retention)) {
+      try (NoOpSystem s = new QueueSystem(workers, warm + count, q, false, retention, distinctCommands)) {
         Latency l = harness.latency(s, q, rate, warm, count);
         System.out.println("  " + l);
         summary.add("latency " + l);
@@ -195,7 +200,7 @@ public final class CoreBench {
       int w = (int) half;
       System.out.printf("  and at half the queue's own median throughput, %,.0f tasks/s:%n", half);
       StartTimes q = new StartTimes(w + n);
-      try (NoOpSystem s = new QueueSystem(workers, w + n, q, false, retention)) {
+      try (NoOpSystem s = new QueueSystem(workers, w + n, q, false, retention, distinctCommands)) {
         Latency l = harness.latency(s, q, half, w, n);
         System.out.println("  " + l);
         summary.add("latency " + l);
@@ -216,7 +221,7 @@ public final class CoreBench {
           summary.add("throughput " + s.name() + " " + t);
         }
       }
-      try (NoOpSystem s = new QueueSystem(workers, jobrunrTasks, StartTimes.NONE, false, retention)) {
+      try (NoOpSystem s = new QueueSystem(workers, jobrunrTasks, StartTimes.NONE, false, retention, distinctCommands)) {
         Throughput t = harness.throughput(s, 0, jobrunrTasks);
         System.out.printf("  %-8s %-58s %s%n", round < 0 ? "warm-up" : "round " + (round + 1), s.name(), t);
       }
@@ -231,7 +236,7 @@ public final class CoreBench {
       summary.add("latency " + l);
     }
     StartTimes q = new StartTimes(n);
-    try (NoOpSystem s = new QueueSystem(workers, n, q, false, retention)) {
+    try (NoOpSystem s = new QueueSystem(workers, n, q, false, retention, distinctCommands)) {
       Latency l = harness.latency(s, q, half, 0, n);
       System.out.println("  " + l);
       summary.add("latency " + l);

@@ -30,8 +30,11 @@ final class QueueSystem implements NoOpSystem {
    * @param completedListener whether to count completions with a COMPLETED listener (the event path) rather
    *     than by asking the backend
    * @param retention how many final tasks the backend keeps, or 0 for its default (100,000)
+   * @param distinctCommands whether each of the reused requests has a command text of its own (see
+   *     {@link Requests#distinct(int, boolean)}) rather than all sharing one
    */
-  QueueSystem(int workers, int tasks, StartTimes starts, boolean completedListener, int retention) {
+  QueueSystem(int workers, int tasks, StartTimes starts, boolean completedListener, int retention,
+      boolean distinctCommands) {
     boolean timed = starts != StartTimes.NONE;
     // The no-op handler, counting what ran so the submitter can bound the tasks in flight.
     TaskHandler handler = timed
@@ -63,10 +66,11 @@ final class QueueSystem implements NoOpSystem {
     requests = new TaskRequest[timed ? tasks : 1024];
     for (int i = 0; i < requests.length; i++) {
       URI input = URI.create("https://media.example.com/uploads/" + (i % 1024) + "/source-video.mp4");
-      requests[i] = timed ? Requests.numbered(i, input) : Requests.distinct(i);
+      requests[i] = timed ? Requests.numbered(i, input, distinctCommands) : Requests.distinct(i, distinctCommands);
     }
     name = "ffmpeg-queue (" + workers + " workers" + (completedListener ? ", COMPLETED listener" : "")
-        + (retention > 0 ? ", keeps " + retention + " final" : "") + ")";
+        + (retention > 0 ? ", keeps " + retention + " final" : "")
+        + (distinctCommands ? ", 1,024 distinct commands" : "") + ")";
   }
 
   @Override

@@ -21,19 +21,34 @@ final class Requests {
    * URL, so that nothing is shared between tasks but what the queue itself shares.
    */
   static TaskRequest distinct(int n) {
+    return distinct(n, false);
+  }
+
+  /**
+   * As {@link #distinct(int)}; with {@code ownCommand}, the command differs per {@code n} too (its scale
+   * width), so that no two of 1,024 requests share a command text: the queue remembers the last 256
+   * commands its policy accepted, and this measures submissions it has to parse and check.
+   */
+  static TaskRequest distinct(int n, boolean ownCommand) {
+    String command = ownCommand ? command(n) : COMMAND;
     String url = "https://media.example.com/uploads/2025/06/" + Integer.toHexString(0x10000000 + n)
         + "/source-video.mp4";
     return TaskRequest.builder()
-        .command(new String(COMMAND.toCharArray()))
+        .command(new String(command.toCharArray()))
         .input(new String("input.mp4".toCharArray()), URI.create(url))
         .output(new String("output.mp4".toCharArray()))
         .build();
   }
 
+  /** The typical command with a scale width of its own for each of 1,024 values of {@code n}. */
+  static String command(int n) {
+    return COMMAND.replace("scale=1280:", "scale=" + (640 + 2 * (n & 1023)) + ":");
+  }
+
   /** A request that carries its sequence number, so the no-op handler can record when it started. */
-  static TaskRequest numbered(int seq, URI input) {
+  static TaskRequest numbered(int seq, URI input, boolean ownCommand) {
     return TaskRequest.builder()
-        .command(COMMAND)
+        .command(ownCommand ? command(seq) : COMMAND)
         .input("input.mp4", input)
         .output("output.mp4")
         .metadata(SEQ, Integer.toString(seq))
