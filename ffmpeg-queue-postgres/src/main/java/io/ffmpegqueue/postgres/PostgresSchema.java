@@ -23,12 +23,13 @@ import java.util.Objects;
  */
 public final class PostgresSchema {
   /** The schema version this library needs: the number of the last migration. */
-  public static final int LATEST_VERSION = 1;
+  public static final int LATEST_VERSION = 2;
 
   private record Script(int version, String description, String file) {}
 
   private static final List<Script> SCRIPTS = List.of(
-      new Script(1, "create tasks", "V1__create_tasks.sql"));
+      new Script(1, "create tasks", "V1__create_tasks.sql"),
+      new Script(2, "tenants", "V2__tenants.sql"));
 
   private PostgresSchema() {}
 
