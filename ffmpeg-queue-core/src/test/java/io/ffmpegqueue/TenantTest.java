@@ -16,10 +16,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Tenants through a real queue: fair turns, running limits, submission rate; and the tenant field. */
 class TenantTest {
+
+  /**
+   * A closed pool's executor reports termination while its last thread is still unwinding; wait for the
+   * threads to be gone, so that a later test in this JVM that checks for leaked workers does not see ours.
+   */
+  @AfterEach
+  void workerThreadsAreGone() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive).noneMatch(t -> t.getName().startsWith("ffq-worker")));
+  }
 
   private static TaskRequest request(String tenant) {
     return Fixtures.request().toBuilder().tenant(tenant).build();
