@@ -88,7 +88,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
         b.workerId != null ? b.workerId : defaultWorkerId(),
         b.workers, b.leaseDuration, b.heartbeatInterval, b.progressInterval, b.pollWait,
         b.drainTimeout, b.stopTimeout, b.reapInterval, settings.defaultTimeout(), settings.retryPolicy(),
-        settings.clock());
+        settings.clock(), settings.tenantLimits());
     this.pool = new WorkerPool(config, settings.backend(), handler, submitter, counters);
     if (manual) {
       b.manualWorkers.attach(pool, submitter);

@@ -31,6 +31,7 @@ public abstract class QueueOptions<B extends QueueOptions<B>> {
   private Duration defaultTimeout = DEFAULT_TIMEOUT;
   private InstantSource clock = InstantSource.system();
   private final List<ClientSettings.Listener> listeners = new ArrayList<>();
+  private TenantLimits tenantLimits = TenantLimits.none();
 
   QueueOptions() {}
 
@@ -82,6 +83,16 @@ public abstract class QueueOptions<B extends QueueOptions<B>> {
     return self();
   }
 
+  /**
+   * Per-tenant limits: the submission rate, checked by this process's submissions, and the most running
+   * tasks, which this queue's workers ask the backend to respect when they claim. Default
+   * {@link TenantLimits#none()}. Every process that shares a backend should be given the same limits.
+   */
+  public B tenantLimits(TenantLimits limits) {
+    this.tenantLimits = Objects.requireNonNull(limits, "limits");
+    return self();
+  }
+
   /** Subscribes {@code listener} to every event from the start. */
   public B listener(TaskListener listener) {
     listeners.add(new ClientSettings.Listener(null, Objects.requireNonNull(listener, "listener")));
@@ -104,7 +115,8 @@ public abstract class QueueOptions<B extends QueueOptions<B>> {
       all.put("https", http);
       owned = List.of(http); // made here, so closed with the queue
     }
-    return new ClientSettings(backend, all, commandPolicy, retryPolicy, defaultTimeout, clock, listeners, owned);
+    return new ClientSettings(backend, all, commandPolicy, retryPolicy, defaultTimeout, clock, listeners, owned,
+        tenantLimits);
   }
 
   InstantSource clock() {

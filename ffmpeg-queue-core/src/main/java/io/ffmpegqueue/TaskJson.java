@@ -24,7 +24,7 @@ import java.util.Map;
  * {"task_id":"...","status":"completed","output_url":"s3://bucket/ffmpeg-outputs/.../output.mp4",
  *  "error_message":null,"command":"-i input.mp4 output.mp4","input_files":{"input.mp4":"https://..."},
  *  "output_filename":"output.mp4","output_files":["output.mp4"],"priority":0,"timeout_seconds":3600,
- *  "max_attempts":3,"idempotency_key":null,"metadata":{},"attempts":1,"progress":1.0,
+ *  "max_attempts":3,"idempotency_key":null,"tenant":null,"metadata":{},"attempts":1,"progress":1.0,
  *  "outputs":[{"name":"output.mp4","url":"s3://...","size":1234,...}],"error":null,
  *  "created_at":"2026-01-01T00:00:00Z","run_at":"...","started_at":"...","finished_at":"..."}
  * }</pre>
@@ -79,6 +79,8 @@ public final class TaskJson {
     }
     n.put("max_attempts", r.maxAttempts());
     n.put("idempotency_key", r.idempotencyKey());
+    // Derived from the metadata (which round-trips it), written for readers of the wire form.
+    n.put("tenant", r.tenant());
     ObjectNode meta = n.putObject("metadata");
     r.metadata().forEach(meta::put);
     n.put("webhook_url", r.webhookUrl() == null ? null : r.webhookUrl().toString());
@@ -187,6 +189,10 @@ public final class TaskJson {
     Map<String, String> meta = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : n.path("metadata").properties()) {
       meta.put(e.getKey(), e.getValue().asText());
+    }
+    String tenant = text(n, "tenant");
+    if (tenant != null) {
+      meta.putIfAbsent(TaskRequest.TENANT_KEY, tenant);
     }
     rb.metadata(meta);
     rb.webhookUrl(text(n, "webhook_url"));

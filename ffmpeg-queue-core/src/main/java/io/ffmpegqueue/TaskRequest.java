@@ -32,7 +32,8 @@ import java.util.Set;
  * @param timeout how long one attempt may run, or {@code null} for the queue's default
  * @param maxAttempts how many attempts in all, or 0 for the queue's retry policy
  * @param idempotencyKey a key that makes a repeated submission return the first task, or {@code null}
- * @param metadata free-form host data carried with the task (a tenant, a user id)
+ * @param metadata free-form host data carried with the task (a user id); the entry {@value #TENANT_KEY}, when
+ *     present, is the task's {@link #tenant() tenant}
  * @param webhookUrl where the task's final JSON is POSTed when it completes, fails or is cancelled (an
  *     absolute http or https URL), or {@code null} for none
  */
@@ -54,6 +55,10 @@ public record TaskRequest(
   private static final int MAX_FILES = 64;
   private static final int MAX_METADATA_ENTRIES = 64;
   private static final int MAX_METADATA_LENGTH = 1024;
+
+  /** The metadata key that names the task's tenant, see {@link #tenant()}. */
+  public static final String TENANT_KEY = "tenant";
+  private static final int MAX_TENANT_LENGTH = 64;
 
   /** Validates every field and copies the collections. */
   public TaskRequest {
@@ -127,6 +132,28 @@ public record TaskRequest(
   /** The first output, the guide's {@code output_filename}. */
   public String outputFilename() {
     return outputs.get(0);
+  }
+
+  /**
+   * The tenant the task belongs to, for per-tenant limits and fair claiming ({@link TenantLimits}), or
+   * {@code null} when it names none. It is the metadata entry {@value #TENANT_KEY} (set it with
+   * {@link Builder#tenant(String)}), 1 to 64 characters of {@code [A-Za-z0-9_.-]}.
+   */
+  public String tenant() {
+    return metadata.get(TENANT_KEY);
+  }
+
+  /**
+   * Checks a tenant name: 1 to 64 characters of {@code [A-Za-z0-9_.-]}.
+   *
+   * @throws InvalidTaskException naming the field {@code tenant} when it is not one
+   */
+  public static String checkTenant(String tenant) {
+    if (tenant == null || tenant.length() > MAX_TENANT_LENGTH || !hasFileNameChars(tenant)) {
+      throw new InvalidTaskException(TENANT_KEY, "'" + abbreviate(tenant) + "' is not a tenant name (1 to "
+          + MAX_TENANT_LENGTH + " characters: letters, digits, '_', '-', '.')");
+    }
+    return tenant;
   }
 
   /** Whether {@code name} is an acceptable input or output file name: a bare name, no path, no option. */
@@ -242,6 +269,10 @@ public record TaskRequest(
         throw new InvalidTaskException(
             "metadata", "'" + e.getKey() + "' must have a value of at most " + MAX_METADATA_LENGTH + " characters");
       }
+    }
+    String tenant = metadata.get(TENANT_KEY);
+    if (tenant != null) {
+      checkTenant(tenant);
     }
     return Map.copyOf(metadata);
   }
@@ -361,6 +392,19 @@ public record TaskRequest(
       } catch (URISyntaxException e) {
         throw new InvalidTaskException("webhook_url", "is malformed at index " + e.getIndex() + ": " + e.getReason());
       }
+    }
+
+    /**
+     * The tenant the task belongs to (the metadata entry {@value TaskRequest#TENANT_KEY}); {@code null}
+     * removes it. Checked on {@link #build()}: 1 to 64 characters of {@code [A-Za-z0-9_.-]}.
+     */
+    public Builder tenant(String tenant) {
+      if (tenant == null) {
+        metadata.remove(TENANT_KEY);
+      } else {
+        metadata.put(TENANT_KEY, tenant);
+      }
+      return this;
     }
 
     /** The validated request. */

@@ -3,6 +3,7 @@ package io.ffmpegqueue.internal;
 import io.ffmpegqueue.RetryPolicy;
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskListener;
+import io.ffmpegqueue.TenantLimits;
 import io.ffmpegqueue.ffmpeg.CommandPolicy;
 import io.ffmpegqueue.io.InputFetcher;
 import io.ffmpegqueue.memory.InMemoryQueueBackend;
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param clock the clock
  * @param listeners listeners subscribed from the start
  * @param owned what the builder made on the host's behalf, closed with the queue
+ * @param tenantLimits per-tenant limits (rate at submission, running at claim)
  */
 public record ClientSettings(
     QueueBackend backend,
@@ -32,7 +34,8 @@ public record ClientSettings(
     Duration defaultTimeout,
     InstantSource clock,
     List<Listener> listeners,
-    List<AutoCloseable> owned) {
+    List<AutoCloseable> owned,
+    TenantLimits tenantLimits) {
 
   /** Copies the collections and fills in the default backend. */
   public ClientSettings {
@@ -42,6 +45,9 @@ public record ClientSettings(
     fetchers = Map.copyOf(fetchers);
     listeners = List.copyOf(listeners);
     owned = List.copyOf(owned);
+    if (tenantLimits == null) {
+      tenantLimits = TenantLimits.none();
+    }
   }
 
   /**

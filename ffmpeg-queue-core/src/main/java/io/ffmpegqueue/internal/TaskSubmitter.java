@@ -55,11 +55,13 @@ public final class TaskSubmitter implements FfmpegQueueClient {
   private volatile boolean closed;
   private static final long RECHECK_MILLIS = 5_000;
   private volatile ScheduledThreadPoolExecutor recheck;
+  private final TenantRates rates;
 
   private TaskSubmitter(ClientSettings settings, String threadPrefix) {
     this.settings = settings;
     this.backend = settings.backend();
     this.bus = new EventBus(threadPrefix + "-events");
+    this.rates = settings.tenantLimits().limitsRate() ? new TenantRates(settings.tenantLimits(), settings.clock()) : null;
     for (ClientSettings.Listener l : settings.listeners()) {
       bus.subscribe(l.type(), l.listener());
     }
@@ -96,6 +98,10 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     // and in holding its inputs compactly.
     check(request);
     TaskRequest resolved = forStorage(request);
+    if (rates != null) {
+      // After the checks, so an invalid request costs no token.
+      rates.acquire(resolved.tenant());
+    }
     Task task = Task.pending(TaskId.random(), resolved, settings.clock().instant());
     if (!bus.hasSubscribers()) {
       Enqueued e = backend.enqueue(task);

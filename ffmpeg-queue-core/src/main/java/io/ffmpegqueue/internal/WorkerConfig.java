@@ -1,6 +1,8 @@
 package io.ffmpegqueue.internal;
 
 import io.ffmpegqueue.RetryPolicy;
+import io.ffmpegqueue.TenantLimits;
+import io.ffmpegqueue.spi.ClaimRequest;
 import java.time.Duration;
 import java.time.InstantSource;
 
@@ -19,6 +21,7 @@ import java.time.InstantSource;
  * @param defaultTimeout the timeout of a task whose request has none
  * @param retryPolicy when failed attempts retry
  * @param clock the clock
+ * @param tenantLimits the per-tenant running limits every claim carries
  */
 public record WorkerConfig(
     String workerId,
@@ -32,4 +35,11 @@ public record WorkerConfig(
     Duration reapInterval,
     Duration defaultTimeout,
     RetryPolicy retryPolicy,
-    InstantSource clock) {}
+    InstantSource clock,
+    TenantLimits tenantLimits) {
+
+  /** A claim of up to {@code maxTasks} that waits up to {@code maxWait}. */
+  ClaimRequest claim(int maxTasks, Duration maxWait) {
+    return new ClaimRequest(workerId, maxTasks, leaseDuration, maxWait, tenantLimits);
+  }
+}

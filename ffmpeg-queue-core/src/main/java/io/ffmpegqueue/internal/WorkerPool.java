@@ -8,7 +8,6 @@ import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskOutput;
 import io.ffmpegqueue.TaskStatus;
-import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.LeaseLostException;
 import io.ffmpegqueue.spi.Outcome;
@@ -116,7 +115,7 @@ public final class WorkerPool implements AutoCloseable {
       }
       List<Lease> leases;
       try {
-        leases = backend.claim(new ClaimRequest(config.workerId(), n, config.leaseDuration(), config.pollWait()));
+        leases = backend.claim(config.claim(n, config.pollWait()));
       } catch (InterruptedException e) {
         slots.release(n);
         break;
@@ -152,7 +151,7 @@ public final class WorkerPool implements AutoCloseable {
     }
     List<Lease> leases;
     try {
-      leases = backend.claim(new ClaimRequest(config.workerId(), 1, config.leaseDuration(), Duration.ZERO));
+      leases = backend.claim(config.claim(1, Duration.ZERO));
     } catch (InterruptedException e) {
       slots.release();
       Thread.currentThread().interrupt();
@@ -240,7 +239,7 @@ public final class WorkerPool implements AutoCloseable {
       }
       List<Lease> leases;
       try {
-        leases = backend.claim(new ClaimRequest(config.workerId(), 1, config.leaseDuration(), Duration.ZERO));
+        leases = backend.claim(config.claim(1, Duration.ZERO));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return null;

@@ -7,6 +7,7 @@ import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.TenantLimits;
 import io.ffmpegqueue.WebhookDelivery;
 import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.spi.CancelResult;
@@ -33,14 +34,17 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The embedded backend: tasks in this JVM's memory, lost when it exits. Thread-safe. Ready tasks are
- * taken by priority, then in submission order; {@link #claim} waits on a condition until work arrives
- * (no polling). Bounded: at most {@code capacity} pending tasks (default 10,000), and final tasks are
+ * taken by priority, then in turns between tenants ({@link io.ffmpegqueue.TaskRequest#tenant()}; the tenant
+ * served longest ago goes first), then in submission order; a tenant at its
+ * {@link ClaimRequest#tenantLimits() running limit} is passed over. {@link #claim} waits on a condition until
+ * work arrives (no polling). Bounded: at most {@code capacity} pending tasks (default 10,000), and final tasks are
  * kept for inspection only up to an age and a count (defaults 24 h and 100,000).
  *
  * <pre>{@code
@@ -60,6 +64,9 @@ public final class InMemoryQueueBackend implements QueueBackend {
 
   private static final Comparator<Entry> BY_RUN_AT =
       Comparator.comparing((Entry e) -> e.task.runAt()).thenComparingLong(e -> e.seq);
+  // Whose turn it is: the best ready priority, then the tenant served longest ago, then by name.
+  private static final Comparator<Tenant> TURN_ORDER = Comparator.comparingInt((Tenant t) -> t.turnPriority)
+      .thenComparingLong(t -> t.turnServed).thenComparing(t -> t.name);
 
   private final int capacity;
   private final Duration retentionAge;
@@ -74,7 +81,10 @@ public final class InMemoryQueueBackend implements QueueBackend {
   // Read without the lock by find(); written under it.
   private final ConcurrentHashMap<TaskId, Entry> tasks = new ConcurrentHashMap<>();
   private final Map<String, Entry> byIdempotencyKey = new HashMap<>();
-  private final TreeMap<Integer, ArrayDeque<Entry>> ready = new TreeMap<>();
+  // Ready tasks, by tenant; the tenants with ready tasks in the order of their turns.
+  private final Map<String, Tenant> tenants = new HashMap<>();
+  private final TreeSet<Tenant> turns = new TreeSet<>(TURN_ORDER);
+  private long served;
   private final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_RUN_AT);
   private final Map<TaskId, Entry> running = new HashMap<>();
   private final ArrayDeque<Entry> finished = new ArrayDeque<>();
@@ -166,16 +176,27 @@ public final class InMemoryQueueBackend implements QueueBackend {
 
   private List<Lease> takeReady(ClaimRequest request, Instant now) {
     List<Lease> leases = null;
+    List<Tenant> atLimit = null;
     Instant expiresAt = now.plus(request.leaseDuration());
-    while ((leases == null || leases.size() < request.maxTasks()) && !ready.isEmpty()) {
-      Map.Entry<Integer, ArrayDeque<Entry>> level = ready.firstEntry();
-      Entry e = level.getValue().pollFirst();
-      if (level.getValue().isEmpty()) {
-        ready.pollFirstEntry();
+    while ((leases == null || leases.size() < request.maxTasks()) && !turns.isEmpty()) {
+      Tenant tenant = turns.pollFirst();
+      tenant.inTurns = false;
+      int max = request.tenantLimits().maxRunning(tenant.name);
+      if (max > 0 && tenant.running >= max) {
+        if (atLimit == null) {
+          atLimit = new ArrayList<>();
+        }
+        atLimit.add(tenant); // back in turn after this claim
+        continue;
       }
-      if (e == null || e.task.status() != TaskStatus.PENDING || e.queued != Queued.READY) {
-        continue; // cancelled while queued: dropped lazily here
+      Entry e = tenant.pollReady();
+      if (e == null) {
+        settle(tenant); // only cancelled tasks were left
+        continue;
       }
+      tenant.running++;
+      tenant.served = ++served;
+      settle(tenant);
       e.queued = Queued.NO;
       Task p = e.task;
       // RUNNING, next attempt, no progress yet, started now. The constructor rather than toBuilder(): every
@@ -191,6 +212,11 @@ public final class InMemoryQueueBackend implements QueueBackend {
         leases = new ArrayList<>(Math.min(request.maxTasks(), 16));
       }
       leases.add(new Lease(t, request.workerId(), expiresAt));
+    }
+    if (atLimit != null) {
+      for (Tenant tenant : atLimit) {
+        settle(tenant);
+      }
     }
     return leases == null ? List.of() : leases;
   }
@@ -224,6 +250,7 @@ public final class InMemoryQueueBackend implements QueueBackend {
         throw new LeaseLostException(lease.taskId(), lease.attempt());
       }
       running.remove(e.task.id());
+      stoppedRunning(e);
       e.leaseOwner = null;
       e.leaseExpiresAt = null;
       Instant now = clock.instant();
@@ -319,8 +346,8 @@ public final class InMemoryQueueBackend implements QueueBackend {
         collect(running.values().iterator(), null, query, skip, page);
       }
       if (s == null || s == TaskStatus.PENDING) {
-        for (ArrayDeque<Entry> level : ready.values()) {
-          collect(level.iterator(), TaskStatus.PENDING, query, skip, page);
+        for (List<ArrayDeque<Entry>> level : readyLevels().values()) {
+          collect(ReadyMerge.bySeq(level, e -> e.seq), TaskStatus.PENDING, query, skip, page);
         }
         List<Entry> waiting = new ArrayList<>(delayed);
         waiting.sort(BY_RUN_AT);
@@ -385,6 +412,7 @@ public final class InMemoryQueueBackend implements QueueBackend {
           continue;
         }
         it.remove();
+        stoppedRunning(e);
         String message = "worker " + e.leaseOwner + " stopped renewing its lease on attempt " + e.task.attempt();
         e.leaseOwner = null;
         e.leaseExpiresAt = null;
@@ -451,16 +479,80 @@ public final class InMemoryQueueBackend implements QueueBackend {
       delayed.add(e);
       workAvailable.signal(); // a waiting claimer may have to wake earlier
     } else {
-      e.queued = Queued.READY;
-      ready.computeIfAbsent(e.task.request().priority(), p -> new ArrayDeque<>()).addLast(e);
+      addReady(e, false);
       workAvailable.signal();
     }
   }
 
   private void requeueFirst(Entry e) {
-    e.queued = Queued.READY;
-    ready.computeIfAbsent(e.task.request().priority(), p -> new ArrayDeque<>()).addFirst(e);
+    addReady(e, true);
     workAvailable.signal();
+  }
+
+  /** Queues a task in its tenant's ready tasks and gives the tenant a turn. Under the lock. */
+  private void addReady(Entry e, boolean first) {
+    e.queued = Queued.READY;
+    String name = tenantOf(e.task);
+    Tenant tenant = tenants.get(name);
+    if (tenant == null) {
+      tenant = new Tenant(name);
+      tenants.put(name, tenant);
+    }
+    int priority = e.task.request().priority();
+    ArrayDeque<Entry> level = tenant.ready.computeIfAbsent(priority, p -> new ArrayDeque<>());
+    if (first) {
+      level.addFirst(e);
+    } else {
+      level.addLast(e);
+    }
+    if (!tenant.inTurns) {
+      settle(tenant);
+    } else if (priority < tenant.turnPriority) {
+      turns.remove(tenant);
+      tenant.turnPriority = priority;
+      turns.add(tenant);
+    }
+  }
+
+  /** Puts a tenant that is out of {@link #turns} back in turn, or forgets it when it is idle. */
+  private void settle(Tenant tenant) {
+    if (!tenant.ready.isEmpty()) {
+      tenant.turnPriority = tenant.ready.firstKey();
+      tenant.turnServed = tenant.served;
+      tenant.inTurns = true;
+      turns.add(tenant);
+    } else if (tenant.running == 0) {
+      // An idle tenant is forgotten (so one-off names do not pile up); when it comes back it is new again.
+      tenants.remove(tenant.name);
+    }
+  }
+
+  /** One of a tenant's tasks left RUNNING. Under the lock. */
+  private void stoppedRunning(Entry e) {
+    Tenant tenant = tenants.get(tenantOf(e.task));
+    if (tenant == null) {
+      return;
+    }
+    tenant.running--;
+    if (!tenant.inTurns) {
+      settle(tenant);
+    } else {
+      workAvailable.signal(); // it may have been at its running limit
+    }
+  }
+
+  private static String tenantOf(Task task) {
+    String t = task.request().tenant();
+    return t == null ? TenantLimits.NO_TENANT : t;
+  }
+
+  /** Every tenant's ready queues, by priority. */
+  private TreeMap<Integer, List<ArrayDeque<Entry>>> readyLevels() {
+    TreeMap<Integer, List<ArrayDeque<Entry>>> levels = new TreeMap<>();
+    for (Tenant tenant : tenants.values()) {
+      tenant.ready.forEach((p, q) -> levels.computeIfAbsent(p, k -> new ArrayList<>(1)).add(q));
+    }
+    return levels;
   }
 
   private void promoteDue(Instant now) {
@@ -468,8 +560,7 @@ public final class InMemoryQueueBackend implements QueueBackend {
     while ((e = delayed.peek()) != null && !e.task.runAt().isAfter(now)) {
       delayed.poll();
       if (e.queued == Queued.DELAYED && e.task.status() == TaskStatus.PENDING) {
-        e.queued = Queued.READY;
-        ready.computeIfAbsent(e.task.request().priority(), p -> new ArrayDeque<>()).addLast(e);
+        addReady(e, false);
       }
     }
   }
@@ -488,6 +579,37 @@ public final class InMemoryQueueBackend implements QueueBackend {
   }
 
   private enum Queued { NO, READY, DELAYED }
+
+  /** One tenant's ready tasks, running count and last turn. */
+  private static final class Tenant {
+    final String name;
+    final TreeMap<Integer, ArrayDeque<Entry>> ready = new TreeMap<>();
+    int running;
+    long served; // when it last had a task claimed, as a count of claims; 0: never
+    // The sort key while in turns, fixed there so the TreeSet stays consistent.
+    int turnPriority;
+    long turnServed;
+    boolean inTurns;
+
+    Tenant(String name) {
+      this.name = name;
+    }
+
+    /** The next ready task in priority then submission order, dropping cancelled ones; null when none. */
+    Entry pollReady() {
+      while (!ready.isEmpty()) {
+        Map.Entry<Integer, ArrayDeque<Entry>> level = ready.firstEntry();
+        Entry e = level.getValue().pollFirst();
+        if (level.getValue().isEmpty()) {
+          ready.pollFirstEntry();
+        }
+        if (e != null && e.task.status() == TaskStatus.PENDING && e.queued == Queued.READY) {
+          return e;
+        }
+      }
+      return null;
+    }
+  }
 
   private static final class Entry {
     volatile Task task;

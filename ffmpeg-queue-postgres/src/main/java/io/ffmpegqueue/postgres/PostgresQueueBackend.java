@@ -243,7 +243,7 @@ public final class PostgresQueueBackend implements QueueBackend {
     long deadline = System.nanoTime() + request.maxWait().toNanos();
     while (true) {
       long seen = wakeUps.generation();
-      List<Lease> leases = db.run("claim tasks", false, c -> claims.claimNow(c, request));
+      List<Lease> leases = db.run("claim tasks", true, c -> claims.claimNow(c, request));
       for (Lease l : leases) {
         buffer.event(TaskEvent.Type.STARTED, l.taskId());
       }

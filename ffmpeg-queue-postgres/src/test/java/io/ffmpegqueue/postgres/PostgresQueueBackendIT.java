@@ -122,7 +122,7 @@ class PostgresQueueBackendIT {
     PostgresQueueBackend again = backend(schema);
     again.enqueue(task());
     assertThat(count("SELECT count(*) FROM " + schema + ".ffq_schema_version"))
-        .isEqualTo(PostgresSchema.LATEST_VERSION);
+        .as("one row per migration").isEqualTo(PostgresSchema.LATEST_VERSION);
     assertThat(count("SELECT max(version) FROM " + schema + ".ffq_schema_version"))
         .isEqualTo(PostgresSchema.LATEST_VERSION);
     assertThat(backend(schema).pendingCount()).isEqualTo(1);

@@ -1,5 +1,7 @@
 package io.ffmpegqueue.examples.config;
 
+import io.ffmpegqueue.TaskRequest;
+import io.ffmpegqueue.TenantLimits;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -50,6 +52,10 @@ public final class ServiceConfig {
       new Variable("WEBHOOK_URL", "", "the webhook URL of tasks that name no webhook_url; empty = none", false),
       new Variable("WEBHOOK_SECRET", "", "HMAC-SHA256 key that signs webhooks (X-FFQ-Signature)", true),
       new Variable("WEBHOOK_ALLOWED_HOSTS", "", "hosts or CIDRs webhooks may go to although private (comma separated)", false),
+      new Variable("API_TOKENS", "", "tenant-bound tokens, 'tenant:token,tenant:token'; a task registered with one belongs to its tenant", true),
+      new Variable("TENANT_MAX_RUNNING", "0", "the most running tasks per tenant (0: no limit)", false),
+      new Variable("TENANT_RATE", "0", "registrations per second per tenant, per API process (0: no limit)", false),
+      new Variable("TENANT_BURST", "10", "registrations a tenant may make at once after a quiet spell", false),
       new Variable("LOG_LEVEL", "info", "trace, debug, info, warn or error", false),
       new Variable("HTTP_THREADS", "16", "threads that serve HTTP requests", false),
       new Variable("DRAIN_TIMEOUT", "30", "at shutdown, how long running tasks may finish before they are released", false));
@@ -73,6 +79,8 @@ public final class ServiceConfig {
   private final String apiToken;
   private final URI webhookUrl;
   private final List<String> webhookAllowedHosts;
+  private final Map<String, String> tenantTokens;
+  private final TenantLimits tenantLimits;
   private final String logLevel;
   private final int httpThreads;
   private final Duration drainTimeout;
@@ -105,6 +113,8 @@ public final class ServiceConfig {
     this.apiToken = parseApiToken();
     this.webhookUrl = parseWebhookUrl();
     this.webhookAllowedHosts = hosts("WEBHOOK_ALLOWED_HOSTS");
+    this.tenantTokens = parseTenantTokens();
+    this.tenantLimits = parseTenantLimits();
     this.logLevel = text("LOG_LEVEL").toLowerCase(Locale.ROOT).replace("warning", "warn");
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new ConfigException("LOG_LEVEL", "'" + text("LOG_LEVEL") + "' is not one of trace, debug, info, warn, error");
@@ -346,6 +356,66 @@ public final class ServiceConfig {
       out.add(h.toLowerCase(Locale.ROOT));
     }
     return List.copyOf(out);
+  }
+
+  /** {@code API_TOKENS}: token to the tenant it stands for; empty when there are none. */
+  public Map<String, String> tenantTokens() {
+    return tenantTokens;
+  }
+
+  /** {@code TENANT_MAX_RUNNING}, {@code TENANT_RATE}, {@code TENANT_BURST} as limits for every tenant. */
+  public TenantLimits tenantLimits() {
+    return tenantLimits;
+  }
+
+  private Map<String, String> parseTenantTokens() {
+    String all = text("API_TOKENS");
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (all.isBlank()) {
+      return Map.of();
+    }
+    int n = 0;
+    for (String entry : all.split(",")) {
+      n++;
+      int colon = entry.indexOf(':');
+      String tenant = colon < 0 ? "" : entry.substring(0, colon).strip();
+      String token = colon < 0 ? "" : entry.substring(colon + 1).strip();
+      // The values are secrets: name the entry by position and tenant, never show a token.
+      try {
+        TaskRequest.checkTenant(tenant);
+      } catch (RuntimeException e) {
+        throw new ConfigException("API_TOKENS", "entry " + n + " must be 'tenant:token' with a tenant of 1 to 64"
+            + " characters [A-Za-z0-9_.-]");
+      }
+      if (token.length() < 16 || !token.chars().allMatch(c -> c > 32 && c < 127 && c != ',')) {
+        throw new ConfigException("API_TOKENS", "the token of tenant '" + tenant
+            + "' must be at least 16 printable characters without spaces or commas");
+      }
+      if (out.put(token, tenant) != null || token.equals(apiToken)) {
+        throw new ConfigException("API_TOKENS", "the token of tenant '" + tenant + "' is used twice");
+      }
+    }
+    return Map.copyOf(out);
+  }
+
+  private TenantLimits parseTenantLimits() {
+    int maxRunning = integer("TENANT_MAX_RUNNING", 0, 1_000_000);
+    double rate;
+    try {
+      rate = Double.parseDouble(text("TENANT_RATE"));
+    } catch (NumberFormatException e) {
+      rate = -1;
+    }
+    if (!(rate >= 0) || rate > 1_000_000) {
+      throw new ConfigException("TENANT_RATE", "must be a number of registrations per second from 0 (no limit)"
+          + " to 1000000, got '" + text("TENANT_RATE") + "'");
+    }
+    int burst = integer("TENANT_BURST", 1, 1_000_000);
+    TenantLimits.Builder b = TenantLimits.builder().maxRunning(maxRunning);
+    if (rate > 0) {
+      b.rate(rate, burst);
+    }
+    return b.build();
   }
 
   private String parseApiToken() {

@@ -61,9 +61,18 @@ final class ApiHandler implements HttpHandler {
       health.handle(ex);
       return false;
     }
-    if (auth != null && !auth.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
-      throw new ApiException(401, "unauthorized", "missing or wrong bearer token: send 'Authorization: Bearer <API_TOKEN>'",
-          null, Map.of("WWW-Authenticate", "Bearer realm=\"ffmpeg-queue\""));
+    // The tenant of a tenant-bound token, passed on by hand: the JDK server's exchange attributes are
+    // shared by every exchange of a context.
+    String tenant = null;
+    if (auth != null) {
+      tenant = auth.check(ex.getRequestHeaders().getFirst("Authorization"));
+      if (tenant == null) {
+        throw new ApiException(401, "unauthorized", "missing or wrong bearer token: send 'Authorization: Bearer <API_TOKEN>'",
+            null, Map.of("WWW-Authenticate", "Bearer realm=\"ffmpeg-queue\""));
+      }
+      if (tenant.isEmpty()) {
+        tenant = null;
+      }
     }
     if (path.equals("/metrics") && metrics != null) {
       allow(method, path, "GET");
@@ -79,7 +88,7 @@ final class ApiHandler implements HttpHandler {
       case "register" -> {
         if (seg.length == 3) {
           allow(method, path, "POST");
-          tasks.register(ex);
+          tasks.register(ex, tenant);
           return false;
         }
       }

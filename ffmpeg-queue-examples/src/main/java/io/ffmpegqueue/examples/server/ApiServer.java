@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -87,7 +88,8 @@ public final class ApiServer implements AutoCloseable {
     }
     server.setExecutor(executor);
     HttpContext ctx = server.createContext("/", new ApiHandler(tasks, streams, health,
-        config.apiToken == null ? null : new BearerAuth(config.apiToken), config.metrics));
+        config.apiToken == null && config.tenantTokens.isEmpty() ? null
+            : new BearerAuth(config.apiToken, config.tenantTokens), config.metrics));
     ctx.getFilters().add(new AccessLogFilter(config.accessLog));
     server.start();
     return this;
@@ -138,6 +140,7 @@ public final class ApiServer implements AutoCloseable {
     private String host = "0.0.0.0";
     private int port = 8000;
     private String apiToken;
+    private Map<String, String> tenantTokens = Map.of();
     private int threads = 16;
     private int backlog = 1024;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
@@ -169,6 +172,15 @@ public final class ApiServer implements AutoCloseable {
     /** When not {@code null}, every endpoint but {@code /health} needs {@code Authorization: Bearer <token>}. */
     public Builder apiToken(String token) {
       this.apiToken = token;
+      return this;
+    }
+
+    /**
+     * Tenant-bound tokens (token to tenant), accepted beside {@link #apiToken}; a task registered with one
+     * belongs to its tenant. Default none.
+     */
+    public Builder tenantTokens(Map<String, String> tokens) {
+      this.tenantTokens = Map.copyOf(tokens);
       return this;
     }
 

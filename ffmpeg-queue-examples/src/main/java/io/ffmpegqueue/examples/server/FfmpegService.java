@@ -46,6 +46,7 @@ public final class FfmpegService implements AutoCloseable {
           .host(config.host())
           .port(config.port())
           .apiToken(config.apiToken())
+          .tenantTokens(config.tenantTokens())
           .threads(config.httpThreads())
           .healthCheck(HealthCheck.of("backend", () -> "queue_size " + q.queue().queueSize()));
       if (config.numWorkers() > 0) {

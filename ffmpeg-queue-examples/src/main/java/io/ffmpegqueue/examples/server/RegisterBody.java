@@ -18,13 +18,13 @@ import java.util.Set;
 /**
  * The body of {@code POST /ffmpeg/register} as a {@link TaskRequest}: the guide's
  * {@code {command, input_files, output_filename}} plus {@code output_files}, {@code priority},
- * {@code timeout_seconds}, {@code max_attempts}, {@code idempotency_key} and {@code metadata}. Each
+ * {@code timeout_seconds}, {@code max_attempts}, {@code idempotency_key}, {@code metadata} and {@code tenant}. Each
  * mistake is reported as a 400 naming its field; the request's own checks (file names, URLs) follow in
  * {@link TaskRequest}'s constructor, which names the field too.
  */
 final class RegisterBody {
   static final Set<String> FIELDS = Set.of("command", "input_files", "output_filename", "output_files",
-      "priority", "timeout_seconds", "max_attempts", "idempotency_key", "metadata", "webhook_url");
+      "priority", "timeout_seconds", "max_attempts", "idempotency_key", "metadata", "webhook_url", "tenant");
   private static final long MAX_TIMEOUT_SECONDS = Duration.ofDays(7).toSeconds();
   private static final ObjectReader READER = TaskJson.mapper().reader()
       .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -44,7 +44,7 @@ final class RegisterBody {
     for (Map.Entry<String, JsonNode> e : root.properties()) {
       if (!FIELDS.contains(e.getKey())) {
         throw ApiException.badField(e.getKey(), "unknown field (expected one of command, input_files, "
-            + "output_filename, output_files, priority, timeout_seconds, max_attempts, idempotency_key, metadata, webhook_url)");
+            + "output_filename, output_files, priority, timeout_seconds, max_attempts, idempotency_key, metadata, webhook_url, tenant)");
       }
     }
     TaskRequest.Builder b = TaskRequest.builder();
@@ -79,6 +79,10 @@ final class RegisterBody {
     b.idempotencyKey(key != null ? key : idempotencyHeader);
     b.metadata(strings(root, "metadata"));
     b.webhookUrl(string(root, "webhook_url"));
+    String tenant = string(root, "tenant");
+    if (tenant != null) {
+      b.tenant(tenant);
+    }
     return b.build();
   }
 

@@ -59,7 +59,8 @@ public final class ServerMain {
     }, "ffq-shutdown"));
     log.info("ffmpeg-queue API listening on http://{}:{} (workers: {}, backend: {}, storage: {}, auth: {})",
         config.host(), service.port(), config.numWorkers(), config.queueBackend(),
-        service.configuredQueue().storageDescription(), config.apiToken() == null ? "off" : "bearer token");
+        service.configuredQueue().storageDescription(), config.apiToken() == null && config.tenantTokens().isEmpty() ? "off"
+            : "bearer token" + (config.tenantTokens().isEmpty() ? "" : "s (" + config.tenantTokens().size() + " tenant-bound)"));
     stopped.await();
   }
 }

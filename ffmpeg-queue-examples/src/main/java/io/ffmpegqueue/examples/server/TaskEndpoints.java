@@ -41,8 +41,9 @@ final class TaskEndpoints {
   /**
    * {@code POST /ffmpeg/register}: answers at once with the guide's four fields. A repeated
    * {@code Idempotency-Key} answers with the first task as it is now, marked {@code Idempotent-Replayed}.
+   * {@code tokenTenant}, the tenant of a tenant-bound token or {@code null}, overrides the body's tenant.
    */
-  void register(HttpExchange ex) throws IOException {
+  void register(HttpExchange ex, String tokenTenant) throws IOException {
     HttpIo.requireJson(ex);
     byte[] body = HttpIo.readBody(ex, maxBodyBytes);
     String key = ex.getRequestHeaders().getFirst("Idempotency-Key");
@@ -54,6 +55,10 @@ final class TaskEndpoints {
       TaskRequest request = RegisterBody.parse(body, key);
       if (request.webhookUrl() == null && defaultWebhookUrl != null) {
         request = request.toBuilder().webhookUrl(defaultWebhookUrl).build(); // WEBHOOK_URL
+      }
+      if (tokenTenant != null) {
+        // A tenant-bound token decides the tenant, whatever the body says.
+        request = request.toBuilder().tenant(tokenTenant).build();
       }
       s = client.submit(request);
     } catch (InvalidTaskException e) {

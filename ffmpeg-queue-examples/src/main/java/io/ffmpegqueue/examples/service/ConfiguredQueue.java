@@ -53,7 +53,8 @@ public final class ConfiguredQueue implements AutoCloseable {
           .backend(backend)
           .workers(workers)
           .defaultTimeout(config.taskTimeout())
-          .drainTimeout(config.drainTimeout());
+          .drainTimeout(config.drainTimeout())
+          .tenantLimits(config.tenantLimits());
       for (InputFetcher f : fetchers(config)) {
         b.fetcher(f);
       }

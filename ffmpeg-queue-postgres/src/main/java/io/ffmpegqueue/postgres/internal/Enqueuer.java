@@ -4,6 +4,7 @@ import io.ffmpegqueue.FfmpegQueueException;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.TenantLimits;
 import io.ffmpegqueue.spi.Enqueued;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -84,8 +85,10 @@ public final class Enqueuer {
       ps.setInt(5, task.request().maxAttempts());
       ps.setString(6, key);
       ps.setString(7, TaskRows.requestJson(task));
+      String tenant = task.request().tenant();
+      ps.setString(8, tenant == null ? TenantLimits.NO_TENANT : tenant);
       if (hostTransaction) {
-        ps.setString(8, readyAtCommit);
+        ps.setString(9, readyAtCommit);
       }
       try (ResultSet rs = ps.executeQuery()) {
         inserted = rs.next();

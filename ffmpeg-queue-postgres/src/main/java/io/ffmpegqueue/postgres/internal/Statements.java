@@ -21,11 +21,15 @@ public final class Statements {
   private static final String MILLIS = " * interval '1 millisecond'";
 
   private final String table;
+  private final String tenants;
+  private final String turns;
   private final String channel;
 
   /** Statements on {@code schema.prefix + "tasks"}; both names are validated identifiers. */
   public Statements(String schema, String prefix) {
     this.table = schema + "." + prefix + "tasks";
+    this.tenants = schema + "." + prefix + "tenants";
+    this.turns = schema + "." + prefix + "tenant_turns";
     this.channel = schema + "." + prefix + "tasks";
   }
 
@@ -50,15 +54,22 @@ public final class Statements {
 
   /**
    * Inserts a new task unless its id or idempotency key exists: params id, priority, delay millis,
-   * created_at, max_attempts, idempotency_key, request json, and with {@code notify} the notice prefix
-   * ({@code R|origin|}). Returns one row when inserted, none on a conflict.
+   * created_at, max_attempts, idempotency_key, request json, tenant, and with {@code notify} the notice prefix
+   * ({@code R|origin|}). Returns one row when inserted, none on a conflict. The tenant's row is made with the
+   * first task that names it.
    */
   public String insert(boolean notify) {
     String insert = "INSERT INTO " + table
-        + " (id, status, priority, run_at, created_at, max_attempts, idempotency_key, request)"
-        + " VALUES (?, 'PENDING', ?, now() + greatest(?, 0)" + MILLIS + ", ?, ?, ?, ?::jsonb)"
-        + " ON CONFLICT DO NOTHING RETURNING id";
-    return notify ? "WITH ins AS (" + insert + ") SELECT ins.id, " + notify("? || ins.id") + " FROM ins" : insert;
+        + " (id, status, priority, run_at, created_at, max_attempts, idempotency_key, request, tenant)"
+        + " VALUES (?, 'PENDING', ?, now() + greatest(?, 0)" + MILLIS + ", ?, ?, ?, ?::jsonb, ?)"
+        + " ON CONFLICT DO NOTHING RETURNING id, tenant";
+    return "WITH ins AS (" + insert + "), tn AS (INSERT INTO " + tenants + " (tenant) SELECT tenant FROM ins"
+        + " ON CONFLICT DO NOTHING) SELECT ins.id" + (notify ? ", " + notify("? || ins.id") : "") + " FROM ins";
+  }
+
+  /** The advisory lock that makes claims take turns, so each sees the running counts the last one left. */
+  public String claimLock() {
+    return "SELECT pg_advisory_xact_lock(hashtext('ffmpeg-queue-claim:" + table + "'))";
   }
 
   /** Takes the advisory lock that serialises enqueues near capacity, until the transaction ends: param key. */
@@ -87,19 +98,36 @@ public final class Statements {
   }
 
   /**
-   * The claim, in one statement: the CTE picks at most {@code limit} ready rows in run order and locks them,
-   * skipping rows other claimers hold (it is also the fence that keeps the planner from locking more than
-   * the limit); the update leases them. Params: limit, worker id, lease millis. The rows come back in no
-   * particular order.
+   * The claim, in one statement (run after {@link #claimLock()} in the same transaction, so the running
+   * counts it reads are current). {@code room}: how many more tasks each tenant may run (its running limit
+   * less its RUNNING tasks, or the whole claim without a limit). {@code cand}: each tenant's first ready
+   * rows in run order, at most its room, locked, skipping rows that others hold. {@code chosen}: the claim's
+   * rows in turn order: priority, then each tenant's first before any tenant's second, then the tenant
+   * served longest ago, then submission. The tenants served get a new turn number; the update leases the
+   * rows. Params: limit, override tenants (text[]), their limits (int[]), the default limit (0: none),
+   * limit, limit, worker id, lease millis. Rows come back in no particular order, with {@code ord}.
    */
   public String claim() {
-    return "WITH ready AS (SELECT id FROM " + table
-        + " WHERE status = 'PENDING' AND run_at <= now()"
-        + " ORDER BY priority, run_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+    return "WITH room AS (SELECT n.tenant, n.served, CASE WHEN lim.max > 0 THEN greatest(0, lim.max"
+        + "   - (SELECT count(*) FROM " + table + " r WHERE r.status = 'RUNNING' AND r.tenant = n.tenant))"
+        + "   ELSE ? END AS room"
+        + " FROM " + tenants + " n CROSS JOIN LATERAL (SELECT coalesce("
+        + "   (SELECT o.m FROM unnest(?::text[], ?::int[]) AS o(t, m) WHERE o.t = n.tenant), ?) AS max) lim),"
+        + " cand AS (SELECT c.id, c.priority, c.run_at, c.seq, room.tenant, room.served FROM room"
+        + "   CROSS JOIN LATERAL (SELECT t.id, t.priority, t.run_at, t.seq FROM " + table + " t"
+        + "   WHERE t.tenant = room.tenant AND t.status = 'PENDING' AND t.run_at <= now()"
+        + "   ORDER BY t.priority, t.run_at, t.seq LIMIT least(?, room.room) FOR UPDATE SKIP LOCKED) c"
+        + "   WHERE room.room > 0),"
+        + " turn AS (SELECT cand.*, row_number() OVER (PARTITION BY tenant ORDER BY priority, run_at, seq) AS turn"
+        + "   FROM cand),"
+        + " chosen AS (SELECT id, tenant, ord FROM (SELECT id, tenant, row_number() OVER"
+        + "   (ORDER BY priority, turn, served, tenant, run_at, seq) AS ord FROM turn) o WHERE ord <= ?),"
+        + " served AS (UPDATE " + tenants + " n SET served = nextval('" + turns + "')"
+        + "   FROM (SELECT DISTINCT tenant FROM chosen) s WHERE n.tenant = s.tenant)"
         + " UPDATE " + table + " t SET status = 'RUNNING', attempt = t.attempt + 1,"
         + " progress = NULL, started_at = now(), finished_at = NULL, lease_owner = ?,"
         + " lease_expires_at = now() + ?" + MILLIS + ", cancel_requested = false"
-        + " FROM ready WHERE t.id = ready.id RETURNING t.priority, t.run_at, t.seq, "
+        + " FROM chosen WHERE t.id = chosen.id RETURNING chosen.ord, "
         + prefixed("t.", COLUMNS);
   }
 
