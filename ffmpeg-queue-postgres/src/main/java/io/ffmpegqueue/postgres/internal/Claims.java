@@ -26,13 +26,18 @@ public final class Claims {
 
   /**
    * Leases up to {@code r.maxTasks()} ready tasks now, in turn order, within the tenants' running limits.
-   * Claims take turns under a transaction advisory lock: {@code c} must not be in autocommit mode.
+   * With running limits, claims take turns under a transaction advisory lock: {@code c} must not be in
+   * autocommit mode.
    */
   public List<Lease> claimNow(Connection c, ClaimRequest r) throws SQLException {
-    try (PreparedStatement lock = c.prepareStatement(sql.claimLock())) {
-      lock.execute();
-    }
     TenantLimits limits = r.tenantLimits();
+    if (limits.limitsRunning()) {
+      // Running limits need each claim to see the counts the previous one left. Without limits, SKIP LOCKED
+      // alone keeps a task from being claimed twice, and claims need not wait for each other.
+      try (PreparedStatement lock = c.prepareStatement(sql.claimLock())) {
+        lock.execute();
+      }
+    }
     String[] names = limits.tenants().keySet().toArray(String[]::new);
     Integer[] caps = new Integer[names.length];
     for (int i = 0; i < names.length; i++) {
