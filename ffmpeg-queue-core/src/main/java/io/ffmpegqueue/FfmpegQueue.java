@@ -1,5 +1,8 @@
 package io.ffmpegqueue;
 
+import static io.ffmpegqueue.internal.Checks.nonNegative;
+import static io.ffmpegqueue.internal.Checks.positive;
+
 import io.ffmpegqueue.ffmpeg.FfmpegRunner;
 import io.ffmpegqueue.internal.ClientSettings;
 import io.ffmpegqueue.internal.DefaultRunner;
@@ -350,20 +353,6 @@ public final class FfmpegQueue implements FfmpegQueueClient {
             + ") must be shorter than leaseDuration (" + leaseDuration + ")");
       }
       return new FfmpegQueue(this).start();
-    }
-
-    private static Duration positive(Duration d, String name) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive");
-      }
-      return d;
-    }
-
-    private static Duration nonNegative(Duration d, String name) {
-      if (d == null || d.isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative");
-      }
-      return d;
     }
   }
 }

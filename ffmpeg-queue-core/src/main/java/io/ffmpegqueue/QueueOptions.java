@@ -1,6 +1,7 @@
 package io.ffmpegqueue;
 
 import io.ffmpegqueue.ffmpeg.CommandPolicy;
+import io.ffmpegqueue.internal.Checks;
 import io.ffmpegqueue.internal.ClientSettings;
 import io.ffmpegqueue.io.HttpInputFetcher;
 import io.ffmpegqueue.io.InputFetcher;
@@ -70,10 +71,7 @@ public abstract class QueueOptions<B extends QueueOptions<B>> {
 
   /** How long an attempt may run when its request sets no timeout. Default 1 hour. */
   public B defaultTimeout(Duration timeout) {
-    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("defaultTimeout must be positive");
-    }
-    this.defaultTimeout = timeout;
+    this.defaultTimeout = Checks.positive(timeout, "defaultTimeout");
     return self();
   }
 

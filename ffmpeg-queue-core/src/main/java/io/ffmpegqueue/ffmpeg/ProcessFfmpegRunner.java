@@ -1,5 +1,7 @@
 package io.ffmpegqueue.ffmpeg;
 
+import static io.ffmpegqueue.internal.Checks.nonNegative;
+
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.TaskFailureException;
@@ -336,13 +338,6 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
      */
     public ProcessFfmpegRunner build() {
       return new ProcessFfmpegRunner(this, installation != null ? installation : locator.locate());
-    }
-
-    private static Duration nonNegative(Duration d, String name) {
-      if (d == null || d.isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative");
-      }
-      return d;
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.ffmpegqueue.io;
 
+import static io.ffmpegqueue.internal.Checks.nonNegative;
+import static io.ffmpegqueue.internal.Checks.positive;
+
 import io.ffmpegqueue.InvalidTaskException;
 import io.ffmpegqueue.internal.NamedThreadFactory;
 import io.ffmpegqueue.internal.http.HostPolicy;
@@ -329,20 +332,6 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
     /** Builds the fetcher. */
     public HttpInputFetcher build() {
       return new HttpInputFetcher(this);
-    }
-
-    private static Duration positive(Duration d, String name) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive");
-      }
-      return d;
-    }
-
-    private static Duration nonNegative(Duration d, String name) {
-      if (d == null || d.isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative");
-      }
-      return d;
     }
   }
 }

@@ -1,0 +1,24 @@
+package io.ffmpegqueue.internal;
+
+import java.time.Duration;
+
+/** The argument checks the builders share, so that every option is refused in the same words. */
+public final class Checks {
+  private Checks() {}
+
+  /** {@code d}, when it is longer than zero; else an error naming the option. */
+  public static Duration positive(Duration d, String name) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive");
+    }
+    return d;
+  }
+
+  /** {@code d}, when it is zero or longer; else an error naming the option. */
+  public static Duration nonNegative(Duration d, String name) {
+    if (d == null || d.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative");
+    }
+    return d;
+  }
+}
