@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ffmpegqueue.memory.InMemoryQueueBackend;
-import io.ffmpegqueue.spi.CancelResult;
-import io.ffmpegqueue.spi.ClaimRequest;
-import io.ffmpegqueue.spi.Enqueued;
-import io.ffmpegqueue.spi.Lease;
+import io.ffmpegqueue.spi.ForwardingQueueBackend;
 import io.ffmpegqueue.spi.LeaseState;
-import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
 import io.ffmpegqueue.spi.StopReason;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,22 +19,11 @@ import org.junit.jupiter.api.Test;
 
 class LeaseLossTest {
   /** A backend seen through a network that drops this worker's heartbeats. */
-  static final class PartitionedBackend implements QueueBackend {
-    final QueueBackend delegate;
+  static final class PartitionedBackend extends ForwardingQueueBackend {
     volatile boolean partitioned;
 
     PartitionedBackend(QueueBackend delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public Enqueued enqueue(Task task) {
-      return delegate.enqueue(task);
-    }
-
-    @Override
-    public List<Lease> claim(ClaimRequest request) throws InterruptedException {
-      return delegate.claim(request);
+      super(delegate);
     }
 
     @Override
@@ -48,42 +31,12 @@ class LeaseLossTest {
       if (partitioned) {
         throw new IllegalStateException("connection refused");
       }
-      return delegate.renew(renewal);
-    }
-
-    @Override
-    public Task finish(Lease lease, Outcome outcome) {
-      return delegate.finish(lease, outcome);
-    }
-
-    @Override
-    public Optional<CancelResult> cancel(TaskId id) {
-      return delegate.cancel(id);
-    }
-
-    @Override
-    public Optional<Task> find(TaskId id) {
-      return delegate.find(id);
-    }
-
-    @Override
-    public List<Task> list(TaskQuery query) {
-      return delegate.list(query);
-    }
-
-    @Override
-    public Map<TaskStatus, Long> counts() {
-      return delegate.counts();
+      return super.renew(renewal);
     }
 
     @Override
     public List<Task> reapExpiredLeases() {
-      return partitioned ? List.of() : delegate.reapExpiredLeases();
-    }
-
-    @Override
-    public int prune() {
-      return delegate.prune();
+      return partitioned ? List.of() : super.reapExpiredLeases();
     }
   }
 

@@ -1,0 +1,120 @@
+package io.ffmpegqueue.spi;
+
+import io.ffmpegqueue.Subscription;
+import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.TaskQuery;
+import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.WebhookDelivery;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Objects;
+
+/**
+ * A backend that passes every call, default methods included, to another: extend it and override what
+ * you change (a wrapper that closes a pool with the backend, a test that cuts the network). Forwarding
+ * the default methods too matters: a wrapper that inherited them would silently drop what the wrapped
+ * backend does there.
+ */
+public abstract class ForwardingQueueBackend implements QueueBackend {
+  private final QueueBackend delegate;
+
+  /** Forwards to {@code delegate}. */
+  protected ForwardingQueueBackend(QueueBackend delegate) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+  }
+
+  /** The backend calls are passed to. */
+  protected QueueBackend delegate() {
+    return delegate;
+  }
+
+  @Override
+  public Enqueued enqueue(Task task) {
+    return delegate.enqueue(task);
+  }
+
+  @Override
+  public List<Lease> claim(ClaimRequest request) throws InterruptedException {
+    return delegate.claim(request);
+  }
+
+  @Override
+  public LeaseState renew(Renewal renewal) {
+    return delegate.renew(renewal);
+  }
+
+  @Override
+  public Task finish(Lease lease, Outcome outcome) {
+    return delegate.finish(lease, outcome);
+  }
+
+  @Override
+  public Optional<CancelResult> cancel(TaskId id) {
+    return delegate.cancel(id);
+  }
+
+  @Override
+  public boolean addWebhook(TaskId id, WebhookDelivery delivery) {
+    return delegate.addWebhook(id, delivery);
+  }
+
+  @Override
+  public void updateWebhook(TaskId id, WebhookDelivery delivery) {
+    delegate.updateWebhook(id, delivery);
+  }
+
+  @Override
+  public Optional<WebhookDelivery> findWebhook(TaskId id) {
+    return delegate.findWebhook(id);
+  }
+
+  @Override
+  public List<DueWebhook> claimDueWebhooks(Instant now, Duration holdFor,
+      int limit) {
+    return delegate.claimDueWebhooks(now, holdFor, limit);
+  }
+
+  @Override
+  public Optional<Task> find(TaskId id) {
+    return delegate.find(id);
+  }
+
+  @Override
+  public List<Task> list(TaskQuery query) {
+    return delegate.list(query);
+  }
+
+  @Override
+  public Map<TaskStatus, Long> counts() {
+    return delegate.counts();
+  }
+
+  @Override
+  public long pendingCount() {
+    return delegate.pendingCount();
+  }
+
+  @Override
+  public List<Task> reapExpiredLeases() {
+    return delegate.reapExpiredLeases();
+  }
+
+  @Override
+  public int prune() {
+    return delegate.prune();
+  }
+
+  @Override
+  public Subscription addListener(BackendListener listener) {
+    return delegate.addListener(listener);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
