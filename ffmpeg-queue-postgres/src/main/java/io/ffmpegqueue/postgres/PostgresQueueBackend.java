@@ -16,6 +16,7 @@ import io.ffmpegqueue.postgres.internal.Webhooks;
 import io.ffmpegqueue.postgres.internal.CapacityGate;
 import io.ffmpegqueue.postgres.internal.Claims;
 import io.ffmpegqueue.postgres.internal.Enqueuer;
+import io.ffmpegqueue.postgres.internal.Finishes;
 import io.ffmpegqueue.postgres.internal.Identifiers;
 import io.ffmpegqueue.postgres.internal.Jdbc;
 import io.ffmpegqueue.postgres.internal.Migrator;
@@ -110,6 +111,7 @@ public final class PostgresQueueBackend implements QueueBackend {
   private final String prefix;
   private final Statements sql;
   private final Claims claims;
+  private final Finishes finishes;
   private final Upkeep upkeep;
   private final long pollNanos;
   private final InstantSource clock;
@@ -125,7 +127,8 @@ public final class PostgresQueueBackend implements QueueBackend {
     this.schema = b.schema;
     this.prefix = b.prefix;
     this.sql = new Statements(b.schema, b.prefix);
-    this.claims = new Claims(sql);
+    this.claims = new Claims(db, sql);
+    this.finishes = new Finishes(db, sql);
     this.upkeep = new Upkeep(db, sql, b.retentionAge, b.retentionCount);
     this.webhooks = new Webhooks(db, b.schema, b.prefix);
     this.pollNanos = b.pollInterval.toNanos();
@@ -243,7 +246,7 @@ public final class PostgresQueueBackend implements QueueBackend {
     long deadline = System.nanoTime() + request.maxWait().toNanos();
     while (true) {
       long seen = wakeUps.generation();
-      List<Lease> leases = db.run("claim tasks", true, c -> claims.claimNow(c, request));
+      List<Lease> leases = claims.claimNow(request);
       for (Lease l : leases) {
         buffer.event(TaskEvent.Type.STARTED, l.taskId());
       }
@@ -283,59 +286,45 @@ public final class PostgresQueueBackend implements QueueBackend {
   @Override
   public Task finish(Lease lease, Outcome outcome) {
     Objects.requireNonNull(outcome, "outcome");
-    List<Object> params = new ArrayList<>();
     Task.Builder next = lease.task().toBuilder();
-    String statement;
+    String status;
+    String outputs = null;
+    String error = null;
+    Long delay = null;
     TaskEvent.Type event;
     if (outcome instanceof Outcome.Completed done) {
-      statement = sql.complete();
-      params.add(TaskRows.outputsJson(done.outputs()));
+      status = "COMPLETED";
+      outputs = TaskRows.outputsJson(done.outputs());
       next.status(TaskStatus.COMPLETED).outputs(done.outputs()).error(null);
       event = TaskEvent.Type.COMPLETED;
     } else if (outcome instanceof Outcome.Failed f && f.retryAt() == null) {
-      statement = sql.fail();
-      params.add(TaskRows.errorJson(f.error()));
+      status = "FAILED";
+      error = TaskRows.errorJson(f.error());
       next.status(TaskStatus.FAILED).error(f.error());
       event = TaskEvent.Type.FAILED;
     } else if (outcome instanceof Outcome.Failed f) {
-      statement = sql.retry();
-      params.add(TaskRows.errorJson(f.error()));
+      status = "PENDING";
+      error = TaskRows.errorJson(f.error());
       // The worker's clock says when; the delay from now is what carries over to the database's clock.
-      params.add(Duration.between(clock.instant(), f.retryAt()).toMillis());
+      delay = Duration.between(clock.instant(), f.retryAt()).toMillis();
       next.status(TaskStatus.PENDING).error(f.error());
       event = TaskEvent.Type.RETRY_SCHEDULED;
     } else if (outcome instanceof Outcome.Cancelled c) {
-      statement = sql.cancelled();
-      TaskError error = TaskError.of(ErrorKind.CANCELLED, c.reason() == null ? "cancelled while running" : c.reason());
-      params.add(TaskRows.errorJson(error));
-      next.status(TaskStatus.CANCELLED).error(error);
+      status = "CANCELLED";
+      TaskError e = TaskError.of(ErrorKind.CANCELLED, c.reason() == null ? "cancelled while running" : c.reason());
+      error = TaskRows.errorJson(e);
+      next.status(TaskStatus.CANCELLED).error(e);
       event = TaskEvent.Type.CANCELLED;
     } else {
-      statement = sql.release();
+      status = "PENDING";
       next.status(TaskStatus.PENDING);
       event = null; // released: only a ready notice
     }
-    params.add(lease.taskId().value());
-    params.add(lease.attempt());
-    boolean current = db.run("finish task " + lease.taskId(), false, c -> {
-      try (PreparedStatement ps = c.prepareStatement(statement)) {
-        Jdbc.bind(ps, params.toArray());
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return false;
-          }
-          double progress = rs.getDouble("progress");
-          next.progress(rs.wasNull() ? null : progress)
-              .runAt(TaskRows.instant(rs, "run_at"))
-              .finishedAt(TaskRows.instant(rs, "finished_at"));
-          return true;
-        }
-      }
-    });
-    if (!current) {
+    Finishes.Ended ended = finishes.finish(new Finishes.Ending(lease, status, outputs, error, delay));
+    if (ended == null) {
       throw new LeaseLostException(lease.taskId(), lease.attempt());
     }
-    Task after = next.build();
+    Task after = next.progress(ended.progress()).runAt(ended.runAt()).finishedAt(ended.finishedAt()).build();
     if (event != null) {
       buffer.event(event, after.id());
     }

@@ -23,14 +23,15 @@ import java.util.Objects;
  */
 public final class PostgresSchema {
   /** The schema version this library needs: the number of the last migration. */
-  public static final int LATEST_VERSION = 3;
+  public static final int LATEST_VERSION = 5;
 
   private record Script(int version, String description, String file) {}
 
   private static final List<Script> SCRIPTS = List.of(
       new Script(1, "create tasks", "V1__create_tasks.sql"),
       new Script(2, "create webhooks", "V2__create_webhooks.sql"),
-      new Script(3, "tenants", "V3__tenants.sql"));
+      new Script(3, "tenants", "V3__tenants.sql"),
+      new Script(5, "leaner indexes", "V5__leaner_indexes.sql"));
 
   private PostgresSchema() {}
 

@@ -32,7 +32,8 @@ import java.util.function.Function;
  * {@code --latency-tasks N} (1000), {@code --latency-rate N} per second (200), {@code --rounds N} (3),
  * {@code --synchronous-commit on|off} (on; for the embedded server), {@code --jdbc-url URL} (default: an
  * embedded PostgreSQL on loopback), {@code --only NAME} (one of the two queues),
- * {@code --statements true} (print the statements that took the database's time, from pg_stat_statements).
+ * {@code --statements true} (print the statements that took the database's time, from pg_stat_statements),
+ * {@code --server-config key=value,key=value} (more settings of the embedded server).
  */
 public final class PostgresBench {
   private PostgresBench() {}
@@ -55,6 +56,12 @@ public final class PostgresBench {
       EmbeddedPostgres.Builder b = EmbeddedPostgres.builder();
       if (statements) {
         b.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+      }
+      // More server settings, e.g. auto_explain's: --server-config key=value,key=value
+      for (String kv : opt.getOrDefault("server-config", "").split(",")) {
+        if (!kv.isBlank()) {
+          b.setServerConfig(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
       }
       embedded = b
           .setServerConfig("max_connections", "300")
@@ -102,8 +109,14 @@ public final class PostgresBench {
             printStatements(ds);
           }
           drain.computeIfAbsent(s.getKey(), k -> new ArrayList<>()).add(d);
+          if (statements) {
+            sql(ds, "SELECT pg_stat_statements_reset()");
+          }
           Result c = measure(s.getKey(), s.getValue(), Mode.CONCURRENT, tasks, producers, 0);
           System.out.println("round " + r + " concurrent " + c);
+          if (statements) {
+            printStatements(ds);
+          }
           concurrent.computeIfAbsent(s.getKey(), k -> new ArrayList<>()).add(c);
           Result l = measure(s.getKey(), s.getValue(), Mode.PACED, latencyTasks, 1, latencyRate);
           System.out.println("round " + r + " latency    " + l);

@@ -11,18 +11,72 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** The claim statement and the look for the next delayed task, for the backend's waiting claim. */
+/**
+ * The claim statement and the look for the next delayed task, for the backend's waiting claim. Claims made
+ * on several threads at once go together ({@link Batcher}): one statement takes as many rows as the claims
+ * ask for in all, and hands them out in turn order, each claim getting at most its own free slots.
+ */
 public final class Claims {
   private static final Comparator<Claimed> TURN_ORDER = Comparator.comparingLong(Claimed::ord);
+  // Most claims a statement.
+  private static final int MAX_BATCH = 64;
 
+  private final Jdbc db;
   private final Statements sql;
+  private final Batcher<ClaimRequest, List<Lease>> batcher = new Batcher<>(MAX_BATCH, this::write);
 
   /** Claims on the tables of {@code sql}. */
-  public Claims(Statements sql) {
+  public Claims(Jdbc db, Statements sql) {
+    this.db = db;
     this.sql = sql;
   }
 
   private record Claimed(long ord, Lease lease) {}
+
+  // Claims that can share a statement: same worker, lease and limits.
+  private record Kind(String workerId, java.time.Duration lease, TenantLimits limits) {
+    static Kind of(ClaimRequest r) {
+      return new Kind(r.workerId(), r.leaseDuration(), r.tenantLimits());
+    }
+  }
+
+  /** Leases up to {@code r.maxTasks()} ready tasks now, in turn order, within the tenants' running limits. */
+  public List<Lease> claimNow(ClaimRequest r) {
+    return batcher.submit(r);
+  }
+
+  private List<List<Lease>> write(List<ClaimRequest> batch) {
+    return db.run("claim tasks", true, c -> {
+      List<List<Lease>> answers = new ArrayList<>(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        answers.add(null);
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        if (answers.get(i) != null) {
+          continue;
+        }
+        Kind kind = Kind.of(batch.get(i));
+        int total = 0;
+        List<Integer> members = new ArrayList<>();
+        for (int j = i; j < batch.size(); j++) {
+          if (answers.get(j) == null && Kind.of(batch.get(j)).equals(kind)) {
+            members.add(j);
+            total += batch.get(j).maxTasks();
+          }
+        }
+        ClaimRequest first = batch.get(i);
+        List<Lease> leases = claimNow(c, new ClaimRequest(first.workerId(), total, first.leaseDuration(),
+            first.maxWait(), first.tenantLimits()));
+        int next = 0;
+        for (int m : members) {
+          int take = Math.min(batch.get(m).maxTasks(), leases.size() - next);
+          answers.set(m, List.copyOf(leases.subList(next, next + take)));
+          next += take;
+        }
+      }
+      return answers;
+    });
+  }
 
   /**
    * Leases up to {@code r.maxTasks()} ready tasks now, in turn order, within the tenants' running limits.
@@ -31,19 +85,15 @@ public final class Claims {
    */
   public List<Lease> claimNow(Connection c, ClaimRequest r) throws SQLException {
     TenantLimits limits = r.tenantLimits();
-    if (limits.limitsRunning()) {
-      // Running limits need each claim to see the counts the previous one left. Without limits, SKIP LOCKED
-      // alone keeps a task from being claimed twice, and claims need not wait for each other.
-      try (PreparedStatement lock = c.prepareStatement(sql.claimLock())) {
-        lock.execute();
-      }
-    }
     String[] names = limits.tenants().keySet().toArray(String[]::new);
     Integer[] caps = new Integer[names.length];
     for (int i = 0; i < names.length; i++) {
       caps[i] = limits.tenants().get(names[i]).maxRunning();
     }
-    try (PreparedStatement ps = c.prepareStatement(sql.claim())) {
+    // Sent with the claim in one round trip: the plan settings (see Statements.planSettings) and, with running
+    // limits, the lock that makes claims take turns, so each sees the running counts the previous one left.
+    // Without limits, SKIP LOCKED alone keeps a task from being claimed twice, and claims need not wait.
+    try (PreparedStatement ps = c.prepareStatement(sql.planSettings(limits.limitsRunning()) + "; " + sql.claim())) {
       ps.setInt(1, r.maxTasks());
       ps.setArray(2, c.createArrayOf("text", names));
       ps.setArray(3, c.createArrayOf("integer", caps));
@@ -52,7 +102,11 @@ public final class Claims {
       ps.setInt(6, r.maxTasks());
       ps.setString(7, r.workerId());
       ps.setLong(8, r.leaseDuration().toMillis());
-      try (ResultSet rs = ps.executeQuery()) {
+      ps.execute();
+      if (!ps.getMoreResults()) {
+        throw new SQLException("the claim returned no rows");
+      }
+      try (ResultSet rs = ps.getResultSet()) {
         List<Claimed> claimed = new ArrayList<>();
         while (rs.next()) {
           Lease lease = new Lease(TaskRows.task(rs), r.workerId(), TaskRows.instant(rs, "lease_expires_at"));

@@ -19,6 +19,8 @@ public final class Statements {
   private static final String FINAL = "('COMPLETED', 'FAILED', 'CANCELLED')";
   private static final String CLEAR_LEASE = "lease_owner = NULL, lease_expires_at = NULL, cancel_requested = false";
   private static final String MILLIS = " * interval '1 millisecond'";
+  // A RUNNING row (columns prefixed with %s), as the running index's predicate says it (see V5).
+  private static final String RUNNING_ROW = "%sstatus = 'RUNNING' AND %slease_owner IS NOT NULL";
 
   private final String table;
   private final String tenants;
@@ -55,21 +57,27 @@ public final class Statements {
   /**
    * Inserts a new task unless its id or idempotency key exists: params id, priority, delay millis,
    * created_at, max_attempts, idempotency_key, request json, tenant, and with {@code notify} the notice prefix
-   * ({@code R|origin|}). Returns one row when inserted, none on a conflict. The tenant's row is made with the
-   * first task that names it.
+   * ({@code R|origin|}). Returns one row when inserted, none on a conflict.
    */
   public String insert(boolean notify) {
-    String insert = "INSERT INTO " + table
+    return "INSERT INTO " + table
         + " (id, status, priority, run_at, created_at, max_attempts, idempotency_key, request, tenant)"
         + " VALUES (?, 'PENDING', ?, now() + greatest(?, 0)" + MILLIS + ", ?, ?, ?, ?::jsonb, ?)"
-        + " ON CONFLICT DO NOTHING RETURNING id, tenant";
-    return "WITH ins AS (" + insert + "), tn AS (INSERT INTO " + tenants + " (tenant) SELECT tenant FROM ins"
-        + " ON CONFLICT DO NOTHING) SELECT ins.id" + (notify ? ", " + notify("? || ins.id") : "") + " FROM ins";
+        + " ON CONFLICT DO NOTHING RETURNING id" + (notify ? ", " + notify("? || id") : "");
   }
 
-  /** The advisory lock that makes claims take turns, so each sees the running counts the last one left. */
-  public String claimLock() {
-    return "SELECT pg_advisory_xact_lock(hashtext('ffmpeg-queue-claim:" + table + "'))";
+  /**
+   * Statements that join a batch of rows to the tasks table ({@link #claim()}, {@link #finishBatch()}) go with
+   * this one, in the same round trip and transaction: it makes their plans look each row up by its key with
+   * nested loops. A prepared statement's plan is made once per connection and kept until the next ANALYZE of
+   * the table; made while the table was small (a new queue filling up fast), a hash join or a scan of the
+   * running index would read ever more rows on every call as the table grows. With {@code lock} it also takes
+   * the advisory lock that makes claims take turns.
+   */
+  public String planSettings(boolean lock) {
+    return "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),"
+        + " set_config('enable_mergejoin', 'off', true)"
+        + (lock ? ", pg_advisory_xact_lock(hashtext('ffmpeg-queue-claim:" + table + "'))" : "");
   }
 
   /** Takes the advisory lock that serialises enqueues near capacity, until the transaction ends: param key. */
@@ -98,21 +106,28 @@ public final class Statements {
   }
 
   /**
-   * The claim, in one statement (run after {@link #claimLock()} in the same transaction, so the running
-   * counts it reads are current). {@code room}: how many more tasks each tenant may run (its running limit
-   * less its RUNNING tasks, or the whole claim without a limit). {@code cand}: each tenant's first ready
-   * rows in run order, at most its room, locked, skipping rows that others hold. {@code chosen}: the claim's
-   * rows in turn order: priority, then each tenant's first before any tenant's second, then the tenant
-   * served longest ago, then submission. The tenants served get a new turn number; the update leases the
-   * rows. Params: limit, override tenants (text[]), their limits (int[]), the default limit (0: none),
-   * limit, limit, worker id, lease millis. Rows come back in no particular order, with {@code ord}.
+   * The claim, in one statement (run after {@link #planSettings} in the same transaction, so the running
+   * counts it reads are current). {@code ten}: the tenants that have PENDING rows, found in the ready index
+   * one probe per tenant. {@code room}: how many more tasks each may run (its running limit less its RUNNING
+   * tasks, or the whole claim without a limit), and when it was last served (0: never). {@code cand}: each
+   * tenant's first ready rows in run order, at most its room, locked, skipping rows that others hold.
+   * {@code chosen}: the claim's rows in turn order: priority, then each tenant's first before any tenant's
+   * second, then the tenant served longest ago, then submission. The tenants served get a new turn number
+   * (their rows in the tenants table are made here, by their first claim); the update leases the rows.
+   * Params: limit, override tenants (text[]), their limits (int[]), the default limit (0: none), limit, limit,
+   * worker id, lease millis. Rows come back in no particular order, with {@code ord}.
    */
   public String claim() {
-    return "WITH room AS (SELECT n.tenant, n.served, CASE WHEN lim.max > 0 THEN greatest(0, lim.max"
-        + "   - (SELECT count(*) FROM " + table + " r WHERE r.status = 'RUNNING' AND r.tenant = n.tenant))"
-        + "   ELSE ? END AS room"
-        + " FROM " + tenants + " n CROSS JOIN LATERAL (SELECT coalesce("
-        + "   (SELECT o.m FROM unnest(?::text[], ?::int[]) AS o(t, m) WHERE o.t = n.tenant), ?) AS max) lim),"
+    return "WITH RECURSIVE ten(tenant) AS ("
+        + "   (SELECT tenant FROM " + table + " WHERE status = 'PENDING' ORDER BY tenant LIMIT 1)"
+        + "   UNION ALL SELECT (SELECT x.tenant FROM " + table + " x WHERE x.status = 'PENDING'"
+        + "   AND x.tenant > ten.tenant ORDER BY x.tenant LIMIT 1) FROM ten WHERE ten.tenant IS NOT NULL),"
+        + " room AS (SELECT ten.tenant, coalesce(n.served, 0) AS served, CASE WHEN lim.max > 0 THEN greatest(0,"
+        + "   lim.max - (SELECT count(*) FROM " + table + " r WHERE " + RUNNING_ROW.replace("%s", "r.")
+        + "   AND r.tenant = ten.tenant)) ELSE ? END AS room"
+        + " FROM ten LEFT JOIN " + tenants + " n ON n.tenant = ten.tenant CROSS JOIN LATERAL (SELECT coalesce("
+        + "   (SELECT o.m FROM unnest(?::text[], ?::int[]) AS o(t, m) WHERE o.t = ten.tenant), ?) AS max) lim"
+        + "   WHERE ten.tenant IS NOT NULL),"
         + " cand AS (SELECT c.id, c.priority, c.run_at, c.seq, room.tenant, room.served FROM room"
         + "   CROSS JOIN LATERAL (SELECT t.id, t.priority, t.run_at, t.seq FROM " + table + " t"
         + "   WHERE t.tenant = room.tenant AND t.status = 'PENDING' AND t.run_at <= now()"
@@ -122,8 +137,11 @@ public final class Statements {
         + "   FROM cand),"
         + " chosen AS (SELECT id, tenant, ord FROM (SELECT id, tenant, row_number() OVER"
         + "   (ORDER BY priority, turn, served, tenant, run_at, seq) AS ord FROM turn) o WHERE ord <= ?),"
-        + " served AS (UPDATE " + tenants + " n SET served = nextval('" + turns + "')"
-        + "   FROM (SELECT DISTINCT tenant FROM chosen) s WHERE n.tenant = s.tenant)"
+        // A tenant's turn follows its last task in this claim, so that one claim of several tenants ends
+        // with the turns in the order it served them.
+        + " served AS (INSERT INTO " + tenants + " (tenant, served) SELECT tenant, nextval('" + turns + "')"
+        + "   FROM (SELECT tenant, max(ord) AS last FROM chosen GROUP BY tenant ORDER BY last) s"
+        + "   ON CONFLICT (tenant) DO UPDATE SET served = excluded.served)"
         + " UPDATE " + table + " t SET status = 'RUNNING', attempt = t.attempt + 1,"
         + " progress = NULL, started_at = now(), finished_at = NULL, lease_owner = ?,"
         + " lease_expires_at = now() + ?" + MILLIS + ", cancel_requested = false"
@@ -186,6 +204,29 @@ public final class Statements {
     return finish("status = 'PENDING', progress = NULL");
   }
 
+  /**
+   * Ends several attempts in one statement, each only if its lease is current (fenced row by row on its
+   * attempt): params ords (int[]), ids (text[]), attempts (int[]), new statuses (text[]), outputs json
+   * (text[], for COMPLETED), error json (text[], null to keep the stored one), retry delays in millis
+   * (bigint[], null but for a retry). A new status of PENDING is a retry (with a delay) or a release
+   * (without); the columns change as in {@link #complete}, {@link #fail}, {@link #retry}, {@link #cancelled}
+   * and {@link #release}. Returns the ord, run_at, finished_at and progress of each row it changed; an attempt
+   * whose row is missing lost its lease.
+   */
+  public String finishBatch() {
+    return "UPDATE " + table + " t SET status = u.status,"
+        + " outputs = CASE WHEN u.status = 'COMPLETED' THEN u.outputs::jsonb ELSE t.outputs END,"
+        + " error = CASE WHEN u.status = 'COMPLETED' THEN NULL ELSE coalesce(u.error::jsonb, t.error) END,"
+        + " progress = CASE u.status WHEN 'COMPLETED' THEN 1.0 WHEN 'PENDING' THEN NULL ELSE t.progress END,"
+        + " finished_at = CASE WHEN u.status IN " + FINAL + " THEN now() ELSE t.finished_at END,"
+        + " run_at = CASE WHEN u.delay IS NULL THEN t.run_at ELSE now() + greatest(u.delay, 0)" + MILLIS + " END, "
+        + CLEAR_LEASE
+        + " FROM unnest(?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[])"
+        + " AS u(ord, id, attempt, status, outputs, error, delay)"
+        + " WHERE t.id = u.id AND t.attempt = u.attempt AND t.status = 'RUNNING'"
+        + " RETURNING u.ord, t.run_at, t.finished_at, t.progress";
+  }
+
   /** Locks a task for a cancel: param id. Returns status and cancel_requested. */
   public String lockForCancel() {
     return "SELECT status, cancel_requested FROM " + table + " WHERE id = ? FOR UPDATE";
@@ -213,7 +254,7 @@ public final class Statements {
     String spent = "t.attempt >= greatest(1, t.max_attempts)";
     String lost = "'worker ' || coalesce(t.lease_owner, 'unknown') || ' stopped renewing its lease on attempt ' || t.attempt";
     return "WITH expired AS (SELECT id FROM " + table
-        + " WHERE status = 'RUNNING' AND lease_expires_at < now()"
+        + " WHERE " + RUNNING_ROW.replace("%s", "") + " AND lease_expires_at < now()"
         + " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED)"
         + " UPDATE " + table + " t SET"
         + " status = CASE WHEN t.cancel_requested THEN 'CANCELLED' WHEN " + spent + " THEN 'FAILED' ELSE 'PENDING' END,"
