@@ -31,7 +31,7 @@ public final class PostgresSchema {
       new Script(1, "create tasks", "V1__create_tasks.sql"),
       new Script(2, "create webhooks", "V2__create_webhooks.sql"),
       new Script(3, "tenants", "V3__tenants.sql"),
-      new Script(5, "leaner indexes", "V5__leaner_indexes.sql"));
+      new Script(5, "fewer writes per task", "V5__fewer_writes.sql"));
 
   private PostgresSchema() {}
 

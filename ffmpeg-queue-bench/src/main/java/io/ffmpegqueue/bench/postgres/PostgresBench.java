@@ -33,7 +33,8 @@ import java.util.function.Function;
  * {@code --synchronous-commit on|off} (on; for the embedded server), {@code --jdbc-url URL} (default: an
  * embedded PostgreSQL on loopback), {@code --only NAME} (one of the two queues),
  * {@code --statements true} (print the statements that took the database's time, from pg_stat_statements),
- * {@code --server-config key=value,key=value} (more settings of the embedded server).
+ * {@code --server-config key=value,key=value} (more settings of the embedded server),
+ * {@code --modes drain,concurrent,latency} (which measurements to make; all by default).
  */
 public final class PostgresBench {
   private PostgresBench() {}
@@ -49,6 +50,7 @@ public final class PostgresBench {
     int rounds = Integer.parseInt(opt.getOrDefault("rounds", "3"));
     String syncCommit = opt.getOrDefault("synchronous-commit", "on");
     boolean statements = Boolean.parseBoolean(opt.getOrDefault("statements", "false"));
+    List<String> modes = List.of(opt.getOrDefault("modes", "drain,concurrent,latency").split(","));
 
     EmbeddedPostgres embedded = null;
     String jdbcUrl = opt.get("jdbc-url");
@@ -103,24 +105,30 @@ public final class PostgresBench {
             sql(ds, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             sql(ds, "SELECT pg_stat_statements_reset()");
           }
-          Result d = measure(s.getKey(), s.getValue(), Mode.DRAIN, tasks, producers, 0);
-          System.out.println("round " + r + " drain      " + d);
-          if (statements) {
-            printStatements(ds);
+          if (modes.contains("drain")) {
+            Result d = measure(s.getKey(), s.getValue(), Mode.DRAIN, tasks, producers, 0);
+            System.out.println("round " + r + " drain      " + d);
+            if (statements) {
+              printStatements(ds);
+            }
+            drain.computeIfAbsent(s.getKey(), k -> new ArrayList<>()).add(d);
           }
-          drain.computeIfAbsent(s.getKey(), k -> new ArrayList<>()).add(d);
-          if (statements) {
-            sql(ds, "SELECT pg_stat_statements_reset()");
+          if (modes.contains("concurrent")) {
+            if (statements) {
+              sql(ds, "SELECT pg_stat_statements_reset()");
+            }
+            Result c = measure(s.getKey(), s.getValue(), Mode.CONCURRENT, tasks, producers, 0);
+            System.out.println("round " + r + " concurrent " + c);
+            if (statements) {
+              printStatements(ds);
+            }
+            concurrent.computeIfAbsent(s.getKey(), k -> new ArrayList<>()).add(c);
           }
-          Result c = measure(s.getKey(), s.getValue(), Mode.CONCURRENT, tasks, producers, 0);
-          System.out.println("round " + r + " concurrent " + c);
-          if (statements) {
-            printStatements(ds);
+          if (modes.contains("latency")) {
+            Result l = measure(s.getKey(), s.getValue(), Mode.PACED, latencyTasks, 1, latencyRate);
+            System.out.println("round " + r + " latency    " + l);
+            latency.computeIfAbsent(s.getKey(), k -> new ArrayList<>()).add(l);
           }
-          concurrent.computeIfAbsent(s.getKey(), k -> new ArrayList<>()).add(c);
-          Result l = measure(s.getKey(), s.getValue(), Mode.PACED, latencyTasks, 1, latencyRate);
-          System.out.println("round " + r + " latency    " + l);
-          latency.computeIfAbsent(s.getKey(), k -> new ArrayList<>()).add(l);
         }
       }
       System.out.println();
@@ -233,6 +241,9 @@ public final class PostgresBench {
   }
 
   private static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> f) {
+    if (results == null) {
+      return Double.NaN;
+    }
     double[] v = results.stream().mapToDouble(f).sorted().toArray();
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }

@@ -23,6 +23,7 @@ public final class Claims {
 
   private final Jdbc db;
   private final Statements sql;
+  private final Turns turns = new Turns();
   private final Batcher<ClaimRequest, List<Lease>> batcher = new Batcher<>(MAX_BATCH, this::write);
 
   /** Claims on the tables of {@code sql}. */
@@ -46,7 +47,8 @@ public final class Claims {
   }
 
   private List<List<Lease>> write(List<ClaimRequest> batch) {
-    return db.run("claim tasks", true, c -> {
+    // In autocommit: the statements sent together (see claimNow) are one transaction, committed at once.
+    return db.run("claim tasks", false, c -> {
       List<List<Lease>> answers = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         answers.add(null);
@@ -80,45 +82,55 @@ public final class Claims {
 
   /**
    * Leases up to {@code r.maxTasks()} ready tasks now, in turn order, within the tenants' running limits.
-   * With running limits, claims take turns under a transaction advisory lock: {@code c} must not be in
-   * autocommit mode.
+   * With running limits, claims take turns under a transaction advisory lock, taken by a statement sent with
+   * the claim in one round trip: in autocommit mode the two are one transaction.
    */
   public List<Lease> claimNow(Connection c, ClaimRequest r) throws SQLException {
     TenantLimits limits = r.tenantLimits();
-    String[] names = limits.tenants().keySet().toArray(String[]::new);
-    Integer[] caps = new Integer[names.length];
-    for (int i = 0; i < names.length; i++) {
-      caps[i] = limits.tenants().get(names[i]).maxRunning();
-    }
+    boolean limited = limits.limitsRunning();
     // Sent with the claim in one round trip: the plan settings (see Statements.planSettings) and, with running
     // limits, the lock that makes claims take turns, so each sees the running counts the previous one left.
     // Without limits, SKIP LOCKED alone keeps a task from being claimed twice, and claims need not wait.
-    try (PreparedStatement ps = c.prepareStatement(sql.planSettings(limits.limitsRunning()) + "; " + sql.claim())) {
-      ps.setInt(1, r.maxTasks());
-      ps.setArray(2, c.createArrayOf("text", names));
-      ps.setArray(3, c.createArrayOf("integer", caps));
-      ps.setInt(4, limits.defaults().maxRunning());
-      ps.setInt(5, r.maxTasks());
-      ps.setInt(6, r.maxTasks());
-      ps.setString(7, r.workerId());
-      ps.setLong(8, r.leaseDuration().toMillis());
-      ps.execute();
+    try (PreparedStatement ps = c.prepareStatement(sql.plannedClaim(limited))) {
+      int i = 1;
+      ps.setArray(i++, c.createArrayOf("text", turns.tenants()));
+      ps.setArray(i++, c.createArrayOf("bigint", turns.numbers()));
+      if (limited) {
+        String[] names = limits.tenants().keySet().toArray(String[]::new);
+        Integer[] caps = new Integer[names.length];
+        for (int j = 0; j < names.length; j++) {
+          caps[j] = limits.tenants().get(names[j]).maxRunning();
+        }
+        ps.setInt(i++, r.maxTasks());
+        ps.setArray(i++, c.createArrayOf("text", names));
+        ps.setArray(i++, c.createArrayOf("integer", caps));
+        ps.setInt(i++, limits.defaults().maxRunning());
+      }
+      ps.setInt(i++, r.maxTasks());
+      ps.setInt(i++, r.maxTasks());
+      ps.setString(i++, r.workerId());
+      ps.setLong(i, r.leaseDuration().toMillis());
+      ps.execute(); // the plan settings, then the claim
       if (!ps.getMoreResults()) {
         throw new SQLException("the claim returned no rows");
       }
+      List<Claimed> claimed = new ArrayList<>();
       try (ResultSet rs = ps.getResultSet()) {
-        List<Claimed> claimed = new ArrayList<>();
         while (rs.next()) {
           Lease lease = new Lease(TaskRows.task(rs), r.workerId(), TaskRows.instant(rs, "lease_expires_at"));
           claimed.add(new Claimed(rs.getLong("ord"), lease));
         }
-        claimed.sort(TURN_ORDER); // an UPDATE returns rows in no particular order
-        List<Lease> leases = new ArrayList<>(claimed.size());
-        for (Claimed cl : claimed) {
-          leases.add(cl.lease());
-        }
-        return leases;
       }
+      claimed.sort(TURN_ORDER); // an UPDATE returns rows in no particular order
+      List<Lease> leases = new ArrayList<>(claimed.size());
+      List<String> served = new ArrayList<>(claimed.size());
+      for (Claimed cl : claimed) {
+        leases.add(cl.lease());
+        String tenant = cl.lease().task().request().tenant();
+        served.add(tenant == null ? TenantLimits.NO_TENANT : tenant);
+      }
+      turns.served(served);
+      return leases;
     }
   }
 

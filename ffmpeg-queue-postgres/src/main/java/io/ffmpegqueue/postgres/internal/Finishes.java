@@ -51,6 +51,11 @@ public final class Finishes {
     return batcher.submit(e);
   }
 
+  /** Ends several attempts in one statement now, answering as {@link #finish} in their order. */
+  public List<Ended> finishAll(List<Ending> batch) {
+    return write(batch);
+  }
+
   private List<Ended> write(List<Ending> batch) {
     String what = batch.size() == 1 ? "finish task " + batch.get(0).lease().taskId()
         : "finish " + batch.size() + " tasks";
@@ -78,7 +83,7 @@ public final class Finishes {
       delays[i] = e.delayMillis();
     }
     Ended[] answers = new Ended[n];
-    try (PreparedStatement ps = c.prepareStatement(sql.planSettings(false) + "; " + sql.finishBatch())) {
+    try (PreparedStatement ps = c.prepareStatement(sql.plannedFinish())) {
       ps.setArray(1, c.createArrayOf("integer", ords));
       ps.setArray(2, c.createArrayOf("text", ids));
       ps.setArray(3, c.createArrayOf("integer", attempts));

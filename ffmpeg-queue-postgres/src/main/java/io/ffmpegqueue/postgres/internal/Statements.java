@@ -23,16 +23,24 @@ public final class Statements {
   private static final String RUNNING_ROW = "%sstatus = 'RUNNING' AND %slease_owner IS NOT NULL";
 
   private final String table;
-  private final String tenants;
-  private final String turns;
   private final String channel;
+  private final String claim;
+  private final String claimLimited;
+  private final String plannedClaim;
+  private final String plannedClaimLimited;
+  private final String finishBatch;
+  private final String plannedFinish;
 
   /** Statements on {@code schema.prefix + "tasks"}; both names are validated identifiers. */
   public Statements(String schema, String prefix) {
     this.table = schema + "." + prefix + "tasks";
-    this.tenants = schema + "." + prefix + "tenants";
-    this.turns = schema + "." + prefix + "tenant_turns";
     this.channel = schema + "." + prefix + "tasks";
+    this.claim = claimSql(false);
+    this.claimLimited = claimSql(true);
+    this.plannedClaim = planSettings(false) + "; " + claim;
+    this.plannedClaimLimited = planSettings(true) + "; " + claimLimited;
+    this.finishBatch = finishBatchSql();
+    this.plannedFinish = planSettings(false) + "; " + finishBatch;
   }
 
   /** The qualified table name. */
@@ -68,14 +76,17 @@ public final class Statements {
 
   /**
    * Statements that join a batch of rows to the tasks table ({@link #claim()}, {@link #finishBatch()}) go with
-   * this one, in the same round trip and transaction: it makes their plans look each row up by its key with
-   * nested loops. A prepared statement's plan is made once per connection and kept until the next ANALYZE of
-   * the table; made while the table was small (a new queue filling up fast), a hash join or a scan of the
-   * running index would read ever more rows on every call as the table grows. With {@code lock} it also takes
-   * the advisory lock that makes claims take turns.
+   * this one, in the same round trip and transaction, which settles how they are planned. Their plan is the
+   * generic one, made once per connection: a custom plan would be made on every call (the planner prefers one
+   * for array parameters, whose length it then knows), at a cost larger than the statement's. And that plan
+   * looks each row up by its key with nested loops: a plan made while the table was small (a new queue filling
+   * up fast) would otherwise hash-join a scan of the whole table, or walk the running index, on every call
+   * until the next ANALYZE, however large the table has grown. With {@code lock} it also takes the advisory
+   * lock that makes claims take turns.
    */
   public String planSettings(boolean lock) {
-    return "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),"
+    return "SELECT set_config('plan_cache_mode', 'force_generic_plan', true),"
+        + " set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),"
         + " set_config('enable_mergejoin', 'off', true)"
         + (lock ? ", pg_advisory_xact_lock(hashtext('ffmpeg-queue-claim:" + table + "'))" : "");
   }
@@ -107,41 +118,57 @@ public final class Statements {
 
   /**
    * The claim, in one statement (run after {@link #planSettings} in the same transaction, so the running
-   * counts it reads are current). {@code ten}: the tenants that have PENDING rows, found in the ready index
-   * one probe per tenant. {@code room}: how many more tasks each may run (its running limit less its RUNNING
-   * tasks, or the whole claim without a limit), and when it was last served (0: never). {@code cand}: each
-   * tenant's first ready rows in run order, at most its room, locked, skipping rows that others hold.
-   * {@code chosen}: the claim's rows in turn order: priority, then each tenant's first before any tenant's
-   * second, then the tenant served longest ago, then submission. The tenants served get a new turn number
-   * (their rows in the tenants table are made here, by their first claim); the update leases the rows.
-   * Params: limit, override tenants (text[]), their limits (int[]), the default limit (0: none), limit, limit,
-   * worker id, lease millis. Rows come back in no particular order, with {@code ord}.
+   * counts it reads are current). {@code ten}: the tenants that have PENDING rows, each with its first one,
+   * found in the ready index by one probe per tenant (and the tenant's rows are then read from that first one
+   * on: the index entries of rows claimed since the last VACUUM, which lie before it, are stepped over once).
+   * {@code cand}: each tenant's first ready rows in run order (at most the claim's size, or with running
+   * limits its room: its limit less its RUNNING rows), locked, skipping rows that others hold, numbered by
+   * turn. {@code chosen}: the claim's rows in turn order: priority, then each tenant's first before any
+   * tenant's second, then the tenant served longest ago (as this process saw it: 0 when not recently), then
+   * the tenant's name, then run order. The update leases the rows.
+   *
+   * <p>Params: the recently served tenants (text[]) and their turn numbers (bigint[]); with {@code limits}
+   * the claim's size, tenants with their own running limit (text[]), those limits (int[]) and the default
+   * limit (0: none), then the claim's size; without, the claim's size; then the claim's size, worker id,
+   * lease millis. Rows come back in no particular order, with {@code ord}.
    */
-  public String claim() {
-    return "WITH RECURSIVE ten(tenant) AS ("
-        + "   (SELECT tenant FROM " + table + " WHERE status = 'PENDING' ORDER BY tenant LIMIT 1)"
-        + "   UNION ALL SELECT (SELECT x.tenant FROM " + table + " x WHERE x.status = 'PENDING'"
-        + "   AND x.tenant > ten.tenant ORDER BY x.tenant LIMIT 1) FROM ten WHERE ten.tenant IS NOT NULL),"
-        + " room AS (SELECT ten.tenant, coalesce(n.served, 0) AS served, CASE WHEN lim.max > 0 THEN greatest(0,"
-        + "   lim.max - (SELECT count(*) FROM " + table + " r WHERE " + RUNNING_ROW.replace("%s", "r.")
-        + "   AND r.tenant = ten.tenant)) ELSE ? END AS room"
-        + " FROM ten LEFT JOIN " + tenants + " n ON n.tenant = ten.tenant CROSS JOIN LATERAL (SELECT coalesce("
-        + "   (SELECT o.m FROM unnest(?::text[], ?::int[]) AS o(t, m) WHERE o.t = ten.tenant), ?) AS max) lim"
-        + "   WHERE ten.tenant IS NOT NULL),"
-        + " cand AS (SELECT c.id, c.priority, c.run_at, c.seq, room.tenant, room.served FROM room"
-        + "   CROSS JOIN LATERAL (SELECT t.id, t.priority, t.run_at, t.seq FROM " + table + " t"
-        + "   WHERE t.tenant = room.tenant AND t.status = 'PENDING' AND t.run_at <= now()"
-        + "   ORDER BY t.priority, t.run_at, t.seq LIMIT least(?, room.room) FOR UPDATE SKIP LOCKED) c"
-        + "   WHERE room.room > 0),"
-        + " turn AS (SELECT cand.*, row_number() OVER (PARTITION BY tenant ORDER BY priority, run_at, seq) AS turn"
-        + "   FROM cand),"
-        + " chosen AS (SELECT id, tenant, ord FROM (SELECT id, tenant, row_number() OVER"
-        + "   (ORDER BY priority, turn, served, tenant, run_at, seq) AS ord FROM turn) o WHERE ord <= ?),"
-        // A tenant's turn follows its last task in this claim, so that one claim of several tenants ends
-        // with the turns in the order it served them.
-        + " served AS (INSERT INTO " + tenants + " (tenant, served) SELECT tenant, nextval('" + turns + "')"
-        + "   FROM (SELECT tenant, max(ord) AS last FROM chosen GROUP BY tenant ORDER BY last) s"
-        + "   ON CONFLICT (tenant) DO UPDATE SET served = excluded.served)"
+  public String claim(boolean limits) {
+    return limits ? claimLimited : claim;
+  }
+
+  /** {@link #planSettings} and {@link #claim}, to be sent together. */
+  public String plannedClaim(boolean limits) {
+    return limits ? plannedClaimLimited : plannedClaim;
+  }
+
+  /** {@link #planSettings} and {@link #finishBatch}, to be sent together. */
+  public String plannedFinish() {
+    return plannedFinish;
+  }
+
+  private String claimSql(boolean limits) {
+    String room = limits
+        ? " CROSS JOIN LATERAL (SELECT CASE WHEN lim.max > 0 THEN greatest(0, lim.max - (SELECT count(*) FROM "
+            + table + " r WHERE " + RUNNING_ROW.replace("%s", "r.") + " AND r.tenant = ten.tenant)) ELSE ? END"
+            + " AS room FROM (SELECT coalesce((SELECT o.m FROM unnest(?::text[], ?::int[]) AS o(t, m)"
+            + " WHERE o.t = ten.tenant), ?) AS max) lim) rm"
+        : "";
+    return "WITH RECURSIVE ten AS ("
+        + " (SELECT tenant, priority, run_at, seq FROM " + table + " WHERE status = 'PENDING'"
+        + "  ORDER BY tenant, priority, run_at, seq LIMIT 1)"
+        + " UNION ALL SELECT n.* FROM ten CROSS JOIN LATERAL (SELECT x.tenant, x.priority, x.run_at, x.seq FROM "
+        + table + " x WHERE x.status = 'PENDING' AND x.tenant > ten.tenant"
+        + "  ORDER BY x.tenant, x.priority, x.run_at, x.seq LIMIT 1) n),"
+        + " cand AS (SELECT c.id, c.priority, c.run_at, c.seq, c.turn, ten.tenant, coalesce((SELECT o.s FROM"
+        + "  unnest(?::text[], ?::bigint[]) AS o(t, s) WHERE o.t = ten.tenant), 0) AS served FROM ten" + room
+        + "  CROSS JOIN LATERAL (SELECT y.*, row_number() OVER (ORDER BY y.priority, y.run_at, y.seq) AS turn FROM"
+        + "  (SELECT t.id, t.priority, t.run_at, t.seq FROM " + table + " t WHERE t.tenant = ten.tenant"
+        + "  AND t.status = 'PENDING' AND t.run_at <= now()"
+        + "  AND (t.priority, t.run_at, t.seq) >= (ten.priority, ten.run_at, ten.seq)"
+        + "  ORDER BY t.priority, t.run_at, t.seq LIMIT " + (limits ? "least(?, rm.room)" : "?")
+        + "  FOR UPDATE SKIP LOCKED) y) c),"
+        + " chosen AS (SELECT id, row_number() OVER (ORDER BY priority, turn, served, tenant, run_at, seq) AS ord"
+        + "  FROM cand ORDER BY priority, turn, served, tenant, run_at, seq LIMIT ?)"
         + " UPDATE " + table + " t SET status = 'RUNNING', attempt = t.attempt + 1,"
         + " progress = NULL, started_at = now(), finished_at = NULL, lease_owner = ?,"
         + " lease_expires_at = now() + ?" + MILLIS + ", cancel_requested = false"
@@ -214,6 +241,10 @@ public final class Statements {
    * whose row is missing lost its lease.
    */
   public String finishBatch() {
+    return finishBatch;
+  }
+
+  private String finishBatchSql() {
     return "UPDATE " + table + " t SET status = u.status,"
         + " outputs = CASE WHEN u.status = 'COMPLETED' THEN u.outputs::jsonb ELSE t.outputs END,"
         + " error = CASE WHEN u.status = 'COMPLETED' THEN NULL ELSE coalesce(u.error::jsonb, t.error) END,"

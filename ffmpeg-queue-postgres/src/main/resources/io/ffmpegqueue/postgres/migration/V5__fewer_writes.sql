@@ -1,4 +1,4 @@
--- ffmpeg-queue-postgres, migration 5: fewer index entries per task. Every change of status is an update that
+-- ffmpeg-queue-postgres, migration 5: fewer writes per task. Every change of status is an update that
 -- adds an entry to the primary key and to each index whose predicate the new row matches; these indexes are
 -- what is left when each does one job.
 
@@ -16,3 +16,9 @@ DROP INDEX ${schema}.${prefix}tasks_running_idx;
 DROP INDEX ${schema}.${prefix}tasks_tenant_running_idx;
 CREATE INDEX ${prefix}tasks_running_idx ON ${schema}.${prefix}tasks (tenant)
   WHERE status = 'RUNNING' AND lease_owner IS NOT NULL;
+
+-- Tenants' turns are kept by each worker process (see docs/tenants.md): a turn written by every claim cost
+-- more than the rest of the claim, and made claims wait for each other on the tenant's row. The claim finds
+-- the tenants with ready rows in the ready index, so nothing needs the list of tenants either.
+DROP TABLE ${schema}.${prefix}tenants;
+DROP SEQUENCE ${schema}.${prefix}tenant_turns;
