@@ -27,6 +27,7 @@ import io.ffmpegqueue.postgres.internal.Statements;
 import io.ffmpegqueue.postgres.internal.TaskRows;
 import io.ffmpegqueue.postgres.internal.Upkeep;
 import io.ffmpegqueue.postgres.internal.WakeUps;
+import io.ffmpegqueue.postgres.internal.WorkerWrites;
 import io.ffmpegqueue.spi.BackendListener;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.ClaimRequest;
@@ -111,7 +112,7 @@ public final class PostgresQueueBackend implements QueueBackend {
   private final String prefix;
   private final Statements sql;
   private final Claims claims;
-  private final Finishes finishes;
+  private final WorkerWrites writes;
   private final Upkeep upkeep;
   private final long pollNanos;
   private final InstantSource clock;
@@ -127,8 +128,8 @@ public final class PostgresQueueBackend implements QueueBackend {
     this.schema = b.schema;
     this.prefix = b.prefix;
     this.sql = new Statements(b.schema, b.prefix);
-    this.claims = new Claims(db, sql);
-    this.finishes = new Finishes(db, sql);
+    this.claims = new Claims(sql);
+    this.writes = new WorkerWrites(db, sql, claims);
     this.upkeep = new Upkeep(db, sql, b.retentionAge, b.retentionCount);
     this.webhooks = new Webhooks(db, b.schema, b.prefix);
     this.pollNanos = b.pollInterval.toNanos();
@@ -246,7 +247,7 @@ public final class PostgresQueueBackend implements QueueBackend {
     long deadline = System.nanoTime() + request.maxWait().toNanos();
     while (true) {
       long seen = wakeUps.generation();
-      List<Lease> leases = claims.claimNow(request);
+      List<Lease> leases = writes.claim(request);
       for (Lease l : leases) {
         buffer.event(TaskEvent.Type.STARTED, l.taskId());
       }
@@ -320,7 +321,7 @@ public final class PostgresQueueBackend implements QueueBackend {
       next.status(TaskStatus.PENDING);
       event = null; // released: only a ready notice
     }
-    Finishes.Ended ended = finishes.finish(new Finishes.Ending(lease, status, outputs, error, delay));
+    Finishes.Ended ended = writes.finish(new Finishes.Ending(lease, status, outputs, error, delay));
     if (ended == null) {
       throw new LeaseLostException(lease.taskId(), lease.attempt());
     }

@@ -6,17 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 
-/**
- * The ends of attempts, written by group commit ({@link Batcher}): the finishes that worker threads make while
- * another batch is being written go together into one {@code UPDATE ... FROM unnest(...)}, fenced row by row
- * on each lease's attempt. Each caller returns once its row is committed, with its own answer.
- */
+/** The ends of attempts: the parameters and rows of {@link Statements#finishBatch} (sent by {@link WorkerWrites}). */
 public final class Finishes {
-  /** Most rows a statement. */
-  static final int MAX_BATCH = 256;
+  private Finishes() {}
 
   /**
    * The end of one attempt.
@@ -32,38 +26,12 @@ public final class Finishes {
   /** What the database decided for an ended attempt. */
   public record Ended(Instant runAt, Instant finishedAt, Double progress) {}
 
-  private final Jdbc db;
-  private final Statements sql;
-  private final Batcher<Ending, Ended> batcher = new Batcher<>(MAX_BATCH, this::write);
-
-  /** Finishes on the tables of {@code sql}. */
-  public Finishes(Jdbc db, Statements sql) {
-    this.db = db;
-    this.sql = sql;
-  }
-
   /**
-   * Ends an attempt, once the batch that carries it has committed.
+   * Sets the parameters of the finish of {@code batch} from {@code i} on.
    *
-   * @return what the database decided, or null when the lease was not current (nothing was written)
+   * @return the index of the next parameter
    */
-  public Ended finish(Ending e) {
-    return batcher.submit(e);
-  }
-
-  /** Ends several attempts in one statement now, answering as {@link #finish} in their order. */
-  public List<Ended> finishAll(List<Ending> batch) {
-    return write(batch);
-  }
-
-  private List<Ended> write(List<Ending> batch) {
-    String what = batch.size() == 1 ? "finish task " + batch.get(0).lease().taskId()
-        : "finish " + batch.size() + " tasks";
-    Ended[] answers = db.run(what, false, c -> write(c, batch));
-    return Arrays.asList(answers);
-  }
-
-  private Ended[] write(Connection c, List<Ending> batch) throws SQLException {
+  static int bind(Connection c, PreparedStatement ps, int i, List<Ending> batch) throws SQLException {
     int n = batch.size();
     Integer[] ords = new Integer[n];
     String[] ids = new String[n];
@@ -72,37 +40,34 @@ public final class Finishes {
     String[] outputs = new String[n];
     String[] errors = new String[n];
     Long[] delays = new Long[n];
-    for (int i = 0; i < n; i++) {
-      Ending e = batch.get(i);
-      ords[i] = i;
-      ids[i] = e.lease().taskId().value();
-      attempts[i] = e.lease().attempt();
-      statuses[i] = e.status();
-      outputs[i] = e.outputs();
-      errors[i] = e.error();
-      delays[i] = e.delayMillis();
+    for (int j = 0; j < n; j++) {
+      Ending e = batch.get(j);
+      ords[j] = j;
+      ids[j] = e.lease().taskId().value();
+      attempts[j] = e.lease().attempt();
+      statuses[j] = e.status();
+      outputs[j] = e.outputs();
+      errors[j] = e.error();
+      delays[j] = e.delayMillis();
     }
+    ps.setArray(i++, c.createArrayOf("integer", ords));
+    ps.setArray(i++, c.createArrayOf("text", ids));
+    ps.setArray(i++, c.createArrayOf("integer", attempts));
+    ps.setArray(i++, c.createArrayOf("text", statuses));
+    ps.setArray(i++, c.createArrayOf("text", outputs));
+    ps.setArray(i++, c.createArrayOf("text", errors));
+    ps.setArray(i++, c.createArrayOf("bigint", delays));
+    return i;
+  }
+
+  /** What was decided for each of {@code n} endings, in their order; null for an attempt whose lease was lost. */
+  static Ended[] read(ResultSet rs, int n) throws SQLException {
     Ended[] answers = new Ended[n];
-    try (PreparedStatement ps = c.prepareStatement(sql.plannedFinish())) {
-      ps.setArray(1, c.createArrayOf("integer", ords));
-      ps.setArray(2, c.createArrayOf("text", ids));
-      ps.setArray(3, c.createArrayOf("integer", attempts));
-      ps.setArray(4, c.createArrayOf("text", statuses));
-      ps.setArray(5, c.createArrayOf("text", outputs));
-      ps.setArray(6, c.createArrayOf("text", errors));
-      ps.setArray(7, c.createArrayOf("bigint", delays));
-      ps.execute(); // the plan settings, then the update
-      if (!ps.getMoreResults()) {
-        throw new SQLException("the finish returned no rows");
-      }
-      try (ResultSet rs = ps.getResultSet()) {
-        while (rs.next()) {
-          int ord = rs.getInt(1);
-          double progress = rs.getDouble(4);
-          Double p = rs.wasNull() ? null : progress;
-          answers[ord] = new Ended(TaskRows.instant(rs, "run_at"), TaskRows.instant(rs, "finished_at"), p);
-        }
-      }
+    while (rs.next()) {
+      int ord = rs.getInt(1);
+      double progress = rs.getDouble(4);
+      Double p = rs.wasNull() ? null : progress;
+      answers[ord] = new Ended(TaskRows.instant(rs, "run_at"), TaskRows.instant(rs, "finished_at"), p);
     }
     return answers;
   }

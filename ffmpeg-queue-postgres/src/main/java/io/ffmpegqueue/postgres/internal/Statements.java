@@ -26,10 +26,8 @@ public final class Statements {
   private final String channel;
   private final String claim;
   private final String claimLimited;
-  private final String plannedClaim;
-  private final String plannedClaimLimited;
   private final String finishBatch;
-  private final String plannedFinish;
+  private final String[] workerRounds = new String[6];
 
   /** Statements on {@code schema.prefix + "tasks"}; both names are validated identifiers. */
   public Statements(String schema, String prefix) {
@@ -37,10 +35,13 @@ public final class Statements {
     this.channel = schema + "." + prefix + "tasks";
     this.claim = claimSql(false);
     this.claimLimited = claimSql(true);
-    this.plannedClaim = planSettings(false) + "; " + claim;
-    this.plannedClaimLimited = planSettings(true) + "; " + claimLimited;
     this.finishBatch = finishBatchSql();
-    this.plannedFinish = planSettings(false) + "; " + finishBatch;
+    for (int finish = 0; finish < 2; finish++) {
+      for (int c = 0; c < 3; c++) {
+        workerRounds[finish * 3 + c] = planSettings(c == 2) + (finish == 1 ? "; " + finishBatch : "")
+            + (c == 0 ? "" : "; " + claim(c == 2));
+      }
+    }
   }
 
   /** The qualified table name. */
@@ -136,14 +137,13 @@ public final class Statements {
     return limits ? claimLimited : claim;
   }
 
-  /** {@link #planSettings} and {@link #claim}, to be sent together. */
-  public String plannedClaim(boolean limits) {
-    return limits ? plannedClaimLimited : plannedClaim;
-  }
-
-  /** {@link #planSettings} and {@link #finishBatch}, to be sent together. */
-  public String plannedFinish() {
-    return plannedFinish;
+  /**
+   * What a worker round trip sends: {@link #planSettings} (with the claims' lock when the claim has running
+   * limits), then with {@code finish} {@link #finishBatch}, then with {@code claim} 1 {@link #claim claim(false)}
+   * or with 2 {@link #claim claim(true)}. Sent as one string, they are one transaction, in autocommit mode too.
+   */
+  public String workerRound(boolean finish, int claim) {
+    return workerRounds[(finish ? 3 : 0) + claim];
   }
 
   private String claimSql(boolean limits) {
