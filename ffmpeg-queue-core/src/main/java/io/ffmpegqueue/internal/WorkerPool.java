@@ -8,6 +8,7 @@ import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskOutput;
 import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.spi.Handover;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.LeaseLostException;
 import io.ffmpegqueue.spi.Outcome;
@@ -213,8 +214,9 @@ public final class WorkerPool implements AutoCloseable {
     try {
       RunningTask t = first;
       while (t != null) {
-        run(t);
-        t = claimNext();
+        Next next = new Next();
+        run(t, next);
+        t = next.claimed ? next.task : claimNext();
       }
     } finally {
       slots.release();
@@ -257,7 +259,21 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
+  /**
+   * A worker's next task, claimed together with the end of its last one ({@link QueueBackend#finishAndClaim}):
+   * one call where a finish and a claim would be two.
+   */
+  private static final class Next {
+    boolean claimed; // whether the end went with a claim
+    RunningTask task; // what that claim took, or null
+  }
+
   private void run(RunningTask t) {
+    run(t, null);
+  }
+
+  /** Runs {@code t}; with {@code next}, its end may go with the claim of the next task (see {@link Next}). */
+  private void run(RunningTask t, Next next) {
     Lease lease = t.lease();
     t.thread = Thread.currentThread();
     MDC.put("task_id", lease.taskId().value());
@@ -278,11 +294,11 @@ public final class WorkerPool implements AutoCloseable {
       t.end();
       StopReason stop = t.stopReason();
       if (stop != null) {
-        finishStopped(t, stop);
+        finishStopped(t, stop, next);
       } else if (failure != null) {
-        finishFailed(t, failure);
+        finishFailed(t, failure, next);
       } else {
-        finish(t, new Outcome.Completed(outputs == null ? List.of() : outputs), TaskEvent.Type.COMPLETED);
+        finish(t, new Outcome.Completed(outputs == null ? List.of() : outputs), TaskEvent.Type.COMPLETED, next);
       }
     } catch (RuntimeException | Error e) {
       log.error("task {}: the worker failed to record the end of attempt {}; the lease will expire and the task be retried",
@@ -298,17 +314,17 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  private void finishStopped(RunningTask t, StopReason stop) {
+  private void finishStopped(RunningTask t, StopReason stop, Next next) {
     Lease lease = t.lease();
     switch (stop) {
-      case CANCELLED -> finish(t, new Outcome.Cancelled("cancelled while running"), TaskEvent.Type.CANCELLED);
+      case CANCELLED -> finish(t, new Outcome.Cancelled("cancelled while running"), TaskEvent.Type.CANCELLED, next);
       case TIMED_OUT -> {
         Duration timeout = Duration.between(lease.task().startedAt(), t.deadline());
         finishFailed(t, new TaskFailureException(ErrorKind.TIMEOUT,
-            "ran longer than its timeout of " + human(timeout) + " and was stopped", false));
+            "ran longer than its timeout of " + human(timeout) + " and was stopped", false), next);
       }
       case SHUTDOWN -> {
-        finish(t, new Outcome.Released(), null);
+        finish(t, new Outcome.Released(), null, null);
         log.info("task {}: released at shutdown; it will run again", lease.taskId());
       }
       case LEASE_LOST -> log.warn("task {}: attempt {} stopped after its lease was lost; its result is dropped",
@@ -316,7 +332,7 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  private void finishFailed(RunningTask t, Throwable e) {
+  private void finishFailed(RunningTask t, Throwable e, Next next) {
     Lease lease = t.lease();
     TaskFailureException f = e instanceof TaskFailureException tf ? tf
         : new TaskFailureException(ErrorKind.INTERNAL, "unexpected error: " + e, true, null, e);
@@ -330,19 +346,25 @@ public final class WorkerPool implements AutoCloseable {
       Instant retryAt = config.clock().instant().plus(config.retryPolicy().backoff(lease.attempt()));
       log.info("task {}: attempt {} of {} failed ({}), retrying at {}: {}",
           task.id(), lease.attempt(), max, f.kind().wireName(), retryAt, f.getMessage());
-      finish(t, new Outcome.Failed(error, retryAt), TaskEvent.Type.RETRY_SCHEDULED);
+      finish(t, new Outcome.Failed(error, retryAt), TaskEvent.Type.RETRY_SCHEDULED, next);
     } else {
       log.info("task {}: failed ({}) on attempt {}: {}", task.id(), f.kind().wireName(), lease.attempt(), f.getMessage());
-      finish(t, new Outcome.Failed(error, null), TaskEvent.Type.FAILED);
+      finish(t, new Outcome.Failed(error, null), TaskEvent.Type.FAILED, next);
     }
   }
 
-  private void finish(RunningTask t, Outcome outcome, TaskEvent.Type event) {
-    Task after;
-    try {
-      after = backend.finish(t.lease(), outcome);
-    } catch (LeaseLostException e) {
-      log.warn("{}; the result of this attempt is dropped", e.getMessage()); // the message names the task
+  private void finish(RunningTask t, Outcome outcome, TaskEvent.Type event, Next next) {
+    Task after = next == null ? null : finishAndClaim(t, outcome, next);
+    if (next == null || !next.claimed) {
+      try {
+        after = backend.finish(t.lease(), outcome);
+      } catch (LeaseLostException e) {
+        log.warn("{}; the result of this attempt is dropped", e.getMessage()); // the message names the task
+        return;
+      }
+    } else if (after == null) {
+      log.warn("{}; the result of this attempt is dropped", // the message names the task
+          new LeaseLostException(t.lease().taskId(), t.lease().attempt()).getMessage());
       return;
     }
     if (event == null) {
@@ -352,6 +374,34 @@ public final class WorkerPool implements AutoCloseable {
       submitter.onFinal(after, event);
     } else {
       submitter.publish(event, after, null);
+    }
+  }
+
+  /**
+   * Ends {@code t} and claims the worker's next task in one call, while a backlog is likely (as
+   * {@link #claimNext} would claim it right after); sets {@code next.claimed} when it did.
+   *
+   * @return the task after the change, or null (lease lost, or not done: see {@code next.claimed})
+   */
+  private Task finishAndClaim(RunningTask t, Outcome outcome, Next next) {
+    if (!backlog || stopping) {
+      return null;
+    }
+    claimGate.readLock().lock(); // as in claimNext
+    try {
+      if (stopping) {
+        return null;
+      }
+      Handover h = backend.finishAndClaim(t.lease(), outcome, config.claim(1, Duration.ZERO));
+      next.claimed = true;
+      if (h.claimed().isEmpty()) {
+        backlog = false;
+      } else {
+        next.task = register(h.claimed().get(0));
+      }
+      return h.finished();
+    } finally {
+      claimGate.readLock().unlock();
     }
   }
 

@@ -53,6 +53,11 @@ public abstract class ForwardingQueueBackend implements QueueBackend {
   }
 
   @Override
+  public Handover finishAndClaim(Lease lease, Outcome outcome, ClaimRequest next) {
+    return delegate.finishAndClaim(lease, outcome, next);
+  }
+
+  @Override
   public Optional<CancelResult> cancel(TaskId id) {
     return delegate.cancel(id);
   }

@@ -61,6 +61,35 @@ public interface QueueBackend extends AutoCloseable {
   Task finish(Lease lease, Outcome outcome);
 
   /**
+   * What a worker does between two tasks, in one call: ends an attempt as {@link #finish} does, then takes up to
+   * {@code next.maxTasks()} ready tasks as {@link #claim} does, without waiting ({@code next.maxWait()} is not
+   * used). A shared backend can write both in one round trip; this default calls the two in turn, and a claim
+   * that fails after the end was written claims nothing (the worker's next claim will see the failure).
+   *
+   * @return the task after the change ({@code null} when the lease was no longer current and nothing was
+   *     written for it) and the new leases
+   */
+  default Handover finishAndClaim(Lease lease, Outcome outcome, ClaimRequest next) {
+    Task finished;
+    try {
+      finished = finish(lease, outcome);
+    } catch (LeaseLostException e) {
+      finished = null;
+    }
+    List<Lease> claimed;
+    try {
+      claimed = claim(new ClaimRequest(next.workerId(), next.maxTasks(), next.leaseDuration(), Duration.ZERO,
+          next.tenantLimits()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      claimed = List.of();
+    } catch (RuntimeException e) {
+      claimed = List.of();
+    }
+    return new Handover(finished, claimed);
+  }
+
+  /**
    * Cancels a task: a PENDING one becomes CANCELLED at once and never runs; for a RUNNING one a cancel is
    * requested, which its worker sees on its next {@link #renew} and ends with {@link Outcome.Cancelled};
    * a final one is left as it is.

@@ -32,6 +32,7 @@ import io.ffmpegqueue.spi.BackendListener;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Enqueued;
+import io.ffmpegqueue.spi.Handover;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.LeaseLostException;
 import io.ffmpegqueue.spi.LeaseState;
@@ -286,6 +287,30 @@ public final class PostgresQueueBackend implements QueueBackend {
 
   @Override
   public Task finish(Lease lease, Outcome outcome) {
+    Ending e = ending(lease, outcome);
+    Task after = ended(e, writes.finish(e.row()));
+    if (after == null) {
+      throw new LeaseLostException(lease.taskId(), lease.attempt());
+    }
+    return after;
+  }
+
+  /** Ends the attempt and claims the next tasks in one round trip (one transaction). */
+  @Override
+  public Handover finishAndClaim(Lease lease, Outcome outcome, ClaimRequest next) {
+    Ending e = ending(lease, outcome);
+    WorkerWrites.Handover h = writes.finishAndClaim(e.row(), next);
+    Task after = ended(e, h.ended());
+    for (Lease l : h.leases()) {
+      buffer.event(TaskEvent.Type.STARTED, l.taskId());
+    }
+    return new Handover(after, h.leases());
+  }
+
+  // An attempt's end: the row to write, the snapshot so far, and the event it is.
+  private record Ending(Finishes.Ending row, Task.Builder next, TaskEvent.Type event) {}
+
+  private Ending ending(Lease lease, Outcome outcome) {
     Objects.requireNonNull(outcome, "outcome");
     Task.Builder next = lease.task().toBuilder();
     String status;
@@ -321,13 +346,17 @@ public final class PostgresQueueBackend implements QueueBackend {
       next.status(TaskStatus.PENDING);
       event = null; // released: only a ready notice
     }
-    Finishes.Ended ended = writes.finish(new Finishes.Ending(lease, status, outputs, error, delay));
+    return new Ending(new Finishes.Ending(lease, status, outputs, error, delay), next, event);
+  }
+
+  /** The task after its end was written, with the database's values; null when the lease was not current. */
+  private Task ended(Ending e, Finishes.Ended ended) {
     if (ended == null) {
-      throw new LeaseLostException(lease.taskId(), lease.attempt());
+      return null;
     }
-    Task after = next.progress(ended.progress()).runAt(ended.runAt()).finishedAt(ended.finishedAt()).build();
-    if (event != null) {
-      buffer.event(event, after.id());
+    Task after = e.next().progress(ended.progress()).runAt(ended.runAt()).finishedAt(ended.finishedAt()).build();
+    if (e.event() != null) {
+      buffer.event(e.event(), after.id());
     }
     if (after.status() == TaskStatus.PENDING) {
       wakeUps.wakeAll();

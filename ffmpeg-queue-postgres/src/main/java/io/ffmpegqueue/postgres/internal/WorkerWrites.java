@@ -29,8 +29,16 @@ public final class WorkerWrites {
   private final Claims claims;
   private final Batcher<Op, Object> batcher = new Batcher<>(MAX_BATCH, this::write);
 
-  // One end or one claim.
+  // One end, one claim, or both (a worker between two tasks).
   private record Op(Finishes.Ending ending, ClaimRequest claim) {}
+
+  /**
+   * What {@link #finishAndClaim} did.
+   *
+   * @param ended what the database decided for the end, or null when the lease was not current
+   * @param leases the claim's leases
+   */
+  public record Handover(Finishes.Ended ended, List<Lease> leases) {}
 
   /** Writes on the tables of {@code sql}. */
   public WorkerWrites(Jdbc db, Statements sql, Claims claims) {
@@ -52,6 +60,11 @@ public final class WorkerWrites {
   @SuppressWarnings("unchecked") // a claim's answer is always its leases
   public List<Lease> claim(ClaimRequest r) {
     return (List<Lease>) batcher.submit(new Op(null, r));
+  }
+
+  /** Ends an attempt, then claims as {@link #claim}, both in the same transaction. */
+  public Handover finishAndClaim(Finishes.Ending e, ClaimRequest r) {
+    return (Handover) batcher.submit(new Op(e, r));
   }
 
   /** Ends several attempts in one round trip now, answering as {@link #finish} in their order. */
@@ -76,13 +89,15 @@ public final class WorkerWrites {
       if (op.ending() != null) {
         endings.add(op.ending());
         endingAt.add(i);
-      } else {
+      }
+      if (op.claim() != null) {
         kinds.computeIfAbsent(Claims.Kind.of(op.claim()), k -> new ArrayList<>()).add(i);
       }
     }
     String what = endings.isEmpty() ? "claim tasks"
         : endings.size() == 1 ? "finish task " + endings.get(0).lease().taskId() : "finish " + endings.size() + " tasks";
-    Object[] answers = new Object[batch.size()];
+    Finishes.Ended[] ended = new Finishes.Ended[batch.size()];
+    List<?>[] claimed = new List<?>[batch.size()];
     // In autocommit mode the statements sent as one string are one transaction (and with a pool that hands out
     // connections without autocommit, Jdbc.run commits them).
     db.run(what, false, c -> {
@@ -92,17 +107,25 @@ public final class WorkerWrites {
         rounds.add(null);
       }
       for (Map.Entry<Claims.Kind, List<Integer>> kind : rounds) {
-        round(c, first ? endings : List.of(), first ? endingAt : List.of(), kind, batch, answers);
+        round(c, first ? endings : List.of(), first ? endingAt : List.of(), kind, batch, ended, claimed);
         first = false;
       }
       return null;
     });
-    return java.util.Arrays.asList(answers);
+    List<Object> answers = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Op op = batch.get(i);
+      @SuppressWarnings("unchecked") // only leases are stored in claimed
+      List<Lease> leases = (List<Lease>) claimed[i];
+      answers.add(op.claim() == null ? ended[i] : op.ending() == null ? leases : new Handover(ended[i], leases));
+    }
+    return answers;
   }
 
   // One round trip: the endings (if any), then the claims of one kind (if any).
   private void round(Connection c, List<Finishes.Ending> endings, List<Integer> endingAt,
-      Map.Entry<Claims.Kind, List<Integer>> kind, List<Op> batch, Object[] answers) throws SQLException {
+      Map.Entry<Claims.Kind, List<Integer>> kind, List<Op> batch, Finishes.Ended[] ended, List<?>[] claimed)
+      throws SQLException {
     ClaimRequest claim = null;
     if (kind != null) {
       int total = 0;
@@ -125,9 +148,9 @@ public final class WorkerWrites {
       if (finish) {
         next(ps, "finish");
         try (ResultSet rs = ps.getResultSet()) {
-          Finishes.Ended[] ended = Finishes.read(rs, endings.size());
-          for (int j = 0; j < ended.length; j++) {
-            answers[endingAt.get(j)] = ended[j];
+          Finishes.Ended[] read = Finishes.read(rs, endings.size());
+          for (int j = 0; j < read.length; j++) {
+            ended[endingAt.get(j)] = read[j];
           }
         }
       }
@@ -140,7 +163,7 @@ public final class WorkerWrites {
         int from = 0;
         for (int i : kind.getValue()) {
           int take = Math.min(batch.get(i).claim().maxTasks(), leases.size() - from);
-          answers[i] = List.copyOf(leases.subList(from, from + take));
+          claimed[i] = List.copyOf(leases.subList(from, from + take));
           from += take;
         }
       }
