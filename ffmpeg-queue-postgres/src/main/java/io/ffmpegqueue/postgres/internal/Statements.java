@@ -27,6 +27,8 @@ public final class Statements {
   private final String claim;
   private final String claimLimited;
   private final String finishBatch;
+  private final String insert;
+  private final String insertNotifying;
   private final String[] workerRounds = new String[6];
 
   /** Statements on {@code schema.prefix + "tasks"}; both names are validated identifiers. */
@@ -36,6 +38,8 @@ public final class Statements {
     this.claim = claimSql(false);
     this.claimLimited = claimSql(true);
     this.finishBatch = finishBatchSql();
+    this.insert = insertSql(false);
+    this.insertNotifying = insertSql(true);
     for (int finish = 0; finish < 2; finish++) {
       for (int c = 0; c < 3; c++) {
         workerRounds[finish * 3 + c] = planSettings(c == 2) + (finish == 1 ? "; " + finishBatch : "")
@@ -69,9 +73,13 @@ public final class Statements {
    * ({@code R|origin|}). Returns one row when inserted, none on a conflict.
    */
   public String insert(boolean notify) {
+    return notify ? insertNotifying : insert;
+  }
+
+  private String insertSql(boolean notify) {
     return "INSERT INTO " + table
         + " (id, status, priority, run_at, created_at, max_attempts, idempotency_key, request, tenant)"
-        + " VALUES (?, 'PENDING', ?, now() + greatest(?, 0)" + MILLIS + ", ?, ?, ?, ?::jsonb, ?)"
+        + " VALUES (?, 'PENDING', ?, now() + greatest(?, 0)" + MILLIS + ", ?, ?, ?, ?::json, ?)"
         + " ON CONFLICT DO NOTHING RETURNING id" + (notify ? ", " + notify("? || id") : "");
   }
 
@@ -197,48 +205,15 @@ public final class Statements {
   }
 
   /**
-   * Ends an attempt if its lease is current. It returns only what the database decided (run_at, finished_at,
-   * progress): the caller knows the rest, so no JSON travels back.
-   */
-  private String finish(String set) {
-    return "UPDATE " + table + " SET " + set + ", " + CLEAR_LEASE
-        + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' RETURNING run_at, finished_at, progress";
-  }
-
-  /** Completes an attempt with its outputs: params outputs json, id, attempt. */
-  public String complete() {
-    return finish("status = 'COMPLETED', outputs = ?::jsonb, progress = 1.0, error = NULL, finished_at = now()");
-  }
-
-  /** Fails a task for good: params error json, id, attempt. */
-  public String fail() {
-    return finish("status = 'FAILED', error = ?::jsonb, finished_at = now()");
-  }
-
-  /** Schedules a retry: params error json, delay millis, id, attempt. */
-  public String retry() {
-    return finish("status = 'PENDING', error = ?::jsonb, run_at = now() + greatest(?, 0)" + MILLIS
-        + ", progress = NULL");
-  }
-
-  /** Ends a running task cancelled: params error json, id, attempt. */
-  public String cancelled() {
-    return finish("status = 'CANCELLED', error = ?::jsonb, finished_at = now()");
-  }
-
-  /** Gives a task back, ready at once: params id, attempt. */
-  public String release() {
-    return finish("status = 'PENDING', progress = NULL");
-  }
-
-  /**
    * Ends several attempts in one statement, each only if its lease is current (fenced row by row on its
    * attempt): params ords (int[]), ids (text[]), attempts (int[]), new statuses (text[]), outputs json
    * (text[], for COMPLETED), error json (text[], null to keep the stored one), retry delays in millis
-   * (bigint[], null but for a retry). A new status of PENDING is a retry (with a delay) or a release
-   * (without); the columns change as in {@link #complete}, {@link #fail}, {@link #retry}, {@link #cancelled}
-   * and {@link #release}. Returns the ord, run_at, finished_at and progress of each row it changed; an attempt
-   * whose row is missing lost its lease.
+   * (bigint[], null but for a retry). COMPLETED stores the outputs, progress 1 and no error; FAILED and
+   * CANCELLED the error; a new status of PENDING is a retry (the error, run_at after the delay, no progress)
+   * or a release (without a delay: ready at once, no progress). Final statuses get finished_at; every end
+   * clears the lease. It returns only what the database decided (run_at, finished_at, progress), with each
+   * row's ord: the caller knows the rest, so no JSON travels back. An attempt whose row is missing lost its
+   * lease.
    */
   public String finishBatch() {
     return finishBatch;
