@@ -1,0 +1,28 @@
+-- wrk script: like wrk-register.lua, but each connection waits between its requests so that all of them
+-- together ask for about RATE registrations a second (environment; default 12000): a load the server
+-- is meant to carry, rather than as much as it can take. wrk has no open-loop mode, so a connection waits
+-- CONNECTIONS / RATE after each answer: the achieved rate is a little below RATE, and wrk prints it.
+-- Used by scripts/bench-http.sh (docs/benchmarks.md, "HTTP registration").
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"command": "-i input.mp4 -vf scale=640:-2 output.mp4", '
+  .. '"input_files": {"input.mp4": "file:///srv/media/video.mp4"}, '
+  .. '"output_filename": "output.mp4"}'
+
+local rate = tonumber(os.getenv("RATE") or "12000")
+local connections = tonumber(os.getenv("CONNECTIONS") or "64")
+local pause_ms = 1000 * connections / rate
+
+function delay()
+  return pause_ms
+end
+
+local non200 = 0
+response = function(status, headers, body)
+  if status ~= 200 then
+    non200 = non200 + 1
+    if non200 <= 3 then
+      io.stderr:write("unexpected status " .. status .. ": " .. body .. "\n")
+    end
+  end
+end
