@@ -44,6 +44,8 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -79,6 +81,9 @@ import javax.sql.DataSource;
  *       through {@link #addListener}, so a cancel stops the owning worker's ffmpeg at once.
  *   <li><b>Transactional enqueue</b>: {@link #enqueue(Connection, Task)} and {@link #inTransaction} store
  *       a task in the host's own transaction; it exists only if that commits.
+ *   <li><b>Webhooks</b>: the statement that ends a task with a webhook URL (finish, cancel, reap) also stores
+ *       its delivery, so a process that dies right after cannot lose it; any process with webhooks turned on
+ *       sends it.
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} stops the listening connection; the DataSource stays the host's.
@@ -285,15 +290,17 @@ public final class PostgresQueueBackend implements QueueBackend {
     Objects.requireNonNull(outcome, "outcome");
     List<Object> params = new ArrayList<>();
     Task.Builder next = lease.task().toBuilder();
+    // Only a task with a webhook takes the statement that also stores its delivery; the others' is as plain.
+    boolean webhook = lease.task().request().webhookUrl() != null;
     String statement;
     TaskEvent.Type event;
     if (outcome instanceof Outcome.Completed done) {
-      statement = sql.complete();
+      statement = sql.complete(webhook);
       params.add(TaskRows.outputsJson(done.outputs()));
       next.status(TaskStatus.COMPLETED).outputs(done.outputs()).error(null);
       event = TaskEvent.Type.COMPLETED;
     } else if (outcome instanceof Outcome.Failed f && f.retryAt() == null) {
-      statement = sql.fail();
+      statement = sql.fail(webhook);
       params.add(TaskRows.errorJson(f.error()));
       next.status(TaskStatus.FAILED).error(f.error());
       event = TaskEvent.Type.FAILED;
@@ -305,7 +312,7 @@ public final class PostgresQueueBackend implements QueueBackend {
       next.status(TaskStatus.PENDING).error(f.error());
       event = TaskEvent.Type.RETRY_SCHEDULED;
     } else if (outcome instanceof Outcome.Cancelled c) {
-      statement = sql.cancelled();
+      statement = sql.cancelled(webhook);
       TaskError error = TaskError.of(ErrorKind.CANCELLED, c.reason() == null ? "cancelled while running" : c.reason());
       params.add(TaskRows.errorJson(error));
       next.status(TaskStatus.CANCELLED).error(error);
@@ -317,6 +324,9 @@ public final class PostgresQueueBackend implements QueueBackend {
     }
     params.add(lease.taskId().value());
     params.add(lease.attempt());
+    if (webhook && event != null && event.isFinal()) {
+      params.add(webhookDue());
+    }
     boolean current = db.run("finish task " + lease.taskId(), false, c -> {
       try (PreparedStatement ps = c.prepareStatement(statement)) {
         Jdbc.bind(ps, params.toArray());
@@ -364,7 +374,7 @@ public final class PostgresQueueBackend implements QueueBackend {
       Optional<Task> changed = Optional.empty();
       if (status.equals("PENDING")) {
         String error = TaskRows.errorJson(TaskError.of(ErrorKind.CANCELLED, "cancelled before it started"));
-        changed = Jdbc.queryOne(c, sql.cancelPending(), error, id.value());
+        changed = Jdbc.queryOne(c, sql.cancelPending(), error, id.value(), webhookDue());
       } else if (status.equals("RUNNING") && !requested) {
         changed = Jdbc.queryOne(c, sql.requestCancel(), id.value(), notices.cancel());
       }
@@ -376,6 +386,17 @@ public final class PostgresQueueBackend implements QueueBackend {
     result.filter(r -> r.changed() && r.task().status() == TaskStatus.CANCELLED)
         .ifPresent(r -> buffer.event(TaskEvent.Type.CANCELLED, id)); // after the commit, as every event
     return result;
+  }
+
+  /** When a webhook delivery stored now is due: at once, on the clock the notifier claims deliveries by. */
+  private OffsetDateTime webhookDue() {
+    return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+  }
+
+  /** True: a task's webhook delivery is stored in the statement that ends it. */
+  @Override
+  public boolean storesWebhooksAtEnd() {
+    return true;
   }
 
   // ---- reads ----
@@ -451,7 +472,7 @@ public final class PostgresQueueBackend implements QueueBackend {
 
   @Override
   public List<Task> reapExpiredLeases() {
-    List<Task> changed = upkeep.reap();
+    List<Task> changed = upkeep.reap(webhookDue());
     for (Task t : changed) {
       buffer.event(switch (t.status()) {
         case FAILED -> TaskEvent.Type.FAILED;

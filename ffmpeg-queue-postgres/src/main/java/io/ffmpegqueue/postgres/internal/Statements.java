@@ -19,8 +19,13 @@ public final class Statements {
   private static final String FINAL = "('COMPLETED', 'FAILED', 'CANCELLED')";
   private static final String CLEAR_LEASE = "lease_owner = NULL, lease_expires_at = NULL, cancel_requested = false";
   private static final String MILLIS = " * interval '1 millisecond'";
+  // WebhookDelivery.deliveryIdOf in SQL: the name-based (version 3) UUID of 'ffq-webhook:' || id, from its md5
+  // hash h with the version nibble set to 3 and the variant bits to 10.
+  private static final String DELIVERY_ID = "overlay(overlay(h placing '3' from 13 for 1) placing"
+      + " substr('89ab', (position(substr(h, 17, 1) in '0123456789abcdef') - 1) % 4 + 1, 1) from 17 for 1)::uuid::text";
 
   private final String table;
+  private final String webhooks;
   private final String tenants;
   private final String turns;
   private final String channel;
@@ -28,6 +33,7 @@ public final class Statements {
   /** Statements on {@code schema.prefix + "tasks"}; both names are validated identifiers. */
   public Statements(String schema, String prefix) {
     this.table = schema + "." + prefix + "tasks";
+    this.webhooks = schema + "." + prefix + "webhooks";
     this.tenants = schema + "." + prefix + "tenants";
     this.turns = schema + "." + prefix + "tenant_turns";
     this.channel = schema + "." + prefix + "tasks";
@@ -156,18 +162,48 @@ public final class Statements {
    * progress): the caller knows the rest, so no JSON travels back.
    */
   private String finish(String set) {
-    return "UPDATE " + table + " SET " + set + ", " + CLEAR_LEASE
-        + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' RETURNING run_at, finished_at, progress";
+    return finish(set, false);
   }
 
-  /** Completes an attempt with its outputs: params outputs json, id, attempt. */
-  public String complete() {
-    return finish("status = 'COMPLETED', outputs = ?::jsonb, progress = 1.0, error = NULL, finished_at = now()");
+  /** {@link #finish(String)}, with {@code webhook} also storing the task's delivery (see {@link #storingWebhooks}). */
+  private String finish(String set, boolean webhook) {
+    String update = "UPDATE " + table + " SET " + set + ", " + CLEAR_LEASE
+        + " WHERE id = ? AND attempt = ? AND status = 'RUNNING'";
+    String returning = "run_at, finished_at, progress";
+    return webhook ? storingWebhooks(update, "", returning) : update + " RETURNING " + returning;
   }
 
-  /** Fails a task for good: params error json, id, attempt. */
-  public String fail() {
-    return finish("status = 'FAILED', error = ?::jsonb, finished_at = now()");
+  /**
+   * {@code update}, an UPDATE of the tasks table (its rows named {@code alias}, or unqualified) without
+   * RETURNING, made to return {@code returning} and to store in the same statement the webhook delivery of
+   * every task it ends (COMPLETED, FAILED or CANCELLED) whose request has a webhook URL: PENDING, with the id
+   * {@code WebhookDelivery.deliveryIdOf} gives, due at the time in the last param; a task that has a delivery
+   * keeps it. So no crash can leave a task ended without its delivery. The rows come back with three more
+   * columns ({@code hook_task}, {@code hook_status}, {@code hook_url}).
+   */
+  private String storingWebhooks(String update, String alias, String returning) {
+    String a = alias.isEmpty() ? "" : alias + ".";
+    return "WITH done AS (" + update + " RETURNING " + returning + ", " + a + "id AS hook_task, "
+        + a + "status AS hook_status, " + a + "request->>'webhook_url' AS hook_url),"
+        + " hook AS (INSERT INTO " + webhooks + " (task_id, delivery_id, url, state, next_attempt_at)"
+        + " SELECT hook_task, " + DELIVERY_ID + ", hook_url, 'PENDING', ?::timestamptz"
+        + " FROM done CROSS JOIN LATERAL (SELECT md5('ffq-webhook:' || hook_task) AS h) m"
+        + " WHERE hook_url IS NOT NULL AND hook_status IN " + FINAL + " ON CONFLICT (task_id) DO NOTHING)"
+        + " SELECT * FROM done";
+  }
+
+  /**
+   * Completes an attempt with its outputs: params outputs json, id, attempt, and with {@code webhook} the time
+   * the task's webhook delivery, stored in the same statement, is due.
+   */
+  public String complete(boolean webhook) {
+    return finish("status = 'COMPLETED', outputs = ?::jsonb, progress = 1.0, error = NULL, finished_at = now()",
+        webhook);
+  }
+
+  /** Fails a task for good: params error json, id, attempt, and with {@code webhook} as {@link #complete}. */
+  public String fail(boolean webhook) {
+    return finish("status = 'FAILED', error = ?::jsonb, finished_at = now()", webhook);
   }
 
   /** Schedules a retry: params error json, delay millis, id, attempt. */
@@ -176,9 +212,9 @@ public final class Statements {
         + ", progress = NULL");
   }
 
-  /** Ends a running task cancelled: params error json, id, attempt. */
-  public String cancelled() {
-    return finish("status = 'CANCELLED', error = ?::jsonb, finished_at = now()");
+  /** Ends a running task cancelled: params error json, id, attempt, and with {@code webhook} as {@link #complete}. */
+  public String cancelled(boolean webhook) {
+    return finish("status = 'CANCELLED', error = ?::jsonb, finished_at = now()", webhook);
   }
 
   /** Gives a task back, ready at once: params id, attempt. */
@@ -191,10 +227,10 @@ public final class Statements {
     return "SELECT status, cancel_requested FROM " + table + " WHERE id = ? FOR UPDATE";
   }
 
-  /** Cancels a PENDING task: params error json, id. */
+  /** Cancels a PENDING task, storing its webhook delivery: params error json, id, the delivery's due time. */
   public String cancelPending() {
-    return "UPDATE " + table + " SET status = 'CANCELLED', error = ?::jsonb, finished_at = now()"
-        + " WHERE id = ? AND status = 'PENDING' RETURNING " + COLUMNS;
+    return storingWebhooks("UPDATE " + table + " SET status = 'CANCELLED', error = ?::jsonb, finished_at = now()"
+        + " WHERE id = ? AND status = 'PENDING'", "", COLUMNS);
   }
 
   /** Requests the cancel of a RUNNING task: params id, notify prefix ({@code c|origin|}). */
@@ -206,13 +242,13 @@ public final class Statements {
 
   /**
    * Ends the leases that lapsed on the database's clock, at most {@code limit} at a time: back to PENDING
-   * with the attempt spent, FAILED when no attempt is left, CANCELLED when a cancel was requested. Param:
-   * limit.
+   * with the attempt spent, FAILED when no attempt is left, CANCELLED when a cancel was requested; the
+   * webhook deliveries of the tasks it ends are stored with them. Params: limit, the deliveries' due time.
    */
   public String reap() {
     String spent = "t.attempt >= greatest(1, t.max_attempts)";
     String lost = "'worker ' || coalesce(t.lease_owner, 'unknown') || ' stopped renewing its lease on attempt ' || t.attempt";
-    return "WITH expired AS (SELECT id FROM " + table
+    return storingWebhooks("WITH expired AS (SELECT id FROM " + table
         + " WHERE status = 'RUNNING' AND lease_expires_at < now()"
         + " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED)"
         + " UPDATE " + table + " t SET"
@@ -224,7 +260,7 @@ public final class Statements {
         + " finished_at = CASE WHEN t.cancel_requested OR " + spent + " THEN now() END,"
         + " run_at = CASE WHEN t.cancel_requested OR " + spent + " THEN t.run_at ELSE now() END,"
         + " progress = NULL, " + CLEAR_LEASE
-        + " FROM expired WHERE t.id = expired.id RETURNING " + prefixed("t.", COLUMNS);
+        + " FROM expired WHERE t.id = expired.id", "t", prefixed("t.", COLUMNS));
   }
 
   /** Deletes a batch of final tasks that finished before the retention age: params age millis, batch. */
