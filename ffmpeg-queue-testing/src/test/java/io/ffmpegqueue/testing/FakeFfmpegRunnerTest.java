@@ -41,6 +41,18 @@ class FakeFfmpegRunnerTest {
     return ctx.job(workspace);
   }
 
+  /** Runs a job of {@code ctx} on another thread; the future holds how the run ended (null: it succeeded). */
+  private CompletableFuture<Throwable> runInBackground(FakeTaskContext ctx) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        runner.run(job(ctx));
+        return null;
+      } catch (Throwable e) {
+        return e;
+      }
+    });
+  }
+
   @Test
   void with_nothing_enqueued_a_run_succeeds_and_writes_every_declared_output() throws Exception {
     FakeTaskContext ctx = context();
@@ -117,14 +129,7 @@ class FakeFfmpegRunnerTest {
   void a_hanging_run_returns_only_when_its_task_is_stopped() throws Exception {
     FakeTaskContext ctx = context();
     runner.enqueue(FakeOutcome.hang());
-    CompletableFuture<Throwable> ended = CompletableFuture.supplyAsync(() -> {
-      try {
-        runner.run(job(ctx));
-        return null;
-      } catch (Throwable e) {
-        return e;
-      }
-    });
+    CompletableFuture<Throwable> ended = runInBackground(ctx);
     FfmpegJob running = runner.takeJob(Duration.ofSeconds(5));
     assertThat(running.context()).isSameAs(ctx);
     assertThat(ended).isNotDone();
@@ -209,7 +214,7 @@ class FakeFfmpegRunnerTest {
     CompletableFuture<Void> resume = new CompletableFuture<>();
     runner.enqueue(FakeOutcome.succeed().withPauseUntil(progressed).withProgress(0.5).withPauseUntil(resume)
         .withProgress(1.0));
-    CompletableFuture<FfmpegResult> ended = CompletableFuture.supplyAsync(() -> runner.run(job(ctx)));
+    CompletableFuture<Throwable> ended = runInBackground(ctx);
 
     runner.takeJob();
     assertThat(ended).isNotDone();
@@ -220,7 +225,7 @@ class FakeFfmpegRunnerTest {
     assertThat(workspace.resolve("output.mp4")).doesNotExist();
 
     resume.complete(null);
-    ended.get(5, TimeUnit.SECONDS);
+    assertThat(ended.get(5, TimeUnit.SECONDS)).as("the run succeeded").isNull();
     assertThat(ctx.progress()).extracting(Progress::fraction).containsExactly(0.5, 1.0);
     assertThat(workspace.resolve("output.mp4")).exists();
   }
@@ -239,14 +244,7 @@ class FakeFfmpegRunnerTest {
   void a_stop_ends_a_paused_run_as_a_killed_ffmpeg_without_writing_outputs() throws Exception {
     FakeTaskContext ctx = context();
     runner.enqueue(FakeOutcome.succeed().withProgress(0.5).withPauseUntil(new CompletableFuture<>()));
-    CompletableFuture<Throwable> ended = CompletableFuture.supplyAsync(() -> {
-      try {
-        runner.run(job(ctx));
-        return null;
-      } catch (Throwable e) {
-        return e;
-      }
-    });
+    CompletableFuture<Throwable> ended = runInBackground(ctx);
     runner.takeJob();
     Await.until("progress 0.5", Duration.ofSeconds(5), () -> ctx.progress().size() == 1);
     ctx.stop(StopReason.SHUTDOWN);
