@@ -1,8 +1,5 @@
 package io.ffmpegqueue.bench.ffmpeg;
 
-import io.ffmpegqueue.Subscription;
-import io.ffmpegqueue.Task;
-import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.ffmpeg.FfmpegCommand;
 import io.ffmpegqueue.ffmpeg.FfmpegInstallation;
@@ -11,19 +8,16 @@ import io.ffmpegqueue.ffmpeg.FfmpegLocator;
 import io.ffmpegqueue.ffmpeg.FfmpegRunner;
 import io.ffmpegqueue.ffmpeg.OutputDescription;
 import io.ffmpegqueue.ffmpeg.ProcessFfmpegRunner;
-import io.ffmpegqueue.ffmpeg.Progress;
 import io.ffmpegqueue.ffmpeg.Sandbox;
 import io.ffmpegqueue.internal.CapturedRun;
 import io.ffmpegqueue.internal.FfmpegArguments;
 import io.ffmpegqueue.internal.Workspaces;
-import io.ffmpegqueue.spi.StopReason;
-import io.ffmpegqueue.spi.TaskContext;
+import io.ffmpegqueue.testing.FakeTaskContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,6 +94,8 @@ public final class RunnerOverhead {
     times.put("ffmpeg started directly", new double[rounds]);
     runners.keySet().forEach(k -> times.put(k, new double[rounds]));
     FfmpegCommand parsed = FfmpegCommand.parse(command);
+    TaskRequest request = TaskRequest.builder().command(command).input("in.mp4", "file:///bench/in.mp4")
+        .output("out.mp4").build();
     List<String> direct = new ArrayList<>();
     direct.add(ffmpeg.ffmpeg().toString());
     direct.addAll(FfmpegArguments.build(parsed, io.ffmpegqueue.ffmpeg.CommandPolicy.strict().inputFormats()));
@@ -116,7 +112,7 @@ public final class RunnerOverhead {
             throw new IllegalStateException("ffmpeg failed");
           }
         } else {
-          runner.run(new FfmpegJob(parsed, ws, List.of("in.mp4"), List.of("out.mp4"), new BenchContext(command)));
+          runner.run(new FfmpegJob(parsed, ws, List.of("in.mp4"), List.of("out.mp4"), new FakeTaskContext(request)));
         }
         double ms = (System.nanoTime() - t0) / 1e6;
         if (round >= 0) {
@@ -239,40 +235,5 @@ public final class RunnerOverhead {
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, updated, StandardCharsets.UTF_8);
-  }
-
-  /** The least a task context needs: the task, and a stop that never comes. */
-  private static final class BenchContext implements TaskContext {
-    private final Task task;
-
-    BenchContext(String command) {
-      this.task = Task.pending(TaskId.random(), TaskRequest.builder().command(command)
-          .input("in.mp4", "file:///bench/in.mp4").output("out.mp4").build(), Instant.now());
-    }
-
-    @Override
-    public Task task() {
-      return task;
-    }
-
-    @Override
-    public void reportProgress(Progress progress) {
-      // the bench does not look at progress; the runner's parsing of it is part of what is measured
-    }
-
-    @Override
-    public StopReason stopReason() {
-      return null;
-    }
-
-    @Override
-    public Subscription onStop(Runnable action) {
-      return () -> { };
-    }
-
-    @Override
-    public Instant deadline() {
-      return Instant.now().plus(Duration.ofHours(1));
-    }
   }
 }
