@@ -11,7 +11,7 @@
 # fixed 4 GiB heap and the parallel collector with a small young generation: with no workers every
 # registered task stays in memory, and short, frequent young collections keep the latency tail down).
 # PACED_ONLY (empty; set it to skip the run at full speed), RATE (12000): after the run at full speed, a second run in which the connections together ask for about
-# RATE registrations a second (scripts/wrk-register-paced.lua): the latency at a load the server carries.
+# RATE registrations a second (scripts/wrk-register.lua): the latency at a load the server carries.
 # Needs wrk (Debian: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,12 +47,12 @@ curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null
 
 url="http://127.0.0.1:$PORT/ffmpeg/register"
 echo "warm-up ($WARMUP)..."
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s scripts/wrk-register.lua "$url" >/dev/null
+env -u RATE wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s scripts/wrk-register.lua "$url" >/dev/null
 if [[ -z "$PACED_ONLY" ]]; then
   echo "measure, full speed: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s scripts/wrk-register.lua $url"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/wrk-register.lua "$url"
+  env -u RATE wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/wrk-register.lua "$url"
 fi
-echo "measure, paced: RATE=$RATE CONNECTIONS=$CONNECTIONS wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s scripts/wrk-register-paced.lua $url"
+echo "measure, paced: RATE=$RATE CONNECTIONS=$CONNECTIONS wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s scripts/wrk-register.lua $url"
 RATE="$RATE" CONNECTIONS="$CONNECTIONS" \
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/wrk-register-paced.lua "$url"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/wrk-register.lua "$url"
 echo "queue_size after the run: $(curl -fsS "http://127.0.0.1:$PORT/ffmpeg/queue/size")"
