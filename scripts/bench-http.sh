@@ -10,8 +10,9 @@
 # HTTP_THREADS (the server's request threads, 8), JAVA_OPTS (the server JVM's options; by default a
 # fixed 4 GiB heap and the parallel collector with a small young generation: with no workers every
 # registered task stays in memory, and short, frequent young collections keep the latency tail down).
-# PACED_ONLY (empty; set it to skip the run at full speed), RATE (12000): after the run at full speed, a second run in which the connections together ask for about
-# RATE registrations a second (scripts/wrk-register.lua): the latency at a load the server carries.
+# RATE (12000): after the run at full speed, a second run in which the connections together ask for
+# about RATE registrations a second (scripts/wrk-register.lua with RATE set): the latency at a load the
+# server is meant to carry. PACED_ONLY (set it to skip the run at full speed).
 # Needs wrk (Debian: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
