@@ -9,6 +9,7 @@ import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.TenantLimits;
 import io.ffmpegqueue.WebhookDelivery;
+import io.ffmpegqueue.internal.Checks;
 import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.ClaimRequest;
@@ -723,28 +724,19 @@ public final class InMemoryQueueBackend implements QueueBackend {
 
     /** The most pending tasks; past it, enqueue is refused with {@code QUEUE_FULL}. Default 10,000. */
     public Builder capacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("capacity must be at least 1");
-      }
-      this.capacity = capacity;
+      this.capacity = Checks.atLeastOne(capacity, "capacity");
       return this;
     }
 
     /** How long final tasks are kept. Default 24 hours. */
     public Builder retentionAge(Duration age) {
-      if (age == null || age.isNegative()) {
-        throw new IllegalArgumentException("retentionAge must not be negative");
-      }
-      this.retentionAge = age;
+      this.retentionAge = Checks.nonNegative(age, "retentionAge");
       return this;
     }
 
     /** How many final tasks are kept at most. Default 100,000. */
     public Builder retentionCount(int count) {
-      if (count < 0) {
-        throw new IllegalArgumentException("retentionCount must not be negative");
-      }
-      this.retentionCount = count;
+      this.retentionCount = Checks.nonNegative(count, "retentionCount");
       return this;
     }
 

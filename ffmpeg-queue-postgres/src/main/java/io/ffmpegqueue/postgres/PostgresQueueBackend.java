@@ -11,6 +11,7 @@ import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.WebhookDelivery;
+import io.ffmpegqueue.internal.Checks;
 import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.postgres.internal.Webhooks;
 import io.ffmpegqueue.postgres.internal.CapacityGate;
@@ -558,28 +559,19 @@ public final class PostgresQueueBackend implements QueueBackend {
      * a process; across processes it may be passed by about a second's worth of other processes' enqueues.
      */
     public Builder capacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("capacity must be at least 1");
-      }
-      this.capacity = capacity;
+      this.capacity = Checks.atLeastOne(capacity, "capacity");
       return this;
     }
 
     /** How long final tasks are kept. Default 24 hours. */
     public Builder retentionAge(Duration age) {
-      if (age == null || age.isNegative()) {
-        throw new IllegalArgumentException("retentionAge must not be negative");
-      }
-      this.retentionAge = age;
+      this.retentionAge = Checks.nonNegative(age, "retentionAge");
       return this;
     }
 
     /** How many final tasks are kept at most. Default 100,000. */
     public Builder retentionCount(int count) {
-      if (count < 0) {
-        throw new IllegalArgumentException("retentionCount must not be negative");
-      }
-      this.retentionCount = count;
+      this.retentionCount = Checks.nonNegative(count, "retentionCount");
       return this;
     }
 
