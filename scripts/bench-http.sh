@@ -10,6 +10,9 @@
 # HTTP_THREADS (the server's request threads, 8), JAVA_OPTS (the server JVM's options; by default a
 # fixed 4 GiB heap and the parallel collector with a small young generation: with no workers every
 # registered task stays in memory, and short, frequent young collections keep the latency tail down).
+# RATE (12000): after the run at full speed, a second run in which the connections together ask for
+# about RATE registrations a second (scripts/wrk-register.lua with RATE set): the latency at a load the
+# server is meant to carry. PACED_ONLY (set it to skip the run at full speed).
 # Needs wrk (Debian: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +23,8 @@ WARMUP="${WARMUP:-10s}"
 DURATION="${DURATION:-30s}"
 PORT="${PORT:-18123}"
 HTTP_THREADS="${HTTP_THREADS:-8}"
+RATE="${RATE:-12000}"
+PACED_ONLY="${PACED_ONLY:-}"
 JAVA_OPTS="${JAVA_OPTS:--Xms4g -Xmx4g -Xmn64m -XX:+UseParallelGC}"
 LOG="${LOG:-/tmp/ffq-bench-server.log}"
 JAR=ffmpeg-queue-examples/target/ffmpeg-queue-server.jar
@@ -43,7 +48,12 @@ curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null
 
 url="http://127.0.0.1:$PORT/ffmpeg/register"
 echo "warm-up ($WARMUP)..."
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s scripts/wrk-register.lua "$url" >/dev/null
-echo "measure: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s scripts/wrk-register.lua $url"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/wrk-register.lua "$url"
+env -u RATE wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s scripts/wrk-register.lua "$url" >/dev/null
+if [[ -z "$PACED_ONLY" ]]; then
+  echo "measure, full speed: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s scripts/wrk-register.lua $url"
+  env -u RATE wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/wrk-register.lua "$url"
+fi
+echo "measure, paced: RATE=$RATE CONNECTIONS=$CONNECTIONS wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s scripts/wrk-register.lua $url"
+RATE="$RATE" CONNECTIONS="$CONNECTIONS" \
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/wrk-register.lua "$url"
 echo "queue_size after the run: $(curl -fsS "http://127.0.0.1:$PORT/ffmpeg/queue/size")"

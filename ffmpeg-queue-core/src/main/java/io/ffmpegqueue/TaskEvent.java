@@ -11,14 +11,23 @@ import java.util.Objects;
  * @param type what happened
  * @param task the task right after it happened
  * @param progress the progress detail for {@link Type#PROGRESS} events, else {@code null}
- * @param at when it happened
+ * @param at when it happened (when this process heard of it, for a remote event)
+ * @param remote whether another process made the change and this one heard of it through a shared backend
+ *     ({@link io.ffmpegqueue.spi.BackendListener#onRemoteEvent}); false for what this process's own
+ *     submissions, cancels and workers did. Each change is local to exactly one process, so counting only
+ *     local events in every process counts each change once.
  */
-public record TaskEvent(Type type, Task task, Progress progress, Instant at) {
+public record TaskEvent(Type type, Task task, Progress progress, Instant at, boolean remote) {
   /** Checks the required fields. */
   public TaskEvent {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(at, "at");
+  }
+
+  /** A local event: this process made the change. */
+  public TaskEvent(Type type, Task task, Progress progress, Instant at) {
+    this(type, task, progress, at, false);
   }
 
   /** The kinds of events; the guide's {@code TaskEvent.TASK_COMPLETED} is {@link #COMPLETED}. */

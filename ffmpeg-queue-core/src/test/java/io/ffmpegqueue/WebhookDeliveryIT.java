@@ -105,6 +105,30 @@ class WebhookDeliveryIT {
   }
 
   @Test
+  void a_delivery_stored_with_the_tasks_end_where_webhooks_are_off_is_sent_by_a_queue_that_has_them()
+      throws Exception {
+    InMemoryQueueBackend backend = InMemoryQueueBackend.create();
+    Task done;
+    try (FfmpegQueue worker = FfmpegQueue.builder().backend(backend).workspaceRoot(dir).workers(1)
+        .pollWait(Duration.ofMillis(100)).handler(ctx -> List.of()).build()) {
+      done = worker.submit(request(hook())).completion().get();
+    }
+    assertThat(backend.findWebhook(done.id())).get().extracting(WebhookDelivery::state)
+        .isEqualTo(WebhookDelivery.State.PENDING);
+    WebhookSettings settings = WebhookSettings.builder().secret(SECRET).allowHost("127.0.0.1")
+        .pollInterval(Duration.ofMillis(50)).build();
+    try (FfmpegQueue sender = FfmpegQueue.builder().backend(backend).workspaceRoot(dir).workers(0)
+        .webhooks(settings).build()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> sender.webhook(done.id())
+          .filter(w -> w.state() == WebhookDelivery.State.DELIVERED).isPresent());
+    }
+    assertThat(received).singleElement().satisfies(r -> {
+      assertThat(r.genuine()).isTrue();
+      assertThat(r.delivery()).isEqualTo(WebhookDelivery.deliveryIdOf(done.id()));
+    });
+  }
+
+  @Test
   void a_tampered_body_or_another_secret_fails_verification() throws Exception {
     String ts = "1700000000";
     String body = "{\"task_id\":\"x\"}";

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * A located and checked ffmpeg.
  *
  * @param ffmpeg the ffmpeg executable
- * @param ffprobe the ffprobe executable, or {@code null} when none was found (outputs are then not probed)
+ * @param ffprobe the ffprobe executable, or {@code null} when none was found (outputs that ffmpeg's own
+ *     report does not describe then have no description)
  * @param version the version ffmpeg reports ({@code 7.1}, {@code 5.1.6-0+deb12u1}, {@code N-11345-g...})
  * @param source where it was found ({@code FFMPEG_PATH}, {@code PATH}, {@code bundled org.bytedeco:ffmpeg} ...)
  */

@@ -3,9 +3,11 @@ package io.ffmpegqueue.ffmpeg;
 import java.util.List;
 
 /**
- * What ffprobe says of a media file.
+ * What a media file holds: what ffmpeg reported as it wrote it, or what ffprobe says of it
+ * ({@link OutputDescription}).
  *
- * @param formatName the container format ({@code "mov,mp4,m4a,3gp,3g2,mj2"}), or {@code null}
+ * @param formatName the container format: the muxer that wrote it ({@code "mp4"}) in ffmpeg's report, the
+ *     demuxers that read it ({@code "mov,mp4,m4a,3gp,3g2,mj2"}) from ffprobe; or {@code null}
  * @param durationSeconds the duration in seconds, or {@code null} when unknown
  * @param streams the streams, in file order
  */

@@ -10,6 +10,7 @@ import io.ffmpegqueue.internal.FfmpegArguments;
 import io.ffmpegqueue.internal.FfmpegProcess;
 import io.ffmpegqueue.internal.InputSniffer;
 import io.ffmpegqueue.internal.MediaProbe;
+import io.ffmpegqueue.internal.OutputReport;
 import io.ffmpegqueue.internal.ProcessSandbox;
 import io.ffmpegqueue.internal.ProgressParser;
 import io.ffmpegqueue.spi.StopReason;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * scrubbed environment, inside bubblewrap where available ({@link Sandbox}), with per-input protocol and
  * format whitelists. Progress comes from {@code -progress pipe:1}; a stop (cancel, timeout, shutdown)
  * sends {@code q}, then after {@link Builder#quitGracePeriod} ends the process and its descendants, forcibly
- * after {@link Builder#killGracePeriod}. After success each output is checked and probed with ffprobe.
+ * after {@link Builder#killGracePeriod}. After success each output is checked and described
+ * ({@link Builder#outputDescription}: from ffmpeg's own report by default, else with ffprobe).
  *
  * <pre>{@code
  * FfmpegRunner runner = ProcessFfmpegRunner.builder()
@@ -56,6 +58,7 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
   private final Duration killGrace;
   private final int stderrTailBytes;
   private final MediaProbe probe;
+  private final OutputDescription description;
 
   private ProcessFfmpegRunner(Builder b, FfmpegInstallation installation) {
     this.installation = installation;
@@ -66,7 +69,8 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
     this.stderrTailBytes = b.stderrTailBytes;
     Set<String> probeFormats = new HashSet<>(policy.inputFormats());
     probeFormats.remove("lavfi");
-    this.probe = installation.ffprobe() == null || !b.probeOutputs ? null
+    this.description = b.description;
+    this.probe = installation.ffprobe() == null || description == OutputDescription.NONE ? null
         : new MediaProbe(installation.ffprobe(), sandbox, probeFormats, Duration.ofSeconds(60));
     log.info("ffmpeg {} at {} ({}); sandbox: {}", installation.version(), installation.ffmpeg(), installation.source(),
         sandbox.description());
@@ -99,6 +103,7 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
       probeInputDurations(command, workspace, expected);
     }
     ProgressParser parser = new ProgressParser(expected::seconds);
+    OutputReport report = new OutputReport();
     List<String> argv = new ArrayList<>();
     argv.add(installation.ffmpeg().toString());
     argv.addAll(FfmpegArguments.build(command, policy.inputFormats()));
@@ -112,6 +117,7 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
         },
         line -> {
           expected.acceptStderrLine(line);
+          report.acceptStderrLine(line);
           if (log.isDebugEnabled()) {
             log.debug("task {} ffmpeg: {}", taskId, line);
           }
@@ -147,20 +153,35 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
     }
     checkOutputs(workspace, job.outputs());
     context.reportProgress(new Progress(1.0, parser.lastOutTime(), null, null, Duration.ZERO));
+    Map<String, MediaInfo> media = describeOutputs(job, workspace, report, parser.lastOutTime());
+    log.debug("task {}: ffmpeg succeeded in {} ms", taskId, elapsed.toMillis());
+    return new FfmpegResult(media, elapsed);
+  }
+
+  /** Each output's description, as {@link #description} says; an output that cannot be described has none. */
+  private Map<String, MediaInfo> describeOutputs(FfmpegJob job, Path workspace, OutputReport report, Duration lastOutTime) {
     Map<String, MediaInfo> media = new LinkedHashMap<>();
-    if (probe != null) {
-      for (String name : job.outputs()) {
+    if (description == OutputDescription.NONE) {
+      return media;
+    }
+    TaskContext context = job.context();
+    // ffmpeg reports one time for the whole run, which is an output's duration only when there is one output.
+    Double duration = job.outputs().size() == 1 && lastOutTime.compareTo(Duration.ZERO) > 0
+        ? lastOutTime.toNanos() / 1e9 : null;
+    for (String name : job.outputs()) {
+      MediaInfo m = description == OutputDescription.FFMPEG_REPORT ? report.describe(name, duration) : null;
+      if ((m == null || m.durationSeconds() == null) && probe != null) {
         if (context.isStopped()) {
           throw stopped(context.stopReason());
         }
-        MediaInfo m = probe.probe(workspace, name);
-        if (m != null) {
-          media.put(name, m);
-        }
+        MediaInfo probed = probe.probe(workspace, name);
+        m = probed != null ? probed : m;
+      }
+      if (m != null) {
+        media.put(name, m);
       }
     }
-    log.debug("task {}: ffmpeg succeeded in {} ms", taskId, elapsed.toMillis());
-    return new FfmpegResult(media, elapsed);
+    return media;
   }
 
   private void probeInputDurations(FfmpegCommand command, Path workspace, ExpectedDuration expected) {
@@ -254,7 +275,7 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
     private Duration quitGrace = Duration.ofSeconds(5);
     private Duration killGrace = Duration.ofSeconds(2);
     private int stderrTailBytes = 64 * 1024;
-    private boolean probeOutputs = true;
+    private OutputDescription description = OutputDescription.FFMPEG_REPORT;
 
     private Builder() {}
 
@@ -322,11 +343,13 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
     }
 
     /**
-     * Whether to describe each output with ffprobe after success ({@link FfmpegResult#media()}). Default
-     * true; false saves one short process per output, and tasks then carry no media description.
+     * How each output is described after success ({@link FfmpegResult#media()}). Default
+     * {@link OutputDescription#FFMPEG_REPORT}: from what ffmpeg printed, with no extra process;
+     * {@link OutputDescription#FFPROBE} for the container's exact duration at the cost of one more process
+     * per output; {@link OutputDescription#NONE} for none.
      */
-    public Builder probeOutputs(boolean probe) {
-      this.probeOutputs = probe;
+    public Builder outputDescription(OutputDescription description) {
+      this.description = Objects.requireNonNull(description, "description");
       return this;
     }
 

@@ -21,4 +21,20 @@ public final class Checks {
     }
     return d;
   }
+
+  /** {@code n}, when it is at least 1; else an error naming the option. */
+  public static int atLeastOne(int n, String name) {
+    if (n < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1");
+    }
+    return n;
+  }
+
+  /** {@code n}, when it is 0 or more; else an error naming the option. */
+  public static int nonNegative(int n, String name) {
+    if (n < 0) {
+      throw new IllegalArgumentException(name + " must not be negative");
+    }
+    return n;
+  }
 }

@@ -160,7 +160,10 @@ public final class FfmpegProcess {
     if (p == null) {
       return;
     }
-    if (p.isAlive() || p.descendants().findAny().isPresent()) {
+    // Once it has exited, its children (if any) were handed to the reaper at once, so a descendants()
+    // scan of its pid would find nothing of it: it would only cost a walk of /proc, or find another
+    // process tree should the pid have been reused. Bubblewrap's ffmpeg dies with it (--die-with-parent).
+    if (p.isAlive()) {
       ProcessTree.destroy(p, grace);
     }
     try {

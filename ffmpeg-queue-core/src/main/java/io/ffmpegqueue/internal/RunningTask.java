@@ -36,11 +36,17 @@ final class RunningTask implements TaskContext {
   private volatile boolean ended;
   private long lastProgressEventNanos;
   private long lastRenewNanos;
+  // Progress reported since the last renew, not written yet (guarded by this): the supervisor writes it once
+  // progressInterval has passed, so that a task whose progress then stops moving (a slow pass, a stalled
+  // input) shows its latest value within about that time rather than at the next heartbeat.
+  private boolean unsavedProgress;
+  private final Runnable wakeSupervisor;
   volatile Thread thread;
 
   RunningTask(Lease lease, WorkerConfig config, QueueBackend backend, TaskSubmitter events,
-      WorkerCounters counters) {
+      WorkerCounters counters, Runnable wakeSupervisor) {
     this.lease = lease;
+    this.wakeSupervisor = wakeSupervisor;
     this.counters = counters;
     this.config = config;
     this.backend = backend;
@@ -85,6 +91,7 @@ final class RunningTask implements TaskContext {
     long now = System.nanoTime();
     boolean publish;
     boolean renew;
+    boolean wake;
     synchronized (this) {
       boolean last = p.fraction() != null && p.fraction() >= 1.0;
       publish = last || now - lastProgressEventNanos >= PROGRESS_EVENT_INTERVAL_NANOS;
@@ -92,6 +99,11 @@ final class RunningTask implements TaskContext {
         lastProgressEventNanos = now;
       }
       renew = now - lastRenewNanos >= config.progressInterval().toNanos();
+      wake = !renew && !unsavedProgress;
+      unsavedProgress = !renew;
+    }
+    if (wake) {
+      wakeSupervisor.run();
     }
     if (publish && events.hasListeners()) {
       events.publish(TaskEvent.Type.PROGRESS, lease.task().toBuilder().progress(p.fraction()).build(), p);
@@ -108,6 +120,7 @@ final class RunningTask implements TaskContext {
     }
     synchronized (this) {
       lastRenewNanos = System.nanoTime();
+      unsavedProgress = false;
     }
     LeaseState state;
     try {
@@ -131,13 +144,14 @@ final class RunningTask implements TaskContext {
 
   boolean renewDue(long nowNanos) {
     synchronized (this) {
-      return nowNanos - lastRenewNanos >= config.heartbeatInterval().toNanos();
+      return nowNanos - nextRenewNanos() >= 0;
     }
   }
 
+  /** When the supervisor renews next: a heartbeat after the last renew, sooner when progress waits to be written. */
   long nextRenewNanos() {
     synchronized (this) {
-      return lastRenewNanos + config.heartbeatInterval().toNanos();
+      return lastRenewNanos + (unsavedProgress ? config.progressInterval() : config.heartbeatInterval()).toNanos();
     }
   }
 

@@ -254,10 +254,14 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     return bus.awaitIdle(timeout);
   }
 
-  /** Publishes an event when anybody listens. */
+  /** Publishes an event of this process's when anybody listens. */
   public void publish(TaskEvent.Type type, Task task, Progress progress) {
+    publish(type, task, progress, false);
+  }
+
+  private void publish(TaskEvent.Type type, Task task, Progress progress, boolean remote) {
     if (bus.hasSubscribers()) {
-      bus.publish(new TaskEvent(type, task, progress, settings.clock().instant()));
+      bus.publish(new TaskEvent(type, task, progress, settings.clock().instant(), remote));
     }
   }
 
@@ -277,9 +281,13 @@ public final class TaskSubmitter implements FfmpegQueueClient {
     publish(TaskEvent.Type.STARTED, task, null);
   }
 
-  /** Publishes a final event and completes the task's future. */
+  /** Publishes a final event of this process's and completes the task's future. */
   public void onFinal(Task task, TaskEvent.Type type) {
-    publish(type, task, null);
+    onFinal(task, type, false);
+  }
+
+  private void onFinal(Task task, TaskEvent.Type type, boolean remote) {
+    publish(type, task, null, remote);
     if (!completions.isEmpty()) {
       CompletableFuture<Task> f = completions.remove(task.id());
       if (f != null) {
@@ -373,9 +381,9 @@ public final class TaskSubmitter implements FfmpegQueueClient {
       }
       found.ifPresent(t -> {
         if (!type.isFinal()) {
-          publish(type, t, null);
+          publish(type, t, null, true);
         } else if (t.status().isFinal()) {
-          onFinal(t, type);
+          onFinal(t, type, true);
         }
       });
     }

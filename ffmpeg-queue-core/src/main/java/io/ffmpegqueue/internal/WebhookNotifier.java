@@ -37,10 +37,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers webhooks: when a task with a webhook URL ends, stores a delivery in the backend; a thread
- * ({@code ffq-webhooks}) takes due deliveries from the backend, POSTs the signed task JSON, and records each
- * attempt with the next one's time. Deliveries live in the backend, so a new process on a shared backend
- * resumes those a stopped one left.
+ * Delivers webhooks: a thread ({@code ffq-webhooks}) takes due deliveries from the backend, POSTs the signed
+ * task JSON, and records each attempt with the next one's time. Deliveries live in the backend, so a new
+ * process on a shared backend resumes those a stopped one left. A backend that
+ * {@link QueueBackend#storesWebhooksAtEnd() stores deliveries at the end} of a task writes them itself, with
+ * the task's final state; for one that does not, the delivery is stored here when the task's final event
+ * is heard. Either way a final event wakes the thread, so the first attempt does not wait for the poll.
  */
 public final class WebhookNotifier implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
@@ -49,6 +51,7 @@ public final class WebhookNotifier implements AutoCloseable {
 
   private final WebhookSettings settings;
   private final QueueBackend backend;
+  private final boolean storedByBackend;
   private final InstantSource clock;
   private final HostPolicy policy;
   private final OkHttpClient base;
@@ -63,6 +66,7 @@ public final class WebhookNotifier implements AutoCloseable {
   public WebhookNotifier(WebhookSettings settings, QueueBackend backend, TaskSubmitter submitter, InstantSource clock) {
     this.settings = settings;
     this.backend = backend;
+    this.storedByBackend = backend.storesWebhooksAtEnd();
     this.clock = clock;
     this.policy = HostPolicy.of(settings.allowedHosts(), false);
     this.base = new OkHttpClient.Builder()
@@ -79,6 +83,10 @@ public final class WebhookNotifier implements AutoCloseable {
 
   private void onEvent(TaskEvent e) {
     if (!e.type().isFinal() || e.task().request().webhookUrl() == null) {
+      return;
+    }
+    if (storedByBackend) {
+      signal(); // the backend stored the delivery with the task's end
       return;
     }
     Task t = e.task();

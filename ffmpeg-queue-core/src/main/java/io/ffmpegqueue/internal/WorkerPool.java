@@ -193,7 +193,7 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private RunningTask register(Lease lease) {
-    RunningTask t = new RunningTask(lease, config, backend, submitter, counters);
+    RunningTask t = new RunningTask(lease, config, backend, submitter, counters, this::rescanSoon);
     running.add(t);
     long untilDeadline = Duration.between(config.clock().instant(), t.deadline()).toNanos();
     if (untilDeadline < config.heartbeatInterval().toNanos()
@@ -464,6 +464,12 @@ public final class WorkerPool implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("reaping expired leases failed: {}", e.toString());
     }
+  }
+
+  /** Makes the supervisor look at the running tasks again now (a task's next renew came sooner). */
+  private void rescanSoon() {
+    rescan = true;
+    signal();
   }
 
   private void signal() {

@@ -9,6 +9,7 @@ import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.TenantLimits;
 import io.ffmpegqueue.WebhookDelivery;
+import io.ffmpegqueue.internal.Checks;
 import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.ClaimRequest;
@@ -19,6 +20,7 @@ import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -28,11 +30,13 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,7 +49,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * served longest ago goes first), then in submission order; a tenant at its
  * {@link ClaimRequest#tenantLimits() running limit} is passed over. {@link #claim} waits on a condition until
  * work arrives (no polling). Bounded: at most {@code capacity} pending tasks (default 10,000), and final tasks are
- * kept for inspection only up to an age and a count (defaults 24 h and 100,000).
+ * kept for inspection only up to an age and a count (defaults 24 h and 100,000). A task with a webhook URL
+ * gets its webhook delivery when it ends, under the same lock; retention removes the two together.
  *
  * <pre>{@code
  * QueueBackend backend = InMemoryQueueBackend.builder().capacity(50_000).build();
@@ -74,9 +79,10 @@ public final class InMemoryQueueBackend implements QueueBackend {
   private final InstantSource clock;
 
   private final ReentrantLock lock = new ReentrantLock();
-  // Webhook deliveries apart from the task entries and their lock: they change after the task's end, never
-  // with the claim path. Guarded by itself.
+  // Webhook deliveries, under the lock: stored with the task's end (see retire) and removed with the task
+  // by retention. The pending ones apart, so a look for due deliveries passes over only those.
   private final Map<TaskId, WebhookDelivery> webhooks = new HashMap<>();
+  private final Set<TaskId> pendingWebhooks = new LinkedHashSet<>();
   private final Condition workAvailable = lock.newCondition();
   // Read without the lock by find(); written under it.
   private final ConcurrentHashMap<TaskId, Entry> tasks = new ConcurrentHashMap<>();
@@ -459,6 +465,9 @@ public final class InMemoryQueueBackend implements QueueBackend {
         byIdempotencyKey.remove(key);
       }
       counts[e.task.status().ordinal()]--;
+      if (webhooks.remove(e.task.id()) != null) {
+        pendingWebhooks.remove(e.task.id()); // as PostgreSQL's ON DELETE CASCADE
+      }
       removed++;
     }
     return removed;
@@ -565,9 +574,28 @@ public final class InMemoryQueueBackend implements QueueBackend {
     }
   }
 
+  /** Keeps a task that ended, with its webhook delivery when it has a URL. Under the lock. */
   private void retire(Entry e, Instant now) {
     finished.addLast(e);
+    URI url = e.task.request().webhookUrl();
+    if (url != null) {
+      putWebhook(e.task.id(), WebhookDelivery.first(e.task.id(), url, now), false);
+    }
     pruneLocked(now);
+  }
+
+  /** Stores a delivery (unless the task has one and {@code replace} is false). Under the lock. */
+  private boolean putWebhook(TaskId id, WebhookDelivery d, boolean replace) {
+    if (!replace && webhooks.containsKey(id)) {
+      return false;
+    }
+    webhooks.put(id, d);
+    if (d.state() == WebhookDelivery.State.PENDING) {
+      pendingWebhooks.add(id);
+    } else {
+      pendingWebhooks.remove(id);
+    }
+    return true;
   }
 
   private Entry current(Lease lease) {
@@ -625,40 +653,62 @@ public final class InMemoryQueueBackend implements QueueBackend {
     }
   }
 
+  /** True: a task's delivery is stored under the same lock as its end. */
+  @Override
+  public boolean storesWebhooksAtEnd() {
+    return true;
+  }
+
   @Override
   public boolean addWebhook(TaskId id, WebhookDelivery delivery) {
-    synchronized (webhooks) {
-      return webhooks.putIfAbsent(id, delivery) == null;
+    lock.lock();
+    try {
+      return tasks.containsKey(id) && putWebhook(id, delivery, false);
+    } finally {
+      lock.unlock();
     }
   }
 
   @Override
   public void updateWebhook(TaskId id, WebhookDelivery delivery) {
-    synchronized (webhooks) {
-      webhooks.put(id, delivery);
+    lock.lock();
+    try {
+      if (webhooks.containsKey(id)) { // a task pruned meanwhile stays gone, delivery and all
+        putWebhook(id, delivery, true);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
   @Override
   public Optional<WebhookDelivery> findWebhook(TaskId id) {
-    synchronized (webhooks) {
+    lock.lock();
+    try {
       return Optional.ofNullable(webhooks.get(id));
+    } finally {
+      lock.unlock();
     }
   }
 
   @Override
   public List<DueWebhook> claimDueWebhooks(Instant now, Duration holdFor, int limit) {
     List<DueWebhook> due = new ArrayList<>();
-    synchronized (webhooks) {
-      for (Map.Entry<TaskId, WebhookDelivery> e : webhooks.entrySet()) {
-        WebhookDelivery d = e.getValue();
-        if (due.size() < limit && d.state() == WebhookDelivery.State.PENDING && d.nextAttemptAt() != null
-            && !d.nextAttemptAt().isAfter(now)) {
+    lock.lock();
+    try {
+      for (TaskId id : pendingWebhooks) {
+        if (due.size() >= limit) {
+          break;
+        }
+        WebhookDelivery d = webhooks.get(id);
+        if (d.nextAttemptAt() != null && !d.nextAttemptAt().isAfter(now)) {
           WebhookDelivery held = new WebhookDelivery(d.deliveryId(), d.url(), d.state(), d.attempts(), now.plus(holdFor));
-          e.setValue(held);
-          due.add(new DueWebhook(e.getKey(), held));
+          webhooks.put(id, held);
+          due.add(new DueWebhook(id, held));
         }
       }
+    } finally {
+      lock.unlock();
     }
     return due;
   }
@@ -674,28 +724,19 @@ public final class InMemoryQueueBackend implements QueueBackend {
 
     /** The most pending tasks; past it, enqueue is refused with {@code QUEUE_FULL}. Default 10,000. */
     public Builder capacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("capacity must be at least 1");
-      }
-      this.capacity = capacity;
+      this.capacity = Checks.atLeastOne(capacity, "capacity");
       return this;
     }
 
     /** How long final tasks are kept. Default 24 hours. */
     public Builder retentionAge(Duration age) {
-      if (age == null || age.isNegative()) {
-        throw new IllegalArgumentException("retentionAge must not be negative");
-      }
-      this.retentionAge = age;
+      this.retentionAge = Checks.nonNegative(age, "retentionAge");
       return this;
     }
 
     /** How many final tasks are kept at most. Default 100,000. */
     public Builder retentionCount(int count) {
-      if (count < 0) {
-        throw new IllegalArgumentException("retentionCount must not be negative");
-      }
-      this.retentionCount = count;
+      this.retentionCount = Checks.nonNegative(count, "retentionCount");
       return this;
     }
 

@@ -63,6 +63,11 @@ public abstract class ForwardingQueueBackend implements QueueBackend {
   }
 
   @Override
+  public boolean storesWebhooksAtEnd() {
+    return delegate.storesWebhooksAtEnd();
+  }
+
+  @Override
   public boolean addWebhook(TaskId id, WebhookDelivery delivery) {
     return delegate.addWebhook(id, delivery);
   }

@@ -140,8 +140,29 @@ public interface QueueBackend extends AutoCloseable {
   }
 
   /**
+   * Whether this backend stores a task's webhook delivery itself, in the same change that ends the task, so
+   * that no crash can come between the two. A backend that answers {@code true} must, for every task whose
+   * request has a {@link io.ffmpegqueue.TaskRequest#webhookUrl() webhook URL} and that ends COMPLETED, FAILED
+   * or CANCELLED through {@link #finish}, {@link #cancel} (of a PENDING task) or {@link #reapExpiredLeases},
+   * store {@link WebhookDelivery#first WebhookDelivery.first(id, url, now)} atomically with that change (in the
+   * same transaction or statement, or under the same lock), unless the task has a delivery already: exactly
+   * one per task, found by {@link #findWebhook} and handed out by {@link #claimDueWebhooks} from then on. It
+   * removes a task's delivery with the task when {@link #prune} removes it. The queue then only sends due
+   * deliveries; {@code QueueBackendContract} checks all this.
+   *
+   * <p>The default, {@code false}, is for backends written before: the queue stores the delivery with
+   * {@link #addWebhook} when it hears of the task's end, so a process that dies between the task's end and
+   * that call loses the webhook.
+   */
+  default boolean storesWebhooksAtEnd() {
+    return false;
+  }
+
+  /**
    * Stores the webhook delivery of a task that ended, unless the task has one already (several processes
-   * may hear of the same end). Backends that cannot store deliveries leave this default, which refuses.
+   * may hear of the same end) or is gone. Backends that cannot store deliveries leave this default, which
+   * refuses. Called only for backends that do not {@link #storesWebhooksAtEnd() store deliveries at the end}
+   * themselves.
    *
    * @return whether it was stored
    * @throws UnsupportedOperationException when the backend stores no webhook deliveries

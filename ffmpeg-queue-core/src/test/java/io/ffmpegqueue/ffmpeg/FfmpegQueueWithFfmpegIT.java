@@ -2,6 +2,7 @@ package io.ffmpegqueue.ffmpeg;
 
 import static io.ffmpegqueue.ffmpeg.TestFfmpeg.ffmpegProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -128,6 +129,8 @@ class FfmpegQueueWithFfmpegIT {
         .containsExactly(tuple("h264", 128));
     assertThat(done.outputs().get(1).media().streams()).extracting(MediaInfo.StreamInfo::type, MediaInfo.StreamInfo::codec)
         .containsExactly(tuple("audio", "aac"));
+    // ffmpeg reports one time for the whole run; each output's own duration comes from ffprobe.
+    assertThat(done.outputs()).allSatisfy(o -> assertThat(o.media().durationSeconds()).isCloseTo(3.0, within(0.3)));
   }
 
   @Test

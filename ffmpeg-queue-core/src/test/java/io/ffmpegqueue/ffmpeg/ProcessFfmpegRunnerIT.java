@@ -83,6 +83,52 @@ class ProcessFfmpegRunnerIT {
   }
 
   @Test
+  void outputs_are_described_from_ffmpegs_own_report_without_starting_ffprobe() throws Exception {
+    copyInput();
+    FfmpegInstallation found = sandboxed.installation();
+    // No ffprobe at all: whatever the result describes came from ffmpeg's report.
+    ProcessFfmpegRunner noProbe = ProcessFfmpegRunner.builder().sandbox(Sandbox.REQUIRED)
+        .installation(new FfmpegInstallation(found.ffmpeg(), null, found.version(), found.source())).build();
+    String command = "-i in.mp4 -vf scale=160:120 -c:v libx264 -preset ultrafast -c:a aac out.mp4";
+    TestFfmpeg.Context ctx = new TestFfmpeg.Context(command, List.of("in.mp4"), List.of("out.mp4"));
+
+    MediaInfo m = noProbe.run(job(workspace, command, List.of("in.mp4"), List.of("out.mp4"), ctx)).media().get("out.mp4");
+
+    assertThat(m.formatName()).isEqualTo("mp4");
+    assertThat(m.durationSeconds()).isCloseTo(3.0, within(0.2));
+    assertThat(m.streams()).extracting(MediaInfo.StreamInfo::index, MediaInfo.StreamInfo::type,
+            MediaInfo.StreamInfo::codec, MediaInfo.StreamInfo::width, MediaInfo.StreamInfo::height)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0, "video", "h264", 160, 120),
+            org.assertj.core.groups.Tuple.tuple(1, "audio", "aac", null, null));
+  }
+
+  @Test
+  void ffprobe_describes_outputs_when_asked_and_when_the_log_level_hides_ffmpegs_report() throws Exception {
+    copyInput();
+    ProcessFfmpegRunner probing = ProcessFfmpegRunner.builder().sandbox(Sandbox.REQUIRED)
+        .installation(sandboxed.installation()).outputDescription(OutputDescription.FFPROBE).build();
+    String copy = "-i in.mp4 -c copy out.mp4";
+    MediaInfo probed = probing.run(job(workspace, copy, List.of("in.mp4"), List.of("out.mp4"),
+        new TestFfmpeg.Context(copy, List.of("in.mp4"), List.of("out.mp4")))).media().get("out.mp4");
+    // ffprobe names the demuxers that read the file, ffmpeg the muxer that wrote it.
+    assertThat(probed.formatName()).isEqualTo("mov,mp4,m4a,3gp,3g2,mj2");
+    assertThat(probed.durationSeconds()).isCloseTo(3.0, within(0.1));
+
+    String quiet = "-loglevel error -i in.mp4 -c copy quiet.mp4";
+    MediaInfo fallback = sandboxed.run(job(workspace, quiet, List.of("in.mp4"), List.of("quiet.mp4"),
+        new TestFfmpeg.Context(quiet, List.of("in.mp4"), List.of("quiet.mp4")))).media().get("quiet.mp4");
+    assertThat(fallback.formatName()).isEqualTo("mov,mp4,m4a,3gp,3g2,mj2");
+    assertThat(fallback.streams()).extracting(MediaInfo.StreamInfo::type).containsExactly("video", "audio");
+
+    ProcessFfmpegRunner none = ProcessFfmpegRunner.builder().sandbox(Sandbox.REQUIRED)
+        .installation(sandboxed.installation()).outputDescription(OutputDescription.NONE).build();
+    String again = "-i in.mp4 -c copy none.mp4";
+    assertThat(none.run(job(workspace, again, List.of("in.mp4"), List.of("none.mp4"),
+        new TestFfmpeg.Context(again, List.of("in.mp4"), List.of("none.mp4")))).media()).isEmpty();
+  }
+
+  @Test
   void in_the_sandbox_ffmpeg_cannot_read_a_file_outside_its_workspace_even_if_the_policy_were_bypassed() {
     // The policy would refuse this path at submission; here the job is handed to the runner directly.
     String command = "-i " + input.toAbsolutePath() + " -c copy out.mp4";

@@ -46,9 +46,12 @@ import java.util.function.ToLongFunction;
  * }
  * }</pre>
  *
- * <p>Counters and timers count the events this process hears: with a shared backend a client also hears of
- * tasks other processes finished, so sum them over one kind of process (the workers), not all.
- * {@link #close()} stops listening and removes the meters.
+ * <p>Counters, timers and summaries count what this process did: its submissions, its cancels of pending
+ * tasks, and its workers' attempts (started, retried, ended, reaped). Events a shared backend reports from other
+ * processes ({@link TaskEvent#remote()}) are not counted, so each change is counted by exactly one process
+ * and sums over all processes are right. The depth gauges are the backend's totals, the same in every
+ * process on it: take one process's value (or the maximum), not a sum. {@link #close()} stops listening and
+ * removes the meters.
  */
 public final class FfmpegQueueMetrics implements AutoCloseable {
   /** How often the depth gauges ask the queue by default. */
@@ -74,9 +77,9 @@ public final class FfmpegQueueMetrics implements AutoCloseable {
       meters.add(Gauge.builder("ffq.queue.depth", counts, c -> c.count(s))
           .tag("status", s.wireName()).description("Tasks of each status").register(registry));
     }
-    submitted = add(Counter.builder("ffq.tasks.submitted").description("Tasks accepted").register(registry));
-    completed = add(Counter.builder("ffq.tasks.completed").description("Tasks completed").register(registry));
-    cancelled = add(Counter.builder("ffq.tasks.cancelled").description("Tasks cancelled").register(registry));
+    submitted = add(Counter.builder("ffq.tasks.submitted").description("Tasks this process accepted").register(registry));
+    completed = add(Counter.builder("ffq.tasks.completed").description("Tasks this process's workers completed").register(registry));
+    cancelled = add(Counter.builder("ffq.tasks.cancelled").description("Tasks this process cancelled or its workers stopped cancelled").register(registry));
     stored = add(Counter.builder("ffq.bytes.stored").baseUnit("bytes")
         .description("Bytes of completed tasks' outputs").register(registry));
     queueWait = add(Timer.builder("ffq.task.queue.wait").publishPercentiles(PERCENTILES)
@@ -125,6 +128,9 @@ public final class FfmpegQueueMetrics implements AutoCloseable {
   }
 
   private void onEvent(TaskEvent e) {
+    if (e.remote()) {
+      return; // the process that made the change counts it
+    }
     Task t = e.task();
     switch (e.type()) {
       case SUBMITTED -> submitted.increment();
@@ -138,7 +144,7 @@ public final class FfmpegQueueMetrics implements AutoCloseable {
         }
       }
       case RETRY_SCHEDULED -> Counter.builder("ffq.tasks.retried").tag("kind", kind(t))
-          .description("Failed attempts scheduled again").register(registry).increment();
+          .description("Failed attempts of this process's workers scheduled again").register(registry).increment();
       case COMPLETED -> {
         completed.increment();
         stored.increment(t.outputs().stream().mapToLong(TaskOutput::size).sum());
@@ -146,7 +152,7 @@ public final class FfmpegQueueMetrics implements AutoCloseable {
       }
       case FAILED -> {
         Counter.builder("ffq.tasks.failed").tag("kind", kind(t))
-            .description("Tasks failed for good").register(registry).increment();
+            .description("Tasks this process's workers failed for good").register(registry).increment();
         duration(t);
       }
       case CANCELLED -> {

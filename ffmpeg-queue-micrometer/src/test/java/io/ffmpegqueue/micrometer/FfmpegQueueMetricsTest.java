@@ -8,6 +8,7 @@ import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.RetryPolicy;
 import io.ffmpegqueue.Submission;
 import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskRequest;
@@ -18,6 +19,7 @@ import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.testing.FakeInputFetcher;
 import io.ffmpegqueue.testing.FakeOutcome;
 import io.ffmpegqueue.testing.FfmpegQueueHarness;
+import io.ffmpegqueue.testing.ManualClock;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -84,6 +86,67 @@ class FfmpegQueueMetricsTest {
       metrics.close();
       assertThat(registry.find("ffq.tasks.submitted").meters()).isEmpty();
       assertThat(registry.find("ffq.tasks.failed").meters()).isEmpty();
+    }
+  }
+
+  private static FfmpegQueueHarness process(SharedBackend backend, ManualClock clock) {
+    FakeInputFetcher fetcher = FakeInputFetcher.forSchemes("fake").serve("fake://media/in.mp4", new byte[500]);
+    return FfmpegQueueHarness.builder().clock(clock).fetcher(fetcher)
+        .queueOptions(b -> b.backend(backend.view())).build();
+  }
+
+  private static double count(SimpleMeterRegistry registry, String name) {
+    return registry.get(name).counter().count();
+  }
+
+  @Test
+  void on_a_shared_backend_each_process_counts_only_what_it_did_itself() throws Exception {
+    ManualClock clock = new ManualClock();
+    SharedBackend backend = new SharedBackend(InMemoryQueueBackend.builder().clock(clock).build());
+    SimpleMeterRegistry workerMeters = new SimpleMeterRegistry();
+    SimpleMeterRegistry apiMeters = new SimpleMeterRegistry();
+    try (FfmpegQueueHarness worker = process(backend, clock); FfmpegQueueHarness api = process(backend, clock)) {
+      FfmpegQueueMetrics.bind(worker.queue(), workerMeters, Duration.ZERO);
+      FfmpegQueueMetrics.bind(api.queue(), apiMeters, Duration.ZERO);
+      worker.runner().enqueue(FakeOutcome.succeed(new byte[100]))
+          .enqueue(FakeOutcome.fail(1, "Conversion failed!"))
+          .enqueue(FakeOutcome.succeed(new byte[100]));
+
+      Submission converted = api.submit(request(1));
+      api.submit(request(1));
+      worker.runNext();
+      worker.runNext(); // the worker runs what the API process took in
+      api.cancel(api.submit(request(1)).id());
+      worker.submit(request(1));
+      worker.runNext();
+      // Both have heard everything: each one's listeners took the events of the other's changes.
+      worker.tick();
+      api.tick();
+      assertThat(api.listener().eventsOf(converted.id())).filteredOn(TaskEvent::remote)
+          .extracting(TaskEvent::type).containsExactly(TaskEvent.Type.STARTED, TaskEvent.Type.COMPLETED);
+
+      assertThat(count(workerMeters, "ffq.tasks.submitted")).isEqualTo(1);
+      assertThat(count(apiMeters, "ffq.tasks.submitted")).isEqualTo(3);
+      assertThat(count(workerMeters, "ffq.tasks.completed")).isEqualTo(2);
+      assertThat(count(apiMeters, "ffq.tasks.completed")).isZero();
+      assertThat(workerMeters.get("ffq.tasks.failed").tag("kind", "ffmpeg").counter().count()).isEqualTo(1);
+      assertThat(apiMeters.find("ffq.tasks.failed").counters()).isEmpty();
+      assertThat(count(workerMeters, "ffq.tasks.cancelled")).isZero();
+      assertThat(count(apiMeters, "ffq.tasks.cancelled")).isEqualTo(1);
+      assertThat(count(workerMeters, "ffq.bytes.stored")).isEqualTo(200);
+      assertThat(count(apiMeters, "ffq.bytes.stored")).isZero();
+      assertThat(workerMeters.get("ffq.task.queue.wait").timer().count()).isEqualTo(3);
+      assertThat(apiMeters.get("ffq.task.queue.wait").timer().count()).isZero();
+      assertThat(workerMeters.get("ffq.task.duration").tag("status", "completed").timer().count()).isEqualTo(2);
+      assertThat(apiMeters.find("ffq.task.duration").timers()).isEmpty();
+      // Summed over both processes, every change counts once; the depth is the backend's, the same in both.
+      assertThat(count(workerMeters, "ffq.tasks.submitted") + count(apiMeters, "ffq.tasks.submitted")).isEqualTo(4);
+      for (TaskStatus s : TaskStatus.values()) {
+        assertThat(apiMeters.get("ffq.queue.depth").tag("status", s.wireName()).gauge().value())
+            .isEqualTo(workerMeters.get("ffq.queue.depth").tag("status", s.wireName()).gauge().value())
+            .isEqualTo((double) worker.counts().get(s));
+      }
+      assertThat(workerMeters.get("ffq.queue.depth").tag("status", "completed").gauge().value()).isEqualTo(2);
     }
   }
 

@@ -11,6 +11,7 @@ import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.WebhookDelivery;
+import io.ffmpegqueue.internal.Checks;
 import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.postgres.internal.Webhooks;
 import io.ffmpegqueue.postgres.internal.CapacityGate;
@@ -47,6 +48,8 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -82,6 +85,9 @@ import javax.sql.DataSource;
  *       through {@link #addListener}, so a cancel stops the owning worker's ffmpeg at once.
  *   <li><b>Transactional enqueue</b>: {@link #enqueue(Connection, Task)} and {@link #inTransaction} store
  *       a task in the host's own transaction; it exists only if that commits.
+ *   <li><b>Webhooks</b>: the statement that ends a task with a webhook URL (finish, cancel, reap) also stores
+ *       its delivery, so a process that dies right after cannot lose it; any process with webhooks turned on
+ *       sends it.
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} stops the listening connection; the DataSource stays the host's.
@@ -130,7 +136,7 @@ public final class PostgresQueueBackend implements QueueBackend {
     this.prefix = b.prefix;
     this.sql = new Statements(b.schema, b.prefix);
     this.claims = new Claims(sql);
-    this.writes = new WorkerWrites(db, sql, claims);
+    this.writes = new WorkerWrites(db, sql, claims, this::webhookDue);
     this.upkeep = new Upkeep(db, sql, b.retentionAge, b.retentionCount);
     this.webhooks = new Webhooks(db, b.schema, b.prefix);
     this.pollNanos = b.pollInterval.toNanos();
@@ -383,7 +389,7 @@ public final class PostgresQueueBackend implements QueueBackend {
       Optional<Task> changed = Optional.empty();
       if (status.equals("PENDING")) {
         String error = TaskRows.errorJson(TaskError.of(ErrorKind.CANCELLED, "cancelled before it started"));
-        changed = Jdbc.queryOne(c, sql.cancelPending(), error, id.value());
+        changed = Jdbc.queryOne(c, sql.cancelPending(), error, id.value(), webhookDue());
       } else if (status.equals("RUNNING") && !requested) {
         changed = Jdbc.queryOne(c, sql.requestCancel(), id.value(), notices.cancel());
       }
@@ -395,6 +401,17 @@ public final class PostgresQueueBackend implements QueueBackend {
     result.filter(r -> r.changed() && r.task().status() == TaskStatus.CANCELLED)
         .ifPresent(r -> buffer.event(TaskEvent.Type.CANCELLED, id)); // after the commit, as every event
     return result;
+  }
+
+  /** When a webhook delivery stored now is due: at once, on the clock the notifier claims deliveries by. */
+  private OffsetDateTime webhookDue() {
+    return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+  }
+
+  /** True: a task's webhook delivery is stored in the statement that ends it. */
+  @Override
+  public boolean storesWebhooksAtEnd() {
+    return true;
   }
 
   // ---- reads ----
@@ -470,7 +487,7 @@ public final class PostgresQueueBackend implements QueueBackend {
 
   @Override
   public List<Task> reapExpiredLeases() {
-    List<Task> changed = upkeep.reap();
+    List<Task> changed = upkeep.reap(webhookDue());
     for (Task t : changed) {
       buffer.event(switch (t.status()) {
         case FAILED -> TaskEvent.Type.FAILED;
@@ -556,28 +573,19 @@ public final class PostgresQueueBackend implements QueueBackend {
      * a process; across processes it may be passed by about a second's worth of other processes' enqueues.
      */
     public Builder capacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("capacity must be at least 1");
-      }
-      this.capacity = capacity;
+      this.capacity = Checks.atLeastOne(capacity, "capacity");
       return this;
     }
 
     /** How long final tasks are kept. Default 24 hours. */
     public Builder retentionAge(Duration age) {
-      if (age == null || age.isNegative()) {
-        throw new IllegalArgumentException("retentionAge must not be negative");
-      }
-      this.retentionAge = age;
+      this.retentionAge = Checks.nonNegative(age, "retentionAge");
       return this;
     }
 
     /** How many final tasks are kept at most. Default 100,000. */
     public Builder retentionCount(int count) {
-      if (count < 0) {
-        throw new IllegalArgumentException("retentionCount must not be negative");
-      }
-      this.retentionCount = count;
+      this.retentionCount = Checks.nonNegative(count, "retentionCount");
       return this;
     }
 

@@ -9,6 +9,7 @@ import io.ffmpegqueue.InvalidTaskException;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.io.FetchRequest;
 import io.ffmpegqueue.spi.StopReason;
+import io.ffmpegqueue.testing.FakeTaskContext;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,16 +6,16 @@ import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.RetryPolicy;
 import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskJson;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
-import io.ffmpegqueue.ffmpeg.FfmpegJob;
-import io.ffmpegqueue.ffmpeg.FfmpegResult;
-import io.ffmpegqueue.ffmpeg.FfmpegRunner;
 import io.ffmpegqueue.io.FileInputFetcher;
 import io.ffmpegqueue.io.Storage;
+import io.ffmpegqueue.testing.FakeFfmpegRunner;
+import io.ffmpegqueue.testing.FakeOutcome;
+import io.ffmpegqueue.testing.RecordingTaskListener;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,11 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,8 +34,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Whole tasks through a real {@link FfmpegQueue} with the default pipeline: inputs fetched, a runner that
- * stands in for ffmpeg (it writes the output from the input), outputs stored in S3Proxy.
+ * Whole tasks through a real {@link FfmpegQueue} with the default pipeline: inputs fetched, the kit's fake
+ * ffmpeg (it writes the output from the input), outputs stored in S3Proxy.
  */
 class S3QueueIT {
   private static final String BUCKET = "media";
@@ -68,30 +65,13 @@ class S3QueueIT {
     s3.close();
   }
 
-  /** Stands in for ffmpeg: writes each output as a marker followed by the first input's bytes. */
-  static final class CopyingRunner implements FfmpegRunner {
-    final AtomicInteger runs = new AtomicInteger();
-
-    @Override
-    public FfmpegResult run(FfmpegJob job) {
-      runs.incrementAndGet();
-      try {
-        byte[] in = Files.readAllBytes(job.workspace().resolve(job.inputs().get(0)));
-        for (String out : job.outputs()) {
-          byte[] marker = "transcoded:".getBytes(StandardCharsets.UTF_8);
-          byte[] content = new byte[marker.length + in.length];
-          System.arraycopy(marker, 0, content, 0, marker.length);
-          System.arraycopy(in, 0, content, marker.length, in.length);
-          Files.write(job.workspace().resolve(out), content);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return new FfmpegResult(Map.of(), Duration.ofMillis(1));
-    }
+  /** Stands in for ffmpeg: writes the output from the input as fetched, so its content shows what arrived. */
+  private static FakeFfmpegRunner copyingRunner() {
+    return new FakeFfmpegRunner().defaultOutcome(FakeOutcome.succeed().withOutputCopiedFrom("output.mp4", "input.mov"));
   }
 
-  private FfmpegQueue queue(Storage storage, CopyingRunner runner, S3InputFetcher s3Inputs, List<String> seen) {
+  private FfmpegQueue queue(Storage storage, FakeFfmpegRunner runner, S3InputFetcher s3Inputs,
+      RecordingTaskListener seen) {
     FfmpegQueue.Builder b = FfmpegQueue.builder()
         .storage(storage)
         .runner(runner)
@@ -101,7 +81,7 @@ class S3QueueIT {
         .pollWait(Duration.ofMillis(100))
         .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(20))
             .maxBackoff(Duration.ofMillis(50)).build())
-        .listener(e -> seen.add(e + " " + TaskJson.write(e.task())));
+        .listener(seen);
     if (s3Inputs != null) {
       b.fetcher(s3Inputs);
     }
@@ -113,6 +93,13 @@ class S3QueueIT {
         .input("input.mov", input).output("output.mp4").build();
   }
 
+  /** Every event the listener saw up to the task's final one, with the task as JSON, and the final task. */
+  private static String everything(RecordingTaskListener seen, Task done) {
+    seen.await(done.id(), TaskEvent.Type.valueOf(done.status().name()));
+    return seen.events().stream().map(e -> e + " " + TaskJson.write(e.task())).collect(Collectors.joining("\n"))
+        + "\n" + TaskJson.write(done);
+  }
+
   private void assertWorkspacesRemoved() throws IOException {
     try (var s = Files.list(work)) {
       assertThat(s).as("workspaces left under " + work).isEmpty();
@@ -122,8 +109,8 @@ class S3QueueIT {
   @Test
   void a_task_from_a_file_input_completes_with_its_output_in_s3_under_the_guides_url() throws Exception {
     Path source = Files.write(inputs.resolve("source.mov"), "source video".getBytes(StandardCharsets.UTF_8));
-    CopyingRunner runner = new CopyingRunner();
-    List<String> seen = new CopyOnWriteArrayList<>();
+    FakeFfmpegRunner runner = copyingRunner();
+    RecordingTaskListener seen = new RecordingTaskListener();
     try (S3Storage storage = s3.storage(BUCKET).presignedUrls(Duration.ofMinutes(10)).build();
         FfmpegQueue queue = queue(storage, runner, null, seen)) {
       Task done = queue.submit(request(source.toUri())).completion().get(30, TimeUnit.SECONDS);
@@ -135,24 +122,24 @@ class S3QueueIT {
       assertThat(out.checksum()).startsWith("sha256:");
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(out.downloadUrl()).build(),
           HttpResponse.BodyHandlers.ofString());
-      assertThat(r.body()).isEqualTo("transcoded:source video");
+      assertThat(r.body()).isEqualTo("source video");
       assertWorkspacesRemoved();
-      assertThat(String.join("\n", seen) + TaskJson.write(done)).doesNotContain(S3ProxyServer.SECRET_KEY);
+      assertThat(everything(seen, done)).doesNotContain(S3ProxyServer.SECRET_KEY);
     }
   }
 
   @Test
   void a_task_from_an_s3_input_completes_with_its_output_in_s3() throws Exception {
     admin.putObject(p -> p.bucket(BUCKET).key("uploads/in.mov"), RequestBody.fromString("from s3"));
-    CopyingRunner runner = new CopyingRunner();
+    FakeFfmpegRunner runner = copyingRunner();
     try (S3Storage storage = s3.storage(BUCKET).build();
         S3InputFetcher fetcher = S3InputFetcher.builder().client(storage.client()).allowBuckets(BUCKET).build();
-        FfmpegQueue queue = queue(storage, runner, fetcher, new CopyOnWriteArrayList<>())) {
+        FfmpegQueue queue = queue(storage, runner, fetcher, new RecordingTaskListener())) {
       Task done = queue.submit(request(URI.create("s3://media/uploads/in.mov"))).completion().get(30, TimeUnit.SECONDS);
 
       assertThat(done.status()).isEqualTo(TaskStatus.COMPLETED);
       try (var in = storage.open(URI.create(done.outputUrl()))) {
-        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("transcoded:from s3");
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("from s3");
       }
       assertWorkspacesRemoved();
     }
@@ -162,8 +149,8 @@ class S3QueueIT {
   void wrong_credentials_fail_the_task_after_its_retries_with_a_clear_error_and_no_secret_anywhere() throws Exception {
     String wrong = "wrong-secret-c0ffee";
     Path source = Files.write(inputs.resolve("source.mov"), new byte[] {1, 2, 3});
-    CopyingRunner runner = new CopyingRunner();
-    List<String> seen = new CopyOnWriteArrayList<>();
+    FakeFfmpegRunner runner = copyingRunner();
+    RecordingTaskListener seen = new RecordingTaskListener();
     try (S3Storage storage = s3.storage(BUCKET).credentials(S3ProxyServer.ACCESS_KEY, wrong).build();
         FfmpegQueue queue = queue(storage, runner, null, seen)) {
       Task done = queue.submit(request(source.toUri())).completion().get(30, TimeUnit.SECONDS);
@@ -172,18 +159,18 @@ class S3QueueIT {
       assertThat(done.error().kind()).isEqualTo(ErrorKind.STORAGE);
       assertThat(done.error().message()).contains("SignatureDoesNotMatch", "AWS_SECRET_ACCESS_KEY");
       assertThat(done.attempt()).as("retried under the policy: the operator may mend the credentials").isEqualTo(3);
-      assertThat(runner.runs).hasValue(3);
+      assertThat(runner.runCount()).isEqualTo(3);
       assertWorkspacesRemoved();
-      assertThat(String.join("\n", seen) + TaskJson.write(done)).doesNotContain(wrong, S3ProxyServer.SECRET_KEY);
+      assertThat(everything(seen, done)).doesNotContain(wrong, S3ProxyServer.SECRET_KEY);
     }
   }
 
   @Test
   void a_missing_bucket_fails_the_task_after_its_retries_naming_the_bucket() throws Exception {
     Path source = Files.write(inputs.resolve("source.mov"), new byte[] {1, 2, 3});
-    CopyingRunner runner = new CopyingRunner();
+    FakeFfmpegRunner runner = copyingRunner();
     try (S3Storage storage = s3.storage("no-such-bucket").build();
-        FfmpegQueue queue = queue(storage, runner, null, new CopyOnWriteArrayList<>())) {
+        FfmpegQueue queue = queue(storage, runner, null, new RecordingTaskListener())) {
       Task done = queue.submit(request(source.toUri())).completion().get(30, TimeUnit.SECONDS);
 
       assertThat(done.status()).isEqualTo(TaskStatus.FAILED);
@@ -197,19 +184,19 @@ class S3QueueIT {
   @Test
   void an_unreachable_s3_is_retried_until_the_attempts_are_spent_then_the_task_fails() throws Exception {
     Path source = Files.write(inputs.resolve("source.mov"), new byte[] {1, 2, 3});
-    CopyingRunner runner = new CopyingRunner();
+    FakeFfmpegRunner runner = copyingRunner();
     Path downDir = Files.createDirectories(work.resolveSibling(work.getFileName() + "-down"));
     try (S3ProxyServer down = S3ProxyServer.start(downDir)) {
       down.stop();
       try (S3Storage storage = down.storage(BUCKET).build();
-          FfmpegQueue queue = queue(storage, runner, null, new CopyOnWriteArrayList<>())) {
+          FfmpegQueue queue = queue(storage, runner, null, new RecordingTaskListener())) {
         Task done = queue.submit(request(source.toUri())).completion().get(60, TimeUnit.SECONDS);
 
         assertThat(done.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(done.error().kind()).isEqualTo(ErrorKind.STORAGE);
         assertThat(done.error().message()).contains("cannot reach S3");
         assertThat(done.attempt()).isEqualTo(3);
-        assertThat(runner.runs).hasValue(3);
+        assertThat(runner.runCount()).isEqualTo(3);
         assertWorkspacesRemoved();
       }
     }

@@ -13,10 +13,12 @@ import io.ffmpegqueue.spi.TaskContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -120,36 +122,49 @@ public final class FakeFfmpegRunner implements FfmpegRunner {
       outcome = defaultOutcome;
     }
     TaskContext ctx = job.context();
-    for (double f : outcome.progress) {
+    for (FakeOutcome.Step step : outcome.steps) {
       stopIfAsked(ctx);
-      ctx.reportProgress(Progress.ofFraction(f));
+      if (step.resume() == null) {
+        ctx.reportProgress(Progress.ofFraction(step.fraction()));
+      } else {
+        waitFor(ctx, step.resume(), outcome.hangLimit);
+      }
     }
     stopIfAsked(ctx);
     return switch (outcome.kind) {
       case SUCCEED -> succeed(job, outcome);
       case FAIL -> throw copy(outcome.failure);
-      case HANG -> hang(ctx, outcome.hangLimit);
+      case HANG -> {
+        waitFor(ctx, null, outcome.hangLimit);
+        throw killed(ctx.stopReason());
+      }
     };
   }
 
   private static FfmpegResult succeed(FfmpegJob job, FakeOutcome o) {
     for (String name : o.outputs.keySet()) {
-      if (!job.outputs().contains(name)) {
-        throw new IllegalStateException("the FakeOutcome writes output '" + name + "', but the task declares only "
-            + job.outputs());
-      }
+      declared(name, job);
     }
+    o.copies.forEach((name, input) -> {
+      declared(name, job);
+      if (!job.inputs().contains(input)) {
+        throw new IllegalStateException("the FakeOutcome copies input '" + input + "' to output '" + name
+            + "', but the task declares only the inputs " + job.inputs());
+      }
+    });
     for (String name : job.outputs()) {
       if (o.missing.contains(name)) {
         continue;
       }
-      byte[] bytes = o.outputs.get(name);
-      if (bytes == null) {
-        bytes = o.content != null ? o.content : FakeOutcome.defaultContent(name);
-      }
       Path file = job.workspace().resolve(name);
+      String input = o.copies.get(name);
       try {
-        Files.write(file, bytes);
+        if (input != null) {
+          copyInput(job.workspace().resolve(input), file, input);
+        } else {
+          byte[] bytes = o.outputs.get(name);
+          Files.write(file, bytes != null ? bytes : o.content != null ? o.content : FakeOutcome.defaultContent(name));
+        }
       } catch (IOException e) {
         throw new TaskFailureException(ErrorKind.FFMPEG, "fake ffmpeg could not write output '" + name + "': "
             + e.getMessage(), false, null, e);
@@ -158,14 +173,38 @@ public final class FakeFfmpegRunner implements FfmpegRunner {
     return new FfmpegResult(Map.copyOf(o.media), Duration.ZERO);
   }
 
-  private static FfmpegResult hang(TaskContext ctx, Duration limit) {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Subscription s = ctx.onStop(stopped::countDown);
+  private static void declared(String output, FfmpegJob job) {
+    if (!job.outputs().contains(output)) {
+      throw new IllegalStateException("the FakeOutcome writes output '" + output + "', but the task declares only "
+          + job.outputs());
+    }
+  }
+
+  private static void copyInput(Path from, Path to, String input) throws IOException {
+    if (!Files.isRegularFile(from)) {
+      throw new TaskFailureException(ErrorKind.FFMPEG, "fake ffmpeg found no input '" + input
+          + "' in the workspace to copy", false);
+    }
+    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Waits until {@code resume} completes (never, when null: a hang) or the task is stopped, for at most
+   * {@code limit}; a stop ends the run as a killed ffmpeg.
+   */
+  private static void waitFor(TaskContext ctx, CompletionStage<?> resume, Duration limit) {
+    CountDownLatch wake = new CountDownLatch(1);
+    if (resume != null) {
+      resume.whenComplete((v, e) -> wake.countDown());
+    }
+    Subscription s = ctx.onStop(wake::countDown);
     try {
-      if (!stopped.await(limit.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw new IllegalStateException("FakeFfmpegRunner: the run of task " + ctx.task().id() + " hung for "
-            + limit.toSeconds() + " s and nobody stopped it (cancel it, or pass its timeout on the clock and"
-            + " tick, or close the queue)");
+      if (!wake.await(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+        String how = "cancel it, or pass its timeout on the clock and tick, or close the queue";
+        throw new IllegalStateException("FakeFfmpegRunner: the run of task " + ctx.task().id() + (resume == null
+            ? " hung for " + limit.toSeconds() + " s and nobody stopped it (" + how + ")"
+            : " paused for " + limit.toSeconds() + " s and nobody resumed it (complete the stage given to"
+                + " withPauseUntil) or stopped it (" + how + ")"));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -173,7 +212,7 @@ public final class FakeFfmpegRunner implements FfmpegRunner {
     } finally {
       s.close();
     }
-    throw killed(ctx.stopReason());
+    stopIfAsked(ctx);
   }
 
   private static void stopIfAsked(TaskContext ctx) {

@@ -17,6 +17,8 @@ import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.TenantLimits;
+import io.ffmpegqueue.WebhookDelivery;
+import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Enqueued;
@@ -41,12 +43,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The compatibility suite every {@link QueueBackend} passes: ordering (priority, then FIFO), leases and
- * fencing, delayed retry, lease expiry, idempotency, cancel in each state, capacity and retention, and tenants (fair
- * turns between tenants, per-tenant running limits at claim). Extend it
+ * fencing, delayed retry, lease expiry, idempotency, cancel in each state, capacity and retention, tenants (fair
+ * turns between tenants, per-tenant running limits at claim), and, for a backend that
+ * {@link QueueBackend#storesWebhooksAtEnd() stores webhook deliveries at the end} of a task, exactly one due
+ * delivery for every task with a webhook URL that ends by finish, cancel or lease expiry. Extend it
  * and make a new, empty backend with the given limits:
  *
  * <pre>{@code
@@ -610,5 +615,127 @@ public abstract class QueueBackendContract {
     } finally {
       ex.shutdownNow();
     }
+  }
+
+  // ---- webhooks ----
+
+  private static final URI HOOK = URI.create("https://hooks.example.com/ffq");
+
+  /** A new pending task of priority 0 with {@code maxAttempts} and the webhook URL {@code url} ({@code null}: none). */
+  protected static Task webhookTask(int maxAttempts, URI url) {
+    TaskRequest r = task(0, maxAttempts, null).request().toBuilder().webhookUrl(url).build();
+    return Task.pending(TaskId.random(), r, Instant.now());
+  }
+
+  private QueueBackend webhookBackend(Limits limits) {
+    QueueBackend b = backend(limits);
+    Assumptions.assumeTrue(b.storesWebhooksAtEnd(), "the backend stores no webhook deliveries at the end of a task");
+    return b;
+  }
+
+  /** The task's delivery is there, new and due now. */
+  private static void assertNewDelivery(QueueBackend b, TaskId id) {
+    WebhookDelivery d = b.findWebhook(id).orElseThrow(() -> new AssertionError("task " + id + " has no delivery"));
+    assertEquals(WebhookDelivery.deliveryIdOf(id), d.deliveryId(), "the delivery id derives from the task id");
+    assertEquals(HOOK, d.url());
+    assertEquals(WebhookDelivery.State.PENDING, d.state());
+    assertTrue(d.attempts().isEmpty(), "no attempt yet");
+    assertNotNull(d.nextAttemptAt());
+    assertFalse(d.nextAttemptAt().isAfter(Instant.now()), "due at once");
+    assertFalse(b.addWebhook(id, WebhookDelivery.first(id, HOOK, Instant.now())), "one delivery per task");
+  }
+
+  /** The tasks of the deliveries due now, each once, held for a minute. */
+  private static List<TaskId> claimDueWebhooks(QueueBackend b) {
+    return b.claimDueWebhooks(Instant.now(), Duration.ofMinutes(1), 100).stream().map(DueWebhook::taskId).toList();
+  }
+
+  @Test
+  void a_task_with_a_webhook_that_a_worker_ends_leaves_exactly_one_due_delivery() throws Exception {
+    QueueBackend b = webhookBackend(Limits.defaults());
+    b.enqueue(webhookTask(3, null));
+    Lease plain = claimOne(b);
+    b.finish(plain, new Outcome.Completed(List.of()));
+    List<TaskId> ended = new ArrayList<>();
+    List<TaskId> notEnded = new ArrayList<>();
+    for (Outcome o : List.of(new Outcome.Completed(List.of()),
+        new Outcome.Failed(TaskError.of(ErrorKind.FFMPEG, "ffmpeg exited with 1"), null),
+        new Outcome.Cancelled("cancelled while running"),
+        new Outcome.Failed(TaskError.of(ErrorKind.INPUT, "HTTP 503"), Instant.now().plusSeconds(60)),
+        new Outcome.Released())) {
+      b.enqueue(webhookTask(3, HOOK));
+      Lease l = claimOne(b);
+      Task after = b.finish(l, o);
+      (after.status().isFinal() ? ended : notEnded).add(l.taskId()); // the released one comes last
+    }
+
+    assertEquals(3, ended.size());
+    for (TaskId id : ended) {
+      assertNewDelivery(b, id);
+    }
+    for (TaskId id : notEnded) {
+      assertFalse(b.findWebhook(id).isPresent(), "a task that goes on has no delivery");
+    }
+    assertFalse(b.findWebhook(plain.taskId()).isPresent(), "a task without a webhook URL has no delivery");
+    List<TaskId> due = claimDueWebhooks(b);
+    assertEquals(Set.copyOf(ended), Set.copyOf(due));
+    assertEquals(ended.size(), due.size(), "each delivery once");
+    assertTrue(claimDueWebhooks(b).isEmpty(), "claimed deliveries are held");
+  }
+
+  @Test
+  void cancelling_a_pending_task_with_a_webhook_leaves_exactly_one_due_delivery() throws Exception {
+    QueueBackend b = webhookBackend(Limits.defaults());
+    b.enqueue(webhookTask(3, HOOK));
+    Lease running = claimOne(b);
+    Task t = webhookTask(3, HOOK);
+    b.enqueue(t);
+    assertTrue(b.cancel(t.id()).orElseThrow().changed());
+    assertTrue(b.cancel(running.taskId()).orElseThrow().changed());
+    assertFalse(b.cancel(t.id()).orElseThrow().changed());
+
+    assertNewDelivery(b, t.id());
+    assertFalse(b.findWebhook(running.taskId()).isPresent(), "a running task whose cancel is requested goes on");
+    assertEquals(List.of(t.id()), claimDueWebhooks(b));
+  }
+
+  @Test
+  void a_task_with_a_webhook_whose_lease_expires_for_good_leaves_exactly_one_due_delivery() throws Exception {
+    QueueBackend b = webhookBackend(Limits.defaults());
+    Task last = webhookTask(1, HOOK);
+    Task retried = webhookTask(3, HOOK);
+    b.enqueue(last);
+    b.enqueue(retried);
+    assertEquals(2, b.claim(new ClaimRequest("worker-dead", 2, Duration.ofMillis(200), PROMPTLY)).size());
+    List<Task> reaped = new ArrayList<>();
+    Await.until("both leases to expire and be reaped", PROMPTLY, () -> {
+      reaped.addAll(b.reapExpiredLeases());
+      return reaped.size() == 2;
+    });
+    assertEquals(TaskStatus.FAILED, b.find(last.id()).orElseThrow().status());
+    assertEquals(TaskStatus.PENDING, b.find(retried.id()).orElseThrow().status());
+
+    assertNewDelivery(b, last.id());
+    assertFalse(b.findWebhook(retried.id()).isPresent(), "a task that will run again has no delivery");
+    assertEquals(List.of(last.id()), claimDueWebhooks(b));
+  }
+
+  @Test
+  void retention_removes_a_tasks_delivery_with_the_task() throws Exception {
+    QueueBackend b = webhookBackend(new Limits(100, Duration.ofHours(1), 1));
+    List<TaskId> ids = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Task t = webhookTask(3, HOOK);
+      ids.add(t.id());
+      b.enqueue(t);
+      b.finish(claimOne(b), new Outcome.Completed(List.of()));
+    }
+    b.prune();
+    assertFalse(b.find(ids.get(0)).isPresent(), "the older task is pruned");
+    assertFalse(b.findWebhook(ids.get(0)).isPresent(), "and its delivery with it");
+    b.updateWebhook(ids.get(0), WebhookDelivery.first(ids.get(0), HOOK, Instant.now()));
+    assertFalse(b.findWebhook(ids.get(0)).isPresent(), "a late attempt's record brings back no delivery");
+    assertTrue(b.findWebhook(ids.get(1)).isPresent(), "the kept task keeps its delivery");
+    assertEquals(List.of(ids.get(1)), claimDueWebhooks(b));
   }
 }

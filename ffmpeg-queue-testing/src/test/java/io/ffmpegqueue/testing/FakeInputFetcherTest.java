@@ -19,7 +19,7 @@ class FakeInputFetcherTest {
   private final FakeInputFetcher fetcher = new FakeInputFetcher();
 
   private FetchRequest request(String uri) {
-    return new FetchRequest("input.mp4", URI.create(uri), workspace.resolve("input.mp4"), new StubContext());
+    return new FetchRequest("input.mp4", URI.create(uri), workspace.resolve("input.mp4"), new FakeTaskContext());
   }
 
   @Test

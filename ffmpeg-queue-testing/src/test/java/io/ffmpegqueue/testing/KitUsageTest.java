@@ -9,7 +9,9 @@ import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +47,20 @@ class KitUsageTest {
     Task failed = queue.find(bad.id()).orElseThrow();
     assertThat(failed.error().kind()).isEqualTo(ErrorKind.FFMPEG);
     assertThat(failed.errorMessage()).isEqualTo("ffmpeg exited with code 1: Error while decoding stream #0:0: Invalid data found");
+  }
+  // end-sample
+
+  // sample:copied-input
+  @Test
+  void an_output_copied_from_the_input_shows_which_input_arrived(FfmpegQueueHarness queue, FakeInputFetcher inputs,
+      FakeFfmpegRunner ffmpeg, InMemoryStorage storage) {
+    byte[] cat = "the cat video".getBytes(StandardCharsets.UTF_8);
+    inputs.serve("https://cdn.example.com/cat.mp4", cat);
+    ffmpeg.enqueue(FakeOutcome.succeed().withOutputCopiedFrom("output.mp4", "input.mp4"));
+
+    Task done = queue.submitAndRun(request());
+
+    assertThat(storage.bytes(done.id(), "output.mp4")).isEqualTo(cat); // fetched, "encoded", stored
   }
   // end-sample
 
@@ -111,6 +127,23 @@ class KitUsageTest {
     try (FfmpegQueueHarness queue = FfmpegQueueHarness.builder().workerThreads(1).build()) {
       Task done = queue.submit(request()).completion().get(10, TimeUnit.SECONDS);
       assertThat(done.status()).isEqualTo(TaskStatus.COMPLETED);
+    }
+  }
+  // end-sample
+
+  // sample:pause
+  @Test
+  void a_task_can_be_held_running_until_the_test_lets_it_finish() throws Exception {
+    try (FfmpegQueueHarness queue = FfmpegQueueHarness.builder().workerThreads(1).build()) {
+      CompletableFuture<Void> finish = new CompletableFuture<>();
+      queue.runner().enqueue(FakeOutcome.succeed().withProgress(0.5).withPauseUntil(finish));
+      Submission s = queue.submit(request());
+
+      queue.listener().await(s.id(), TaskEvent.Type.PROGRESS, Duration.ofSeconds(10));
+      assertThat(queue.find(s.id()).orElseThrow().status()).isEqualTo(TaskStatus.RUNNING); // held at 50 %
+
+      finish.complete(null);
+      assertThat(s.completion().get(10, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.COMPLETED);
     }
   }
   // end-sample

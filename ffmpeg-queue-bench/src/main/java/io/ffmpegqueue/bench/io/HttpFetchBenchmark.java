@@ -2,15 +2,9 @@ package io.ffmpegqueue.bench.io;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.ffmpegqueue.Subscription;
-import io.ffmpegqueue.Task;
-import io.ffmpegqueue.TaskId;
-import io.ffmpegqueue.TaskRequest;
-import io.ffmpegqueue.ffmpeg.Progress;
 import io.ffmpegqueue.io.FetchRequest;
 import io.ffmpegqueue.io.HttpInputFetcher;
-import io.ffmpegqueue.spi.StopReason;
-import io.ffmpegqueue.spi.TaskContext;
+import io.ffmpegqueue.testing.FakeTaskContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -21,8 +15,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -204,7 +195,7 @@ public final class HttpFetchBenchmark {
     long cpu0 = os.getProcessCpuTime();
     try (HttpInputFetcher f = HttpInputFetcher.builder().allow("127.0.0.1")
         .parallelism(parallelism).partSize(16L << 20).rangedAbove(64L << 20).build()) {
-      f.fetch(new FetchRequest("source.bin", URI.create(url), target, new BenchContext()));
+      f.fetch(new FetchRequest("source.bin", URI.create(url), target, new FakeTaskContext()));
     }
     // The whole client JVM (GC and JIT included): the server runs in another one.
     return (os.getProcessCpuTime() - cpu0) / 1e9;
@@ -269,36 +260,6 @@ public final class HttpFetchBenchmark {
       out.close();
     } catch (IOException e) {
       // the client went away (a cancelled range): nothing to do
-    }
-  }
-
-  /** A context that is never stopped. */
-  private static final class BenchContext implements TaskContext {
-    private static final Supplier<Task> TASK = () -> Task.pending(TaskId.random(),
-        TaskRequest.builder().command("-i source.bin out.mp4").output("out.mp4").build(), Instant.now());
-    private final Task task = TASK.get();
-
-    @Override
-    public Task task() {
-      return task;
-    }
-
-    @Override
-    public void reportProgress(Progress progress) {}
-
-    @Override
-    public StopReason stopReason() {
-      return null;
-    }
-
-    @Override
-    public Subscription onStop(Runnable action) {
-      return () -> { };
-    }
-
-    @Override
-    public Instant deadline() {
-      return Instant.now().plus(Duration.ofHours(1));
     }
   }
 }

@@ -11,6 +11,7 @@ import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.ffmpeg.CommandPolicy;
 import io.ffmpegqueue.ffmpeg.FfmpegLocator;
+import io.ffmpegqueue.ffmpeg.OutputDescription;
 import io.ffmpegqueue.ffmpeg.ProcessFfmpegRunner;
 import io.ffmpegqueue.ffmpeg.Sandbox;
 import io.ffmpegqueue.io.FileInputFetcher;
@@ -182,7 +183,7 @@ class ConfigurationSamplesTest {
         .quitGracePeriod(Duration.ofSeconds(5)) // after 'q', before SIGTERM
         .killGracePeriod(Duration.ofSeconds(2)) // after SIGTERM, before SIGKILL
         .stderrTailBytes(64 * 1024)             // stderr kept for the error message
-        .probeOutputs(true);                    // describe outputs with ffprobe
+        .outputDescription(OutputDescription.FFMPEG_REPORT); // or FFPROBE, NONE
     // FfmpegQueue.builder().runner(runner.build()) ...
     // end-sample
     return runner;

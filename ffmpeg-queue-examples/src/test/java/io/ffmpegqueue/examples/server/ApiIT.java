@@ -7,13 +7,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.examples.support.Http;
-import io.ffmpegqueue.examples.support.ScriptedHandler;
 import io.ffmpegqueue.examples.support.TestService;
 import io.ffmpegqueue.io.FileInputFetcher;
+import io.ffmpegqueue.testing.FakeFfmpegRunner;
+import io.ffmpegqueue.testing.FakeOutcome;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,35 +24,55 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The API over real HTTP on loopback, with a scripted handler in place of ffmpeg so each step is under
- * the test's control: the guide's three endpoints, list, cancel, idempotency, event streams, health,
- * auth, a full queue and the access log.
+ * The API over real HTTP on loopback, with the service's real pipeline (inputs fetched, outputs stored)
+ * and the testing kit's fake ffmpeg, so each step is under the test's control: the guide's three
+ * endpoints, list, cancel, idempotency, event streams, health, auth, a full queue and the access log.
  */
 class ApiIT {
   @TempDir
   Path dir;
   String task;
+  /** Stands in for ffmpeg behind the service's real pipeline; each test scripts it. */
+  final FakeFfmpegRunner ffmpeg = new FakeFfmpegRunner();
+  /** Lets held runs ({@link #hold()}) finish once completed. */
+  final CompletableFuture<Void> release = new CompletableFuture<>();
 
   @org.junit.jupiter.api.BeforeEach
   void makeTask() {
     task = TestService.taskJson(dir, "out.mp4");
   }
 
-  private FfmpegService start(Map<String, String> vars, ScriptedHandler handler) {
-    return TestService.start(dir, vars, b -> b.handler(handler));
+  private FfmpegService start(Map<String, String> vars) {
+    return TestService.startWithFakeFfmpeg(dir, vars, ffmpeg);
+  }
+
+  /** From now on, runs report progress 0.5 and stay RUNNING until {@link #release} or a stop. */
+  private void hold() {
+    ffmpeg.defaultOutcome(FakeOutcome.succeed().withProgress(0.5).withPauseUntil(release));
+  }
+
+  /** Where the service's local storage keeps output {@code name} of task {@code id}. */
+  private Path stored(String id, String name) {
+    return dir.resolve("outputs").resolve(id).resolve(name);
+  }
+
+  private static Path path(JsonNode url) {
+    return Path.of(URI.create(url.asText()));
   }
 
   @Test
   void register_answers_with_exactly_the_guides_four_fields_then_status_follows_the_task_to_completed() {
-    ScriptedHandler handler = new ScriptedHandler();
-    handler.hold();
-    try (FfmpegService s = start(Map.of("NUM_WORKERS", "1"), handler)) {
+    // The output is the input as fetched: what is stored shows the whole path was taken.
+    ffmpeg.defaultOutcome(FakeOutcome.succeed().withOutputCopiedFrom("out.mp4", "input.mp4").withProgress(0.5)
+        .withPauseUntil(release));
+    try (FfmpegService s = start(Map.of("NUM_WORKERS", "1"))) {
       Http http = new Http(s.port(), null);
       Http.Response r = http.post("/ffmpeg/register", task);
       assertThat(r.status()).isEqualTo(200);
@@ -69,10 +91,11 @@ class ApiIT {
       assertThat(running.get("attempts").asInt()).isEqualTo(1);
       assertThat(running.get("started_at").isNull()).isFalse();
 
-      handler.release();
+      release.complete(null);
       await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/ffmpeg/status/" + id).json().get("status").asText().equals("completed"));
       JsonNode done = http.get("/ffmpeg/status/" + id).json();
-      assertThat(done.get("output_url").asText()).isEqualTo("mem:/" + id + "/out.mp4");
+      assertThat(path(done.get("output_url"))).isEqualTo(stored(id, "out.mp4"));
+      assertThat(stored(id, "out.mp4")).hasBinaryContent(TestService.PLACEHOLDER_INPUT);
       assertThat(done.get("error_message").isNull()).isTrue();
       assertThat(done.get("progress").asDouble()).isEqualTo(1.0);
       assertThat(done.get("outputs").get(0).get("name").asText()).isEqualTo("out.mp4");
@@ -84,7 +107,7 @@ class ApiIT {
 
   @Test
   void queue_size_counts_the_waiting_tasks_and_list_filters_by_status() {
-    try (FfmpegService s = start(Map.of("NUM_WORKERS", "0"), new ScriptedHandler())) {
+    try (FfmpegService s = start(Map.of("NUM_WORKERS", "0"))) {
       Http http = new Http(s.port(), null);
       assertThat(http.get("/ffmpeg/queue/size").body()).isEqualTo("{\"queue_size\":0}");
       List<String> ids = new ArrayList<>();
@@ -106,9 +129,8 @@ class ApiIT {
 
   @Test
   void cancel_stops_a_pending_task_at_once_a_running_one_shortly_and_refuses_a_finished_one() {
-    ScriptedHandler handler = new ScriptedHandler();
-    handler.hold();
-    try (FfmpegService s = start(Map.of("NUM_WORKERS", "1"), handler)) {
+    hold();
+    try (FfmpegService s = start(Map.of("NUM_WORKERS", "1"))) {
       Http http = new Http(s.port(), null);
       String running = http.post("/ffmpeg/register", task).json().get("task_id").asText();
       await().atMost(Duration.ofSeconds(10)).until(() -> status(http, running).equals("running"));
@@ -122,9 +144,10 @@ class ApiIT {
       assertThat(r.status()).isEqualTo(202);
       await().atMost(Duration.ofSeconds(10)).until(() -> status(http, running).equals("cancelled"));
       assertThat(http.get("/ffmpeg/status/" + running).json().get("output_url").isNull()).isTrue();
-      assertThat(handler.handled()).as("the cancelled pending task never ran").isEqualTo(1);
+      assertThat(ffmpeg.runCount()).as("the cancelled pending task never ran").isEqualTo(1);
+      assertThat(dir.resolve("outputs").resolve(running)).as("nothing stored for a cancelled task").doesNotExist();
 
-      handler.release();
+      release.complete(null);
       String done = http.post("/ffmpeg/register", task).json().get("task_id").asText();
       await().atMost(Duration.ofSeconds(10)).until(() -> status(http, done).equals("completed"));
       assertError(http.delete("/ffmpeg/tasks/" + done), 409, "conflict");
@@ -133,7 +156,7 @@ class ApiIT {
 
   @Test
   void a_repeated_idempotency_key_returns_the_first_task_and_enqueues_nothing_new() {
-    try (FfmpegService s = start(Map.of("NUM_WORKERS", "0"), new ScriptedHandler())) {
+    try (FfmpegService s = start(Map.of("NUM_WORKERS", "0"))) {
       Http http = new Http(s.port(), null);
       Http.Response first = http.post("/ffmpeg/register", task, "Idempotency-Key", "upload-42");
       Http.Response again = http.post("/ffmpeg/register", task, "Idempotency-Key", "upload-42");
@@ -149,7 +172,7 @@ class ApiIT {
 
   @Test
   void a_full_queue_answers_503_with_retry_after_and_accepts_again_once_there_is_room() {
-    try (FfmpegService s = start(Map.of("NUM_WORKERS", "0", "MAX_QUEUE", "2"), new ScriptedHandler())) {
+    try (FfmpegService s = start(Map.of("NUM_WORKERS", "0", "MAX_QUEUE", "2"))) {
       Http http = new Http(s.port(), null);
       String first = http.post("/ffmpeg/register", task).json().get("task_id").asText();
       assertThat(http.post("/ffmpeg/register", task).status()).isEqualTo(200);
@@ -163,9 +186,9 @@ class ApiIT {
 
   @Test
   void the_event_stream_sends_the_status_then_progress_then_completion_and_ends() throws Exception {
-    ScriptedHandler handler = new ScriptedHandler();
-    handler.holdBeforeProgress();
-    try (FfmpegService s = start(Map.of("NUM_WORKERS", "1"), handler)) {
+    CompletableFuture<Void> subscribed = new CompletableFuture<>();
+    ffmpeg.defaultOutcome(FakeOutcome.succeed().withPauseUntil(subscribed).withProgress(0.5).withPauseUntil(release));
+    try (FfmpegService s = start(Map.of("NUM_WORKERS", "1"))) {
       Http http = new Http(s.port(), null);
       String id = http.post("/ffmpeg/register", task).json().get("task_id").asText();
       HttpResponse<Stream<String>> resp = http.client().send(http.request("/ffmpeg/tasks/" + id + "/events").GET().build(),
@@ -185,9 +208,9 @@ class ApiIT {
             events.add(event);
             data.add(io.ffmpegqueue.TaskJson.mapper().readTree(line.substring(6)));
             if (event.equals("status")) {
-              handler.allowProgress(); // subscribed: now report progress
+              subscribed.complete(null); // subscribed: now report progress
             } else if (event.equals("progress")) {
-              handler.release(); // progress seen: now let it finish
+              release.complete(null); // progress seen: now let it finish
             }
           }
         }
@@ -198,14 +221,14 @@ class ApiIT {
       JsonNode progress = data.get(events.indexOf("progress"));
       assertThat(progress.get("task_id").asText()).isEqualTo(id);
       assertThat(progress.get("progress").asDouble()).isEqualTo(0.5);
-      assertThat(data.get(data.size() - 1).get("output_url").asText()).isEqualTo("mem:/" + id + "/out.mp4");
+      assertThat(path(data.get(data.size() - 1).get("output_url"))).isEqualTo(stored(id, "out.mp4"));
       await().atMost(Duration.ofSeconds(5)).until(() -> s.api().openEventStreams() == 0);
     }
   }
 
   @Test
   void the_event_stream_of_a_finished_task_sends_its_final_state_and_ends() throws Exception {
-    try (FfmpegService s = start(Map.of("NUM_WORKERS", "0"), new ScriptedHandler())) {
+    try (FfmpegService s = start(Map.of("NUM_WORKERS", "0"))) {
       Http http = new Http(s.port(), null);
       String id = http.post("/ffmpeg/register", task).json().get("task_id").asText();
       http.delete("/ffmpeg/tasks/" + id);
@@ -216,9 +239,8 @@ class ApiIT {
 
   @Test
   void an_event_stream_whose_client_goes_away_is_closed_with_its_subscription() throws Exception {
-    ScriptedHandler handler = new ScriptedHandler();
-    handler.hold();
-    try (FfmpegService s = start(Map.of("NUM_WORKERS", "1"), handler)) {
+    hold();
+    try (FfmpegService s = start(Map.of("NUM_WORKERS", "1"))) {
       Http http = new Http(s.port(), null);
       String id = http.post("/ffmpeg/register", task).json().get("task_id").asText();
       try (Socket sock = new Socket("127.0.0.1", s.port())) {
@@ -236,16 +258,15 @@ class ApiIT {
       }
       // The stream notices the closed connection on its next keep-alive and ends, unsubscribing.
       await().atMost(Duration.ofSeconds(10)).until(() -> s.api().openEventStreams() == 0);
-      handler.release();
+      release.complete(null);
       await().atMost(Duration.ofSeconds(10)).until(() -> status(http, id).equals("completed"));
     }
   }
 
   @Test
   void closing_the_service_as_sigterm_does_lets_a_running_task_finish_within_the_drain_timeout() throws Exception {
-    ScriptedHandler handler = new ScriptedHandler();
-    handler.hold();
-    FfmpegService s = start(Map.of("NUM_WORKERS", "1", "DRAIN_TIMEOUT", "20"), handler);
+    hold();
+    FfmpegService s = start(Map.of("NUM_WORKERS", "1", "DRAIN_TIMEOUT", "20"));
     try {
       Http http = new Http(s.port(), null);
       String id = http.post("/ffmpeg/register", task).json().get("task_id").asText();
@@ -255,7 +276,7 @@ class ApiIT {
       // Released only once close() waits for the workers to drain, so the task ends inside the drain.
       await().atMost(Duration.ofSeconds(10)).until(() -> java.util.Arrays.stream(closer.getStackTrace())
           .anyMatch(f -> f.getMethodName().equals("awaitIdle")));
-      handler.release();
+      release.complete(null);
       closer.join(20_000);
       assertThat(closer.isAlive()).isFalse();
       assertThat(s.queue().find(io.ffmpegqueue.TaskId.of(id)).orElseThrow().status())
@@ -267,9 +288,8 @@ class ApiIT {
 
   @Test
   void a_task_still_running_when_the_drain_timeout_ends_goes_back_to_the_queue() {
-    ScriptedHandler handler = new ScriptedHandler();
-    handler.hold();
-    FfmpegService s = start(Map.of("NUM_WORKERS", "1", "DRAIN_TIMEOUT", "0"), handler);
+    hold();
+    FfmpegService s = start(Map.of("NUM_WORKERS", "1", "DRAIN_TIMEOUT", "0"));
     try {
       Http http = new Http(s.port(), null);
       String id = http.post("/ffmpeg/register", task).json().get("task_id").asText();
@@ -285,7 +305,7 @@ class ApiIT {
   @Test
   void with_an_api_token_every_endpoint_but_health_needs_it() {
     String token = "s3cr3t-t0ken-0123456789abcdef";
-    try (FfmpegService s = start(Map.of("NUM_WORKERS", "0", "API_TOKEN", token), new ScriptedHandler())) {
+    try (FfmpegService s = start(Map.of("NUM_WORKERS", "0", "API_TOKEN", token))) {
       Http anonymous = new Http(s.port(), null);
       for (Http.Response r : List.of(anonymous.post("/ffmpeg/register", task), anonymous.get("/ffmpeg/queue/size"),
           anonymous.get("/ffmpeg/tasks"), anonymous.get("/ffmpeg/status/x"), anonymous.delete("/ffmpeg/tasks/x"),
@@ -308,7 +328,7 @@ class ApiIT {
 
   @Test
   void without_an_api_token_no_endpoint_asks_for_one() {
-    try (FfmpegService s = start(Map.of("NUM_WORKERS", "0"), new ScriptedHandler())) {
+    try (FfmpegService s = start(Map.of("NUM_WORKERS", "0"))) {
       Http anonymous = new Http(s.port(), null);
       assertThat(anonymous.post("/ffmpeg/register", task).status()).isEqualTo(200);
       assertThat(anonymous.get("/ffmpeg/queue/size").status()).isEqualTo(200);
@@ -343,7 +363,7 @@ class ApiIT {
 
   @Test
   void the_service_health_asks_the_backend_and_ffmpeg_when_it_runs_workers() {
-    try (FfmpegService s = start(Map.of("NUM_WORKERS", "1"), new ScriptedHandler())) {
+    try (FfmpegService s = start(Map.of("NUM_WORKERS", "1"))) {
       Http.Response r = new Http(s.port(), null).get("/health");
       assertThat(r.status()).as(r.body()).isEqualTo(200);
       assertThat(r.json().at("/checks/ffmpeg/detail").asText()).startsWith("ffmpeg version");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ffmpegqueue.examples.support.Http;
-import io.ffmpegqueue.examples.support.ScriptedHandler;
 import io.ffmpegqueue.examples.support.TestService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +33,7 @@ class BadRequestsIT {
 
   @BeforeAll
   static void start() {
-    service = TestService.start(dir, Map.of("NUM_WORKERS", "0"), b -> b.handler(new ScriptedHandler()));
+    service = TestService.start(dir, Map.of("NUM_WORKERS", "0"), b -> { });
     http = new Http(service.port(), null);
   }
 

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.examples.support.Http;
-import io.ffmpegqueue.examples.support.ScriptedHandler;
 import io.ffmpegqueue.examples.support.TestService;
+import io.ffmpegqueue.testing.FakeFfmpegRunner;
+import io.ffmpegqueue.testing.FakeOutcome;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 1,000 registrations from 50 client threads at once, while workers run them (a fast scripted handler
- * stands in for ffmpeg): every one is accepted, gets its own id, and reaches a final state; none is lost,
- * none runs twice.
+ * 1,000 registrations from 50 client threads at once, while workers run them through the real pipeline
+ * (the testing kit's fake ffmpeg stands in for ffmpeg): every one is accepted, gets its own id, and
+ * reaches a final state with its output stored; none is lost, none runs twice.
  */
 class ConcurrentRegistrationIT {
   private static final int CLIENTS = 50;
@@ -38,8 +40,8 @@ class ConcurrentRegistrationIT {
 
   @Test
   void a_thousand_concurrent_registrations_are_all_accepted_and_all_complete_exactly_once() throws Exception {
-    ScriptedHandler handler = new ScriptedHandler();
-    try (FfmpegService s = TestService.start(dir, Map.of("NUM_WORKERS", "4"), b -> b.handler(handler))) {
+    FakeFfmpegRunner ffmpeg = new FakeFfmpegRunner();
+    try (FfmpegService s = TestService.startWithFakeFfmpeg(dir, Map.of("NUM_WORKERS", "4"), ffmpeg)) {
       Http http = new Http(s.port(), null);
       ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
       ConcurrentLinkedQueue<String> refusals = new ConcurrentLinkedQueue<>();
@@ -80,12 +82,16 @@ class ConcurrentRegistrationIT {
           .until(() -> s.queue().counts().get(TaskStatus.COMPLETED) == CLIENTS * PER_CLIENT);
       JsonNode completed = http.get("/ffmpeg/tasks?status=completed&limit=1000").json();
       Set<String> listed = new HashSet<>();
-      completed.get("tasks").forEach(t -> listed.add(t.get("task_id").asText()));
+      completed.get("tasks").forEach(t -> {
+        listed.add(t.get("task_id").asText());
+        String name = t.get("outputs").get(0).get("name").asText();
+        assertThat(Path.of(URI.create(t.get("output_url").asText()))).hasBinaryContent(FakeOutcome.defaultContent(name));
+      });
       assertThat(listed).isEqualTo(unique);
       assertThat(http.get("/ffmpeg/queue/size").json().get("queue_size").asLong()).isZero();
       assertThat(s.queue().counts()).containsEntry(TaskStatus.RUNNING, 0L).containsEntry(TaskStatus.FAILED, 0L)
           .containsEntry(TaskStatus.PENDING, 0L);
-      assertThat(handler.handled()).as("each task ran exactly once").isEqualTo(CLIENTS * PER_CLIENT);
+      assertThat(ffmpeg.runCount()).as("each task ran exactly once").isEqualTo(CLIENTS * PER_CLIENT);
     }
   }
 }

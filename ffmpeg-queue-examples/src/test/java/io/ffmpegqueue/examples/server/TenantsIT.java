@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ffmpegqueue.examples.support.Http;
-import io.ffmpegqueue.examples.support.ScriptedHandler;
 import io.ffmpegqueue.examples.support.TestService;
 import java.nio.file.Path;
 import java.util.Map;
@@ -35,7 +34,7 @@ class TenantsIT {
         "API_TOKENS", "acme:" + ACME_TOKEN,
         // A slow refill, so the test's own pace cannot earn a token back.
         "TENANT_RATE", "0.01",
-        "TENANT_BURST", "2"), b -> b.handler(new ScriptedHandler()));
+        "TENANT_BURST", "2"), b -> { });
     plain = new Http(service.port(), PLAIN_TOKEN);
     acme = new Http(service.port(), ACME_TOKEN);
   }

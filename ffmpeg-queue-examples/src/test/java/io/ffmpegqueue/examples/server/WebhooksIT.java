@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.ffmpegqueue.examples.support.Http;
-import io.ffmpegqueue.examples.support.ScriptedHandler;
 import io.ffmpegqueue.examples.support.TestService;
+import io.ffmpegqueue.testing.FakeFfmpegRunner;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -36,9 +36,8 @@ class WebhooksIT {
     });
     receiver.start();
     String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-    try (FfmpegService s = TestService.start(dir, Map.of("NUM_WORKERS", "1", "WEBHOOK_URL", hook,
-        "WEBHOOK_SECRET", "whsec-0123456789", "WEBHOOK_ALLOWED_HOSTS", "127.0.0.1"),
-        b -> b.handler(new ScriptedHandler()))) {
+    try (FfmpegService s = TestService.startWithFakeFfmpeg(dir, Map.of("NUM_WORKERS", "1", "WEBHOOK_URL", hook,
+        "WEBHOOK_SECRET", "whsec-0123456789", "WEBHOOK_ALLOWED_HOSTS", "127.0.0.1"), new FakeFfmpegRunner())) {
       Http http = new Http(s.port(), null);
       String id = http.post("/ffmpeg/register", TestService.taskJson(dir, "out.mp4")).json().path("task_id").asText();
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

@@ -3,6 +3,11 @@ package io.ffmpegqueue.examples.support;
 import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.examples.config.ServiceConfig;
 import io.ffmpegqueue.examples.server.FfmpegService;
+import io.ffmpegqueue.testing.FakeFfmpegRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,24 +15,42 @@ import java.util.function.Consumer;
 
 /** Starts the real service on a random loopback port with a test's variables. */
 public final class TestService {
+  /** What {@link #startWithFakeFfmpeg} writes as the input of {@link #taskJson}: not a video: the fake ffmpeg at most copies it. */
+  public static final byte[] PLACEHOLDER_INPUT = "a placeholder for input.mp4".getBytes(StandardCharsets.UTF_8);
+
   private TestService() {}
 
   /** The folder {@code file:} inputs may come from: {@code dir/media}, made when missing. */
   public static Path media(Path dir) {
     try {
-      return java.nio.file.Files.createDirectories(dir.resolve("media"));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return Files.createDirectories(dir.resolve("media"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   /**
    * A registration body that every command policy accepts: {@code -i input.mp4 <output>} with the input a
-   * {@code file:} URL in the media folder (validated at submission; read only by a real pipeline).
+   * {@code file:} URL in the media folder (validated at submission; {@link #startWithFakeFfmpeg} puts a
+   * placeholder there for the pipeline to fetch).
    */
   public static String taskJson(Path dir, String output) {
     return "{\"command\": \"-i input.mp4 " + output + "\", \"input_files\": {\"input.mp4\": \""
         + media(dir).resolve("input.mp4").toUri() + "\"}, \"output_filename\": \"" + output + "\"}";
+  }
+
+  /**
+   * Starts the service as {@link #start} does, with the testing kit's fake ffmpeg behind the real pipeline:
+   * inputs are fetched and outputs stored (under {@code dir/outputs}) as in production, only ffmpeg is
+   * scripted. Writes {@link #PLACEHOLDER_INPUT} to {@code dir/media/input.mp4}, the input of {@link #taskJson}.
+   */
+  public static FfmpegService startWithFakeFfmpeg(Path dir, Map<String, String> vars, FakeFfmpegRunner ffmpeg) {
+    try {
+      Files.write(media(dir).resolve("input.mp4"), PLACEHOLDER_INPUT);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return start(dir, vars, b -> b.runner(ffmpeg));
   }
 
   /**

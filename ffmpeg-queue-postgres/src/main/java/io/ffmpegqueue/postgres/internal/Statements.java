@@ -19,30 +19,38 @@ public final class Statements {
   private static final String FINAL = "('COMPLETED', 'FAILED', 'CANCELLED')";
   private static final String CLEAR_LEASE = "lease_owner = NULL, lease_expires_at = NULL, cancel_requested = false";
   private static final String MILLIS = " * interval '1 millisecond'";
-  // A RUNNING row (columns prefixed with %s), as the running index's predicate says it (see V5).
+  // A RUNNING row (columns prefixed with %s), as the running index's predicate says it (see V4).
   private static final String RUNNING_ROW = "%sstatus = 'RUNNING' AND %slease_owner IS NOT NULL";
+  // WebhookDelivery.deliveryIdOf in SQL: the name-based (version 3) UUID of 'ffq-webhook:' || id, from its md5
+  // hash h with the version nibble set to 3 and the variant bits to 10.
+  private static final String DELIVERY_ID = "overlay(overlay(h placing '3' from 13 for 1) placing"
+      + " substr('89ab', (position(substr(h, 17, 1) in '0123456789abcdef') - 1) % 4 + 1, 1) from 17 for 1)::uuid::text";
 
   private final String table;
+  private final String webhooks;
   private final String channel;
   private final String claim;
   private final String claimLimited;
   private final String finishBatch;
+  private final String finishBatchHooks;
   private final String insert;
   private final String insertNotifying;
-  private final String[] workerRounds = new String[6];
+  private final String[] workerRounds = new String[9];
 
   /** Statements on {@code schema.prefix + "tasks"}; both names are validated identifiers. */
   public Statements(String schema, String prefix) {
     this.table = schema + "." + prefix + "tasks";
+    this.webhooks = schema + "." + prefix + "webhooks";
     this.channel = schema + "." + prefix + "tasks";
     this.claim = claimSql(false);
     this.claimLimited = claimSql(true);
-    this.finishBatch = finishBatchSql();
+    this.finishBatch = finishBatchSql(false);
+    this.finishBatchHooks = finishBatchSql(true);
     this.insert = insertSql(false);
     this.insertNotifying = insertSql(true);
-    for (int finish = 0; finish < 2; finish++) {
+    for (int finish = 0; finish < 3; finish++) {
       for (int c = 0; c < 3; c++) {
-        workerRounds[finish * 3 + c] = planSettings(c == 2) + (finish == 1 ? "; " + finishBatch : "")
+        workerRounds[finish * 3 + c] = planSettings(c == 2) + (finish == 0 ? "" : "; " + finishBatch(finish == 2))
             + (c == 0 ? "" : "; " + claim(c == 2));
       }
     }
@@ -84,7 +92,7 @@ public final class Statements {
   }
 
   /**
-   * Statements that join a batch of rows to the tasks table ({@link #claim()}, {@link #finishBatch()}) go with
+   * Statements that join a batch of rows to the tasks table ({@link #claim}, {@link #finishBatch}) go with
    * this one, in the same round trip and transaction, which settles how they are planned. Their plan is the
    * generic one, made once per connection: a custom plan would be made on every call (the planner prefers one
    * for array parameters, whose length it then knows), at a cost larger than the statement's. And that plan
@@ -147,11 +155,12 @@ public final class Statements {
 
   /**
    * What a worker round trip sends: {@link #planSettings} (with the claims' lock when the claim has running
-   * limits), then with {@code finish} {@link #finishBatch}, then with {@code claim} 1 {@link #claim claim(false)}
-   * or with 2 {@link #claim claim(true)}. Sent as one string, they are one transaction, in autocommit mode too.
+   * limits), then {@link #finishBatch} when {@code finish} is 1 (or with 2, {@code finishBatch(true)}, which
+   * also stores webhook deliveries), then {@link #claim claim(false)} when {@code claim} is 1 (or with 2
+   * {@code claim(true)}). Sent as one string, they are one transaction, in autocommit mode too.
    */
-  public String workerRound(boolean finish, int claim) {
-    return workerRounds[(finish ? 3 : 0) + claim];
+  public String workerRound(int finish, int claim) {
+    return workerRounds[finish * 3 + claim];
   }
 
   private String claimSql(boolean limits) {
@@ -213,14 +222,15 @@ public final class Statements {
    * or a release (without a delay: ready at once, no progress). Final statuses get finished_at; every end
    * clears the lease. It returns only what the database decided (run_at, finished_at, progress), with each
    * row's ord: the caller knows the rest, so no JSON travels back. An attempt whose row is missing lost its
-   * lease.
+   * lease. With {@code webhooks} it also stores the webhook deliveries of the tasks it ends (see
+   * {@link #storingWebhooks}): one more param, the deliveries' due time.
    */
-  public String finishBatch() {
-    return finishBatch;
+  public String finishBatch(boolean webhooks) {
+    return webhooks ? finishBatchHooks : finishBatch;
   }
 
-  private String finishBatchSql() {
-    return "UPDATE " + table + " t SET status = u.status,"
+  private String finishBatchSql(boolean webhooks) {
+    String update = "UPDATE " + table + " t SET status = u.status,"
         + " outputs = CASE WHEN u.status = 'COMPLETED' THEN u.outputs::jsonb ELSE t.outputs END,"
         + " error = CASE WHEN u.status = 'COMPLETED' THEN NULL ELSE coalesce(u.error::jsonb, t.error) END,"
         + " progress = CASE u.status WHEN 'COMPLETED' THEN 1.0 WHEN 'PENDING' THEN NULL ELSE t.progress END,"
@@ -229,8 +239,28 @@ public final class Statements {
         + CLEAR_LEASE
         + " FROM unnest(?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[])"
         + " AS u(ord, id, attempt, status, outputs, error, delay)"
-        + " WHERE t.id = u.id AND t.attempt = u.attempt AND t.status = 'RUNNING'"
-        + " RETURNING u.ord, t.run_at, t.finished_at, t.progress";
+        + " WHERE t.id = u.id AND t.attempt = u.attempt AND t.status = 'RUNNING'";
+    String returning = "u.ord, t.run_at, t.finished_at, t.progress";
+    return webhooks ? storingWebhooks(update, "t", returning) : update + " RETURNING " + returning;
+  }
+
+  /**
+   * {@code update}, an UPDATE of the tasks table (its rows named {@code alias}, or unqualified) without
+   * RETURNING, made to return {@code returning} and to store in the same statement the webhook delivery of
+   * every task it ends (COMPLETED, FAILED or CANCELLED) whose request has a webhook URL: PENDING, with the id
+   * {@code WebhookDelivery.deliveryIdOf} gives, due at the time in the last param; a task that has a delivery
+   * keeps it. So no crash can leave a task ended without its delivery. The rows come back with three more
+   * columns ({@code hook_task}, {@code hook_status}, {@code hook_url}).
+   */
+  private String storingWebhooks(String update, String alias, String returning) {
+    String a = alias.isEmpty() ? "" : alias + ".";
+    return "WITH done AS (" + update + " RETURNING " + returning + ", " + a + "id AS hook_task, "
+        + a + "status AS hook_status, " + a + "request->>'webhook_url' AS hook_url),"
+        + " hook AS (INSERT INTO " + webhooks + " (task_id, delivery_id, url, state, next_attempt_at)"
+        + " SELECT hook_task, " + DELIVERY_ID + ", hook_url, 'PENDING', ?::timestamptz"
+        + " FROM done CROSS JOIN LATERAL (SELECT md5('ffq-webhook:' || hook_task) AS h) m"
+        + " WHERE hook_url IS NOT NULL AND hook_status IN " + FINAL + " ON CONFLICT (task_id) DO NOTHING)"
+        + " SELECT * FROM done";
   }
 
   /** Locks a task for a cancel: param id. Returns status and cancel_requested. */
@@ -238,10 +268,10 @@ public final class Statements {
     return "SELECT status, cancel_requested FROM " + table + " WHERE id = ? FOR UPDATE";
   }
 
-  /** Cancels a PENDING task: params error json, id. */
+  /** Cancels a PENDING task, storing its webhook delivery: params error json, id, the delivery's due time. */
   public String cancelPending() {
-    return "UPDATE " + table + " SET status = 'CANCELLED', error = ?::jsonb, finished_at = now()"
-        + " WHERE id = ? AND status = 'PENDING' RETURNING " + COLUMNS;
+    return storingWebhooks("UPDATE " + table + " SET status = 'CANCELLED', error = ?::jsonb, finished_at = now()"
+        + " WHERE id = ? AND status = 'PENDING'", "", COLUMNS);
   }
 
   /** Requests the cancel of a RUNNING task: params id, notify prefix ({@code c|origin|}). */
@@ -253,13 +283,13 @@ public final class Statements {
 
   /**
    * Ends the leases that lapsed on the database's clock, at most {@code limit} at a time: back to PENDING
-   * with the attempt spent, FAILED when no attempt is left, CANCELLED when a cancel was requested. Param:
-   * limit.
+   * with the attempt spent, FAILED when no attempt is left, CANCELLED when a cancel was requested; the
+   * webhook deliveries of the tasks it ends are stored with them. Params: limit, the deliveries' due time.
    */
   public String reap() {
     String spent = "t.attempt >= greatest(1, t.max_attempts)";
     String lost = "'worker ' || coalesce(t.lease_owner, 'unknown') || ' stopped renewing its lease on attempt ' || t.attempt";
-    return "WITH expired AS (SELECT id FROM " + table
+    return storingWebhooks("WITH expired AS (SELECT id FROM " + table
         + " WHERE " + RUNNING_ROW.replace("%s", "") + " AND lease_expires_at < now()"
         + " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED)"
         + " UPDATE " + table + " t SET"
@@ -271,7 +301,7 @@ public final class Statements {
         + " finished_at = CASE WHEN t.cancel_requested OR " + spent + " THEN now() END,"
         + " run_at = CASE WHEN t.cancel_requested OR " + spent + " THEN t.run_at ELSE now() END,"
         + " progress = NULL, " + CLEAR_LEASE
-        + " FROM expired WHERE t.id = expired.id RETURNING " + prefixed("t.", COLUMNS);
+        + " FROM expired WHERE t.id = expired.id", "t", prefixed("t.", COLUMNS));
   }
 
   /** Deletes a batch of final tasks that finished before the retention age: params age millis, batch. */

@@ -4,6 +4,7 @@ import io.ffmpegqueue.Task;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,13 +32,17 @@ public final class Upkeep {
     this.retentionCount = retentionCount;
   }
 
-  /** Ends the leases that lapsed on the database's clock; returns the tasks as they are now. */
-  public List<Task> reap() {
+  /**
+   * Ends the leases that lapsed on the database's clock, storing the webhook deliveries of the tasks that end,
+   * due at {@code webhookDue}; returns the tasks as they are now.
+   */
+  public List<Task> reap(OffsetDateTime webhookDue) {
     List<Task> changed = new ArrayList<>();
     for (int batch = 0; batch < MAX_BATCHES; batch++) {
       List<Task> reaped = db.run("reap expired leases", false, c -> {
         try (PreparedStatement ps = c.prepareStatement(sql.reap())) {
           ps.setInt(1, BATCH);
+          ps.setObject(2, webhookDue);
           try (ResultSet rs = ps.executeQuery()) {
             List<Task> l = new ArrayList<>();
             while (rs.next()) {

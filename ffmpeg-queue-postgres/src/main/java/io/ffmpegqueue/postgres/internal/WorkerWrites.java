@@ -6,16 +6,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The writes of a process's workers, by group commit ({@link Batcher}): the ends of attempts ({@code finish})
  * and the claims that the worker threads make while another round trip is under way go together into the next
  * one. It sends the ends as one {@code UPDATE ... FROM unnest(...)}, fenced row by row on each lease's
- * attempt, and the claims as one claim statement taking as many rows as they ask for in all, handed out in
+ * attempt (storing, in the same statement, the webhook deliveries of tasks with a webhook URL that end), and the claims as one claim statement taking as many rows as they ask for in all, handed out in
  * turn order (each claim gets at most its own free slots, never more). Ends and claims are sent together,
  * one transaction in one round trip (ends first, so a claim sees the running counts they leave). Each caller
  * returns once that transaction has committed, with its own answer.
@@ -27,6 +29,7 @@ public final class WorkerWrites {
   private final Jdbc db;
   private final Statements sql;
   private final Claims claims;
+  private final Supplier<OffsetDateTime> webhookDue;
   private final Batcher<Op, Object> batcher = new Batcher<>(MAX_BATCH, this::write);
 
   // One end, one claim, or both (a worker between two tasks).
@@ -40,11 +43,16 @@ public final class WorkerWrites {
    */
   public record Handover(Finishes.Ended ended, List<Lease> leases) {}
 
-  /** Writes on the tables of {@code sql}. */
-  public WorkerWrites(Jdbc db, Statements sql, Claims claims) {
+  /**
+   * Writes on the tables of {@code sql}.
+   *
+   * @param webhookDue when a webhook delivery stored now is due
+   */
+  public WorkerWrites(Jdbc db, Statements sql, Claims claims, Supplier<OffsetDateTime> webhookDue) {
     this.db = db;
     this.sql = sql;
     this.claims = claims;
+    this.webhookDue = webhookDue;
   }
 
   /**
@@ -136,10 +144,19 @@ public final class WorkerWrites {
       claim = new ClaimRequest(first.workerId(), total, first.leaseDuration(), first.maxWait(), first.tenantLimits());
     }
     boolean finish = !endings.isEmpty();
-    try (PreparedStatement ps = c.prepareStatement(sql.workerRound(finish, kind == null ? 0 : kind.getKey().statement()))) {
+    // Only a round with a task that has a webhook takes the finish that also stores its delivery.
+    boolean hooks = false;
+    for (Finishes.Ending e : endings) {
+      hooks |= e.lease().task().request().webhookUrl() != null;
+    }
+    int finishing = !finish ? 0 : hooks ? 2 : 1;
+    try (PreparedStatement ps = c.prepareStatement(sql.workerRound(finishing, kind == null ? 0 : kind.getKey().statement()))) {
       int p = 1;
       if (finish) {
         p = Finishes.bind(c, ps, p, endings);
+        if (hooks) {
+          ps.setObject(p++, webhookDue.get());
+        }
       }
       if (claim != null) {
         claims.bind(c, ps, p, claim);

@@ -1,4 +1,4 @@
--- ffmpeg-queue-postgres, migration 5: fewer writes per task. Every change of status is an update that
+-- ffmpeg-queue-postgres, migration 4: fewer writes per task. Every change of status is an update that
 -- adds an entry to the primary key and to each index whose predicate the new row matches; these indexes are
 -- what is left when each does one job.
 
