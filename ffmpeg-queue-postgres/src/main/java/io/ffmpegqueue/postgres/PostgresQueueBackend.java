@@ -28,7 +28,7 @@ import io.ffmpegqueue.postgres.internal.Statements;
 import io.ffmpegqueue.postgres.internal.TaskRows;
 import io.ffmpegqueue.postgres.internal.Upkeep;
 import io.ffmpegqueue.postgres.internal.WakeUps;
-import io.ffmpegqueue.postgres.internal.Writes;
+import io.ffmpegqueue.postgres.internal.WorkerWrites;
 import io.ffmpegqueue.spi.BackendListener;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.ClaimRequest;
@@ -119,7 +119,7 @@ public final class PostgresQueueBackend implements QueueBackend {
   private final String prefix;
   private final Statements sql;
   private final Claims claims;
-  private final Writes writes;
+  private final WorkerWrites writes;
   private final Upkeep upkeep;
   private final long pollNanos;
   private final InstantSource clock;
@@ -136,6 +136,7 @@ public final class PostgresQueueBackend implements QueueBackend {
     this.prefix = b.prefix;
     this.sql = new Statements(b.schema, b.prefix);
     this.claims = new Claims(sql);
+    this.writes = new WorkerWrites(db, sql, claims, this::webhookDue);
     this.upkeep = new Upkeep(db, sql, b.retentionAge, b.retentionCount);
     this.webhooks = new Webhooks(db, b.schema, b.prefix);
     this.pollNanos = b.pollInterval.toNanos();
@@ -144,7 +145,6 @@ public final class PostgresQueueBackend implements QueueBackend {
     this.notices = new RemoteNotices(origin, wakeUps);
     this.buffer = new NoticeBuffer(origin, NOTICE_WINDOW_NANOS, this::sendNotices);
     this.enqueuer = new Enqueuer(sql, new CapacityGate(b.capacity), b.clock, notices.readyAtCommit());
-    this.writes = new Writes(db, sql, claims, enqueuer, this::webhookDue);
     this.listener = b.notifications
         ? new NotificationListener(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource,
             sql.channel(), notices::accept, wakeUps::wakeAll)
@@ -175,12 +175,8 @@ public final class PostgresQueueBackend implements QueueBackend {
     if (c != null) {
       return enqueue(c, task);
     }
-    Enqueuer.check(task);
-    // Near the capacity an enqueue counts the pending tasks exactly, one at a time; else it goes with the
-    // other writes of this process (see Writes).
-    Enqueued e = enqueuer.exactCountNeeded()
-        ? db.run("enqueue task " + task.id(), true, conn -> enqueuer.insert(conn, task, false))
-        : writes.enqueue(task);
+    Enqueued e = db.run("enqueue task " + task.id(), enqueuer.exactCountNeeded(),
+        conn -> enqueuer.insert(conn, task, false));
     if (e.created()) {
       wakeUps.wakeAll();
       buffer.ready();
@@ -309,7 +305,7 @@ public final class PostgresQueueBackend implements QueueBackend {
   @Override
   public Handover finishAndClaim(Lease lease, Outcome outcome, ClaimRequest next) {
     Ending e = ending(lease, outcome);
-    Writes.Handover h = writes.finishAndClaim(e.row(), next);
+    WorkerWrites.Handover h = writes.finishAndClaim(e.row(), next);
     Task after = ended(e, h.ended());
     for (Lease l : h.leases()) {
       buffer.event(TaskEvent.Type.STARTED, l.taskId());

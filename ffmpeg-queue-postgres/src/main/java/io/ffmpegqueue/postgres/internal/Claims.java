@@ -13,7 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The claim statement's parameters and rows ({@link Statements#claim}, sent by {@link Writes}), the
+ * The claim statement's parameters and rows ({@link Statements#claim}, sent by {@link WorkerWrites}), the
  * tenants' turns as this process keeps them, and the look for the next delayed task.
  */
 public final class Claims {
@@ -35,7 +35,7 @@ public final class Claims {
       return new Kind(r.workerId(), r.leaseDuration(), r.tenantLimits());
     }
 
-    /** Which claim statement: 1 without running limits, 2 with (see {@link Statements#round}). */
+    /** Which claim statement: 1 without running limits, 2 with (see {@link Statements#workerRound}). */
     int statement() {
       return limits.limitsRunning() ? 2 : 1;
     }

@@ -11,10 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -41,61 +38,6 @@ public final class Enqueuer {
     this.readyAtCommit = readyAtCommit;
   }
 
-  /** Refuses what is not a new task. */
-  public static void check(Task task) {
-    Objects.requireNonNull(task, "task");
-    if (task.status() != TaskStatus.PENDING) {
-      throw new IllegalArgumentException("a new task must be PENDING, got " + task.status());
-    }
-  }
-
-  /**
-   * Sets the parameters of {@link Statements#insertBatch} for {@code tasks} from {@code i} on (they were
-   * {@link #check checked}).
-   *
-   * @return the index of the next parameter
-   */
-  int bind(Connection c, PreparedStatement ps, int i, List<Task> tasks) throws SQLException {
-    int n = tasks.size();
-    String[] ids = new String[n];
-    Integer[] priorities = new Integer[n];
-    Long[] delays = new Long[n];
-    OffsetDateTime[] created = new OffsetDateTime[n];
-    Integer[] maxAttempts = new Integer[n];
-    String[] keys = new String[n];
-    String[] requests = new String[n];
-    String[] tenants = new String[n];
-    Instant now = clock.instant();
-    for (int j = 0; j < n; j++) {
-      Task t = tasks.get(j);
-      ids[j] = t.id().value();
-      priorities[j] = t.request().priority();
-      delays[j] = Duration.between(now, t.runAt()).toMillis();
-      created[j] = TaskRows.timestamp(t.createdAt());
-      maxAttempts[j] = t.request().maxAttempts();
-      keys[j] = t.request().idempotencyKey();
-      requests[j] = TaskRows.requestJson(t);
-      String tenant = t.request().tenant();
-      tenants[j] = tenant == null ? TenantLimits.NO_TENANT : tenant;
-    }
-    ps.setArray(i++, c.createArrayOf("text", ids));
-    ps.setArray(i++, c.createArrayOf("integer", priorities));
-    ps.setArray(i++, c.createArrayOf("bigint", delays));
-    ps.setArray(i++, c.createArrayOf("timestamptz", created));
-    ps.setArray(i++, c.createArrayOf("integer", maxAttempts));
-    ps.setArray(i++, c.createArrayOf("text", keys));
-    ps.setArray(i++, c.createArrayOf("text", requests));
-    ps.setArray(i++, c.createArrayOf("text", tenants));
-    return i;
-  }
-
-  /** Records {@code n} enqueues of this process (made by {@link Statements#insertBatch}). */
-  void added(int n) {
-    for (int j = 0; j < n; j++) {
-      gate.added();
-    }
-  }
-
   /** Whether the next enqueue must count the pending tasks exactly (in a transaction, for its lock). */
   public boolean exactCountNeeded() {
     return gate.exactNeeded();
@@ -108,7 +50,10 @@ public final class Enqueuer {
    *     goes out when the host commits
    */
   public Enqueued insert(Connection c, Task task, boolean hostTransaction) throws SQLException {
-    check(task);
+    Objects.requireNonNull(task, "task");
+    if (task.status() != TaskStatus.PENDING) {
+      throw new IllegalArgumentException("a new task must be PENDING, got " + task.status());
+    }
     String key = task.request().idempotencyKey();
     if (gate.exactNeeded()) {
       if (!c.getAutoCommit()) {

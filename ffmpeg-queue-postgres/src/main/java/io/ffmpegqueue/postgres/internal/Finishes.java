@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 
-/** The ends of attempts: the parameters and rows of {@link Statements#finishBatch} (sent by {@link Writes}). */
+/** The ends of attempts: the parameters and rows of {@link Statements#finishBatch} (sent by {@link WorkerWrites}). */
 public final class Finishes {
   private Finishes() {}
 

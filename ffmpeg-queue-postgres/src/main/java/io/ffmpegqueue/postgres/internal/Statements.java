@@ -35,8 +35,7 @@ public final class Statements {
   private final String finishBatchHooks;
   private final String insert;
   private final String insertNotifying;
-  private final String insertBatch;
-  private final String[] rounds = new String[18];
+  private final String[] workerRounds = new String[9];
 
   /** Statements on {@code schema.prefix + "tasks"}; both names are validated identifiers. */
   public Statements(String schema, String prefix) {
@@ -49,13 +48,10 @@ public final class Statements {
     this.finishBatchHooks = finishBatchSql(true);
     this.insert = insertSql(false);
     this.insertNotifying = insertSql(true);
-    this.insertBatch = insertBatchSql();
-    for (int insert = 0; insert < 2; insert++) {
-      for (int finish = 0; finish < 3; finish++) {
-        for (int c = 0; c < 3; c++) {
-          rounds[insert * 9 + finish * 3 + c] = planSettings(c == 2) + (insert == 0 ? "" : "; " + insertBatch)
-              + (finish == 0 ? "" : "; " + finishBatch(finish == 2)) + (c == 0 ? "" : "; " + claim(c == 2));
-        }
+    for (int finish = 0; finish < 3; finish++) {
+      for (int c = 0; c < 3; c++) {
+        workerRounds[finish * 3 + c] = planSettings(c == 2) + (finish == 0 ? "" : "; " + finishBatch(finish == 2))
+            + (c == 0 ? "" : "; " + claim(c == 2));
       }
     }
   }
@@ -158,34 +154,13 @@ public final class Statements {
   }
 
   /**
-   * What a round trip of {@link Writes} sends: {@link #planSettings} (with the claims' lock when the claim has
-   * running limits), then with {@code insert} {@link #insertBatch}, then {@link #finishBatch} when
-   * {@code finish} is 1 (or with 2, {@code finishBatch(true)}, which also stores webhook deliveries), then
-   * {@link #claim claim(false)} when {@code claim} is 1 (or with 2 {@code claim(true)}). Sent as one string,
-   * they are one transaction, in autocommit mode too.
+   * What a worker round trip sends: {@link #planSettings} (with the claims' lock when the claim has running
+   * limits), then {@link #finishBatch} when {@code finish} is 1 (or with 2, {@code finishBatch(true)}, which
+   * also stores webhook deliveries), then {@link #claim claim(false)} when {@code claim} is 1 (or with 2
+   * {@code claim(true)}). Sent as one string, they are one transaction, in autocommit mode too.
    */
-  public String round(boolean insert, int finish, int claim) {
-    return rounds[(insert ? 9 : 0) + finish * 3 + claim];
-  }
-
-  /**
-   * Inserts new tasks unless their id or idempotency key exists: params ids (text[]), priorities (int[]),
-   * delay millis (bigint[]), created_at (timestamptz[]), max_attempts (int[]), idempotency keys (text[]),
-   * request json (text[]), tenants (text[]). Returns the ids inserted; rows keep the order given (so does
-   * {@code seq}).
-   */
-  public String insertBatch() {
-    return insertBatch;
-  }
-
-  private String insertBatchSql() {
-    return "INSERT INTO " + table
-        + " (id, status, priority, run_at, created_at, max_attempts, idempotency_key, request, tenant)"
-        + " SELECT u.id, 'PENDING', u.priority, now() + greatest(u.delay, 0)" + MILLIS + ", u.created_at,"
-        + " u.max_attempts, u.idempotency_key, u.request::json, u.tenant"
-        + " FROM unnest(?::text[], ?::int[], ?::bigint[], ?::timestamptz[], ?::int[], ?::text[], ?::text[],"
-        + " ?::text[]) AS u(id, priority, delay, created_at, max_attempts, idempotency_key, request, tenant)"
-        + " ON CONFLICT DO NOTHING RETURNING id";
+  public String workerRound(int finish, int claim) {
+    return workerRounds[finish * 3 + claim];
   }
 
   private String claimSql(boolean limits) {
