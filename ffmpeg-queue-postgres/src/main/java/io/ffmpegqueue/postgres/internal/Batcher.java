@@ -91,6 +91,16 @@ public final class Batcher<Q, A> {
     }
   }
 
+  /** How many items wait for the next batch (for tests). */
+  int waiting() {
+    lock.lock();
+    try {
+      return waiting.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private List<Slot> take() {
     int n = Math.min(maxBatch, waiting.size());
     List<Slot> batch = new ArrayList<>(waiting.subList(0, n));
