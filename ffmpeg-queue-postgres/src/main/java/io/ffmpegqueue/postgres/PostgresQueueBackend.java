@@ -74,8 +74,12 @@ import javax.sql.DataSource;
  * }</pre>
  *
  * <ul>
- *   <li><b>Claim</b> is one statement: a CTE picks the ready rows in run order with
- *       {@code FOR UPDATE SKIP LOCKED}, limited to the worker's free slots, and an {@code UPDATE} leases them.
+ *   <li><b>Claim</b> is one statement: a CTE picks the ready rows in turn order with
+ *       {@code FOR UPDATE SKIP LOCKED}, limited to the workers' free slots, and an {@code UPDATE} leases them.
+ *   <li><b>Group commit</b>: the ends and claims that a process's worker threads make while a round trip is
+ *       under way go together into the next one (one transaction); each thread returns once it has
+ *       committed, with its own answer. A worker ends a task and takes its next in one call
+ *       ({@link #finishAndClaim}).
  *   <li><b>Wake-up</b>: an enqueue leads to a {@code NOTIFY} (a process gathers its notices, at most one
  *       batch per 5 ms); one connection per backend LISTENs (and reconnects), so an idle worker starts new
  *       work within milliseconds. A slow poll is the safety net.

@@ -104,7 +104,8 @@ class PostgresGroupCommitIT {
     List<Future<T>> futures = new ArrayList<>();
     try (Connection lock = pool.getConnection()) {
       lock.setAutoCommit(false);
-      try (PreparedStatement ps = lock.prepareStatement("SELECT 1 FROM " + schema + ".ffq_tasks WHERE id = ? FOR UPDATE")) {
+      String lockRow = "SELECT 1 FROM " + schema + ".ffq_tasks WHERE id = ? FOR UPDATE";
+      try (PreparedStatement ps = lock.prepareStatement(lockRow)) {
         ps.setString(1, blocked.value());
         ps.executeQuery().close();
       }

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +18,6 @@ import java.util.List;
  * tenants' turns as this process keeps them, and the look for the next delayed task.
  */
 public final class Claims {
-  private static final Comparator<Claimed> TURN_ORDER = Comparator.comparingLong(Claimed::ord);
 
   private final Statements sql;
   private final Turns turns = new Turns();
@@ -27,7 +27,22 @@ public final class Claims {
     this.sql = sql;
   }
 
-  private record Claimed(long ord, Lease lease) {}
+  /**
+   * A claimed row, read but not yet parsed.
+   *
+   * @param row the task's columns
+   * @param expiresAt when its lease lapses
+   */
+  record Claimed(long ord, TaskRows.Row row, Instant expiresAt) {
+    /** The lease, for {@code workerId}: parses the request (on the thread that will run the task). */
+    Lease lease(String workerId) {
+      try {
+        return new Lease(TaskRows.task(row), workerId, expiresAt);
+      } catch (SQLException e) {
+        throw Jdbc.failure("claim task " + row.id(), e);
+      }
+    }
+  }
 
   /** Claims that can share a statement: the same worker, lease and limits. */
   record Kind(String workerId, Duration lease, TenantLimits limits) {
@@ -68,22 +83,39 @@ public final class Claims {
     return i;
   }
 
-  /** The leases in a claim's rows, in turn order; records the tenants' turns. */
-  List<Lease> read(ResultSet rs, ClaimRequest r) throws SQLException {
+  /**
+   * A claim's rows, in turn order, read but not parsed (see {@link Claimed#lease}); records the tenants'
+   * turns.
+   */
+  List<Claimed> read(ResultSet rs) throws SQLException {
     List<Claimed> claimed = new ArrayList<>();
+    List<String> tenants = new ArrayList<>();
     while (rs.next()) {
-      Lease lease = new Lease(TaskRows.task(rs), r.workerId(), TaskRows.instant(rs, "lease_expires_at"));
-      claimed.add(new Claimed(rs.getLong("ord"), lease));
+      claimed.add(new Claimed(rs.getLong("ord"), TaskRows.row(rs), TaskRows.instant(rs, "lease_expires_at")));
+      tenants.add(rs.getString("tenant"));
     }
-    claimed.sort(TURN_ORDER); // an UPDATE returns rows in no particular order
-    List<Lease> leases = new ArrayList<>(claimed.size());
+    // An UPDATE returns rows in no particular order.
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < claimed.size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparingLong(i -> claimed.get(i).ord()));
+    List<Claimed> sorted = new ArrayList<>(claimed.size());
     List<String> served = new ArrayList<>(claimed.size());
-    for (Claimed cl : claimed) {
-      leases.add(cl.lease());
-      String tenant = cl.lease().task().request().tenant();
-      served.add(tenant == null ? TenantLimits.NO_TENANT : tenant);
+    for (int i : order) {
+      sorted.add(claimed.get(i));
+      served.add(tenants.get(i));
     }
     turns.served(served);
+    return sorted;
+  }
+
+  /** The leases of {@code claimed}, for {@code workerId}. */
+  static List<Lease> leases(List<Claimed> claimed, String workerId) {
+    List<Lease> leases = new ArrayList<>(claimed.size());
+    for (Claimed c : claimed) {
+      leases.add(c.lease(workerId));
+    }
     return leases;
   }
 

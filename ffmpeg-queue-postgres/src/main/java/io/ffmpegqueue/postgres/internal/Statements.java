@@ -189,7 +189,7 @@ public final class Statements {
         + " UPDATE " + table + " t SET status = 'RUNNING', attempt = t.attempt + 1,"
         + " progress = NULL, started_at = now(), finished_at = NULL, lease_owner = ?,"
         + " lease_expires_at = now() + ?" + MILLIS + ", cancel_requested = false"
-        + " FROM chosen WHERE t.id = chosen.id RETURNING chosen.ord, "
+        + " FROM chosen WHERE t.id = chosen.id RETURNING chosen.ord, t.tenant, "
         + prefixed("t.", COLUMNS);
   }
 

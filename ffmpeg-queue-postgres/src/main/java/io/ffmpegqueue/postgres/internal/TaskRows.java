@@ -52,34 +52,51 @@ public final class TaskRows {
     return TaskJson.toJson(CARRIER.toBuilder().error(error).build()).get("error").toString();
   }
 
+  /**
+   * A task's row as read (selected with {@link Statements#COLUMNS}), before its request is parsed: reading it
+   * is quick, so a claim reads its rows while it holds the connection and each worker parses its own.
+   */
+  public record Row(String id, String status, int attempt, Double progress, Instant runAt, Instant startedAt,
+      Instant finishedAt, String outputs, String error, String request) {}
+
+  /** The current row's columns. */
+  public static Row row(ResultSet rs) throws SQLException {
+    double progress = rs.getDouble("progress");
+    Double p = rs.wasNull() ? null : progress;
+    return new Row(rs.getString("id"), rs.getString("status"), rs.getInt("attempt"), p, instant(rs, "run_at"),
+        instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("outputs"), rs.getString("error"),
+        rs.getString("request"));
+  }
+
   /** The snapshot in the current row (selected with {@link Statements#COLUMNS}). */
   public static Task task(ResultSet rs) throws SQLException {
+    return task(row(rs));
+  }
+
+  /** The snapshot in a row. */
+  public static Task task(Row row) throws SQLException {
     ObjectNode n;
     try {
-      n = (ObjectNode) TaskJson.mapper().readTree(rs.getString("request"));
+      n = (ObjectNode) TaskJson.mapper().readTree(row.request());
     } catch (JsonProcessingException | ClassCastException e) {
-      throw new SQLException("task " + rs.getString("id") + ": its request column is not task JSON", e);
+      throw new SQLException("task " + row.id() + ": its request column is not task JSON", e);
     }
     // TaskJson reads the request, id and creation time, and the JSON columns when set; the plain columns go
     // straight into the snapshot (no round trip of times through text).
     n.put("status", "pending");
-    String outputs = rs.getString("outputs");
-    if (outputs != null) {
-      n.set("outputs", json(outputs));
+    if (row.outputs() != null) {
+      n.set("outputs", json(row.outputs()));
     }
-    String error = rs.getString("error");
-    if (error != null) {
-      n.set("error", json(error));
+    if (row.error() != null) {
+      n.set("error", json(row.error()));
     }
-    double progress = rs.getDouble("progress");
-    Double p = rs.wasNull() ? null : progress;
     return TaskJson.fromJson(n).toBuilder()
-        .status(TaskStatus.valueOf(rs.getString("status")))
-        .attempt(rs.getInt("attempt"))
-        .progress(p)
-        .runAt(instant(rs, "run_at"))
-        .startedAt(instant(rs, "started_at"))
-        .finishedAt(instant(rs, "finished_at"))
+        .status(TaskStatus.valueOf(row.status()))
+        .attempt(row.attempt())
+        .progress(row.progress())
+        .runAt(row.runAt())
+        .startedAt(row.startedAt())
+        .finishedAt(row.finishedAt())
         .build();
   }
 

@@ -17,10 +17,11 @@ import java.util.function.Supplier;
  * The writes of a process's workers, by group commit ({@link Batcher}): the ends of attempts ({@code finish})
  * and the claims that the worker threads make while another round trip is under way go together into the next
  * one. It sends the ends as one {@code UPDATE ... FROM unnest(...)}, fenced row by row on each lease's
- * attempt (storing, in the same statement, the webhook deliveries of tasks with a webhook URL that end), and the claims as one claim statement taking as many rows as they ask for in all, handed out in
- * turn order (each claim gets at most its own free slots, never more). Ends and claims are sent together,
- * one transaction in one round trip (ends first, so a claim sees the running counts they leave). Each caller
- * returns once that transaction has committed, with its own answer.
+ * attempt (storing, in the same statement, the webhook deliveries of the tasks with a webhook URL that end),
+ * and the claims as one claim statement taking as many rows as they ask for in all, handed out in turn order
+ * (each claim gets at most its own free slots, never more). Ends and claims are sent together, one transaction
+ * in one round trip (ends first, so a claim sees the running counts they leave). Each caller returns once that
+ * transaction has committed, with its own answer. Nothing waits on purpose: a lone caller writes at once.
  */
 public final class WorkerWrites {
   /** Most ends and claims a round trip. */
@@ -65,14 +66,19 @@ public final class WorkerWrites {
   }
 
   /** Leases up to {@code r.maxTasks()} ready tasks now, in turn order, within the tenants' running limits. */
-  @SuppressWarnings("unchecked") // a claim's answer is always its leases
   public List<Lease> claim(ClaimRequest r) {
-    return (List<Lease>) batcher.submit(new Op(null, r));
+    return Claims.leases(claimed(batcher.submit(new Op(null, r))), r.workerId());
+  }
+
+  @SuppressWarnings("unchecked") // a claim's answer is always its rows
+  private static List<Claims.Claimed> claimed(Object answer) {
+    return (List<Claims.Claimed>) answer;
   }
 
   /** Ends an attempt, then claims as {@link #claim}, both in the same transaction. */
   public Handover finishAndClaim(Finishes.Ending e, ClaimRequest r) {
-    return (Handover) batcher.submit(new Op(e, r));
+    Object[] both = (Object[]) batcher.submit(new Op(e, r));
+    return new Handover((Finishes.Ended) both[0], Claims.leases(claimed(both[1]), r.workerId()));
   }
 
   /** Ends several attempts in one round trip now, answering as {@link #finish} in their order. */
@@ -103,7 +109,8 @@ public final class WorkerWrites {
       }
     }
     String what = endings.isEmpty() ? "claim tasks"
-        : endings.size() == 1 ? "finish task " + endings.get(0).lease().taskId() : "finish " + endings.size() + " tasks";
+        : endings.size() == 1 ? "finish task " + endings.get(0).lease().taskId()
+        : "finish " + endings.size() + " tasks";
     Finishes.Ended[] ended = new Finishes.Ended[batch.size()];
     List<?>[] claimed = new List<?>[batch.size()];
     // In autocommit mode the statements sent as one string are one transaction (and with a pool that hands out
@@ -123,9 +130,8 @@ public final class WorkerWrites {
     List<Object> answers = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       Op op = batch.get(i);
-      @SuppressWarnings("unchecked") // only leases are stored in claimed
-      List<Lease> leases = (List<Lease>) claimed[i];
-      answers.add(op.claim() == null ? ended[i] : op.ending() == null ? leases : new Handover(ended[i], leases));
+      // Rows, not leases: each caller parses its own on its own thread, outside the round trip.
+      answers.add(op.claim() == null ? ended[i] : op.ending() == null ? claimed[i] : new Object[] {ended[i], claimed[i]});
     }
     return answers;
   }
@@ -150,7 +156,8 @@ public final class WorkerWrites {
       hooks |= e.lease().task().request().webhookUrl() != null;
     }
     int finishing = !finish ? 0 : hooks ? 2 : 1;
-    try (PreparedStatement ps = c.prepareStatement(sql.workerRound(finishing, kind == null ? 0 : kind.getKey().statement()))) {
+    int claiming = kind == null ? 0 : kind.getKey().statement();
+    try (PreparedStatement ps = c.prepareStatement(sql.workerRound(finishing, claiming))) {
       int p = 1;
       if (finish) {
         p = Finishes.bind(c, ps, p, endings);
@@ -173,9 +180,9 @@ public final class WorkerWrites {
       }
       if (claim != null) {
         next(ps, "claim");
-        List<Lease> leases;
+        List<Claims.Claimed> leases;
         try (ResultSet rs = ps.getResultSet()) {
-          leases = claims.read(rs, claim);
+          leases = claims.read(rs);
         }
         int from = 0;
         for (int i : kind.getValue()) {
