@@ -3,13 +3,16 @@
 # the queue are measured, loaded by wrk with CONNECTIONS concurrent keep-alive clients that each POST
 # the guide's register body. Prints wrk's figures (requests/s, latency percentiles).
 #
-#   ./mvnw -q package -DskipTests -pl ffmpeg-queue-examples -am && scripts/bench-http.sh
+#   ./mvnw -q package -DskipTests -pl ffmpeg-queue-examples -am && nice -n -20 scripts/bench-http.sh
+#
+# (nice -n -20, as root, on a shared machine: the neighbours then yield the CPU to the server and wrk.)
 #
 # Environment: CONNECTIONS (64), THREADS (wrk threads, 2), WARMUP (10s), DURATION (30s), PORT (18123),
 # LOG (where the server's log goes, incl. one access-log line per request; /tmp/ffq-bench-server.log),
 # HTTP_THREADS (the server's request threads, 8), JAVA_OPTS (the server JVM's options; by default a
 # fixed 4 GiB heap and the parallel collector with a small young generation: with no workers every
-# registered task stays in memory, and short, frequent young collections keep the latency tail down).
+# registered task stays in memory and each young collection copies those registered since the last, so
+# short, frequent ones keep the latency tail down; docs/benchmarks.md compares 16m, 32m, 64m and ZGC).
 # RATE (12000): after the run at full speed, a second run in which the connections together ask for
 # about RATE registrations a second (scripts/wrk-register.lua with RATE set): the latency at a load the
 # server is meant to carry. PACED_ONLY (set it to skip the run at full speed).
@@ -25,7 +28,7 @@ PORT="${PORT:-18123}"
 HTTP_THREADS="${HTTP_THREADS:-8}"
 RATE="${RATE:-12000}"
 PACED_ONLY="${PACED_ONLY:-}"
-JAVA_OPTS="${JAVA_OPTS:--Xms4g -Xmx4g -Xmn64m -XX:+UseParallelGC}"
+JAVA_OPTS="${JAVA_OPTS:--Xms4g -Xmx4g -Xmn32m -XX:+UseParallelGC}"
 LOG="${LOG:-/tmp/ffq-bench-server.log}"
 JAR=ffmpeg-queue-examples/target/ffmpeg-queue-server.jar
 

@@ -95,4 +95,20 @@ class TaskRequestTest {
     assertThatThrownBy(() -> r.outputs().add("x")).isInstanceOf(UnsupportedOperationException.class);
     assertThat(List.copyOf(r.inputs().values())).containsExactly(URI.create("https://example.com/v.mp4"));
   }
+
+  @Test
+  void requests_that_repeat_a_command_and_file_names_share_one_copy_of_each() {
+    // As a JSON parser makes them: equal texts, distinct instances.
+    TaskRequest a = request(new String("-i in.mp4 -c copy out.mp4"), new String("in.mp4"), new String("out.mp4"));
+    TaskRequest b = request(new String("-i in.mp4 -c copy out.mp4"), new String("in.mp4"), new String("out.mp4"));
+
+    assertThat(b.command()).isEqualTo(a.command()).isSameAs(a.command());
+    assertThat(b.inputs().keySet().iterator().next()).isSameAs(a.inputs().keySet().iterator().next());
+    assertThat(b.outputs().get(0)).isSameAs(a.outputs().get(0));
+    assertThat(b.inputs().get("in.mp4")).isEqualTo(URI.create("https://example.com/a.mp4"));
+  }
+
+  private static TaskRequest request(String command, String input, String output) {
+    return TaskRequest.builder().command(command).input(input, "https://example.com/a.mp4").output(output).build();
+  }
 }

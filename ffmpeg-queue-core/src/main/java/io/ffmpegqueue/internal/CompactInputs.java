@@ -47,7 +47,7 @@ public final class CompactInputs implements Map<String, URI> {
       if (!uri.isAbsolute()) {
         throw new IllegalArgumentException("input '" + name + "' has no scheme");
       }
-      entries[next[0]++] = name;
+      entries[next[0]++] = SharedText.of(name);
       entries[next[0]++] = uri.toString();
     });
     return new CompactInputs(entries);

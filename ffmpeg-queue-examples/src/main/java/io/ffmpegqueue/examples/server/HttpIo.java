@@ -39,6 +39,11 @@ final class HttpIo {
       // The usual case: read exactly the declared bytes into one array.
       byte[] body = new byte[(int) length];
       int read = in.readNBytes(body, 0, body.length);
+      if (read == body.length) {
+        // One more read sees the end of the body (-1 at once: the stream stops at Content-Length). Without
+        // it the JDK server "drains" the body when the exchange closes, with a new 2 KiB buffer each time.
+        in.read();
+      }
       return read == body.length ? body : java.util.Arrays.copyOf(body, read);
     }
     byte[] body = in.readNBytes(limit + 1);
