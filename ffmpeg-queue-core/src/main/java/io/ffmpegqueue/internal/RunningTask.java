@@ -151,7 +151,8 @@ final class RunningTask implements TaskContext {
   /** When the supervisor renews next: a heartbeat after the last renew, sooner when progress waits to be written. */
   long nextRenewNanos() {
     synchronized (this) {
-      return lastRenewNanos + (unsavedProgress ? config.progressInterval() : config.heartbeatInterval()).toNanos();
+      long heartbeat = config.heartbeatInterval().toNanos();
+      return lastRenewNanos + (unsavedProgress ? Math.min(heartbeat, config.progressInterval().toNanos()) : heartbeat);
     }
   }
 
