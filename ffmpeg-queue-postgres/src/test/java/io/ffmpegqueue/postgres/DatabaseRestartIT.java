@@ -3,7 +3,6 @@ package io.ffmpegqueue.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskRequest;
@@ -15,28 +14,16 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The database restarts while worker processes run tasks: they reconnect and carry on, nothing is lost. */
 class DatabaseRestartIT {
-  private static TestDatabase db;
-  private static HikariDataSource pool;
-
-  @BeforeAll
-  static void startDatabase() {
-    db = TestDatabase.start();
-    pool = db.pool(6);
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
+  @RegisterExtension
+  static final TestDatabase.PerClass DB = new TestDatabase.PerClass(6);
 
   private static long query(String sql) throws Exception {
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = DB.pool().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getLong(1) : -1;
     }
   }
@@ -53,10 +40,10 @@ class DatabaseRestartIT {
   @Test
   void workers_reconnect_after_a_database_restart_and_no_task_is_lost() throws Exception {
     String schema = TestDatabase.newSchema();
-    PostgresQueueBackend.builder(pool).schema(schema).notifications(false).build().close();
-    db.execute("CREATE TABLE " + schema + ".executions (task_id text NOT NULL, attempt int NOT NULL, worker text NOT NULL)");
-    try (WorkerProcesses workers = new WorkerProcesses(db.jdbcUrl(), schema, "slow", 4, 3_000, 500, 500);
-         PostgresQueueBackend api = PostgresQueueBackend.builder(pool).schema(schema).build()) {
+    PostgresQueueBackend.builder(DB.pool()).schema(schema).notifications(false).build().close();
+    DB.db().execute("CREATE TABLE " + schema + ".executions (task_id text NOT NULL, attempt int NOT NULL, worker text NOT NULL)");
+    try (WorkerProcesses workers = new WorkerProcesses(DB.db().jdbcUrl(), schema, "slow", 4, 3_000, 500, 500);
+         PostgresQueueBackend api = PostgresQueueBackend.builder(DB.pool()).schema(schema).build()) {
       workers.start("worker-a");
       workers.start("worker-b");
       for (int i = 0; i < 200; i++) {
@@ -65,7 +52,7 @@ class DatabaseRestartIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> api.counts().get(TaskStatus.COMPLETED) >= 40);
       long before = api.counts().get(TaskStatus.COMPLETED);
 
-      db.restart();
+      DB.db().restart();
 
       await("the workers and this process to listen again").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
           query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN \"" + schema + ".%'") >= 3);

@@ -3,7 +3,6 @@ package io.ffmpegqueue.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskEvent;
@@ -28,9 +27,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,28 +36,17 @@ import org.junit.jupiter.api.io.TempDir;
  * once, and a worker killed with SIGKILL loses nothing.
  */
 class MultiProcessIT {
-  private static TestDatabase db;
-  private static HikariDataSource pool;
+  @RegisterExtension
+  static final TestDatabase.PerClass DB = new TestDatabase.PerClass(10);
 
   @TempDir
   Path dir;
 
-  @BeforeAll
-  static void startDatabase() {
-    db = TestDatabase.start();
-    pool = db.pool(10);
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
-
   private static String prepareSchema() {
     String schema = TestDatabase.newSchema();
-    PostgresQueueBackend.builder(pool).schema(schema).notifications(false).build().close();
-    db.execute("CREATE TABLE " + schema + ".executions (task_id text NOT NULL, attempt int NOT NULL, worker text NOT NULL)");
-    db.execute("CREATE TABLE " + schema + ".children (task_id text NOT NULL, attempt int NOT NULL, pid bigint NOT NULL)");
+    PostgresQueueBackend.builder(DB.pool()).schema(schema).notifications(false).build().close();
+    DB.db().execute("CREATE TABLE " + schema + ".executions (task_id text NOT NULL, attempt int NOT NULL, worker text NOT NULL)");
+    DB.db().execute("CREATE TABLE " + schema + ".children (task_id text NOT NULL, attempt int NOT NULL, pid bigint NOT NULL)");
     return schema;
   }
 
@@ -74,7 +61,7 @@ class MultiProcessIT {
   }
 
   private static long query(String sql) throws Exception {
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = DB.pool().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getLong(1) : -1;
     }
   }
@@ -83,8 +70,8 @@ class MultiProcessIT {
   void two_worker_processes_and_an_api_process_do_200_tasks_each_exactly_once() throws Exception {
     String schema = prepareSchema();
     Path input = Files.writeString(dir.resolve("input.mp4"), "x");
-    try (WorkerProcesses workers = new WorkerProcesses(db.jdbcUrl(), schema, "record", 4, 5_000, 1_000, 1_000);
-         PostgresQueueBackend backend = PostgresQueueBackend.builder(pool).schema(schema).build();
+    try (WorkerProcesses workers = new WorkerProcesses(DB.db().jdbcUrl(), schema, "record", 4, 5_000, 1_000, 1_000);
+         PostgresQueueBackend backend = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
          FfmpegQueue api = FfmpegQueue.builder().backend(backend).workers(0)
              .fetcher(FileInputFetcher.allowing(dir)).build()) {
       workers.start("worker-a");
@@ -109,8 +96,8 @@ class MultiProcessIT {
       throws Exception {
     String schema = prepareSchema();
     Path input = Files.writeString(dir.resolve("input.mp4"), "x");
-    try (WorkerProcesses workers = new WorkerProcesses(db.jdbcUrl(), schema, "child", 2, 2_000, 400, 500);
-         PostgresQueueBackend backend = PostgresQueueBackend.builder(pool).schema(schema).build();
+    try (WorkerProcesses workers = new WorkerProcesses(DB.db().jdbcUrl(), schema, "child", 2, 2_000, 400, 500);
+         PostgresQueueBackend backend = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
          FfmpegQueue api = FfmpegQueue.builder().backend(backend).workers(0)
              .fetcher(FileInputFetcher.allowing(dir)).build()) {
       workers.start("worker-a");
@@ -146,8 +133,8 @@ class MultiProcessIT {
   void a_worker_killed_mid_ffmpeg_loses_nothing_its_ffmpeg_dies_with_it_and_the_other_worker_completes_the_task()
       throws Exception {
     String schema = prepareSchema();
-    try (WorkerProcesses workers = new WorkerProcesses(db.jdbcUrl(), schema, "ffmpeg", 1, 2_000, 400, 500, dir);
-         PostgresQueueBackend backend = PostgresQueueBackend.builder(pool).schema(schema).build();
+    try (WorkerProcesses workers = new WorkerProcesses(DB.db().jdbcUrl(), schema, "ffmpeg", 1, 2_000, 400, 500, dir);
+         PostgresQueueBackend backend = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
          FfmpegQueue api = FfmpegQueue.builder().backend(backend).workers(0).build()) {
       workers.start("worker-a");
       workers.start("worker-b");
@@ -187,8 +174,8 @@ class MultiProcessIT {
     int tasks = 10_000;
     URI input = URI.create("file:/nonexistent/input.mp4");
     Random random = new Random(42);
-    try (WorkerProcesses workers = new WorkerProcesses(db.jdbcUrl(), schema, "record", 8, 3_000, 500, 500);
-         PostgresQueueBackend backend = PostgresQueueBackend.builder(pool).schema(schema).capacity(tasks).build()) {
+    try (WorkerProcesses workers = new WorkerProcesses(DB.db().jdbcUrl(), schema, "record", 8, 3_000, 500, 500);
+         PostgresQueueBackend backend = PostgresQueueBackend.builder(DB.pool()).schema(schema).capacity(tasks).build()) {
       for (int i = 0; i < tasks; i++) {
         backend.enqueue(Task.pending(TaskId.random(), request(input, 50, Map.of()), Instant.now()));
       }
@@ -237,7 +224,7 @@ class MultiProcessIT {
 
   /** The worker that ran attempt {@code attempt} of a task, or null when none did (yet). */
   private static String workerOf(String schema, TaskId id, int attempt) throws Exception {
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+    try (Connection c = DB.pool().getConnection(); Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT worker FROM " + schema + ".executions WHERE task_id = '" + id
              + "' AND attempt = " + attempt)) {
       return rs.next() ? rs.getString(1) : null;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskError;
@@ -31,10 +30,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The workers' group commit on a real server: ends and claims that threads hand in while a round trip is under
@@ -44,22 +42,11 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresGroupCommitIT {
   private static final Duration LEASE = Duration.ofSeconds(30);
-  private static TestDatabase db;
-  private static HikariDataSource pool;
+  @RegisterExtension
+  static final TestDatabase.PerClass DB = new TestDatabase.PerClass(20);
 
   private final List<PostgresQueueBackend> made = new ArrayList<>();
   private final ExecutorService executor = Executors.newCachedThreadPool();
-
-  @BeforeAll
-  static void startDatabase() {
-    db = TestDatabase.start();
-    pool = db.pool(20);
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
 
   @AfterEach
   void closeBackends() throws InterruptedException {
@@ -69,7 +56,7 @@ class PostgresGroupCommitIT {
   }
 
   private PostgresQueueBackend backend(String schema) {
-    PostgresQueueBackend b = PostgresQueueBackend.builder(pool).schema(schema).build();
+    PostgresQueueBackend b = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
     made.add(b);
     return b;
   }
@@ -102,7 +89,7 @@ class PostgresGroupCommitIT {
   private <T> List<Future<T>> together(String schema, TaskId blocked, Callable<T> first, List<Callable<T>> rest)
       throws Exception {
     List<Future<T>> futures = new ArrayList<>();
-    try (Connection lock = pool.getConnection()) {
+    try (Connection lock = DB.pool().getConnection()) {
       lock.setAutoCommit(false);
       String lockRow = "SELECT 1 FROM " + schema + ".ffq_tasks WHERE id = ? FOR UPDATE";
       try (PreparedStatement ps = lock.prepareStatement(lockRow)) {
@@ -132,7 +119,7 @@ class PostgresGroupCommitIT {
   }
 
   private static long waitingOnLocks(String schema) throws Exception {
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+    try (Connection c = DB.pool().getConnection(); Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
              + " AND query LIKE '%" + schema + ".ffq_tasks%'")) {
       rs.next();

@@ -1,30 +1,17 @@
 package io.ffmpegqueue.postgres;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.testing.QueueBackendContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shared backend contract, on a real PostgreSQL; each test gets a new, empty schema. */
 class PostgresQueueBackendContractIT extends QueueBackendContract {
-  private static TestDatabase db;
-  private static HikariDataSource pool;
-
-  @BeforeAll
-  static void startDatabase() {
-    db = TestDatabase.start();
-    pool = db.pool(16);
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
+  @RegisterExtension
+  static final TestDatabase.PerClass DB = new TestDatabase.PerClass(16);
 
   @Override
   protected QueueBackend createBackend(Limits limits) {
-    return PostgresQueueBackend.builder(pool)
+    return PostgresQueueBackend.builder(DB.pool())
         .schema(TestDatabase.newSchema())
         .capacity(limits.capacity())
         .retentionAge(limits.retentionAge())

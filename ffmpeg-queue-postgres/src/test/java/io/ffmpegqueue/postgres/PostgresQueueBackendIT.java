@@ -38,30 +38,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the PostgreSQL backend does beyond the shared contract, on a real server. */
 class PostgresQueueBackendIT {
   private static final Duration LEASE = Duration.ofSeconds(30);
-  private static TestDatabase db;
-  private static HikariDataSource pool;
+  @RegisterExtension
+  static final TestDatabase.PerClass DB = new TestDatabase.PerClass(20);
 
   private final List<PostgresQueueBackend> made = new ArrayList<>();
   private final ExecutorService executor = Executors.newCachedThreadPool();
-
-  @BeforeAll
-  static void startDatabase() {
-    db = TestDatabase.start();
-    pool = db.pool(20);
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
 
   @AfterEach
   void closeBackends() {
@@ -76,7 +64,7 @@ class PostgresQueueBackendIT {
   }
 
   private PostgresQueueBackend backend(String schema) {
-    return backend(PostgresQueueBackend.builder(pool).schema(schema));
+    return backend(PostgresQueueBackend.builder(DB.pool()).schema(schema));
   }
 
   private static Task task() {
@@ -103,7 +91,7 @@ class PostgresQueueBackendIT {
   }
 
   private static long count(String sql) throws Exception {
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = DB.pool().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
@@ -131,15 +119,15 @@ class PostgresQueueBackendIT {
   @Test
   void without_migrating_the_backend_refuses_missing_tables_and_accepts_the_published_sql() throws Exception {
     String schema = TestDatabase.newSchema();
-    assertThatThrownBy(() -> backend(PostgresQueueBackend.builder(pool).schema(schema).migrate(false)))
+    assertThatThrownBy(() -> backend(PostgresQueueBackend.builder(DB.pool()).schema(schema).migrate(false)))
         .isInstanceOf(FfmpegQueueException.class)
         .hasMessageContaining("at version 0")
         .hasMessageContaining("needs version " + PostgresSchema.LATEST_VERSION);
-    db.execute("CREATE SCHEMA " + schema);
+    DB.db().execute("CREATE SCHEMA " + schema);
     for (PostgresSchema.Migration m : PostgresSchema.migrations(schema, "ffq_")) {
-      db.execute(m.sql());
+      DB.db().execute(m.sql());
     }
-    PostgresQueueBackend b = backend(PostgresQueueBackend.builder(pool).schema(schema).migrate(false));
+    PostgresQueueBackend b = backend(PostgresQueueBackend.builder(DB.pool()).schema(schema).migrate(false));
     Task t = task();
     b.enqueue(t);
     assertThat(b.find(t.id())).isPresent();
@@ -148,8 +136,8 @@ class PostgresQueueBackendIT {
   @Test
   void schema_and_table_prefix_keep_queues_apart() {
     String schema = TestDatabase.newSchema();
-    PostgresQueueBackend a = backend(PostgresQueueBackend.builder(pool).schema(schema).tablePrefix("video_"));
-    PostgresQueueBackend b = backend(PostgresQueueBackend.builder(pool).schema(schema).tablePrefix("audio_"));
+    PostgresQueueBackend a = backend(PostgresQueueBackend.builder(DB.pool()).schema(schema).tablePrefix("video_"));
+    PostgresQueueBackend b = backend(PostgresQueueBackend.builder(DB.pool()).schema(schema).tablePrefix("audio_"));
     Task t = task();
     a.enqueue(t);
     assertThat(a.find(t.id())).isPresent();
@@ -159,10 +147,10 @@ class PostgresQueueBackendIT {
 
   @Test
   void a_bad_schema_name_is_refused_before_it_reaches_sql() {
-    assertThatThrownBy(() -> PostgresQueueBackend.builder(pool).schema("x; DROP TABLE y"))
+    assertThatThrownBy(() -> PostgresQueueBackend.builder(DB.pool()).schema("x; DROP TABLE y"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("schema must be a lowercase identifier");
-    assertThatThrownBy(() -> PostgresQueueBackend.builder(pool).tablePrefix("Bad-Prefix"))
+    assertThatThrownBy(() -> PostgresQueueBackend.builder(DB.pool()).tablePrefix("Bad-Prefix"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("tablePrefix");
   }
@@ -209,15 +197,15 @@ class PostgresQueueBackendIT {
   void the_claim_reads_the_small_index_of_ready_rows_however_long_the_history() throws Exception {
     String schema = TestDatabase.newSchema();
     PostgresQueueBackend b = backend(schema);
-    db.execute("INSERT INTO " + schema + ".ffq_tasks (id, status, priority, run_at, created_at, max_attempts, request,"
+    DB.db().execute("INSERT INTO " + schema + ".ffq_tasks (id, status, priority, run_at, created_at, max_attempts, request,"
         + " finished_at) SELECT 'done-' || g, 'COMPLETED', 0, now(), now(), 1, '{}'::jsonb, now()"
         + " FROM generate_series(1, 20000) g");
     for (int i = 0; i < 5; i++) {
       b.enqueue(task());
     }
-    db.execute("ANALYZE " + schema + ".ffq_tasks");
+    DB.db().execute("ANALYZE " + schema + ".ffq_tasks");
     String plan;
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+    try (Connection c = DB.pool().getConnection(); Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("EXPLAIN SELECT id FROM " + schema + ".ffq_tasks"
              + " WHERE status = 'PENDING' AND run_at <= now() ORDER BY priority, run_at, seq LIMIT 4 FOR UPDATE SKIP LOCKED")) {
       StringBuilder sb = new StringBuilder();
@@ -236,7 +224,7 @@ class PostgresQueueBackendIT {
   void an_idle_claim_wakes_within_milliseconds_when_another_process_enqueues() throws Exception {
     String schema = TestDatabase.newSchema();
     // The poll is a minute, so only the notice can wake the claim in time.
-    PostgresQueueBackend worker = backend(PostgresQueueBackend.builder(pool).schema(schema).pollInterval(Duration.ofMinutes(1)));
+    PostgresQueueBackend worker = backend(PostgresQueueBackend.builder(DB.pool()).schema(schema).pollInterval(Duration.ofMinutes(1)));
     PostgresQueueBackend api = backend(schema);
     await().atMost(Duration.ofSeconds(10)).until(worker::isListening);
     Future<List<Lease>> claim = executor.submit(() -> worker.claim(new ClaimRequest("w", 1, LEASE, Duration.ofSeconds(50))));
@@ -253,10 +241,10 @@ class PostgresQueueBackendIT {
   @Test
   void the_listening_connection_reconnects_after_it_is_cut_and_wake_ups_work_again() throws Exception {
     String schema = TestDatabase.newSchema();
-    PostgresQueueBackend worker = backend(PostgresQueueBackend.builder(pool).schema(schema).pollInterval(Duration.ofMinutes(1)));
+    PostgresQueueBackend worker = backend(PostgresQueueBackend.builder(DB.pool()).schema(schema).pollInterval(Duration.ofMinutes(1)));
     PostgresQueueBackend api = backend(schema);
     await().atMost(Duration.ofSeconds(10)).until(worker::isListening);
-    db.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN \"" + schema + ".%'");
+    DB.db().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN \"" + schema + ".%'");
     await().atMost(Duration.ofSeconds(10)).until(() -> !worker.isListening());
     await().atMost(Duration.ofSeconds(10)).until(worker::isListening);
     Future<List<Lease>> claim = executor.submit(() -> worker.claim(new ClaimRequest("w", 1, LEASE, Duration.ofSeconds(50))));
@@ -322,11 +310,11 @@ class PostgresQueueBackendIT {
   @Test
   void a_task_enqueued_in_the_hosts_transaction_exists_only_if_the_host_commits() throws Exception {
     String schema = TestDatabase.newSchema();
-    PostgresQueueBackend b = backend(PostgresQueueBackend.builder(pool).schema(schema).pollInterval(Duration.ofMinutes(1)));
-    PostgresQueueBackend worker = backend(PostgresQueueBackend.builder(pool).schema(schema).pollInterval(Duration.ofMinutes(1)));
+    PostgresQueueBackend b = backend(PostgresQueueBackend.builder(DB.pool()).schema(schema).pollInterval(Duration.ofMinutes(1)));
+    PostgresQueueBackend worker = backend(PostgresQueueBackend.builder(DB.pool()).schema(schema).pollInterval(Duration.ofMinutes(1)));
     await().atMost(Duration.ofSeconds(10)).until(worker::isListening);
     Task rolledBack = task();
-    try (Connection c = pool.getConnection()) {
+    try (Connection c = DB.pool().getConnection()) {
       c.setAutoCommit(false);
       assertThat(b.enqueue(c, rolledBack).created()).isTrue();
       c.rollback();
@@ -336,7 +324,7 @@ class PostgresQueueBackendIT {
 
     Future<List<Lease>> claim = executor.submit(() -> worker.claim(new ClaimRequest("w", 1, LEASE, Duration.ofSeconds(50))));
     Task committed = task();
-    try (Connection c = pool.getConnection()) {
+    try (Connection c = DB.pool().getConnection()) {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement("CREATE TABLE " + schema + ".orders (id text)")) {
         ps.execute();
@@ -354,7 +342,7 @@ class PostgresQueueBackendIT {
   void enqueues_inside_in_transaction_join_the_hosts_transaction() throws Exception {
     PostgresQueueBackend b = backend(TestDatabase.newSchema());
     Task t = task();
-    try (Connection c = pool.getConnection()) {
+    try (Connection c = DB.pool().getConnection()) {
       c.setAutoCommit(false);
       b.inTransaction(c, () -> b.enqueue(t));
       assertThat(CompletableFuture.supplyAsync(() -> b.find(t.id())).get()).as("other connections don't see it").isEmpty();
@@ -371,7 +359,7 @@ class PostgresQueueBackendIT {
   void leases_and_retry_times_are_judged_on_the_database_clock_not_the_workers() throws Exception {
     // This worker's clock is an hour fast.
     InstantSource skewed = InstantSource.offset(Clock.systemUTC(), Duration.ofHours(1));
-    PostgresQueueBackend b = backend(PostgresQueueBackend.builder(pool).schema(TestDatabase.newSchema()).clock(skewed));
+    PostgresQueueBackend b = backend(PostgresQueueBackend.builder(DB.pool()).schema(TestDatabase.newSchema()).clock(skewed));
     b.enqueue(Task.pending(TaskId.random(), task().request(), skewed.instant()));
     Lease first = claimOne(b, Duration.ofSeconds(20));
     assertThat(first.expiresAt()).isBetween(Instant.now().plusSeconds(15), Instant.now().plusSeconds(25));
@@ -417,8 +405,8 @@ class PostgresQueueBackendIT {
   @Test
   void pruning_removes_a_long_history_in_small_batches_and_keeps_the_newest() throws Exception {
     String schema = TestDatabase.newSchema();
-    PostgresQueueBackend b = backend(PostgresQueueBackend.builder(pool).schema(schema).retentionCount(100));
-    db.execute("INSERT INTO " + schema + ".ffq_tasks (id, status, priority, run_at, created_at, max_attempts, request,"
+    PostgresQueueBackend b = backend(PostgresQueueBackend.builder(DB.pool()).schema(schema).retentionCount(100));
+    DB.db().execute("INSERT INTO " + schema + ".ffq_tasks (id, status, priority, run_at, created_at, max_attempts, request,"
         + " finished_at) SELECT 'old-' || g, 'COMPLETED', 0, now(), now(), 1, '{}'::jsonb,"
         + " now() - (3000 - g) * interval '1 second' FROM generate_series(1, 2600) g");
     Task pending = task();

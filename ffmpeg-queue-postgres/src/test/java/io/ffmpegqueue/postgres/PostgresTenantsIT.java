@@ -2,7 +2,6 @@ package io.ffmpegqueue.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskRequest;
@@ -24,25 +23,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Tenants on PostgreSQL beyond the contract: the running limit across backends (processes) claiming at once. */
 class PostgresTenantsIT {
-  private static TestDatabase db;
-  private static HikariDataSource pool;
-
-  @BeforeAll
-  static void startDatabase() {
-    db = TestDatabase.start();
-    pool = db.pool(16);
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
+  @RegisterExtension
+  static final TestDatabase.PerClass DB = new TestDatabase.PerClass(16);
 
   private static Task task(String tenant) {
     TaskRequest r = TaskRequest.builder().command("-i input.mp4 output.mp4")
@@ -52,7 +39,7 @@ class PostgresTenantsIT {
   }
 
   private static long running(String schema, String tenant) throws Exception {
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+    try (Connection c = DB.pool().getConnection(); Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema + ".ffq_tasks WHERE status = 'RUNNING'"
              + " AND tenant = '" + tenant + "'")) {
       rs.next();
@@ -65,7 +52,7 @@ class PostgresTenantsIT {
     String schema = TestDatabase.newSchema();
     List<PostgresQueueBackend> backends = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      backends.add(PostgresQueueBackend.builder(pool).schema(schema).build());
+      backends.add(PostgresQueueBackend.builder(DB.pool()).schema(schema).build());
     }
     int tasks = 60;
     for (int i = 0; i < tasks; i++) {
@@ -102,7 +89,7 @@ class PostgresTenantsIT {
     }
     assertThat(done.get()).isEqualTo(tasks);
     assertThat(mostSeen.get()).as("most RUNNING at once").isBetween(1, 3);
-    try (PostgresQueueBackend b = PostgresQueueBackend.builder(pool).schema(schema).build()) {
+    try (PostgresQueueBackend b = PostgresQueueBackend.builder(DB.pool()).schema(schema).build()) {
       assertThat(b.counts().get(TaskStatus.COMPLETED)).isEqualTo(tasks);
     }
   }

@@ -3,7 +3,6 @@ package io.ffmpegqueue.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.Submission;
 import io.ffmpegqueue.Task;
@@ -23,9 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,22 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * own backend as if in two processes, share one database.
  */
 class QueueOnPostgresIT {
-  private static TestDatabase db;
-  private static HikariDataSource pool;
+  @RegisterExtension
+  static final TestDatabase.PerClass DB = new TestDatabase.PerClass(20);
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startDatabase() {
-    db = TestDatabase.start();
-    pool = db.pool(20);
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
 
   private TaskRequest request() throws Exception {
     Path in = dir.resolve("input.mp4");
@@ -73,8 +60,8 @@ class QueueOnPostgresIT {
     String schema = TestDatabase.newSchema();
     TaskHandler handler = ctx -> List.of(new TaskOutput("output.mp4",
         URI.create("file:/out/" + ctx.task().id() + "/output.mp4"), 1, "video/mp4", null, null, null));
-    try (PostgresQueueBackend apiBackend = PostgresQueueBackend.builder(pool).schema(schema).build();
-         PostgresQueueBackend workerBackend = PostgresQueueBackend.builder(pool).schema(schema).build();
+    try (PostgresQueueBackend apiBackend = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
+         PostgresQueueBackend workerBackend = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
          FfmpegQueue api = queue(apiBackend).workers(0).build();
          FfmpegQueue worker = queue(workerBackend).workers(2).handler(handler).build()) {
       List<String> events = new CopyOnWriteArrayList<>();
@@ -105,8 +92,8 @@ class QueueOnPostgresIT {
       stopped.await(60, TimeUnit.SECONDS);
       return List.of();
     };
-    try (PostgresQueueBackend apiBackend = PostgresQueueBackend.builder(pool).schema(schema).build();
-         PostgresQueueBackend workerBackend = PostgresQueueBackend.builder(pool).schema(schema).build();
+    try (PostgresQueueBackend apiBackend = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
+         PostgresQueueBackend workerBackend = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
          FfmpegQueue api = queue(apiBackend).workers(0).build();
          // Heartbeats every 30 s: only the notice can bring the cancel in time.
          FfmpegQueue worker = queue(workerBackend).workers(1).handler(handler)
@@ -128,9 +115,9 @@ class QueueOnPostgresIT {
   @Test
   void a_submission_in_the_hosts_transaction_is_validated_and_exists_only_after_commit() throws Exception {
     String schema = TestDatabase.newSchema();
-    try (PostgresQueueBackend backend = PostgresQueueBackend.builder(pool).schema(schema).build();
+    try (PostgresQueueBackend backend = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
          FfmpegQueue api = queue(backend).workers(0).build();
-         var c = pool.getConnection()) {
+         var c = DB.pool().getConnection()) {
       c.setAutoCommit(false);
       Submission s = backend.inTransaction(c, () -> {
         try {
@@ -149,8 +136,8 @@ class QueueOnPostgresIT {
   @Test
   void a_final_event_reaches_the_api_once_although_both_processes_listen() throws Exception {
     String schema = TestDatabase.newSchema();
-    try (PostgresQueueBackend apiBackend = PostgresQueueBackend.builder(pool).schema(schema).build();
-         PostgresQueueBackend workerBackend = PostgresQueueBackend.builder(pool).schema(schema).build();
+    try (PostgresQueueBackend apiBackend = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
+         PostgresQueueBackend workerBackend = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
          FfmpegQueue api = queue(apiBackend).workers(0).build();
          FfmpegQueue worker = queue(workerBackend).workers(2).handler(ctx -> List.of()).build()) {
       List<TaskEvent> apiCompleted = new CopyOnWriteArrayList<>();

@@ -16,6 +16,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real PostgreSQL server from the embedded binaries, on a random loopback port, with its data in a
@@ -122,6 +125,39 @@ final class TestDatabase implements AutoCloseable {
       try (Stream<Path> files = Files.walk(dataDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+    }
+  }
+
+  /**
+   * One database and one pool for a test class, started before its first test and stopped after its last:
+   * {@code @RegisterExtension static final TestDatabase.PerClass DB = new TestDatabase.PerClass(20);}.
+   */
+  static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private final int poolSize;
+    private TestDatabase db;
+    private HikariDataSource pool;
+
+    PerClass(int poolSize) {
+      this.poolSize = poolSize;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+      db = start();
+      pool = db.pool(poolSize);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+      db.close();
+    }
+
+    TestDatabase db() {
+      return db;
+    }
+
+    HikariDataSource pool() {
+      return pool;
     }
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import com.zaxxer.hikari.HikariDataSource;
 import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskId;
@@ -29,9 +28,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,22 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
  * after still has it sent, and one waiting for its retry survives the process.
  */
 class WebhooksOnPostgresIT {
-  private static TestDatabase db;
-  private static HikariDataSource pool;
+  @RegisterExtension
+  static final TestDatabase.PerClass DB = new TestDatabase.PerClass(10);
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startDatabase() {
-    db = TestDatabase.start();
-    pool = db.pool(10);
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
-  }
 
   private FfmpegQueue queue(PostgresQueueBackend backend) {
     return FfmpegQueue.builder().backend(backend).workspaceRoot(dir).workers(1).pollWait(Duration.ofMillis(100))
@@ -82,7 +69,7 @@ class WebhooksOnPostgresIT {
       TaskRequest request = TaskRequest.builder().command("-i in.mp4 out.mp4")
           .input("in.mp4", "https://media.example.com/in.mp4").output("out.mp4").webhookUrl(hook).build();
       TaskId id;
-      try (PostgresQueueBackend backend = PostgresQueueBackend.builder(pool).schema(schema).build();
+      try (PostgresQueueBackend backend = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
            FfmpegQueue first = queue(backend)) {
         Task done = first.submit(request).completion().get(10, TimeUnit.SECONDS);
         id = done.id();
@@ -92,7 +79,7 @@ class WebhooksOnPostgresIT {
         assertThat(first.webhook(id).orElseThrow().state()).isEqualTo(WebhookDelivery.State.PENDING);
       } // stopped while the retry waits
 
-      try (PostgresQueueBackend backend = PostgresQueueBackend.builder(pool).schema(schema).build();
+      try (PostgresQueueBackend backend = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
            FfmpegQueue second = queue(backend)) {
         await().atMost(Duration.ofSeconds(10)).until(() -> second.webhook(id)
             .filter(w -> w.state() == WebhookDelivery.State.DELIVERED).isPresent());
@@ -125,7 +112,7 @@ class WebhooksOnPostgresIT {
       Task task = Task.pending(TaskId.random(), TaskRequest.builder().command("-i in.mp4 out.mp4")
           .input("in.mp4", "https://media.example.com/in.mp4").output("out.mp4").webhookUrl(hook).build(), Instant.now());
       // A worker process finishes the task and dies at once: no queue, no webhook notifier ever ran there.
-      try (PostgresQueueBackend worker = PostgresQueueBackend.builder(pool).schema(schema).build()) {
+      try (PostgresQueueBackend worker = PostgresQueueBackend.builder(DB.pool()).schema(schema).build()) {
         worker.enqueue(task);
         Lease lease = worker.claim(new ClaimRequest("worker-1", 1, Duration.ofMinutes(1), Duration.ofSeconds(5))).get(0);
         assertThat(worker.finish(lease, new Outcome.Completed(List.of())).status()).isEqualTo(TaskStatus.COMPLETED);
@@ -134,7 +121,7 @@ class WebhooksOnPostgresIT {
       }
       assertThat(received).isEmpty();
 
-      try (PostgresQueueBackend backend = PostgresQueueBackend.builder(pool).schema(schema).build();
+      try (PostgresQueueBackend backend = PostgresQueueBackend.builder(DB.pool()).schema(schema).build();
            FfmpegQueue next = queue(backend)) {
         await().atMost(Duration.ofSeconds(10)).until(() -> next.webhook(task.id())
             .filter(w -> w.state() == WebhookDelivery.State.DELIVERED).isPresent());
