@@ -42,6 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PostgresGroupCommitIT {
   private static final Duration LEASE = Duration.ofSeconds(30);
+
   @RegisterExtension
   static final TestDatabase.PerClass DB = new TestDatabase.PerClass(20);
 

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** What the PostgreSQL backend does beyond the shared contract, on a real server. */
 class PostgresQueueBackendIT {
   private static final Duration LEASE = Duration.ofSeconds(30);
+
   @RegisterExtension
   static final TestDatabase.PerClass DB = new TestDatabase.PerClass(20);
 
