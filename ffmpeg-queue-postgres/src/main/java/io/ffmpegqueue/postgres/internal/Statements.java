@@ -128,11 +128,6 @@ public final class Statements {
     return "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
   }
 
-  /** Whether a task id exists: param id. */
-  public String exists() {
-    return "SELECT 1 FROM " + table + " WHERE id = ?";
-  }
-
   /**
    * The claim, in one statement (run after {@link #planSettings} in the same transaction, so the running
    * counts it reads are current). {@code ten}: the tenants that have PENDING rows, each with its first one,
