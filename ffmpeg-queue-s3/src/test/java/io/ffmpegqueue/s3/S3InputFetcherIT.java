@@ -14,20 +14,16 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 
 class S3InputFetcherIT {
   private static final String BUCKET = "inputs";
-
-  @TempDir
-  static Path serverDir;
 
   @TempDir
   static Path sources;
@@ -35,31 +31,21 @@ class S3InputFetcherIT {
   @TempDir
   Path workspace;
 
-  static S3ProxyServer s3;
-  static S3Client admin;
+  @RegisterExtension
+  static final S3ProxyServer.PerClass S3 = new S3ProxyServer.PerClass(BUCKET, "elsewhere");
   static String bigSha;
 
   @BeforeAll
   static void startS3() throws Exception {
-    s3 = S3ProxyServer.start(serverDir);
-    admin = s3.adminClient();
-    admin.createBucket(b -> b.bucket(BUCKET));
-    admin.createBucket(b -> b.bucket("elsewhere"));
     Path big = sources.resolve("big.mov");
     bigSha = TestFiles.write(big, (24L << 20) + 12345, 3);
-    admin.putObject(p -> p.bucket(BUCKET).key("uploads/big clip.mov"), RequestBody.fromFile(big));
-    admin.putObject(p -> p.bucket(BUCKET).key("empty.mp4"), RequestBody.empty());
-    admin.putObject(p -> p.bucket("elsewhere").key("x.mp4"), RequestBody.fromString("x"));
-  }
-
-  @AfterAll
-  static void stopS3() {
-    admin.close();
-    s3.close();
+    S3.admin().putObject(p -> p.bucket(BUCKET).key("uploads/big clip.mov"), RequestBody.fromFile(big));
+    S3.admin().putObject(p -> p.bucket(BUCKET).key("empty.mp4"), RequestBody.empty());
+    S3.admin().putObject(p -> p.bucket("elsewhere").key("x.mp4"), RequestBody.fromString("x"));
   }
 
   private S3InputFetcher.Builder fetcher() {
-    return S3InputFetcher.builder().endpoint(s3.endpoint())
+    return S3InputFetcher.builder().endpoint(S3.server().endpoint())
         .credentials(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY).allowBuckets(BUCKET);
   }
 
@@ -70,7 +56,7 @@ class S3InputFetcherIT {
   @Test
   void an_s3_input_arrives_intact_through_parallel_ranged_gets() throws Exception {
     RequestLog log = new RequestLog();
-    try (S3AsyncClient client = s3.hostClient(log);
+    try (S3AsyncClient client = S3.server().hostClient(log);
         S3InputFetcher f = S3InputFetcher.builder().client(client).allowBuckets(BUCKET)
             .partSize(1 << 20).concurrency(4).build()) {
       f.fetch(request("s3://inputs/uploads/big%20clip.mov", new FakeTaskContext()));
@@ -132,7 +118,7 @@ class S3InputFetcherIT {
         context.stop(StopReason.CANCELLED);
       }
     });
-    try (S3AsyncClient client = s3.hostClient(log);
+    try (S3AsyncClient client = S3.server().hostClient(log);
         S3InputFetcher f = S3InputFetcher.builder().client(client).allowBuckets(BUCKET)
             .partSize(1 << 20).concurrency(2).build()) {
       TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
@@ -165,7 +151,7 @@ class S3InputFetcherIT {
 
   @Test
   void any_bucket_may_be_allowed_explicitly_but_none_is_allowed_by_default() throws Exception {
-    assertThatThrownBy(() -> S3InputFetcher.builder().endpoint(s3.endpoint()).build())
+    assertThatThrownBy(() -> S3InputFetcher.builder().endpoint(S3.server().endpoint()).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("allowBuckets");
     try (S3InputFetcher f = fetcher().allowAnyBucket().build()) {
       f.fetch(request("s3://elsewhere/x.mp4", new FakeTaskContext()));

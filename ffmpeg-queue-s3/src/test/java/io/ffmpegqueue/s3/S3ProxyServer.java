@@ -1,10 +1,18 @@
 package io.ffmpegqueue.s3;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -109,5 +117,50 @@ final class S3ProxyServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /**
+   * One server for a test class, over a temporary folder, with an admin client and the given buckets made:
+   * {@code @RegisterExtension static final S3ProxyServer.PerClass S3 = new S3ProxyServer.PerClass("media");}.
+   * Started before the class's own {@code @BeforeAll} methods, so they can fill the buckets.
+   */
+  static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private final List<String> buckets;
+    private Path dir;
+    private S3ProxyServer server;
+    private S3Client admin;
+
+    PerClass(String... buckets) {
+      this.buckets = List.of(buckets);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+      dir = Files.createTempDirectory("ffq-s3proxy-");
+      server = start(dir);
+      admin = server.adminClient();
+      for (String bucket : buckets) {
+        admin.createBucket(b -> b.bucket(bucket));
+      }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+      admin.close();
+      server.close();
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(f);
+        }
+      }
+    }
+
+    S3ProxyServer server() {
+      return server;
+    }
+
+    S3Client admin() {
+      return admin;
+    }
   }
 }

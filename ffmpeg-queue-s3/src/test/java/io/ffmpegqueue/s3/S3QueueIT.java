@@ -26,12 +26,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Whole tasks through a real {@link FfmpegQueue} with the default pipeline: inputs fetched, the kit's fake
@@ -41,29 +39,13 @@ class S3QueueIT {
   private static final String BUCKET = "media";
 
   @TempDir
-  static Path serverDir;
-
-  @TempDir
   Path inputs;
 
   @TempDir
   Path work;
 
-  static S3ProxyServer s3;
-  static S3Client admin;
-
-  @BeforeAll
-  static void startS3() throws Exception {
-    s3 = S3ProxyServer.start(serverDir);
-    admin = s3.adminClient();
-    admin.createBucket(b -> b.bucket(BUCKET));
-  }
-
-  @AfterAll
-  static void stopS3() {
-    admin.close();
-    s3.close();
-  }
+  @RegisterExtension
+  static final S3ProxyServer.PerClass S3 = new S3ProxyServer.PerClass(BUCKET);
 
   /** Stands in for ffmpeg: writes the output from the input as fetched, so its content shows what arrived. */
   private static FakeFfmpegRunner copyingRunner() {
@@ -111,7 +93,7 @@ class S3QueueIT {
     Path source = Files.write(inputs.resolve("source.mov"), "source video".getBytes(StandardCharsets.UTF_8));
     FakeFfmpegRunner runner = copyingRunner();
     RecordingTaskListener seen = new RecordingTaskListener();
-    try (S3Storage storage = s3.storage(BUCKET).presignedUrls(Duration.ofMinutes(10)).build();
+    try (S3Storage storage = S3.server().storage(BUCKET).presignedUrls(Duration.ofMinutes(10)).build();
         FfmpegQueue queue = queue(storage, runner, null, seen)) {
       Task done = queue.submit(request(source.toUri())).completion().get(30, TimeUnit.SECONDS);
 
@@ -130,9 +112,9 @@ class S3QueueIT {
 
   @Test
   void a_task_from_an_s3_input_completes_with_its_output_in_s3() throws Exception {
-    admin.putObject(p -> p.bucket(BUCKET).key("uploads/in.mov"), RequestBody.fromString("from s3"));
+    S3.admin().putObject(p -> p.bucket(BUCKET).key("uploads/in.mov"), RequestBody.fromString("from s3"));
     FakeFfmpegRunner runner = copyingRunner();
-    try (S3Storage storage = s3.storage(BUCKET).build();
+    try (S3Storage storage = S3.server().storage(BUCKET).build();
         S3InputFetcher fetcher = S3InputFetcher.builder().client(storage.client()).allowBuckets(BUCKET).build();
         FfmpegQueue queue = queue(storage, runner, fetcher, new RecordingTaskListener())) {
       Task done = queue.submit(request(URI.create("s3://media/uploads/in.mov"))).completion().get(30, TimeUnit.SECONDS);
@@ -151,7 +133,7 @@ class S3QueueIT {
     Path source = Files.write(inputs.resolve("source.mov"), new byte[] {1, 2, 3});
     FakeFfmpegRunner runner = copyingRunner();
     RecordingTaskListener seen = new RecordingTaskListener();
-    try (S3Storage storage = s3.storage(BUCKET).credentials(S3ProxyServer.ACCESS_KEY, wrong).build();
+    try (S3Storage storage = S3.server().storage(BUCKET).credentials(S3ProxyServer.ACCESS_KEY, wrong).build();
         FfmpegQueue queue = queue(storage, runner, null, seen)) {
       Task done = queue.submit(request(source.toUri())).completion().get(30, TimeUnit.SECONDS);
 
@@ -169,7 +151,7 @@ class S3QueueIT {
   void a_missing_bucket_fails_the_task_after_its_retries_naming_the_bucket() throws Exception {
     Path source = Files.write(inputs.resolve("source.mov"), new byte[] {1, 2, 3});
     FakeFfmpegRunner runner = copyingRunner();
-    try (S3Storage storage = s3.storage("no-such-bucket").build();
+    try (S3Storage storage = S3.server().storage("no-such-bucket").build();
         FfmpegQueue queue = queue(storage, runner, null, new RecordingTaskListener())) {
       Task done = queue.submit(request(source.toUri())).completion().get(30, TimeUnit.SECONDS);
 

@@ -20,14 +20,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.StorageClass;
@@ -36,37 +34,21 @@ class S3StorageIT {
   private static final String BUCKET = "outputs";
 
   @TempDir
-  static Path serverDir;
-
-  @TempDir
   Path files;
 
-  static S3ProxyServer s3;
-  static S3Client admin;
-
-  @BeforeAll
-  static void startS3() throws Exception {
-    s3 = S3ProxyServer.start(serverDir);
-    admin = s3.adminClient();
-    admin.createBucket(b -> b.bucket(BUCKET));
-  }
-
-  @AfterAll
-  static void stopS3() {
-    admin.close();
-    s3.close();
-  }
+  @RegisterExtension
+  static final S3ProxyServer.PerClass S3 = new S3ProxyServer.PerClass(BUCKET);
 
   private HeadObjectResponse head(URI uri) {
     String key = uri.getPath().substring(1);
-    return admin.headObject(h -> h.bucket(BUCKET).key(key));
+    return S3.admin().headObject(h -> h.bucket(BUCKET).key(key));
   }
 
   @Test
   void a_small_output_goes_up_in_one_put_under_the_guides_key_with_its_type_and_task_id() throws Exception {
     TaskId id = TaskId.random();
     byte[] content = "a small output".getBytes(StandardCharsets.UTF_8);
-    try (S3Storage storage = s3.storage(BUCKET).build()) {
+    try (S3Storage storage = S3.server().storage(BUCKET).build()) {
       StoredObject o = storage.store(id, "thumb.jpg", Files.write(files.resolve("t.jpg"), content));
 
       assertThat(o.uri()).isEqualTo(URI.create("s3://outputs/ffmpeg-outputs/" + id.value() + "/thumb.jpg"));
@@ -91,7 +73,7 @@ class S3StorageIT {
     String sha = TestFiles.write(big, size, 42);
     RequestLog log = new RequestLog();
     TaskId id = TaskId.random();
-    try (S3AsyncClient client = s3.hostClient(log);
+    try (S3AsyncClient client = S3.server().hostClient(log);
         S3Storage storage = S3Storage.builder().client(client).bucket(BUCKET)
             .partSize(16 << 20).concurrency(4).build()) {
       StoredObject o = storage.store(id, "big.mp4", big);
@@ -106,14 +88,14 @@ class S3StorageIT {
       assertThat(log.maxInFlight()).as("parts in flight at once").isBetween(2, 4);
       assertThat(head(o.uri()).eTag()).as("a multipart ETag counts its parts").endsWith("-" + parts + "\"");
       assertThat(TestFiles.sha256(storage.open(o.uri()))).isEqualTo(sha);
-      assertThat(admin.listMultipartUploads(l -> l.bucket(BUCKET)).uploads()).isEmpty();
+      assertThat(S3.admin().listMultipartUploads(l -> l.bucket(BUCKET)).uploads()).isEmpty();
     }
   }
 
   @Test
   void the_presigned_url_downloads_the_output_with_a_plain_http_client_until_tampered_with() throws Exception {
     byte[] content = "presigned content".getBytes(StandardCharsets.UTF_8);
-    try (S3Storage storage = s3.storage(BUCKET).presignedUrls(Duration.ofMinutes(5)).build()) {
+    try (S3Storage storage = S3.server().storage(BUCKET).presignedUrls(Duration.ofMinutes(5)).build()) {
       StoredObject o = storage.store(TaskId.random(), "clip.mp4", Files.write(files.resolve("c"), content));
 
       URI url = o.downloadUrl();
@@ -137,7 +119,7 @@ class S3StorageIT {
     String wrongSecret = "wrong-secret-5e1f0a77";
     Path small = Files.write(files.resolve("s"), new byte[100]);
     Path large = Files.write(files.resolve("l"), new byte[20 << 20]);
-    try (S3Storage storage = s3.storage(BUCKET).credentials(S3ProxyServer.ACCESS_KEY, wrongSecret).build()) {
+    try (S3Storage storage = S3.server().storage(BUCKET).credentials(S3ProxyServer.ACCESS_KEY, wrongSecret).build()) {
       for (Path f : new Path[] {small, large}) {
         TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
             () -> storage.store(TaskId.random(), "out.mp4", f));
@@ -155,7 +137,7 @@ class S3StorageIT {
   @Test
   void an_unknown_access_key_fails_the_store_clearly() throws Exception {
     Path f = Files.write(files.resolve("s"), new byte[100]);
-    try (S3Storage storage = s3.storage(BUCKET).credentials("no-such-key", "whatever-secret-1").build()) {
+    try (S3Storage storage = S3.server().storage(BUCKET).credentials("no-such-key", "whatever-secret-1").build()) {
       TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
           () -> storage.store(TaskId.random(), "out.mp4", f));
 
@@ -169,7 +151,7 @@ class S3StorageIT {
   void a_missing_bucket_fails_the_store_with_a_message_naming_it() throws Exception {
     Path small = Files.write(files.resolve("s"), new byte[100]);
     Path large = Files.write(files.resolve("l"), new byte[20 << 20]);
-    try (S3Storage storage = s3.storage("no-such-bucket").build()) {
+    try (S3Storage storage = S3.server().storage("no-such-bucket").build()) {
       for (Path f : new Path[] {small, large}) {
         TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
             () -> storage.store(TaskId.random(), "out.mp4", f));
@@ -183,9 +165,9 @@ class S3StorageIT {
 
   @Test
   void open_serves_only_this_storages_objects() throws Exception {
-    admin.putObject(p -> p.bucket(BUCKET).key("private/secret.txt"),
+    S3.admin().putObject(p -> p.bucket(BUCKET).key("private/secret.txt"),
         software.amazon.awssdk.core.sync.RequestBody.fromString("not an output"));
-    try (S3Storage storage = s3.storage(BUCKET).build()) {
+    try (S3Storage storage = S3.server().storage(BUCKET).build()) {
       assertThatThrownBy(() -> storage.open(URI.create("s3://outputs/private/secret.txt")))
           .isInstanceOf(NoSuchFileException.class).hasMessageContaining("not in this storage");
       assertThatThrownBy(() -> storage.open(URI.create("s3://other-bucket/ffmpeg-outputs/x/y.mp4")))
@@ -198,13 +180,13 @@ class S3StorageIT {
   @Test
   void an_empty_prefix_stores_under_the_task_id_alone() throws Exception {
     TaskId id = TaskId.random();
-    try (S3Storage storage = s3.storage(BUCKET).prefix("").build()) {
+    try (S3Storage storage = S3.server().storage(BUCKET).prefix("").build()) {
       StoredObject o = storage.store(id, "out.webm", Files.write(files.resolve("o"), new byte[] {1, 2}));
 
       assertThat(o.uri()).isEqualTo(URI.create("s3://outputs/" + id.value() + "/out.webm"));
       assertThat(o.contentType()).isEqualTo("video/webm");
       storage.delete(id);
-      assertThat(admin.listObjectsV2(l -> l.bucket(BUCKET).prefix(id.value())).contents()).isEmpty();
+      assertThat(S3.admin().listObjectsV2(l -> l.bucket(BUCKET).prefix(id.value())).contents()).isEmpty();
     }
   }
 
@@ -215,7 +197,7 @@ class S3StorageIT {
     RequestLog log = new RequestLog();
     // S3 answers 500 to the first attempt of part 2 only.
     log.failAttempts((r, attempt) -> RequestLog.key(r).equals("UploadPart#2") && attempt == 1);
-    try (S3AsyncClient client = s3.hostClient(log);
+    try (S3AsyncClient client = S3.server().hostClient(log);
         S3Storage storage = S3Storage.builder().client(client).bucket(BUCKET).partSize(5 << 20).build()) {
       StoredObject o = storage.store(TaskId.random(), "retry.mp4", file);
 
@@ -231,7 +213,7 @@ class S3StorageIT {
   @Test
   void storage_class_type_and_metadata_are_sent_with_single_and_multipart_uploads() throws Exception {
     RequestLog log = new RequestLog();
-    try (S3AsyncClient client = s3.hostClient(log);
+    try (S3AsyncClient client = S3.server().hostClient(log);
         S3Storage storage = S3Storage.builder().client(client).bucket(BUCKET)
             .storageClass(StorageClass.STANDARD_IA).metadata("tenant", "acme").contentType("mkv", "video/matroska")
             .partSize(5 << 20).multipartThreshold(5 << 20).build()) {
@@ -258,7 +240,7 @@ class S3StorageIT {
   @Test
   void server_side_encryption_is_requested_and_a_store_without_it_says_so_plainly() throws Exception {
     RequestLog log = new RequestLog();
-    try (S3AsyncClient client = s3.hostClient(log);
+    try (S3AsyncClient client = S3.server().hostClient(log);
         S3Storage storage = S3Storage.builder().client(client).bucket(BUCKET)
             .serverSideEncryption(ServerSideEncryption.AES256).build()) {
       TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
@@ -283,7 +265,7 @@ class S3StorageIT {
   @Test
   void a_host_client_gets_presigned_urls_signed_like_its_requests() throws Exception {
     byte[] content = "via host client".getBytes(StandardCharsets.UTF_8);
-    try (S3AsyncClient client = s3.hostClient(new RequestLog());
+    try (S3AsyncClient client = S3.server().hostClient(new RequestLog());
         S3Storage storage = S3Storage.builder().client(client).bucket(BUCKET)
             .presignedUrls(Duration.ofSeconds(90)).build()) {
       StoredObject o = storage.store(TaskId.random(), "h.mp4", Files.write(files.resolve("h"), content));
