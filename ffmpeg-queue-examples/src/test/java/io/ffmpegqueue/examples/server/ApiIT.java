@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -197,24 +196,15 @@ class ApiIT {
       assertThat(resp.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
       List<String> events = new ArrayList<>();
       List<JsonNode> data = new ArrayList<>();
-      try (Stream<String> lines = resp.body()) {
-        Iterator<String> it = lines.iterator();
-        String event = null;
-        while (it.hasNext()) {
-          String line = it.next();
-          if (line.startsWith("event: ")) {
-            event = line.substring(7);
-          } else if (line.startsWith("data: ")) {
-            events.add(event);
-            data.add(io.ffmpegqueue.TaskJson.mapper().readTree(line.substring(6)));
-            if (event.equals("status")) {
-              subscribed.complete(null); // subscribed: now report progress
-            } else if (event.equals("progress")) {
-              release.complete(null); // progress seen: now let it finish
-            }
-          }
+      Http.readEvents(resp, (event, json) -> {
+        events.add(event);
+        data.add(json);
+        if (event.equals("status")) {
+          subscribed.complete(null); // subscribed: now report progress
+        } else if (event.equals("progress")) {
+          release.complete(null); // progress seen: now let it finish
         }
-      }
+      });
       assertThat(events.get(0)).isEqualTo("status");
       assertThat(events).contains("progress").endsWith("completed");
       assertThat(events.indexOf("progress")).isLessThan(events.indexOf("completed"));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ffmpegqueue.TaskJson;
 import io.ffmpegqueue.examples.support.Http;
 import io.ffmpegqueue.examples.support.TestFfmpeg;
 import io.ffmpegqueue.examples.support.TestService;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -107,23 +105,15 @@ class FfmpegTasksIT {
     assertThat(resp.statusCode()).isEqualTo(200);
     List<String> events = new ArrayList<>();
     List<Double> fractions = new ArrayList<>();
-    JsonNode last = null;
-    try (Stream<String> lines = resp.body()) {
-      Iterator<String> it = lines.iterator();
-      String event = null;
-      while (it.hasNext()) {
-        String line = it.next();
-        if (line.startsWith("event: ")) {
-          event = line.substring(7);
-        } else if (line.startsWith("data: ")) {
-          events.add(event);
-          last = TaskJson.mapper().readTree(line.substring(6));
-          if (event.equals("progress") && last.get("progress").isNumber()) {
-            fractions.add(last.get("progress").asDouble());
-          }
-        }
+    List<JsonNode> data = new ArrayList<>();
+    Http.readEvents(resp, (event, json) -> {
+      events.add(event);
+      data.add(json);
+      if (event.equals("progress") && json.get("progress").isNumber()) {
+        fractions.add(json.get("progress").asDouble());
       }
-    }
+    });
+    JsonNode last = data.get(data.size() - 1);
     assertThat(events).contains("progress").endsWith("completed");
     assertThat(events.indexOf("progress")).isLessThan(events.indexOf("completed"));
     assertThat(fractions).as("progress rises").isSorted().isNotEmpty();

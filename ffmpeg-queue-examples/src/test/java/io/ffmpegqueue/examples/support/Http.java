@@ -10,6 +10,9 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 
 /** A small HTTP/1.1 client on the service under test, on loopback. */
 public final class Http {
@@ -83,6 +86,28 @@ public final class Http {
       b.header(headers[i], headers[i + 1]);
     }
     return b;
+  }
+
+  /**
+   * Reads an event stream ({@code GET /ffmpeg/tasks/{id}/events}, opened with {@link #client()} and
+   * {@code BodyHandlers.ofLines()}) to its end, handing each event's name and JSON data to {@code each} as it
+   * arrives.
+   */
+  public static void readEvents(HttpResponse<Stream<String>> stream, BiConsumer<String, JsonNode> each) {
+    try (Stream<String> lines = stream.body()) {
+      Iterator<String> it = lines.iterator();
+      String event = null;
+      while (it.hasNext()) {
+        String line = it.next();
+        if (line.startsWith("event: ")) {
+          event = line.substring(7);
+        } else if (line.startsWith("data: ")) {
+          each.accept(event, TaskJson.mapper().readTree(line.substring(6)));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private Response send(HttpRequest r) {
