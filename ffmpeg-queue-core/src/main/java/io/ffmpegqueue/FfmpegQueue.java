@@ -268,10 +268,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
 
     /** The least free disk space under the workspace root for an attempt to start. Default 256 MiB. */
     public Builder minFreeSpace(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("minFreeSpace must not be negative");
-      }
-      this.minFreeSpaceBytes = bytes;
+      this.minFreeSpaceBytes = nonNegative(bytes, "minFreeSpace");
       return this;
     }
 

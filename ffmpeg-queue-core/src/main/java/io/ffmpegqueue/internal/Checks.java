@@ -37,4 +37,20 @@ public final class Checks {
     }
     return n;
   }
+
+  /** {@code n}, when it is 0 or more; else an error naming the option. */
+  public static long nonNegative(long n, String name) {
+    if (n < 0) {
+      throw new IllegalArgumentException(name + " must not be negative");
+    }
+    return n;
+  }
+
+  /** {@code n}, when it is from {@code min} to {@code max}; else an error naming the option and the value. */
+  public static int between(int n, int min, int max, String name) {
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + n);
+    }
+    return n;
+  }
 }

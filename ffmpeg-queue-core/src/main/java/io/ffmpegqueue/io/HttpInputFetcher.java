@@ -1,5 +1,6 @@
 package io.ffmpegqueue.io;
 
+import static io.ffmpegqueue.internal.Checks.between;
 import static io.ffmpegqueue.internal.Checks.nonNegative;
 import static io.ffmpegqueue.internal.Checks.positive;
 
@@ -258,19 +259,13 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
 
     /** How many parts of one input download at once; 1 downloads every input as a single stream. Default 4. */
     public Builder parallelism(int n) {
-      if (n < 1 || n > 64) {
-        throw new IllegalArgumentException("parallelism must be between 1 and 64");
-      }
-      this.parallelism = n;
+      this.parallelism = between(n, 1, 64, "parallelism");
       return this;
     }
 
     /** Inputs at least this large download in parallel parts, when the server supports ranges. Default 64 MiB. */
     public Builder rangedAbove(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("rangedAbove must not be negative");
-      }
-      this.rangedAbove = bytes;
+      this.rangedAbove = nonNegative(bytes, "rangedAbove");
       return this;
     }
 

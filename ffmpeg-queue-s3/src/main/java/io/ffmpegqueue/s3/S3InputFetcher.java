@@ -3,6 +3,7 @@ package io.ffmpegqueue.s3;
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.InvalidTaskException;
 import io.ffmpegqueue.TaskFailureException;
+import io.ffmpegqueue.internal.Checks;
 import io.ffmpegqueue.io.FetchRequest;
 import io.ffmpegqueue.io.InputFetcher;
 import io.ffmpegqueue.s3.internal.Buckets;
@@ -137,19 +138,13 @@ public final class S3InputFetcher implements InputFetcher, AutoCloseable {
 
     /** Ranged GETs of one input in flight at once, 1 to 64. Default 8. */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > 64) {
-        throw new IllegalArgumentException("concurrency must be between 1 and 64, got " + concurrency);
-      }
-      this.concurrency = concurrency;
+      this.concurrency = Checks.between(concurrency, 1, 64, "concurrency");
       return this;
     }
 
     /** The largest input accepted, in bytes; a larger one fails the task. Default: no limit. */
     public Builder maxSize(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("maxSize must not be negative");
-      }
-      this.maxSize = bytes;
+      this.maxSize = Checks.nonNegative(bytes, "maxSize");
       return this;
     }
 

@@ -4,6 +4,7 @@ import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskRequest;
+import io.ffmpegqueue.internal.Checks;
 import io.ffmpegqueue.io.Storage;
 import io.ffmpegqueue.io.StoredObject;
 import io.ffmpegqueue.s3.internal.Buckets;
@@ -386,10 +387,7 @@ public final class S3Storage implements Storage, AutoCloseable {
      * upload uses about {@code concurrency × partSize} of heap.
      */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > 64) {
-        throw new IllegalArgumentException("concurrency must be between 1 and 64, got " + concurrency);
-      }
-      this.concurrency = concurrency;
+      this.concurrency = Checks.between(concurrency, 1, 64, "concurrency");
       return this;
     }
 
