@@ -28,6 +28,7 @@ final class FfmpegQueueUnderTest implements QueueUnderTest {
     this.inputs = inputs;
     this.backend = PostgresQueueBackend.builder(dataSource).schema(schema)
         .capacity(10_000_000).retentionCount(10_000_000)
+        .vacuumEvery(Integer.getInteger("bench.vacuumEvery", PostgresQueueBackend.DEFAULT_VACUUM_EVERY))
         .notifications(!Boolean.getBoolean("bench.noNotify")).build();
     // Submissions go through a queue without workers, as an API process's would; the workers' queue
     // shares the backend and starts on startWorkers().

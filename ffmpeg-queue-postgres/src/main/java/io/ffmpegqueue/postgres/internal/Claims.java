@@ -21,10 +21,12 @@ public final class Claims {
 
   private final Statements sql;
   private final Turns turns = new Turns();
+  private final Vacuums vacuums;
 
-  /** Claims on the tables of {@code sql}. */
-  public Claims(Statements sql) {
+  /** Claims on the tables of {@code sql}, counting the rows they take for {@code vacuums}. */
+  public Claims(Statements sql, Vacuums vacuums) {
     this.sql = sql;
+    this.vacuums = vacuums;
   }
 
   /**
@@ -107,6 +109,7 @@ public final class Claims {
       served.add(tenants.get(i));
     }
     turns.served(served);
+    vacuums.claimed(sorted.size());
     return sorted;
   }
 
