@@ -453,10 +453,19 @@ public final class PostgresQueueBackend implements QueueBackend {
   @Override
   public List<Task> list(TaskQuery query) {
     return db.run("list tasks", false, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.list(query.status() != null))) {
+      TaskStatus status = query.status();
+      try (PreparedStatement ps = c.prepareStatement(sql.list(status))) {
+        // How far into each status group the page reaches (see Statements.list).
+        long reach = (long) query.offset() + query.limit();
         int i = 1;
-        if (query.status() != null) {
-          ps.setString(i++, query.status().name());
+        if (status == null) {
+          for (int group = 0; group < 3; group++) {
+            ps.setLong(i++, reach);
+          }
+        } else if (status == TaskStatus.PENDING) {
+          ps.setLong(i++, reach);
+        } else if (status.isFinal()) {
+          ps.setString(i++, status.name());
         }
         ps.setInt(i++, query.limit());
         ps.setInt(i, query.offset());

@@ -323,16 +323,55 @@ public final class Statements {
   }
 
   /**
-   * A page of tasks: params the status (when {@code byStatus}), limit, offset. RUNNING first by
-   * start, then PENDING in run order, then final tasks newest first.
+   * A page of tasks ({@code status} null: every status) in the listing's order: RUNNING first by start, then
+   * PENDING in run order (priority, run_at, seq), then final tasks newest first (finished_at, seq, both
+   * descending). Each group is read in its own order, from its own index, and only as far as the page needs
+   * ({@code n} = offset + limit rows), never sorting the table: the final rows come from a backward scan of
+   * the finished index; the PENDING rows from the ready index, tenant by tenant as the claim reads them (that
+   * index is ordered by tenant first: each tenant's first {@code n} rows are in run order, and the page's
+   * rows are among them), merged; the few RUNNING rows are sorted. Every status reads its rows with the
+   * predicate of its partial index, so a generic plan uses that index too.
+   *
+   * <p>Params: without a status, {@code n} three times (RUNNING, PENDING, final), then limit, offset; with
+   * PENDING, {@code n}, limit, offset; with RUNNING, limit, offset; with a final status, the status, limit,
+   * offset.
    */
-  public String list(boolean byStatus) {
-    return "SELECT " + COLUMNS + " FROM " + table + (byStatus ? " WHERE status = ?" : "")
-        + " ORDER BY CASE status WHEN 'RUNNING' THEN 0 WHEN 'PENDING' THEN 1 ELSE 2 END,"
-        + " CASE WHEN status = 'PENDING' THEN priority END,"
-        + " CASE status WHEN 'PENDING' THEN run_at WHEN 'RUNNING' THEN started_at END,"
-        + " finished_at DESC,"
-        + " CASE WHEN status IN " + FINAL + " THEN -seq ELSE seq END"
-        + " LIMIT ? OFFSET ?";
+  public String list(io.ffmpegqueue.TaskStatus status) {
+    if (status == null) {
+      // Each group's rows carry their own sort keys; the keys a group does not use are NULL (equal to each
+      // other in ORDER BY), and seq is negated for the final rows, so one ascending order on the outside
+      // (but for finished_at) gives each group its order.
+      return "WITH RECURSIVE " + pendingTenants() + " SELECT " + COLUMNS + " FROM ("
+          + "(SELECT 0 AS grp, NULL::integer AS k_priority, started_at AS k_at, NULL::timestamptz AS k_finished,"
+          + " seq AS k_seq, " + COLUMNS + " FROM " + table + " WHERE " + RUNNING_ROW.replace("%s", "")
+          + " ORDER BY started_at, seq LIMIT ?)"
+          + " UNION ALL (SELECT 1, p.priority, p.run_at, NULL, p.seq, " + prefixed("p.", COLUMNS)
+          + " FROM " + pendingRows() + ")"
+          + " UNION ALL (SELECT 2, NULL, NULL, finished_at, -seq, " + COLUMNS + " FROM " + table
+          + " WHERE status IN " + FINAL + " ORDER BY finished_at DESC, seq DESC LIMIT ?)"
+          + ") page ORDER BY grp, k_priority, k_at, k_finished DESC, k_seq LIMIT ? OFFSET ?";
+    }
+    return switch (status) {
+      case RUNNING -> "SELECT " + COLUMNS + " FROM " + table + " WHERE " + RUNNING_ROW.replace("%s", "")
+          + " ORDER BY started_at, seq LIMIT ? OFFSET ?";
+      case PENDING -> "WITH RECURSIVE " + pendingTenants() + " SELECT " + prefixed("p.", COLUMNS)
+          + " FROM " + pendingRows() + " ORDER BY p.priority, p.run_at, p.seq LIMIT ? OFFSET ?";
+      // The IN list repeats the finished index's predicate: a generic plan cannot prove it from the parameter.
+      case COMPLETED, FAILED, CANCELLED -> "SELECT " + COLUMNS + " FROM " + table + " WHERE status IN " + FINAL
+          + " AND status = ? ORDER BY finished_at DESC, seq DESC LIMIT ? OFFSET ?";
+    };
+  }
+
+  // The tenants that have PENDING rows (as the claim finds them): one probe of the ready index per tenant.
+  private String pendingTenants() {
+    return "ten AS ((SELECT tenant FROM " + table + " WHERE status = 'PENDING' ORDER BY tenant LIMIT 1)"
+        + " UNION ALL SELECT n.tenant FROM ten CROSS JOIN LATERAL (SELECT x.tenant FROM " + table + " x"
+        + " WHERE x.status = 'PENDING' AND x.tenant > ten.tenant ORDER BY x.tenant LIMIT 1) n)";
+  }
+
+  // Each tenant's first n PENDING rows (param n) in run order, as p, with the sort keys priority and seq.
+  private String pendingRows() {
+    return "ten CROSS JOIN LATERAL (SELECT " + COLUMNS + ", priority, seq FROM " + table + " t"
+        + " WHERE t.status = 'PENDING' AND t.tenant = ten.tenant ORDER BY t.priority, t.run_at, t.seq LIMIT ?) p";
   }
 }
