@@ -1,5 +1,7 @@
 package io.ffmpegqueue.postgres.internal;
 
+import io.ffmpegqueue.TaskStatus;
+
 /**
  * The backend's SQL for one schema and table prefix, rendered once.
  *
@@ -336,7 +338,7 @@ public final class Statements {
    * PENDING, {@code n}, limit, offset; with RUNNING, limit, offset; with a final status, the status, limit,
    * offset.
    */
-  public String list(io.ffmpegqueue.TaskStatus status) {
+  public String list(TaskStatus status) {
     if (status == null) {
       // Each group's rows carry their own sort keys; the keys a group does not use are NULL (equal to each
       // other in ORDER BY), and seq is negated for the final rows, so one ascending order on the outside
