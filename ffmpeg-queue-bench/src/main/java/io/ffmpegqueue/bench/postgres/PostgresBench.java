@@ -34,7 +34,8 @@ import java.util.function.Function;
  * embedded PostgreSQL on loopback), {@code --only NAME} (one of the two queues),
  * {@code --statements true} (print the statements that took the database's time, from pg_stat_statements),
  * {@code --server-config key=value,key=value} (more settings of the embedded server),
- * {@code --modes drain,concurrent,latency} (which measurements to make; all by default).
+ * {@code --modes drain,concurrent,latency} (which measurements to make; all by default). System property
+ * {@code -Dbench.vacuumEvery=N} sets ffmpeg-queue's {@code vacuumEvery} (default the backend's, 10,000; 0: off).
  */
 public final class PostgresBench {
   private PostgresBench() {}
