@@ -90,6 +90,9 @@ import javax.sql.DataSource;
  *       through {@link #addListener}, so a cancel stops the owning worker's ffmpeg at once.
  *   <li><b>Transactional enqueue</b>: {@link #enqueue(Connection, Task)} and {@link #inTransaction} store
  *       a task in the host's own transaction; it exists only if that commits.
+ *   <li><b>Vacuum</b>: after every {@link Builder#vacuumEvery} tasks it claimed, a process vacuums the tasks
+ *       table on a thread of its own, so that the dead index entries that claims leave behind do not slow
+ *       the next claims down between autovacuum's visits.
  *   <li><b>Webhooks</b>: the statement that ends a task with a webhook URL (finish, cancel, reap) also stores
  *       its delivery, so a process that dies right after cannot lose it; any process with webhooks turned on
  *       sends it.

@@ -37,7 +37,6 @@ public final class Vacuums implements AutoCloseable {
   private final AtomicLong claimed = new AtomicLong();
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicReference<Statement> current = new AtomicReference<>();
-  private final AtomicLong done = new AtomicLong();
   private final ExecutorService thread;
   private volatile boolean stopped;
 
@@ -68,11 +67,6 @@ public final class Vacuums implements AutoCloseable {
     }
   }
 
-  /** How many vacuums this process has run (skipped ones included). */
-  public long count() {
-    return done.get();
-  }
-
   private void vacuum() {
     long start = System.nanoTime();
     try (Connection c = dataSource.getConnection()) {
@@ -93,7 +87,6 @@ public final class Vacuums implements AutoCloseable {
           c.setAutoCommit(false);
         }
       }
-      done.incrementAndGet();
       log.debug("vacuumed {} in {} ms", table, (System.nanoTime() - start) / 1_000_000);
     } catch (SQLException e) {
       if (!stopped) {
