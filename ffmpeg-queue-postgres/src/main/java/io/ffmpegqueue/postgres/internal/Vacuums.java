@@ -23,15 +23,14 @@ import org.slf4j.LoggerFactory;
  * at thousands of tasks a second lets hundreds of thousands of dead entries pile up whatever the table's
  * thresholds. One VACUUM of a table of 200,000 rows took 70 to 100 ms.
  *
- * <p>{@code SKIP_LOCKED}: when autovacuum or another process is vacuuming the table this one is skipped, not
- * queued. A database user that does not own the table gets a warning from the server instead of a vacuum;
+ * <p>{@code SKIP_LOCKED} (PostgreSQL 12 and later): when autovacuum or another process is vacuuming the table
+ * this one is skipped, not queued. A database user that does not own the table gets a warning from the server instead of a vacuum;
  * that is logged once and the vacuums stop.
  */
 public final class Vacuums implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Vacuums.class);
 
   private final DataSource dataSource;
-  private final String statement;
   private final String table;
   private final long every;
   private final AtomicLong claimed = new AtomicLong();
@@ -44,7 +43,6 @@ public final class Vacuums implements AutoCloseable {
   public Vacuums(DataSource dataSource, String table, int every) {
     this.dataSource = dataSource;
     this.table = table;
-    this.statement = "VACUUM (SKIP_LOCKED, INDEX_CLEANUP ON) " + table;
     this.every = every;
     this.stopped = every == 0;
     this.thread = every == 0 ? null : Executors.newSingleThreadExecutor(r -> {
@@ -78,7 +76,10 @@ public final class Vacuums implements AutoCloseable {
       try (Statement s = c.createStatement()) {
         current.set(s);
         if (!stopped) {
-          s.execute(statement);
+          // SKIP_LOCKED and INDEX_CLEANUP came with PostgreSQL 12; before, a plain VACUUM (which makes a running
+          // autovacuum of the table give way) is all there is.
+          s.execute(c.getMetaData().getDatabaseMajorVersion() >= 12
+              ? "VACUUM (SKIP_LOCKED, INDEX_CLEANUP ON) " + table : "VACUUM " + table);
           warnings(s.getWarnings());
         }
       } finally {
