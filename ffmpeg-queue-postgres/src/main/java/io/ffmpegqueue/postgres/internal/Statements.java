@@ -167,12 +167,7 @@ public final class Statements {
             + " AS room FROM (SELECT coalesce((SELECT o.m FROM unnest(?::text[], ?::int[]) AS o(t, m)"
             + " WHERE o.t = ten.tenant), ?) AS max) lim) rm"
         : "";
-    return "WITH RECURSIVE ten AS ("
-        + " (SELECT tenant, priority, run_at, seq FROM " + table + " WHERE status = 'PENDING'"
-        + "  ORDER BY tenant, priority, run_at, seq LIMIT 1)"
-        + " UNION ALL SELECT n.* FROM ten CROSS JOIN LATERAL (SELECT x.tenant, x.priority, x.run_at, x.seq FROM "
-        + table + " x WHERE x.status = 'PENDING' AND x.tenant > ten.tenant"
-        + "  ORDER BY x.tenant, x.priority, x.run_at, x.seq LIMIT 1) n),"
+    return "WITH RECURSIVE " + readyTenants() + ","
         + " cand AS (SELECT c.id, c.priority, c.run_at, c.seq, c.turn, ten.tenant, coalesce((SELECT o.s FROM"
         + "  unnest(?::text[], ?::bigint[]) AS o(t, s) WHERE o.t = ten.tenant), 0) AS served FROM ten" + room
         + "  CROSS JOIN LATERAL (SELECT y.*, row_number() OVER (ORDER BY y.priority, y.run_at, y.seq) AS turn FROM"
@@ -343,7 +338,7 @@ public final class Statements {
       // Each group's rows carry their own sort keys; the keys a group does not use are NULL (equal to each
       // other in ORDER BY), and seq is negated for the final rows, so one ascending order on the outside
       // (but for finished_at) gives each group its order.
-      return "WITH RECURSIVE " + pendingTenants() + " SELECT " + COLUMNS + " FROM ("
+      return "WITH RECURSIVE " + readyTenants() + " SELECT " + COLUMNS + " FROM ("
           + "(SELECT 0 AS grp, NULL::integer AS k_priority, started_at AS k_at, NULL::timestamptz AS k_finished,"
           + " seq AS k_seq, " + COLUMNS + " FROM " + table + " WHERE " + RUNNING_ROW.replace("%s", "")
           + " ORDER BY started_at, seq LIMIT ?)"
@@ -356,7 +351,7 @@ public final class Statements {
     return switch (status) {
       case RUNNING -> "SELECT " + COLUMNS + " FROM " + table + " WHERE " + RUNNING_ROW.replace("%s", "")
           + " ORDER BY started_at, seq LIMIT ? OFFSET ?";
-      case PENDING -> "WITH RECURSIVE " + pendingTenants() + " SELECT " + prefixed("p.", COLUMNS)
+      case PENDING -> "WITH RECURSIVE " + readyTenants() + " SELECT " + prefixed("p.", COLUMNS)
           + " FROM " + pendingRows() + " ORDER BY p.priority, p.run_at, p.seq LIMIT ? OFFSET ?";
       // The IN list repeats the finished index's predicate: a generic plan cannot prove it from the parameter.
       case COMPLETED, FAILED, CANCELLED -> "SELECT " + COLUMNS + " FROM " + table + " WHERE status IN " + FINAL
@@ -364,16 +359,25 @@ public final class Statements {
     };
   }
 
-  // The tenants that have PENDING rows (as the claim finds them): one probe of the ready index per tenant.
-  private String pendingTenants() {
-    return "ten AS ((SELECT tenant FROM " + table + " WHERE status = 'PENDING' ORDER BY tenant LIMIT 1)"
-        + " UNION ALL SELECT n.tenant FROM ten CROSS JOIN LATERAL (SELECT x.tenant FROM " + table + " x"
-        + " WHERE x.status = 'PENDING' AND x.tenant > ten.tenant ORDER BY x.tenant LIMIT 1) n)";
+  /**
+   * {@code ten}: the tenants that have PENDING rows, each with its first one (tenant, priority, run_at, seq),
+   * found in the ready index by one probe per tenant. The claim and the listing read each tenant's rows from
+   * that first one on, so the index entries of rows claimed since the last VACUUM, which lie before it, are
+   * stepped over once.
+   */
+  private String readyTenants() {
+    return "ten AS ((SELECT tenant, priority, run_at, seq FROM " + table + " WHERE status = 'PENDING'"
+        + "  ORDER BY tenant, priority, run_at, seq LIMIT 1)"
+        + " UNION ALL SELECT n.* FROM ten CROSS JOIN LATERAL (SELECT x.tenant, x.priority, x.run_at, x.seq FROM "
+        + table + " x WHERE x.status = 'PENDING' AND x.tenant > ten.tenant"
+        + "  ORDER BY x.tenant, x.priority, x.run_at, x.seq LIMIT 1) n)";
   }
 
   // Each tenant's first n PENDING rows (param n) in run order, as p, with the sort keys priority and seq.
   private String pendingRows() {
     return "ten CROSS JOIN LATERAL (SELECT " + COLUMNS + ", priority, seq FROM " + table + " t"
-        + " WHERE t.status = 'PENDING' AND t.tenant = ten.tenant ORDER BY t.priority, t.run_at, t.seq LIMIT ?) p";
+        + " WHERE t.status = 'PENDING' AND t.tenant = ten.tenant"
+        + " AND (t.priority, t.run_at, t.seq) >= (ten.priority, ten.run_at, ten.seq)"
+        + " ORDER BY t.priority, t.run_at, t.seq LIMIT ?) p";
   }
 }
