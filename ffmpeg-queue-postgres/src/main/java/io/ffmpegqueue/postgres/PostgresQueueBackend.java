@@ -632,10 +632,7 @@ public final class PostgresQueueBackend implements QueueBackend {
      * LISTEN/NOTIFY. Default 5 s (1 s at most while the listening connection is down).
      */
     public Builder pollInterval(Duration interval) {
-      if (interval == null || interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("pollInterval must be positive");
-      }
-      this.pollInterval = interval;
+      this.pollInterval = Checks.positive(interval, "pollInterval");
       return this;
     }
 

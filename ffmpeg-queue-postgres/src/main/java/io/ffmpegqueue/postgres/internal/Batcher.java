@@ -1,5 +1,6 @@
 package io.ffmpegqueue.postgres.internal;
 
+import io.ffmpegqueue.internal.Checks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -47,10 +48,7 @@ public final class Batcher<Q, A> {
 
   /** A batcher writing through {@code flush}, at most {@code maxBatch} items a statement. */
   public Batcher(int maxBatch, Flush<Q, A> flush) {
-    if (maxBatch < 1) {
-      throw new IllegalArgumentException("maxBatch must be at least 1");
-    }
-    this.maxBatch = maxBatch;
+    this.maxBatch = Checks.atLeastOne(maxBatch, "maxBatch");
     this.flush = flush;
   }
 
