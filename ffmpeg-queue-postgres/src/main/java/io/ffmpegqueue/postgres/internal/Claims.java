@@ -32,10 +32,12 @@ public final class Claims {
   /**
    * A claimed row, read but not yet parsed.
    *
+   * @param ord its place in the claim's turn order
+   * @param tenant the task's tenant
    * @param row the task's columns
    * @param expiresAt when its lease lapses
    */
-  record Claimed(long ord, TaskRows.Row row, Instant expiresAt) {
+  record Claimed(long ord, String tenant, TaskRows.Row row, Instant expiresAt) {
     /** The lease, for {@code workerId}: parses the request (on the thread that will run the task). */
     Lease lease(String workerId) {
       try {
@@ -91,26 +93,15 @@ public final class Claims {
    */
   List<Claimed> read(ResultSet rs) throws SQLException {
     List<Claimed> claimed = new ArrayList<>();
-    List<String> tenants = new ArrayList<>();
     while (rs.next()) {
-      claimed.add(new Claimed(rs.getLong("ord"), TaskRows.row(rs), TaskRows.instant(rs, "lease_expires_at")));
-      tenants.add(rs.getString("tenant"));
+      claimed.add(new Claimed(rs.getLong("ord"), rs.getString("tenant"), TaskRows.row(rs),
+          TaskRows.instant(rs, "lease_expires_at")));
     }
     // An UPDATE returns rows in no particular order.
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < claimed.size(); i++) {
-      order.add(i);
-    }
-    order.sort(Comparator.comparingLong(i -> claimed.get(i).ord()));
-    List<Claimed> sorted = new ArrayList<>(claimed.size());
-    List<String> served = new ArrayList<>(claimed.size());
-    for (int i : order) {
-      sorted.add(claimed.get(i));
-      served.add(tenants.get(i));
-    }
-    turns.served(served);
-    vacuums.claimed(sorted.size());
-    return sorted;
+    claimed.sort(Comparator.comparingLong(Claimed::ord));
+    turns.served(claimed.stream().map(Claimed::tenant).toList());
+    vacuums.claimed(claimed.size());
+    return claimed;
   }
 
   /** The leases of {@code claimed}, for {@code workerId}. */
