@@ -8,9 +8,6 @@ import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -21,12 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DatabaseRestartIT {
   @RegisterExtension
   static final TestDatabase.PerClass DB = new TestDatabase.PerClass(6);
-
-  private static long query(String sql) throws Exception {
-    try (Connection c = DB.pool().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      return rs.next() ? rs.getLong(1) : -1;
-    }
-  }
 
   private static Task task() {
     return Task.pending(TaskId.random(), TaskRequest.builder()
@@ -55,7 +46,7 @@ class DatabaseRestartIT {
       DB.db().restart();
 
       await("the workers and this process to listen again").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-          query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN \"" + schema + ".%'") >= 3);
+          DB.queryLong("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN \"" + schema + ".%'") >= 3);
       for (int i = 0; i < 100; i++) {
         api.enqueue(task());
       }
@@ -64,10 +55,10 @@ class DatabaseRestartIT {
       assertThat(counts.get(TaskStatus.RUNNING)).isZero();
       assertThat(counts.get(TaskStatus.PENDING)).isZero();
       assertThat(counts.get(TaskStatus.FAILED)).isZero();
-      assertThat(query("SELECT count(DISTINCT task_id) FROM " + schema + ".executions")).isEqualTo(300);
-      assertThat(query("SELECT count(DISTINCT worker) FROM " + schema + ".executions")).isEqualTo(2);
+      assertThat(DB.queryLong("SELECT count(DISTINCT task_id) FROM " + schema + ".executions")).isEqualTo(300);
+      assertThat(DB.queryLong("SELECT count(DISTINCT worker) FROM " + schema + ".executions")).isEqualTo(2);
       System.out.println("database restarted after " + before + " of 200 tasks; all 300 completed, "
-          + (query("SELECT count(*) FROM " + schema + ".executions") - 300) + " executions repeated");
+          + (DB.queryLong("SELECT count(*) FROM " + schema + ".executions") - 300) + " executions repeated");
     }
   }
 }

@@ -60,12 +60,6 @@ class MultiProcessIT {
         .build();
   }
 
-  private static long query(String sql) throws Exception {
-    try (Connection c = DB.pool().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      return rs.next() ? rs.getLong(1) : -1;
-    }
-  }
-
   @Test
   void two_worker_processes_and_an_api_process_do_200_tasks_each_exactly_once() throws Exception {
     String schema = prepareSchema();
@@ -84,9 +78,9 @@ class MultiProcessIT {
         ids.add(api.submit(request(input.toUri(), 3, Map.of())).id());
       }
       await().atMost(Duration.ofSeconds(60)).until(() -> api.counts().get(TaskStatus.COMPLETED) == 200);
-      assertThat(query("SELECT count(*) FROM " + schema + ".executions")).as("executions").isEqualTo(200);
-      assertThat(query("SELECT count(DISTINCT task_id) FROM " + schema + ".executions")).isEqualTo(200);
-      assertThat(query("SELECT count(DISTINCT worker) FROM " + schema + ".executions")).as("both workers took part").isEqualTo(2);
+      assertThat(DB.queryLong("SELECT count(*) FROM " + schema + ".executions")).as("executions").isEqualTo(200);
+      assertThat(DB.queryLong("SELECT count(DISTINCT task_id) FROM " + schema + ".executions")).isEqualTo(200);
+      assertThat(DB.queryLong("SELECT count(DISTINCT worker) FROM " + schema + ".executions")).as("both workers took part").isEqualTo(2);
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(completedEvents).isEqualTo(ids));
     }
   }
@@ -107,7 +101,7 @@ class MultiProcessIT {
         api.submit(request(input.toUri(), 3, Map.of()));
       }
       long pid = await().atMost(Duration.ofSeconds(30)).until(() ->
-          query("SELECT pid FROM " + schema + ".children WHERE task_id = '" + longTask + "'"), p -> p > 0);
+          DB.queryLong("SELECT coalesce(max(pid), -1) FROM " + schema + ".children WHERE task_id = '" + longTask + "'"), p -> p > 0);
       String owner = workerOf(schema, longTask, 1);
       assertThat(isRunning(pid)).as("the child runs").isTrue();
       Instant killedAt = Instant.now();
@@ -207,15 +201,15 @@ class MultiProcessIT {
       assertThat(counts.get(TaskStatus.COMPLETED)).isEqualTo(tasks);
       assertThat(counts.values().stream().mapToLong(Long::longValue).sum()).as("nothing else").isEqualTo(tasks);
       // The result of each task is that of its last attempt, and that attempt really ran.
-      assertThat(query("SELECT count(*) FROM " + schema + ".ffq_tasks t WHERE jsonb_array_length(t.outputs) <> 1"
+      assertThat(DB.queryLong("SELECT count(*) FROM " + schema + ".ffq_tasks t WHERE jsonb_array_length(t.outputs) <> 1"
           + " OR t.outputs->0->>'url' NOT LIKE 'exec:%/' || t.attempt")).isZero();
-      assertThat(query("SELECT count(*) FROM " + schema + ".ffq_tasks t WHERE NOT EXISTS (SELECT 1 FROM "
+      assertThat(DB.queryLong("SELECT count(*) FROM " + schema + ".ffq_tasks t WHERE NOT EXISTS (SELECT 1 FROM "
           + schema + ".executions e WHERE e.task_id = t.id AND e.attempt = t.attempt"
           + " AND t.outputs->0->>'url' = 'exec:' || e.worker || '/' || e.attempt)")).isZero();
-      long executions = query("SELECT count(*) FROM " + schema + ".executions");
-      long executed = query("SELECT count(DISTINCT task_id) FROM " + schema + ".executions");
+      long executions = DB.queryLong("SELECT count(*) FROM " + schema + ".executions");
+      long executed = DB.queryLong("SELECT count(DISTINCT task_id) FROM " + schema + ".executions");
       assertThat(executed).isEqualTo(tasks);
-      long retried = query("SELECT count(*) FROM " + schema + ".ffq_tasks WHERE attempt > 1");
+      long retried = DB.queryLong("SELECT count(*) FROM " + schema + ".ffq_tasks WHERE attempt > 1");
       System.out.println("10,000 tasks in " + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms, " + kills
           + " workers killed: " + (executions - tasks)
           + " duplicate executions (re-runs after a kill); " + retried + " tasks needed more than one attempt");

@@ -19,8 +19,6 @@ import io.ffmpegqueue.spi.Outcome;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -119,13 +117,9 @@ class PostgresGroupCommitIT {
     return futures;
   }
 
-  private static long waitingOnLocks(String schema) throws Exception {
-    try (Connection c = DB.pool().getConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-             + " AND query LIKE '%" + schema + ".ffq_tasks%'")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+  private static long waitingOnLocks(String schema) {
+    return DB.queryLong("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        + " AND query LIKE '%" + schema + ".ffq_tasks%'");
   }
 
   @Test

@@ -91,13 +91,6 @@ class PostgresQueueBackendIT {
     return l.get(0);
   }
 
-  private static long count(String sql) throws Exception {
-    try (Connection c = DB.pool().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
   @Test
   void migrations_run_once_when_many_processes_start_together_and_again_change_nothing() throws Exception {
     String schema = TestDatabase.newSchema();
@@ -110,9 +103,9 @@ class PostgresQueueBackendIT {
     }
     PostgresQueueBackend again = backend(schema);
     again.enqueue(task());
-    assertThat(count("SELECT count(*) FROM " + schema + ".ffq_schema_version"))
+    assertThat(DB.queryLong("SELECT count(*) FROM " + schema + ".ffq_schema_version"))
         .as("one row per migration").isEqualTo(PostgresSchema.LATEST_VERSION);
-    assertThat(count("SELECT max(version) FROM " + schema + ".ffq_schema_version"))
+    assertThat(DB.queryLong("SELECT max(version) FROM " + schema + ".ffq_schema_version"))
         .isEqualTo(PostgresSchema.LATEST_VERSION);
     assertThat(backend(schema).pendingCount()).isEqualTo(1);
   }
@@ -216,8 +209,8 @@ class PostgresQueueBackendIT {
       plan = sb.toString();
     }
     assertThat(plan).contains("ffq_tasks_ready_idx");
-    assertThat(count("SELECT pg_relation_size('" + schema + ".ffq_tasks_ready_idx')"))
-        .isLessThan(count("SELECT pg_relation_size('" + schema + ".ffq_tasks')") / 20);
+    assertThat(DB.queryLong("SELECT pg_relation_size('" + schema + ".ffq_tasks_ready_idx')"))
+        .isLessThan(DB.queryLong("SELECT pg_relation_size('" + schema + ".ffq_tasks')") / 20);
     assertThat(b.claim(new ClaimRequest("w", 4, LEASE, Duration.ZERO))).hasSize(4);
   }
 
@@ -414,8 +407,8 @@ class PostgresQueueBackendIT {
     b.enqueue(pending);
     assertThat(b.prune()).isEqualTo(2500);
     assertThat(b.counts().get(TaskStatus.COMPLETED)).isEqualTo(100);
-    assertThat(count("SELECT count(*) FROM " + schema + ".ffq_tasks WHERE id = 'old-2600'")).isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM " + schema + ".ffq_tasks WHERE id = 'old-2500'")).isZero();
+    assertThat(DB.queryLong("SELECT count(*) FROM " + schema + ".ffq_tasks WHERE id = 'old-2600'")).isEqualTo(1);
+    assertThat(DB.queryLong("SELECT count(*) FROM " + schema + ".ffq_tasks WHERE id = 'old-2500'")).isZero();
     assertThat(b.find(pending.id())).isPresent();
   }
 

@@ -11,9 +11,6 @@ import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.Outcome;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,13 +35,9 @@ class PostgresTenantsIT {
     return Task.pending(TaskId.random(), r, Instant.now());
   }
 
-  private static long running(String schema, String tenant) throws Exception {
-    try (Connection c = DB.pool().getConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema + ".ffq_tasks WHERE status = 'RUNNING'"
-             + " AND tenant = '" + tenant + "'")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+  private static long running(String schema, String tenant) {
+    return DB.queryLong("SELECT count(*) FROM " + schema + ".ffq_tasks WHERE status = 'RUNNING'"
+        + " AND tenant = '" + tenant + "'");
   }
 
   @Test

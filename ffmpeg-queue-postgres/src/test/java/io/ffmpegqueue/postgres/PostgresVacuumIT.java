@@ -13,10 +13,6 @@ import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.Outcome;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,17 +66,8 @@ class PostgresVacuumIT {
   }
 
   private static long vacuums(String schema) {
-    try (Connection c = DB.pool().getConnection();
-         PreparedStatement ps = c.prepareStatement(
-             "SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = ? AND relname = 'ffq_tasks'")) {
-      ps.setString(1, schema);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).isTrue();
-        return rs.getLong(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return DB.queryLong("SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = '" + schema + "'"
+        + " AND relname = 'ffq_tasks'");
   }
 
   @Test

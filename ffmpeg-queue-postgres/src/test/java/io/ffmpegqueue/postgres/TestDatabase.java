@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -158,6 +159,18 @@ final class TestDatabase implements AutoCloseable {
 
     HikariDataSource pool() {
       return pool;
+    }
+
+    /** The first column of the one row {@code sql} returns (a count, a size...), read through the pool. */
+    long queryLong(String sql) {
+      try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        if (!rs.next()) {
+          throw new IllegalStateException(sql + ": no row");
+        }
+        return rs.getLong(1);
+      } catch (SQLException e) {
+        throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+      }
     }
   }
 }
