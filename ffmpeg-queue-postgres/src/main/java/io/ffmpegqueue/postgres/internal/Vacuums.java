@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * thresholds. One VACUUM of a table of 200,000 rows took 70 to 100 ms.
  *
  * <p>{@code SKIP_LOCKED} (PostgreSQL 12 and later): when autovacuum or another process is vacuuming the table
- * this one is skipped, not queued. A database user that does not own the table gets a warning from the server instead of a vacuum;
- * that is logged once and the vacuums stop.
+ * this one is skipped, not queued. A database user that does not own the table gets a warning from the server
+ * instead of a vacuum; that is logged once and the vacuums stop.
  */
 public final class Vacuums implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Vacuums.class);
