@@ -501,12 +501,7 @@ public final class InMemoryQueueBackend implements QueueBackend {
   /** Queues a task in its tenant's ready tasks and gives the tenant a turn. Under the lock. */
   private void addReady(Entry e, boolean first) {
     e.queued = Queued.READY;
-    String name = tenantOf(e.task);
-    Tenant tenant = tenants.get(name);
-    if (tenant == null) {
-      tenant = new Tenant(name);
-      tenants.put(name, tenant);
-    }
+    Tenant tenant = tenants.computeIfAbsent(tenantOf(e.task), Tenant::new);
     int priority = e.task.request().priority();
     ArrayDeque<Entry> level = tenant.ready.computeIfAbsent(priority, p -> new ArrayDeque<>());
     if (first) {
