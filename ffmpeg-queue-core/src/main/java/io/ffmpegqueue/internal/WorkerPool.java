@@ -47,6 +47,9 @@ public final class WorkerPool implements AutoCloseable {
   private final TaskSubmitter submitter;
   private final Semaphore slots;
   private final ExecutorService executor;
+  // The executor's threads: its termination is signalled by the last of them before it has exited, so
+  // close() joins them to return only once every one has ended.
+  private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
   // Keyed by attempt, not task id: after a lost lease this pool may run a newer attempt of the same task
   // while the old one is still stopping.
   private final Set<RunningTask> running = ConcurrentHashMap.newKeySet();
@@ -79,8 +82,14 @@ public final class WorkerPool implements AutoCloseable {
     this.handler = handler;
     this.submitter = submitter;
     this.slots = new Semaphore(config.workers());
+    NamedThreadFactory names = new NamedThreadFactory("ffq-worker");
     this.executor = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.MILLISECONDS,
-        new LinkedBlockingQueue<>(), new NamedThreadFactory("ffq-worker"));
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = names.newThread(r);
+          workerThreads.removeIf(old -> !old.isAlive()); // one replaced after a task threw
+          workerThreads.add(t);
+          return t;
+        });
     this.dispatcher = new Thread(this::dispatch, "ffq-dispatcher");
     this.dispatcher.setDaemon(true);
     this.supervisor = new Thread(this::supervise, "ffq-supervisor");
@@ -534,7 +543,9 @@ public final class WorkerPool implements AutoCloseable {
       }
     }
     try {
-      if (!executor.awaitTermination(config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      if (executor.awaitTermination(config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        workerThreads.forEach(WorkerPool::joinQuietly); // each is past its last task: it ends at once
+      } else {
         executor.shutdownNow();
       }
     } catch (InterruptedException e) {
