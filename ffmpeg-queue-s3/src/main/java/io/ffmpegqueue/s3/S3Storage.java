@@ -196,7 +196,26 @@ public final class S3Storage implements Storage, AutoCloseable {
       if (S3Errors.isNotFound(e)) {
         throw new NoSuchFileException(uri.toString());
       }
-      throw S3Errors.io("cannot open", source, e);
+      throw S3Errors.io("cannot open", source, client, e);
+    }
+  }
+
+  /**
+   * Asks S3 whether the bucket answers ({@code HeadBucket}), within {@code timeout} in all: for a health
+   * check.
+   *
+   * @throws IOException with one sentence saying what is wrong ({@code cannot reach S3 at
+   *     http://127.0.0.1:9: connection refused}, {@code S3 answered 404 NoSuchBucket: ...})
+   */
+  public void checkBucket(Duration timeout) throws IOException {
+    S3Uri where = new S3Uri(bucket, keyPrefix());
+    try {
+      client.headBucket(r -> r.bucket(bucket).overrideConfiguration(o -> o.apiCallTimeout(timeout))).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while asking for bucket " + bucket);
+    } catch (ExecutionException e) {
+      throw S3Errors.io("cannot use", where, client, e);
     }
   }
 
@@ -232,7 +251,7 @@ public final class S3Storage implements Storage, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while deleting the outputs of task " + taskId.value());
     } catch (ExecutionException e) {
-      throw S3Errors.io("cannot delete the outputs of task " + taskId.value() + " under", where, e);
+      throw S3Errors.io("cannot delete the outputs of task " + taskId.value() + " under", where, client, e);
     }
   }
 

@@ -104,7 +104,7 @@ public final class ObjectDownloader {
       }
       CompletableFuture.allOf(all.toArray(CompletableFuture<?>[]::new)).handle((v, e) -> null).get();
       if (failure.get() != null) {
-        throw S3Errors.input(what, source, failure.get());
+        throw S3Errors.input(what, source, client, failure.get());
       }
       long got = Files.size(tmp);
       if (got != size) {
@@ -119,7 +119,7 @@ public final class ObjectDownloader {
       throw new TaskFailureException(ErrorKind.INPUT, what + ": the download of " + source + " was interrupted",
           true, null, e);
     } catch (ExecutionException e) {
-      throw S3Errors.input(what, source, e);
+      throw S3Errors.input(what, source, client, e);
     } catch (IOException e) {
       throw new TaskFailureException(ErrorKind.INPUT, what + ": cannot write " + target.getFileName() + ": "
           + e.getMessage(), true, null, e);
@@ -138,7 +138,7 @@ public final class ObjectDownloader {
     }
   }
 
-  private static <T> T await(String what, S3Uri source, CompletableFuture<T> f) {
+  private <T> T await(String what, S3Uri source, CompletableFuture<T> f) {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -147,7 +147,7 @@ public final class ObjectDownloader {
       throw new TaskFailureException(ErrorKind.INPUT, what + ": the download of " + source + " was interrupted",
           true, null, e);
     } catch (ExecutionException e) {
-      throw S3Errors.input(what, source, e);
+      throw S3Errors.input(what, source, client, e);
     }
   }
 }

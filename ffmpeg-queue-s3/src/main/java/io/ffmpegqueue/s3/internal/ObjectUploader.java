@@ -194,7 +194,7 @@ public final class ObjectUploader {
           what + ": the upload to " + target + " was interrupted", true, null, cause);
     }
     aborts.abort(target, uploadId);
-    return S3Errors.storage(what, target, cause);
+    return S3Errors.storage(what, target, client, cause);
   }
 
   /**
@@ -221,7 +221,7 @@ public final class ObjectUploader {
     return p;
   }
 
-  private static <T> T await(String what, S3Uri target, CompletableFuture<T> f) {
+  private <T> T await(String what, S3Uri target, CompletableFuture<T> f) {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -230,7 +230,7 @@ public final class ObjectUploader {
       throw new TaskFailureException(io.ffmpegqueue.ErrorKind.STORAGE,
           what + ": the upload to " + target + " was interrupted", true, null, e);
     } catch (ExecutionException e) {
-      throw S3Errors.storage(what, target, e);
+      throw S3Errors.storage(what, target, client, e);
     }
   }
 

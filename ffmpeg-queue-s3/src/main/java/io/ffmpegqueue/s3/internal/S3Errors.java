@@ -8,10 +8,13 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * Turns what the SDK throws into a failure a person can act on: which bucket, what S3 said, what to check.
@@ -19,6 +22,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * secret key nor the signature, and the ones written here name only the bucket and key.
  */
 public final class S3Errors {
+  private static final Logger log = LoggerFactory.getLogger(S3Errors.class);
   // Errors another attempt can fix on its own: a throttle, an outage, a token being refreshed, a clock
   // that drifted, an upload someone else aborted.
   private static final Set<String> RETRYABLE_CODES = Set.of(
@@ -31,23 +35,80 @@ public final class S3Errors {
    * The failure of a step that wrote {@code where}: kind {@link ErrorKind#STORAGE}, with the message
    * {@code "what (s3://bucket/key): problem"}.
    */
-  public static TaskFailureException storage(String what, S3Uri where, Throwable error) {
-    return failure(ErrorKind.STORAGE, what, where, error);
+  public static TaskFailureException storage(String what, S3Uri where, S3AsyncClient client, Throwable error) {
+    return failure(ErrorKind.STORAGE, what, where, client, error);
   }
 
   /** The failure of a step that read {@code where}: kind {@link ErrorKind#INPUT}. */
-  public static TaskFailureException input(String what, S3Uri where, Throwable error) {
-    return failure(ErrorKind.INPUT, what, where, error);
+  public static TaskFailureException input(String what, S3Uri where, S3AsyncClient client, Throwable error) {
+    return failure(ErrorKind.INPUT, what, where, client, error);
   }
 
   /** The same failure as an {@link IOException}, for {@code open} and {@code delete}. */
-  public static IOException io(String what, S3Uri where, Throwable error) {
+  public static IOException io(String what, S3Uri where, S3AsyncClient client, Throwable error) {
     Throwable e = unwrap(error);
     if (e instanceof IOException io) {
       return io;
     }
-    Problem p = describe(where, e);
+    Problem p = describe(where, client, e);
     return new IOException(what + " " + where + ": " + p.message, e);
+  }
+
+  /**
+   * Where {@code client} sends requests, for messages: its endpoint override, else the AWS regional
+   * endpoint.
+   */
+  public static String endpoint(S3AsyncClient client) {
+    if (client == null) {
+      return "the S3 endpoint";
+    }
+    try {
+      var config = client.serviceClientConfiguration();
+      return config.endpointOverride().map(Object::toString)
+          .orElseGet(() -> "https://s3." + config.region() + ".amazonaws.com");
+    } catch (RuntimeException e) {
+      return "the S3 endpoint";
+    }
+  }
+
+  /**
+   * Why a request never reached S3, in a few words ({@code connection refused}, {@code unknown host},
+   * {@code connection timed out}), or {@code null} when it did reach it or failed otherwise.
+   */
+  static String unreachable(Throwable error) {
+    int depth = 0;
+    for (Throwable t = error; t != null && depth++ < 32; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage() == null ? "" : t.getMessage();
+      if (t instanceof java.net.UnknownHostException) {
+        return "unknown host" + (m.isEmpty() ? "" : " " + m);
+      }
+      if (t instanceof java.net.NoRouteToHostException) {
+        return "no route to host";
+      }
+      if (t instanceof java.net.ConnectException) {
+        return m.startsWith("Connection refused") || m.isEmpty() ? "connection refused" : lowerFirst(firstPart(m));
+      }
+      if (t.getClass().getSimpleName().equals("ConnectTimeoutException") || m.contains("connection timed out")) {
+        return "connection timed out";
+      }
+      if (t.getClass().getSimpleName().startsWith("ApiCallTimeout")
+          || t.getClass().getSimpleName().startsWith("ApiCallAttemptTimeout")) {
+        return "no answer in time";
+      }
+      if (m.contains("Acquire operation took longer")) {
+        return "no connection could be opened in time";
+      }
+    }
+    return null;
+  }
+
+  private static String firstPart(String m) {
+    int colon = m.indexOf(':');
+    return colon > 0 ? m.substring(0, colon) : m;
+  }
+
+  private static String lowerFirst(String m) {
+    return m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1);
   }
 
   /** Whether {@code error} says the object (or its bucket) is not there. */
@@ -79,12 +140,13 @@ public final class S3Errors {
     return t;
   }
 
-  private static TaskFailureException failure(ErrorKind kind, String what, S3Uri where, Throwable error) {
+  private static TaskFailureException failure(ErrorKind kind, String what, S3Uri where, S3AsyncClient client,
+      Throwable error) {
     Throwable e = unwrap(error);
     if (e instanceof TaskFailureException tf) {
       return tf;
     }
-    Problem p = describe(where, e);
+    Problem p = describe(where, client, e);
     return new TaskFailureException(kind, what + " (" + where + "): " + p.message, p.retryable, null, e);
   }
 
@@ -95,8 +157,15 @@ public final class S3Errors {
   // under the queue's retry policy, and the message says what to check.
   private static final boolean CONFIG_RETRY = true;
 
-  private static Problem describe(S3Uri where, Throwable e) {
+  private static Problem describe(S3Uri where, S3AsyncClient client, Throwable e) {
     String bucket = where.bucket();
+    String unreachable = e instanceof AwsServiceException ? null : unreachable(e);
+    if (unreachable != null) {
+      // One sentence for the task; the SDK's own text (attempt counts, pool advice) goes to the log.
+      String endpoint = endpoint(client);
+      log.warn("cannot reach S3 at {} ({}): {}", endpoint, where, e.toString());
+      return new Problem("cannot reach S3 at " + endpoint + ": " + unreachable, true);
+    }
     if (e instanceof AwsServiceException s) {
       String code = s.awsErrorDetails() == null ? null : s.awsErrorDetails().errorCode();
       int status = s.statusCode();

@@ -20,7 +20,7 @@ class S3ErrorsTest {
   }
 
   private static TaskFailureException storage(Throwable t) {
-    return S3Errors.storage("output 'out.mp4'", WHERE, new CompletionException(t));
+    return S3Errors.storage("output 'out.mp4'", WHERE, null, new CompletionException(t));
   }
 
   @Test
@@ -46,13 +46,14 @@ class S3ErrorsTest {
     TaskFailureException net = storage(SdkClientException.create("Unable to execute HTTP request",
         new ConnectException("Connection refused")));
     assertThat(net.retryable()).isTrue();
-    assertThat(net.getMessage()).startsWith("output 'out.mp4' (s3://media/ffmpeg-outputs/t/out.mp4): cannot reach S3");
+    assertThat(net.getMessage()).isEqualTo("output 'out.mp4' (s3://media/ffmpeg-outputs/t/out.mp4): cannot reach S3"
+        + " at the S3 endpoint: connection refused");
   }
 
   @Test
   void the_kind_follows_the_step() {
     assertThat(storage(s3(500, "InternalError")).kind()).isEqualTo(ErrorKind.STORAGE);
-    TaskFailureException in = S3Errors.input("input 'in.mp4'", WHERE, s3(404, "NoSuchKey"));
+    TaskFailureException in = S3Errors.input("input 'in.mp4'", WHERE, null, s3(404, "NoSuchKey"));
     assertThat(in.kind()).isEqualTo(ErrorKind.INPUT);
     assertThat(in.retryable()).isFalse();
     assertThat(in.getMessage()).contains("does not exist");
