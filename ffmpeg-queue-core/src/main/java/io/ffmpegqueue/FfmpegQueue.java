@@ -4,6 +4,8 @@ import static io.ffmpegqueue.internal.Checks.nonNegative;
 import static io.ffmpegqueue.internal.Checks.positive;
 
 import io.ffmpegqueue.ffmpeg.FfmpegRunner;
+import io.ffmpegqueue.ffmpeg.ProcessFfmpegRunner;
+import io.ffmpegqueue.ffmpeg.SandboxStatus;
 import io.ffmpegqueue.internal.ClientSettings;
 import io.ffmpegqueue.internal.DefaultRunner;
 import io.ffmpegqueue.internal.FfmpegPipeline;
@@ -62,6 +64,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   private final boolean manual;
   private final WorkerCounters counters = new WorkerCounters();
   private final WebhookNotifier webhooks;
+  private final SandboxStatus sandboxStatus;
 
   private FfmpegQueue(Builder b) {
     ClientSettings settings = b.settings();
@@ -73,15 +76,18 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     if (b.workers == 0) {
       this.pool = null;
       this.fetchExecutor = null;
+      this.sandboxStatus = null;
       return;
     }
     this.fetchExecutor = new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
         new NamedThreadFactory("ffq-fetch"), new ThreadPoolExecutor.CallerRunsPolicy());
     TaskHandler handler = b.handler;
+    SandboxStatus sandbox = null;
     if (handler == null) {
       Storage storage = b.storage != null ? b.storage
           : LocalStorage.at(Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "outputs"));
       FfmpegRunner runner = b.runner != null ? b.runner : DefaultRunner.create(settings.commandPolicy());
+      sandbox = runner instanceof ProcessFfmpegRunner p ? p.sandboxStatus() : null;
       Path root = b.workspaceRoot != null ? b.workspaceRoot
           : Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "work");
       handler = new FfmpegPipeline(submitter::fetcherFor, runner, storage,
@@ -92,6 +98,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
         b.workers, b.leaseDuration, b.heartbeatInterval, b.progressInterval, b.pollWait,
         b.drainTimeout, b.stopTimeout, b.reapInterval, settings.defaultTimeout(), settings.retryPolicy(),
         settings.clock(), settings.tenantLimits());
+    this.sandboxStatus = sandbox;
     this.pool = new WorkerPool(config, settings.backend(), handler, submitter, counters);
     if (manual) {
       b.manualWorkers.attach(pool, submitter);
@@ -158,6 +165,15 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   /** How many tasks this queue's workers run now. */
   public int activeWorkers() {
     return pool == null ? 0 : pool.activeCount();
+  }
+
+  /**
+   * How this queue's workers start ffmpeg (inside bubblewrap, or not and why), for a health check; empty
+   * when they start none of their own: no workers, a {@link Builder#handler handler}, or a runner other than
+   * {@link ProcessFfmpegRunner}.
+   */
+  public Optional<SandboxStatus> sandboxStatus() {
+    return Optional.ofNullable(sandboxStatus);
   }
 
   /** Running totals of this queue's worker side (lease upkeep, fetched bytes), for metrics. */

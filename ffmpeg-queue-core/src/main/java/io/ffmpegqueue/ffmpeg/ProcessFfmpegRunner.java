@@ -91,6 +91,11 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
     return sandbox.isolated();
   }
 
+  /** How ffmpeg is started: inside bubblewrap (its version), or not, and whether that is a fall-back and why. */
+  public SandboxStatus sandboxStatus() {
+    return sandbox.status();
+  }
+
   @Override
   public FfmpegResult run(FfmpegJob job) {
     TaskContext context = job.context();

@@ -3,6 +3,7 @@ package io.ffmpegqueue.internal;
 import io.ffmpegqueue.FfmpegQueueException;
 import io.ffmpegqueue.ffmpeg.FfmpegInstallation;
 import io.ffmpegqueue.ffmpeg.Sandbox;
+import io.ffmpegqueue.ffmpeg.SandboxStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,14 +33,15 @@ public final class ProcessSandbox {
   private final Path setpriv;
   private final List<Path> readOnly;
   private final Map<String, String> extraEnvironment;
-  private final String description;
+  private final SandboxStatus status;
 
-  private ProcessSandbox(Path bubblewrap, Path setpriv, List<Path> readOnly, Map<String, String> extraEnvironment, String description) {
+  private ProcessSandbox(Path bubblewrap, Path setpriv, List<Path> readOnly, Map<String, String> extraEnvironment,
+      SandboxStatus status) {
     this.bubblewrap = bubblewrap;
     this.setpriv = setpriv;
     this.readOnly = List.copyOf(readOnly);
     this.extraEnvironment = Map.copyOf(extraEnvironment);
-    this.description = description;
+    this.status = status;
   }
 
   /**
@@ -57,17 +59,17 @@ public final class ProcessSandbox {
       }
     }
     ro.addAll(extraReadOnly);
+    String problem = null;
     if (mode != Sandbox.NONE) {
       Path b = bwrap != null ? bwrap : findOnPath("bwrap");
-      String problem;
       if (b == null || !Files.isExecutable(b)) {
         problem = "bubblewrap (bwrap) is not installed" + (b != null ? " at " + b : "");
       } else {
-        ProcessSandbox candidate = new ProcessSandbox(b, null, ro, extraEnvironment, "bubblewrap");
-        problem = candidate.probe(installation);
+        ro.addAll(libraryFolders(installation, ro, extraEnvironment));
+        SandboxStatus probing = new SandboxStatus(true, false, "bubblewrap");
+        problem = new ProcessSandbox(b, null, ro, extraEnvironment, probing).probe(installation);
         if (problem == null) {
-          String version = bubblewrapVersion(b);
-          return new ProcessSandbox(b, null, ro, extraEnvironment, version);
+          return new ProcessSandbox(b, null, ro, extraEnvironment, new SandboxStatus(true, false, bubblewrapVersion(b)));
         }
       }
       if (mode == Sandbox.REQUIRED) {
@@ -82,8 +84,33 @@ public final class ProcessSandbox {
         sp = null;
       }
     }
-    return new ProcessSandbox(null, sp, ro, extraEnvironment,
-        "none" + (sp != null ? " (setpriv --pdeathsig KILL)" : " (ffmpeg may outlive a killed JVM: no setpriv)"));
+    String how = sp != null ? "setpriv --pdeathsig KILL" : "ffmpeg may outlive a killed JVM: no setpriv";
+    SandboxStatus status = problem != null
+        ? new SandboxStatus(false, true, "no sandbox (Sandbox.AUTO fell back): " + problem)
+        : new SandboxStatus(false, false, "none (" + how + ")");
+    return new ProcessSandbox(null, sp, ro, extraEnvironment, status);
+  }
+
+  /**
+   * The folders outside the sandbox's usual view that ffmpeg's and ffprobe's libraries load from or link
+   * through ({@code /etc/alternatives} on Debian, an {@code /opt} or Homebrew prefix).
+   */
+  private static List<Path> libraryFolders(FfmpegInstallation installation, List<Path> readOnly,
+      Map<String, String> extraEnvironment) {
+    List<Path> shown = new ArrayList<>(List.of(Path.of("/usr")));
+    SYSTEM_LINKS_OR_DIRS.forEach(d -> shown.add(Path.of(d)));
+    shown.addAll(readOnly);
+    List<Path> executables = new ArrayList<>(List.of(installation.ffmpeg()));
+    if (installation.ffprobe() != null) {
+      executables.add(installation.ffprobe());
+    }
+    Map<String, String> env = new LinkedHashMap<>(Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LC_ALL", "C"));
+    env.putAll(extraEnvironment);
+    List<Path> found = LibraryFolders.outside(executables, shown, env);
+    if (!found.isEmpty()) {
+      log.debug("the sandbox also shows, read-only, the library folders {}", found);
+    }
+    return found;
   }
 
   /** Whether processes run inside bubblewrap. */
@@ -93,7 +120,12 @@ public final class ProcessSandbox {
 
   /** What this sandbox is, for the log. */
   public String description() {
-    return description;
+    return status.detail();
+  }
+
+  /** Whether processes run isolated, and if not, whether that is a fall-back and why. */
+  public SandboxStatus status() {
+    return status;
   }
 
   /** The command line that runs {@code command} for a task whose workspace is {@code workspace}. */

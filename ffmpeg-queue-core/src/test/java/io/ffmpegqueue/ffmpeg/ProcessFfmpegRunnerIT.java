@@ -23,9 +23,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+/** The runner against both the installed (distribution) ffmpeg and the bundled one. */
+@ParameterizedClass(name = "{0} ffmpeg")
+@EnumSource(TestFfmpeg.Build.class)
 class ProcessFfmpegRunnerIT {
   /** A long, cheap encode: real time (-re), tiny frames, so a stop always comes mid-encode. */
   private static final String LONG_ENCODE =
@@ -37,16 +43,33 @@ class ProcessFfmpegRunnerIT {
   static ProcessFfmpegRunner sandboxed;
   static ProcessFfmpegRunner plain;
 
+  @Parameter
+  TestFfmpeg.Build build;
+
   @TempDir
   Path workspace;
 
   @BeforeAll
-  static void makeMediaAndRunners() {
+  static void makeMedia() {
     input = TestFfmpeg.video(media, "in.mp4", 3);
-    sandboxed = ProcessFfmpegRunner.builder().sandbox(Sandbox.REQUIRED)
+  }
+
+  @BeforeParameterizedClassInvocation
+  static void makeRunners(TestFfmpeg.Build build) {
+    sandboxed = runnerOf(build).sandbox(Sandbox.REQUIRED)
         .quitGracePeriod(Duration.ofSeconds(3)).killGracePeriod(Duration.ofSeconds(1)).build();
-    plain = ProcessFfmpegRunner.builder().sandbox(Sandbox.NONE)
+    plain = runnerOf(build).sandbox(Sandbox.NONE)
         .quitGracePeriod(Duration.ofSeconds(3)).killGracePeriod(Duration.ofSeconds(1)).build();
+    assertThat(sandboxed.installation().source()).isEqualTo(build == TestFfmpeg.Build.BUNDLED
+        ? "bundled org.bytedeco:ffmpeg" : "PATH");
+  }
+
+  private static ProcessFfmpegRunner.Builder runnerOf(TestFfmpeg.Build build) {
+    return ProcessFfmpegRunner.builder().installation(build.installation());
+  }
+
+  private ProcessFfmpegRunner.Builder runnerBuilder() {
+    return runnerOf(build);
   }
 
   private static ProcessFfmpegRunner runner(Sandbox s) {
@@ -87,7 +110,7 @@ class ProcessFfmpegRunnerIT {
     copyInput();
     FfmpegInstallation found = sandboxed.installation();
     // No ffprobe at all: whatever the result describes came from ffmpeg's report.
-    ProcessFfmpegRunner noProbe = ProcessFfmpegRunner.builder().sandbox(Sandbox.REQUIRED)
+    ProcessFfmpegRunner noProbe = runnerBuilder().sandbox(Sandbox.REQUIRED)
         .installation(new FfmpegInstallation(found.ffmpeg(), null, found.version(), found.source())).build();
     String command = "-i in.mp4 -vf scale=160:120 -c:v libx264 -preset ultrafast -c:a aac out.mp4";
     TestFfmpeg.Context ctx = new TestFfmpeg.Context(command, List.of("in.mp4"), List.of("out.mp4"));
@@ -106,7 +129,7 @@ class ProcessFfmpegRunnerIT {
   @Test
   void ffprobe_describes_outputs_when_asked_and_when_the_log_level_hides_ffmpegs_report() throws Exception {
     copyInput();
-    ProcessFfmpegRunner probing = ProcessFfmpegRunner.builder().sandbox(Sandbox.REQUIRED)
+    ProcessFfmpegRunner probing = runnerBuilder().sandbox(Sandbox.REQUIRED)
         .installation(sandboxed.installation()).outputDescription(OutputDescription.FFPROBE).build();
     String copy = "-i in.mp4 -c copy out.mp4";
     MediaInfo probed = probing.run(job(workspace, copy, List.of("in.mp4"), List.of("out.mp4"),
@@ -121,7 +144,7 @@ class ProcessFfmpegRunnerIT {
     assertThat(fallback.formatName()).isEqualTo("mov,mp4,m4a,3gp,3g2,mj2");
     assertThat(fallback.streams()).extracting(MediaInfo.StreamInfo::type).containsExactly("video", "audio");
 
-    ProcessFfmpegRunner none = ProcessFfmpegRunner.builder().sandbox(Sandbox.REQUIRED)
+    ProcessFfmpegRunner none = runnerBuilder().sandbox(Sandbox.REQUIRED)
         .installation(sandboxed.installation()).outputDescription(OutputDescription.NONE).build();
     String again = "-i in.mp4 -c copy none.mp4";
     assertThat(none.run(job(workspace, again, List.of("in.mp4"), List.of("none.mp4"),
@@ -147,7 +170,7 @@ class ProcessFfmpegRunnerIT {
   @Test
   void in_the_sandbox_a_filter_cannot_open_a_file_outside_the_workspace_either() throws Exception {
     // The movie filter opens files itself, without the per-input whitelists.
-    Path secret = Files.copy(input, media.resolve("secret.mp4"));
+    Path secret = Files.copy(input, media.resolve("secret.mp4"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     String command = "-f lavfi -i movie=" + secret + " -c:v libx264 -preset ultrafast out.mp4";
     TestFfmpeg.Context ctx = new TestFfmpeg.Context("-i x out.mp4", List.of(), List.of("out.mp4"));
     assertThatThrownBy(() -> sandboxed.run(job(workspace, command, List.of(), List.of("out.mp4"), ctx)))
@@ -160,11 +183,20 @@ class ProcessFfmpegRunnerIT {
   @Test
   void without_bubblewrap_auto_falls_back_to_the_policy_and_required_refuses_to_start() {
     Path missing = media.resolve("no-such-bwrap");
-    assertThatThrownBy(() -> ProcessFfmpegRunner.builder().bubblewrap(missing).sandbox(Sandbox.REQUIRED).build())
+    assertThatThrownBy(() -> runnerBuilder().bubblewrap(missing).sandbox(Sandbox.REQUIRED).build())
         .isInstanceOf(FfmpegQueueException.class)
         .hasMessageContaining("Sandbox.REQUIRED, but bubblewrap (bwrap) is not installed at " + missing);
-    ProcessFfmpegRunner auto = ProcessFfmpegRunner.builder().bubblewrap(missing).sandbox(Sandbox.AUTO).build();
+    ProcessFfmpegRunner auto = runnerBuilder().bubblewrap(missing).sandbox(Sandbox.AUTO).build();
     assertThat(auto.sandboxed()).isFalse();
+    assertThat(auto.sandboxStatus().degraded()).isTrue();
+    assertThat(auto.sandboxStatus().detail())
+        .isEqualTo("no sandbox (Sandbox.AUTO fell back): bubblewrap (bwrap) is not installed at " + missing);
+    assertThat(plain.sandboxStatus().degraded()).isFalse();
+    assertThat(sandboxed.sandboxStatus()).satisfies(s -> {
+      assertThat(s.isolated()).isTrue();
+      assertThat(s.degraded()).isFalse();
+      assertThat(s.detail()).matches("bubblewrap \\d+\\.\\d+.*");
+    });
     TestFfmpeg.Context ctx = new TestFfmpeg.Context("-i x out.mp4", List.of(), List.of("out.mp4"));
     auto.run(job(workspace, "-f lavfi -i testsrc=d=1:s=64x64 out.mp4", List.of(), List.of("out.mp4"), ctx));
     assertThat(workspace.resolve("out.mp4")).isNotEmptyFile();
@@ -241,7 +273,7 @@ class ProcessFfmpegRunnerIT {
 
   @Test
   void an_ffmpeg_that_ignores_q_is_terminated_after_the_grace_periods() throws Exception {
-    ProcessFfmpegRunner impatient = ProcessFfmpegRunner.builder().sandbox(Sandbox.REQUIRED)
+    ProcessFfmpegRunner impatient = runnerBuilder().sandbox(Sandbox.REQUIRED)
         .quitGracePeriod(Duration.ofMillis(300)).killGracePeriod(Duration.ofMillis(300)).build();
     // -nostdin (refused by the policy) makes ffmpeg deaf to 'q'.
     TestFfmpeg.Context ctx = new TestFfmpeg.Context("-i x out.mp4", List.of(), List.of("out.mp4"));
@@ -275,7 +307,7 @@ class ProcessFfmpegRunnerIT {
 
   @Test
   void the_stderr_tail_is_bounded() throws Exception {
-    ProcessFfmpegRunner small = ProcessFfmpegRunner.builder().sandbox(Sandbox.NONE).stderrTailBytes(1024).build();
+    ProcessFfmpegRunner small = runnerBuilder().sandbox(Sandbox.NONE).stderrTailBytes(1024).build();
     TestFfmpeg.Context ctx = new TestFfmpeg.Context("-i x out.mp4", List.of(), List.of("out.mp4"));
     // -loglevel debug writes far more than 1 KiB before the error.
     String command = "-loglevel debug -f lavfi -i testsrc=d=1:s=64x64 -c:v no_such_encoder out.mp4";

@@ -36,6 +36,43 @@ public final class TestFfmpeg {
     return i;
   }
 
+  /**
+   * The two ffmpeg builds the runner and sandbox tests run against: the one installed on the {@code PATH}
+   * (a distribution's, linking dozens of system libraries, some through {@code /etc/alternatives}) and the
+   * bundled {@code org.bytedeco:ffmpeg} (its own libraries beside it, found by {@code RUNPATH}).
+   */
+  public enum Build {
+    /** The ffmpeg on the PATH; a test with it is skipped where none is installed. */
+    INSTALLED,
+    /** The org.bytedeco:ffmpeg binaries on the test class path. */
+    BUNDLED;
+
+    private static final java.util.Map<Build, FfmpegInstallation> FOUND = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** This build, located once; aborts the test (skipped, not failed) when {@link #INSTALLED} is absent. */
+    public FfmpegInstallation installation() {
+      FfmpegInstallation found = FOUND.computeIfAbsent(this, b -> b.locate());
+      org.junit.jupiter.api.Assumptions.assumeTrue(found != NONE_INSTALLED, "no ffmpeg installed on the PATH");
+      return found;
+    }
+
+    private FfmpegInstallation locate() {
+      if (this == BUNDLED) {
+        return FfmpegLocator.builder().environment(java.util.Map.of()).build().locate();
+      }
+      String path = System.getenv("PATH");
+      try {
+        return FfmpegLocator.builder().environment(java.util.Map.of("PATH", path == null ? "" : path))
+            .bundled(false).build().locate();
+      } catch (io.ffmpegqueue.FfmpegQueueException e) {
+        return NONE_INSTALLED;
+      }
+    }
+  }
+
+  private static final FfmpegInstallation NONE_INSTALLED =
+      new FfmpegInstallation(Path.of("/nonexistent/ffmpeg"), null, "none", "none");
+
   /** Runs ffmpeg directly (no policy, no sandbox) to make test media; fails the test when ffmpeg fails. */
   public static void ffmpeg(Path dir, String... args) {
     List<String> cmd = new ArrayList<>();
