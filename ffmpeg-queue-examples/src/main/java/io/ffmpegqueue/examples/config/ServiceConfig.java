@@ -2,6 +2,7 @@ package io.ffmpegqueue.examples.config;
 
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TenantLimits;
+import io.ffmpegqueue.ffmpeg.Sandbox;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -32,8 +33,9 @@ public final class ServiceConfig {
   /** Every variable the service reads, with its default; {@code .env.example} lists the same. */
   public static final List<Variable> VARIABLES = List.of(
       new Variable("PORT", "8000", "HTTP port of the API (0 picks a free one)", false),
-      new Variable("HOST", "0.0.0.0", "address the API listens on", false),
+      new Variable("HOST", "", "address the API listens on; unset: 0.0.0.0 with API_TOKEN or API_TOKENS, else 127.0.0.1 only", false),
       new Variable("NUM_WORKERS", "2", "tasks run at once in this process; 0 = API only", false),
+      new Variable("SANDBOX", "auto", "bubblewrap around ffmpeg: auto (if it works here), required, none", false),
       new Variable("QUEUE_BACKEND", "memory", "where tasks live: memory (this process only)", false),
       new Variable("DATABASE_URL", "", "the shared backend's database, for QUEUE_BACKEND=postgres", true),
       new Variable("MAX_QUEUE", "10000", "most pending tasks; past it registration answers 503", false),
@@ -67,6 +69,8 @@ public final class ServiceConfig {
   private final Map<String, String> values;
   private final int port;
   private final String host;
+  private final boolean hostSet;
+  private final Sandbox sandbox;
   private final int numWorkers;
   private final String queueBackend;
   private final int maxQueue;
@@ -97,7 +101,7 @@ public final class ServiceConfig {
     });
     this.values = Map.copyOf(v);
     this.port = integer("PORT", 0, 65_535);
-    this.host = text("HOST");
+    this.hostSet = !text("HOST").isEmpty();
     this.numWorkers = integer("NUM_WORKERS", 0, 1024);
     this.queueBackend = text("QUEUE_BACKEND").toLowerCase(Locale.ROOT);
     if (!queueBackend.matches("[a-z0-9_-]+")) {
@@ -114,6 +118,14 @@ public final class ServiceConfig {
     this.webhookUrl = parseWebhookUrl();
     this.webhookAllowedHosts = hosts("WEBHOOK_ALLOWED_HOSTS");
     this.tenantTokens = parseTenantTokens();
+    // Without a token the API runs ffmpeg for anyone who reaches it: loopback only, unless HOST says otherwise.
+    this.host = hostSet ? text("HOST") : apiToken == null && tenantTokens.isEmpty() ? "127.0.0.1" : "0.0.0.0";
+    this.sandbox = switch (text("SANDBOX").toLowerCase(Locale.ROOT)) {
+      case "auto" -> Sandbox.AUTO;
+      case "required" -> Sandbox.REQUIRED;
+      case "none" -> Sandbox.NONE;
+      default -> throw new ConfigException("SANDBOX", "'" + text("SANDBOX") + "' is not one of auto, required, none");
+    };
     this.tenantLimits = parseTenantLimits();
     this.logLevel = text("LOG_LEVEL").toLowerCase(Locale.ROOT).replace("warning", "warn");
     if (!LOG_LEVELS.contains(logLevel)) {
@@ -149,9 +161,19 @@ public final class ServiceConfig {
     return port;
   }
 
-  /** {@code HOST}: the address the API listens on. */
+  /** {@code HOST}: the address the API listens on; unset, 127.0.0.1 without a token, else 0.0.0.0. */
   public String host() {
     return host;
+  }
+
+  /** Whether {@code HOST} was set, rather than chosen from whether a token protects the API. */
+  public boolean hostSet() {
+    return hostSet;
+  }
+
+  /** {@code SANDBOX}: whether ffmpeg runs inside bubblewrap. */
+  public Sandbox sandbox() {
+    return sandbox;
   }
 
   /** {@code NUM_WORKERS}: tasks this process runs at once; 0 for an API that only submits. */

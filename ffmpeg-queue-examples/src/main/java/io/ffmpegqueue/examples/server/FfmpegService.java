@@ -9,12 +9,15 @@ import io.ffmpegqueue.micrometer.FfmpegQueueMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP service: the configured queue (with {@code NUM_WORKERS} workers) behind the {@link ApiServer}.
  * What {@code ffmpeg-queue-server.jar} runs; tests start it the same way with their own configuration.
  */
 public final class FfmpegService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FfmpegService.class);
   private final ConfiguredQueue queue;
   private final ApiServer api;
   private final FfmpegQueueMetrics metrics;
@@ -48,7 +51,7 @@ public final class FfmpegService implements AutoCloseable {
           .apiToken(config.apiToken())
           .tenantTokens(config.tenantTokens())
           .threads(config.httpThreads())
-          .healthCheck(HealthCheck.of("backend", () -> "queue_size " + q.queue().queueSize()));
+          .healthCheck(HealthCheck.of("backend", () -> backendCheck(q)));
       if (config.numWorkers() > 0) {
         // An API without workers runs no ffmpeg, so it is ready without one. Located on each check (the
         // bundled one is extracted once), so a missing ffmpeg makes the service unready, not unstartable.
@@ -56,6 +59,21 @@ public final class FfmpegService implements AutoCloseable {
           FfmpegInstallation f = FfmpegLocator.defaults().locate();
           return "ffmpeg version " + f.version() + " (" + f.source() + ")";
         }));
+        q.queue().sandboxStatus().ifPresent(s -> b.healthCheck(HealthCheck.of("sandbox", () -> {
+          if (s.degraded()) {
+            throw new HealthCheck.Degraded(s.detail());
+          }
+          return s.detail();
+        })));
+        HealthCheck storage = StorageHealth.of(q.storage());
+        if (storage != null) {
+          b.healthCheck(storage);
+        }
+      }
+      if (config.hostSet() && config.apiToken() == null && config.tenantTokens().isEmpty()
+          && !isLoopback(config.host())) {
+        log.warn("HOST={} and no API_TOKEN: the API is open to the network, and anyone who reaches it can run"
+            + " ffmpeg commands here; set API_TOKEN, or leave HOST unset to listen on 127.0.0.1 only", config.host());
       }
       return new FfmpegService(q, b.build().start(), metrics);
     } catch (RuntimeException e) {
@@ -64,6 +82,29 @@ public final class FfmpegService implements AutoCloseable {
       }
       q.close();
       throw e;
+    }
+  }
+
+  private static String backendCheck(ConfiguredQueue q) throws HealthCheck.Unavailable {
+    try {
+      return "queue_size " + q.queue().queueSize();
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String why = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+      int sentence = why.indexOf(". ");
+      throw new HealthCheck.Unavailable("cannot reach the " + q.backendFactory().name() + " backend: "
+          + (sentence > 0 ? why.substring(0, sentence) : why), e);
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 

@@ -13,8 +13,8 @@ public interface HealthCheck {
   String name();
 
   /**
-   * Checks; returns a short detail when the part answers, throws when it does not. May block: the server
-   * bounds the time it waits.
+   * Checks; returns a short detail when the part answers, throws {@link Degraded} when it works but not
+   * as it should, and throws otherwise. May block: the server bounds the time it waits.
    */
   String check() throws Exception;
 
@@ -31,6 +31,33 @@ public interface HealthCheck {
         return probe.run();
       }
     };
+  }
+
+  /**
+   * Thrown by a check whose part works, but not as it should: the answer says {@code "degraded"} with this
+   * message, and the service stays ready (200). The message is shown to anonymous callers: no secrets.
+   */
+  final class Degraded extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** A degraded part, and why, in one sentence a person can act on. */
+    public Degraded(String reason) {
+      super(reason);
+    }
+  }
+
+  /**
+   * Thrown by a check whose part does not answer, to say why: the answer says {@code "unavailable"} with
+   * this message, and the service is not ready (503). The message is shown to anonymous callers: no
+   * secrets. Any other exception gives {@code "unavailable"} without its message.
+   */
+  final class Unavailable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** A part that does not answer, and why. */
+    public Unavailable(String reason, Throwable cause) {
+      super(reason, cause);
+    }
   }
 
   /** The body of a check. */

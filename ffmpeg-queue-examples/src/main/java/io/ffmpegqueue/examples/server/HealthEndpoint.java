@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /health}: 200 when every check answers within its time, else 503. Results are kept for a few
+ * {@code GET /health}: 200 when every check answers within its time ({@code "ok"}, or {@code "degraded"}
+ * when one says its part works but not as it should), else 503 ({@code "unavailable"}). Results are kept for a few
  * seconds, so probing often (or on purpose) never starts more than one ffmpeg or query per check at a
  * time. Failures are logged; the unauthenticated answer says only which check failed.
  */
@@ -35,7 +36,11 @@ final class HealthEndpoint implements AutoCloseable {
   private long cachedAt;
   private boolean fresh;
 
-  private record Result(boolean ok, String detail) {}
+  private record Result(String status, String detail) {
+    static final String OK = "ok";
+    static final String DEGRADED = "degraded";
+    static final String UNAVAILABLE = "unavailable";
+  }
 
   HealthEndpoint(List<HealthCheck> checks) {
     this.checks = List.copyOf(checks);
@@ -51,16 +56,17 @@ final class HealthEndpoint implements AutoCloseable {
 
   void handle(HttpExchange ex) throws IOException {
     Map<String, Result> results = results();
-    boolean ok = results.values().stream().allMatch(Result::ok);
+    boolean ready = results.values().stream().noneMatch(r -> r.status().equals(Result.UNAVAILABLE));
+    boolean ok = results.values().stream().allMatch(r -> r.status().equals(Result.OK));
     ObjectNode n = TaskJson.mapper().createObjectNode();
-    n.put("status", ok ? "ok" : "unavailable");
+    n.put("status", !ready ? Result.UNAVAILABLE : ok ? Result.OK : Result.DEGRADED);
     ObjectNode c = n.putObject("checks");
     results.forEach((name, r) -> {
       ObjectNode o = c.putObject(name);
-      o.put("status", r.ok() ? "ok" : "unavailable");
+      o.put("status", r.status());
       o.put("detail", r.detail());
     });
-    HttpIo.sendJson(ex, ok ? 200 : 503, n);
+    HttpIo.sendJson(ex, ready ? 200 : 503, n);
   }
 
   private synchronized Map<String, Result> results() {
@@ -82,18 +88,25 @@ final class HealthEndpoint implements AutoCloseable {
       String name = checks.get(i).name();
       Future<String> f = futures.get(i);
       try {
-        out.put(name, new Result(true, f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)));
+        out.put(name, new Result(Result.OK, f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)));
       } catch (TimeoutException e) {
         f.cancel(true);
         log.warn("health check '{}' did not answer within {} ms", name, CHECK_TIMEOUT_MILLIS);
-        out.put(name, new Result(false, "no answer within " + CHECK_TIMEOUT_MILLIS + " ms"));
+        out.put(name, new Result(Result.UNAVAILABLE, "no answer within " + CHECK_TIMEOUT_MILLIS + " ms"));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        out.put(name, new Result(false, "interrupted"));
+        out.put(name, new Result(Result.UNAVAILABLE, "interrupted"));
       } catch (Exception e) {
         Throwable cause = e.getCause() != null ? e.getCause() : e;
-        log.warn("health check '{}' failed: {}", name, cause.toString());
-        out.put(name, new Result(false, "failed; see the server log"));
+        if (cause instanceof HealthCheck.Degraded d) {
+          out.put(name, new Result(Result.DEGRADED, d.getMessage()));
+        } else if (cause instanceof HealthCheck.Unavailable u) {
+          log.warn("health check '{}': {}", name, u.getCause() != null ? u.getCause().toString() : u.getMessage());
+          out.put(name, new Result(Result.UNAVAILABLE, u.getMessage()));
+        } else {
+          log.warn("health check '{}' failed: {}", name, cause.toString());
+          out.put(name, new Result(Result.UNAVAILABLE, "failed; see the server log"));
+        }
       }
     }
     cached = out;

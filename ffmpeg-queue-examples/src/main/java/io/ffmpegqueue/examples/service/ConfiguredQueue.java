@@ -1,9 +1,12 @@
 package io.ffmpegqueue.examples.service;
 
 import io.ffmpegqueue.FfmpegQueue;
+import io.ffmpegqueue.FfmpegQueueException;
 import io.ffmpegqueue.WebhookSettings;
 import io.ffmpegqueue.examples.config.ConfigException;
 import io.ffmpegqueue.examples.config.ServiceConfig;
+import io.ffmpegqueue.ffmpeg.ProcessFfmpegRunner;
+import io.ffmpegqueue.ffmpeg.Sandbox;
 import io.ffmpegqueue.io.FileInputFetcher;
 import io.ffmpegqueue.io.HttpInputFetcher;
 import io.ffmpegqueue.io.InputFetcher;
@@ -28,14 +31,14 @@ public final class ConfiguredQueue implements AutoCloseable {
   private final FfmpegQueue queue;
   private final QueueBackend backend;
   private final BackendFactory backendFactory;
-  private final String storageDescription;
+  private final Storage storage;
   private boolean closed;
 
-  private ConfiguredQueue(FfmpegQueue queue, QueueBackend backend, BackendFactory factory, String storage) {
+  private ConfiguredQueue(FfmpegQueue queue, QueueBackend backend, BackendFactory factory, Storage storage) {
     this.queue = queue;
     this.backend = backend;
     this.backendFactory = factory;
-    this.storageDescription = storage;
+    this.storage = storage;
   }
 
   /**
@@ -62,13 +65,15 @@ public final class ConfiguredQueue implements AutoCloseable {
       WebhookSettings.Builder hooks = WebhookSettings.builder().secret(config.webhookSecret());
       config.webhookAllowedHosts().forEach(hooks::allowHost);
       b.webhooks(hooks.build());
-      String storage = "-";
+      Storage storage = null;
       if (workers > 0) {
-        Storage s = storage(config);
-        b.storage(s);
-        storage = s.toString();
+        storage = storage(config);
+        b.storage(storage);
         if (config.workDir() != null) {
           b.workspaceRoot(config.workDir());
+        }
+        if (config.sandbox() != Sandbox.AUTO) { // AUTO is the default runner's own
+          b.runner(runner(config.sandbox()));
         }
       }
       customizer.accept(b);
@@ -76,6 +81,15 @@ public final class ConfiguredQueue implements AutoCloseable {
     } catch (RuntimeException e) {
       backend.close();
       throw e;
+    }
+  }
+
+  private static ProcessFfmpegRunner runner(Sandbox sandbox) {
+    try {
+      return ProcessFfmpegRunner.builder().sandbox(sandbox).build();
+    } catch (FfmpegQueueException e) {
+      throw new ConfigException("SANDBOX", "is " + sandbox.name().toLowerCase(java.util.Locale.ROOT) + ", but "
+          + e.getMessage().replaceFirst("^Sandbox\\.REQUIRED, but ", ""));
     }
   }
 
@@ -134,7 +148,12 @@ public final class ConfiguredQueue implements AutoCloseable {
 
   /** The storage, for the start-up log line ({@code -} when this process runs no workers). */
   public String storageDescription() {
-    return storageDescription;
+    return storage == null ? "-" : storage.toString();
+  }
+
+  /** Where this process's workers store outputs, or {@code null} when it runs none. */
+  public Storage storage() {
+    return storage;
   }
 
   /** Drains and closes the queue (see {@link FfmpegQueue#close()}), then the backend; once. */

@@ -17,7 +17,9 @@ class ServiceConfigTest {
   void an_empty_environment_gives_the_embedded_defaults() {
     ServiceConfig c = ServiceConfig.from(Map.of());
     assertThat(c.port()).isEqualTo(8000);
-    assertThat(c.host()).isEqualTo("0.0.0.0");
+    assertThat(c.host()).isEqualTo("127.0.0.1");
+    assertThat(c.hostSet()).isFalse();
+    assertThat(c.sandbox()).isEqualTo(io.ffmpegqueue.ffmpeg.Sandbox.AUTO);
     assertThat(c.numWorkers()).isEqualTo(2);
     assertThat(c.queueBackend()).isEqualTo("memory");
     assertThat(c.maxQueue()).isEqualTo(10_000);
@@ -33,6 +35,22 @@ class ServiceConfigTest {
     assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.variable("DATABASE_URL")).isNull();
     assertThat(c.variable("S3_PREFIX")).isEqualTo("ffmpeg-outputs");
+  }
+
+  @Test
+  void without_a_token_the_api_listens_on_loopback_only_unless_host_is_set() {
+    assertThat(ServiceConfig.from(Map.of("API_TOKEN", "0123456789abcdef-token")).host()).isEqualTo("0.0.0.0");
+    assertThat(ServiceConfig.from(Map.of("API_TOKENS", "acme:0123456789abcdef-token")).host()).isEqualTo("0.0.0.0");
+    ServiceConfig open = ServiceConfig.from(Map.of("HOST", "0.0.0.0"));
+    assertThat(open.host()).isEqualTo("0.0.0.0");
+    assertThat(open.hostSet()).isTrue();
+    assertThat(open.apiToken()).isNull();
+  }
+
+  @Test
+  void sandbox_takes_required_auto_or_none_in_any_case() {
+    assertThat(ServiceConfig.from(Map.of("SANDBOX", "REQUIRED")).sandbox()).isEqualTo(io.ffmpegqueue.ffmpeg.Sandbox.REQUIRED);
+    assertThat(ServiceConfig.from(Map.of("SANDBOX", "none")).sandbox()).isEqualTo(io.ffmpegqueue.ffmpeg.Sandbox.NONE);
   }
 
   @Test
@@ -94,6 +112,7 @@ class ServiceConfigTest {
       "TASK_TIMEOUT|PTx|duration",
       "DRAIN_TIMEOUT|1y|duration",
       "LOG_LEVEL|loud|trace, debug, info, warn, error",
+      "SANDBOX|maybe|one of auto, required, none",
       "HTTP_THREADS|0|from 1",
       "QUEUE_BACKEND|my backend|not a backend name",
       "S3_BUCKET|My_Bucket|valid bucket name",

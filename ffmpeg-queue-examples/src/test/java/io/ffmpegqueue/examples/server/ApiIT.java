@@ -358,6 +358,63 @@ class ApiIT {
       assertThat(r.status()).as(r.body()).isEqualTo(200);
       assertThat(r.json().at("/checks/ffmpeg/detail").asText()).startsWith("ffmpeg version");
       assertThat(r.json().at("/checks/backend/status").asText()).isEqualTo("ok");
+      assertThat(r.json().at("/checks/storage/status").asText()).isEqualTo("ok");
+      assertThat(r.json().at("/checks/storage/detail").asText()).startsWith("local folder writable, ");
+    }
+  }
+
+  @Test
+  void a_degraded_check_is_shown_with_its_reason_and_leaves_the_service_ready() {
+    try (FfmpegQueue queue = FfmpegQueue.builder().workers(0).build();
+        ApiServer api = ApiServer.builder(queue).host("127.0.0.1").port(0)
+            .healthCheck(HealthCheck.of("backend", () -> "fine"))
+            .healthCheck(HealthCheck.of("sandbox", () -> {
+              throw new HealthCheck.Degraded("no sandbox (Sandbox.AUTO fell back): bubblewrap is not installed");
+            }))
+            .healthCheck(HealthCheck.of("storage", () -> {
+              throw new HealthCheck.Unavailable("cannot reach the memory backend: down", new IllegalStateException());
+            })).build().start()) {
+      Http.Response r = new Http(api.port(), null).get("/health");
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.json().at("/checks/sandbox/status").asText()).isEqualTo("degraded");
+      assertThat(r.json().at("/checks/sandbox/detail").asText())
+          .isEqualTo("no sandbox (Sandbox.AUTO fell back): bubblewrap is not installed");
+      assertThat(r.json().at("/checks/storage/detail").asText()).isEqualTo("cannot reach the memory backend: down");
+    }
+    try (FfmpegQueue queue = FfmpegQueue.builder().workers(0).build();
+        ApiServer api = ApiServer.builder(queue).host("127.0.0.1").port(0)
+            .healthCheck(HealthCheck.of("sandbox", () -> {
+              throw new HealthCheck.Degraded("no sandbox");
+            })).build().start()) {
+      Http.Response r = new Http(api.port(), null).get("/health");
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.json().get("status").asText()).isEqualTo("degraded");
+    }
+  }
+
+  @Test
+  void the_service_health_shows_the_sandbox_of_its_ffmpeg_runner() {
+    // The real runner with SANDBOX=none: the check is there, and ok, as configured.
+    try (FfmpegService s = TestService.start(dir, Map.of("NUM_WORKERS", "1", "SANDBOX", "none"), b -> { })) {
+      Http.Response r = new Http(s.port(), null).get("/health");
+      assertThat(r.json().at("/checks/sandbox/status").asText()).as(r.body()).isEqualTo("ok");
+      assertThat(r.json().at("/checks/sandbox/detail").asText()).startsWith("none");
+    }
+  }
+
+  @Test
+  void an_unwritable_output_folder_makes_storage_degraded_without_showing_its_path() throws Exception {
+    java.nio.file.Path notAFolder = dir.resolve("gone");
+    try (FfmpegService s = start(Map.of("NUM_WORKERS", "1", "OUTPUT_DIR", notAFolder.toString()))) {
+      // The folder is replaced by a file after start-up (permissions would not stop root, as CI runs).
+      java.nio.file.Files.delete(notAFolder);
+      java.nio.file.Files.writeString(notAFolder, "x");
+      Http.Response r = new Http(s.port(), null).get("/health");
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.json().get("status").asText()).isEqualTo("degraded");
+      assertThat(r.json().at("/checks/storage/status").asText()).isEqualTo("degraded");
+      assertThat(r.json().at("/checks/storage/detail").asText()).startsWith("cannot write to the output folder (OUTPUT_DIR)");
+      assertThat(r.body()).doesNotContain(notAFolder.toString());
     }
   }
 

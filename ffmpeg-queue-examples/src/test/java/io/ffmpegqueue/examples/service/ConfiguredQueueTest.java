@@ -11,16 +11,21 @@ import io.ffmpegqueue.io.LocalStorage;
 import io.ffmpegqueue.io.Storage;
 import io.ffmpegqueue.s3.S3InputFetcher;
 import io.ffmpegqueue.s3.S3Storage;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfiguredQueueTest {
   private static final String SECRET = "s3cr3t-never-shown";
 
-  private static ServiceConfig config(Map<String, String> vars) {
-    Map<String, String> env = new HashMap<>(Map.of("OUTPUT_DIR", System.getProperty("java.io.tmpdir") + "/ffq-cq-test"));
+  @TempDir
+  Path tmp;
+
+  private ServiceConfig config(Map<String, String> vars) {
+    Map<String, String> env = new HashMap<>(Map.of("OUTPUT_DIR", tmp.resolve("outputs").toString()));
     env.putAll(vars);
     return ServiceConfig.from(env);
   }
