@@ -36,6 +36,10 @@ import java.util.function.ToLongFunction;
  *       {@code ffq.bytes.fetched} — downloaded inputs (an {@link FfmpegQueue} only)
  *   <li>{@code ffq.workers.active}, {@code ffq.lease.renewals}, {@code ffq.lease.lost},
  *       {@code ffq.lease.expired} — of an {@link FfmpegQueue}'s workers only
+ *   <li>{@code ffq.sandbox.isolated} — 1 when ffmpeg runs inside bubblewrap, else 0;
+ *       {@code ffq.sandbox.degraded} — 1 when {@code Sandbox.AUTO} fell back to no sandbox, else 0: alert on
+ *       it (of an {@link FfmpegQueue} whose workers run the process runner, see
+ *       {@link FfmpegQueue#sandboxStatus()})
  * </ul>
  *
  * <pre>{@code
@@ -93,6 +97,13 @@ public final class FfmpegQueueMetrics implements AutoCloseable {
       workerCounter(queue, "ffq.lease.renewals", "Lease renewals accepted", WorkerStats::leaseRenewals, null);
       workerCounter(queue, "ffq.lease.lost", "Lease renewals refused: the lease was lost", WorkerStats::leasesLost, null);
       workerCounter(queue, "ffq.lease.expired", "Expired leases reaped", WorkerStats::leasesExpired, null);
+      queue.sandboxStatus().ifPresent(s -> {
+        // Decided once when the runner was built: constant gauges.
+        meters.add(Gauge.builder("ffq.sandbox.isolated", () -> s.isolated() ? 1 : 0)
+            .description("1 when ffmpeg runs inside bubblewrap").register(registry));
+        meters.add(Gauge.builder("ffq.sandbox.degraded", () -> s.degraded() ? 1 : 0)
+            .description("1 when Sandbox.AUTO fell back: ffmpeg runs under the command policy alone").register(registry));
+      });
     }
     // Meters exist before the first event, so a scrape shows zeros rather than nothing.
     this.subscription = client.subscribe(this::onEvent);

@@ -204,4 +204,26 @@ class FfmpegQueueMetricsTest {
       release.countDown();
     }
   }
+
+  @Test
+  void a_sandbox_that_fell_back_shows_in_the_degraded_gauge(@TempDir Path dir) {
+    // No ffmpeg runs here: the runner is only built, with a bubblewrap that does not exist.
+    io.ffmpegqueue.ffmpeg.ProcessFfmpegRunner runner = io.ffmpegqueue.ffmpeg.ProcessFfmpegRunner.builder()
+        .installation(new io.ffmpegqueue.ffmpeg.FfmpegInstallation(Path.of("/bin/true"), null, "7.1", "test"))
+        .bubblewrap(dir.resolve("no-such-bwrap")).sandbox(io.ffmpegqueue.ffmpeg.Sandbox.AUTO).build();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (FfmpegQueue queue = FfmpegQueue.builder().workers(1).runner(runner)
+            .storage(io.ffmpegqueue.io.LocalStorage.at(dir.resolve("outputs"))).workspaceRoot(dir.resolve("work")).build();
+        FfmpegQueueMetrics metrics = FfmpegQueueMetrics.bind(queue, registry)) {
+      assertThat(metrics).isNotNull();
+      assertThat(registry.get("ffq.sandbox.degraded").gauge().value()).isEqualTo(1);
+      assertThat(registry.get("ffq.sandbox.isolated").gauge().value()).isZero();
+    }
+    assertThat(registry.find("ffq.sandbox.degraded").gauges()).as("removed on close").isEmpty();
+    try (FfmpegQueue noRunner = FfmpegQueue.builder().workers(0).build();
+        FfmpegQueueMetrics metrics = FfmpegQueueMetrics.bind(noRunner, registry)) {
+      assertThat(metrics).isNotNull();
+      assertThat(registry.find("ffq.sandbox.degraded").gauges()).isEmpty();
+    }
+  }
 }
