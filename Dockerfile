@@ -1,10 +1,21 @@
 # The ffmpeg-queue HTTP service and standalone worker in one image.
 #   docker build -t ffmpeg-queue .
-#   docker run -p 8000:8000 ffmpeg-queue                     # API + 2 workers (the server jar)
+#   docker run -p 127.0.0.1:8000:8000 ffmpeg-queue          # API + 2 workers (the server jar)
 #   docker run ffmpeg-queue -jar /app/ffmpeg-queue-worker.jar --num-workers 2   # workers only
 # ffmpeg comes bundled in the jars (org.bytedeco:ffmpeg, GPL build with libx264); bubblewrap lets the
 # runner sandbox each ffmpeg process. The bundled ffmpeg links a few system libraries (pulse, alsa, xcb,
 # drm) that a slim image lacks; they are installed below (Ubuntu 24.04 package names).
+#
+# Network: inside a container the API must listen on every interface to be reached through a published
+# port, so HOST=0.0.0.0 is set below. Without API_TOKEN anyone who reaches the port may run ffmpeg
+# commands (the service logs a WARN): publish it on the host's loopback only (-p 127.0.0.1:8000:8000, as
+# above and in docker-compose.yml), or set API_TOKEN.
+#
+# Sandbox: bubblewrap needs what Docker's defaults forbid (new namespaces, mounting /proc). Run with
+#   --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined
+# and a host that allows user namespaces; else SANDBOX=auto runs ffmpeg without it and /health shows
+# checks.sandbox "degraded" with the reason. SANDBOX=required refuses to start without it; SANDBOX=none
+# makes the container the only sandbox. Details: docs/security.md#the-sandbox-in-a-container
 
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
@@ -23,7 +34,8 @@ COPY --from=build /src/ffmpeg-queue-examples/target/ffmpeg-queue-server.jar /app
 COPY --from=build /src/ffmpeg-queue-examples/target/ffmpeg-queue-worker.jar /app/ffmpeg-queue-worker.jar
 USER ffq
 WORKDIR /home/ffq
-ENV OUTPUT_DIR=/data/outputs \
+ENV HOST=0.0.0.0 \
+    OUTPUT_DIR=/data/outputs \
     WORK_DIR=/data/work \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50"
 VOLUME ["/data/outputs"]
