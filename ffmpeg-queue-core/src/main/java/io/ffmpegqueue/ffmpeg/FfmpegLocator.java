@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The bundled jar is used by reflection, so the core has no dependency on it: add
- * {@code org.bytedeco:ffmpeg:7.1-1.5.11} with classifier {@code linux-x86_64-gpl} (and
- * {@code org.bytedeco:javacpp} with classifier {@code linux-x86_64}) to run where ffmpeg is not installed.
- * Its ffmpeg needs the system's {@code libpulse.so.0} (Debian: {@code apt-get install libpulse0}).
+ * {@code org.bytedeco:ffmpeg:7.1-1.5.11} with the classifier of the platform's GPL build (with libx264):
+ * {@code linux-x86_64-gpl}, {@code linux-arm64-gpl}, {@code macosx-x86_64-gpl}, {@code macosx-arm64-gpl} or
+ * {@code windows-x86_64-gpl} (and {@code org.bytedeco:javacpp:1.5.11} with the same classifier less
+ * {@code -gpl}) to run where ffmpeg is not installed; {@link #bundledClassifier()} names this platform's.
+ * The Linux builds need the system's {@code libpulse.so.0} (Debian: {@code apt-get install libpulse0}).
  */
 public final class FfmpegLocator {
   private static final Logger log = LoggerFactory.getLogger(FfmpegLocator.class);
@@ -115,9 +117,36 @@ public final class FfmpegLocator {
     } else {
       tried.add("bundled org.bytedeco:ffmpeg (disabled)");
     }
+    String classifier = bundledClassifier();
     throw new FfmpegQueueException("no usable ffmpeg found; tried " + String.join(", ", tried)
-        + ". Install ffmpeg, set FFMPEG_PATH, or add org.bytedeco:ffmpeg:7.1-1.5.11 (classifier linux-x86_64-gpl) "
-        + "to the class path");
+        + ". Install ffmpeg, set FFMPEG_PATH, or " + (classifier == null
+            ? "install one: org.bytedeco:ffmpeg has no build for " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch")
+            : "add org.bytedeco:ffmpeg:7.1-1.5.11 (classifier " + classifier + ") and org.bytedeco:javacpp:1.5.11"
+                + " (classifier " + classifier.replace("-gpl", "") + ") to the class path"));
+  }
+
+  /**
+   * The {@code org.bytedeco:ffmpeg} classifier of this JVM's platform's GPL build ({@code linux-x86_64-gpl},
+   * {@code macosx-arm64-gpl}, ...), or {@code null} where none is published.
+   */
+  public static String bundledClassifier() {
+    return bundledClassifier(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+  }
+
+  /** The classifier for the platform that Java names {@code osName} and {@code osArch}, or {@code null}. */
+  static String bundledClassifier(String osName, String osArch) {
+    String os = osName.toLowerCase(java.util.Locale.ROOT);
+    String arch = osArch.toLowerCase(java.util.Locale.ROOT);
+    String platform = os.startsWith("linux") ? "linux"
+        : os.startsWith("mac") || os.startsWith("darwin") ? "macosx"
+        : os.startsWith("windows") ? "windows" : null;
+    String cpu = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86-64") ? "x86_64"
+        : arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : null;
+    if (platform == null || cpu == null || (platform.equals("windows") && cpu.equals("arm64"))) {
+      return null;
+    }
+    return platform + "-" + cpu + "-gpl";
   }
 
   private Path explicitProbe() {
@@ -149,9 +178,11 @@ public final class FfmpegLocator {
       if (dir.isEmpty()) {
         continue;
       }
-      Path candidate = Path.of(dir, program);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return candidate;
+      for (String name : File.separatorChar == '\\' ? List.of(program + ".exe", program) : List.of(program)) {
+        Path candidate = Path.of(dir, name);
+        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+          return candidate;
+        }
       }
     }
     return null;
