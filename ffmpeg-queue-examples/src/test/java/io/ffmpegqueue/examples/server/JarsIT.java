@@ -47,6 +47,19 @@ class JarsIT {
   }
 
   @Test
+  void the_server_jar_bundles_ffmpeg_and_ffprobe_for_linux_on_x86_64_and_arm64() throws Exception {
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(TARGET.resolve("ffmpeg-queue-server.jar").toFile())) {
+      for (String platform : List.of("linux-x86_64", "linux-arm64")) {
+        for (String program : List.of("ffmpeg", "ffprobe")) {
+          assertThat(jar.getEntry("org/bytedeco/ffmpeg/" + platform + "-gpl/" + program)).as(platform + " " + program)
+              .isNotNull();
+        }
+        assertThat(jar.getEntry("org/bytedeco/javacpp/" + platform + "/")).as(platform + " javacpp").isNotNull();
+      }
+    }
+  }
+
+  @Test
   void the_worker_jar_refuses_the_in_memory_backend_and_says_why() throws Exception {
     Process p = start("ffmpeg-queue-worker.jar", Map.of(), "--num-workers", "2");
     try {
