@@ -39,14 +39,21 @@ final class LibraryFolders {
    * @param environment the environment the executables run with (an {@code LD_LIBRARY_PATH} counts)
    */
   static List<Path> outside(List<Path> executables, List<Path> shown, Map<String, String> environment) {
-    Set<Path> folders = new LinkedHashSet<>();
+    List<Path> libraries = new ArrayList<>();
     for (Path exe : executables) {
-      for (Path library : libraries(exe, environment)) {
-        for (Path p : linkChain(library)) {
-          Path folder = p.getParent();
-          if (folder != null && folder.getNameCount() > 0 && !under(p, shown) && !under(folder, List.copyOf(folders))) {
-            folders.add(folder);
-          }
+      libraries.addAll(libraries(exe, environment));
+    }
+    return foldersOf(libraries, shown);
+  }
+
+  /** The folders, outside {@code shown}, of {@code libraries} and of each link on the way to them. */
+  static List<Path> foldersOf(List<Path> libraries, List<Path> shown) {
+    Set<Path> folders = new LinkedHashSet<>();
+    for (Path library : libraries) {
+      for (Path p : linkChain(library)) {
+        Path folder = p.getParent();
+        if (folder != null && folder.getNameCount() > 0 && !under(p, shown) && !under(folder, List.copyOf(folders))) {
+          folders.add(folder);
         }
       }
     }

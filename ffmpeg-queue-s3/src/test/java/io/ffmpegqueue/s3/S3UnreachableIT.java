@@ -47,7 +47,7 @@ class S3UnreachableIT {
     URI endpoint = closedPort();
     try (S3Storage storage = S3Storage.builder().endpoint(endpoint).credentials("AKIDEXAMPLE", "secret-key-example")
         .bucket("outputs").build()) {
-      assertThatThrownBy(() -> storage.checkBucket(java.time.Duration.ofSeconds(20)))
+      assertThatThrownBy(() -> storage.checkBucket(java.time.Duration.ofSeconds(5)))
           .isInstanceOf(java.io.IOException.class)
           .hasMessageEndingWith("cannot reach S3 at " + endpoint + ": connection refused");
     }

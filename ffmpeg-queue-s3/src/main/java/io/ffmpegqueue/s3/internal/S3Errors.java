@@ -77,6 +77,7 @@ public final class S3Errors {
    */
   static String unreachable(Throwable error) {
     int depth = 0;
+    // The socket's own error first, wherever it sits in the chain; then the SDK's timeouts.
     for (Throwable t = error; t != null && depth++ < 32; t = t.getCause() == t ? null : t.getCause()) {
       String m = t.getMessage() == null ? "" : t.getMessage();
       if (t instanceof java.net.UnknownHostException) {
@@ -88,6 +89,10 @@ public final class S3Errors {
       if (t instanceof java.net.ConnectException) {
         return m.startsWith("Connection refused") || m.isEmpty() ? "connection refused" : lowerFirst(firstPart(m));
       }
+    }
+    depth = 0;
+    for (Throwable t = error; t != null && depth++ < 32; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage() == null ? "" : t.getMessage();
       if (t.getClass().getSimpleName().equals("ConnectTimeoutException") || m.contains("connection timed out")) {
         return "connection timed out";
       }
@@ -100,6 +105,36 @@ public final class S3Errors {
       }
     }
     return null;
+  }
+
+  /**
+   * After the SDK gave up waiting (its pool reports a refused connection, under load, as an acquire
+   * timeout), one plain connection attempt to {@code endpoint} tells the cause; {@code otherwise} when it
+   * connects or cannot tell.
+   */
+  static String dial(String endpoint, String otherwise) {
+    java.net.URI uri;
+    try {
+      uri = java.net.URI.create(endpoint);
+    } catch (IllegalArgumentException e) {
+      return otherwise;
+    }
+    if (uri.getHost() == null) {
+      return otherwise;
+    }
+    int port = uri.getPort() != -1 ? uri.getPort() : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(uri.getHost(), port), 1000);
+      return otherwise;
+    } catch (java.net.ConnectException e) {
+      return "connection refused";
+    } catch (java.net.SocketTimeoutException e) {
+      return "connection timed out";
+    } catch (java.net.UnknownHostException e) {
+      return "unknown host " + uri.getHost();
+    } catch (IOException e) {
+      return otherwise;
+    }
   }
 
   private static String firstPart(String m) {
@@ -163,6 +198,9 @@ public final class S3Errors {
     if (unreachable != null) {
       // One sentence for the task; the SDK's own text (attempt counts, pool advice) goes to the log.
       String endpoint = endpoint(client);
+      if (unreachable.endsWith("in time")) {
+        unreachable = dial(endpoint, unreachable);
+      }
       log.warn("cannot reach S3 at {} ({}): {}", endpoint, where, e.toString());
       return new Problem("cannot reach S3 at " + endpoint + ": " + unreachable, true);
     }

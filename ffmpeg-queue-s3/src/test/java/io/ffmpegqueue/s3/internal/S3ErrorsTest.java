@@ -58,4 +58,17 @@ class S3ErrorsTest {
     assertThat(in.retryable()).isFalse();
     assertThat(in.getMessage()).contains("does not exist");
   }
+
+  @Test
+  void an_sdk_acquire_timeout_is_told_apart_by_one_plain_connection_attempt() throws Exception {
+    assertThat(S3Errors.unreachable(SdkClientException.create("Unable to execute HTTP request: Acquire operation took"
+        + " longer than the configured maximum time. This indicates ..."))).isEqualTo("no connection could be opened in time");
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+      assertThat(S3Errors.dial("http://127.0.0.1:" + closed, "slow")).as("it connects: the SDK's answer stands")
+          .isEqualTo("slow");
+    }
+    assertThat(S3Errors.dial("http://127.0.0.1:" + closed, "slow")).isEqualTo("connection refused");
+  }
 }
