@@ -167,7 +167,7 @@ class S3QueueIT {
   void an_unreachable_s3_is_retried_until_the_attempts_are_spent_then_the_task_fails() throws Exception {
     Path source = Files.write(inputs.resolve("source.mov"), new byte[] {1, 2, 3});
     FakeFfmpegRunner runner = copyingRunner();
-    Path downDir = Files.createDirectories(work.resolveSibling(work.getFileName() + "-down"));
+    Path downDir = Files.createDirectories(inputs.resolve("down")); // inside a temp folder this test owns
     try (S3ProxyServer down = S3ProxyServer.start(downDir)) {
       down.stop();
       try (S3Storage storage = down.storage(BUCKET).build();
