@@ -5,6 +5,7 @@ import io.ffmpegqueue.ffmpeg.FfmpegInstallation;
 import io.ffmpegqueue.ffmpeg.FfmpegLocator;
 import io.ffmpegqueue.examples.config.ServiceConfig;
 import io.ffmpegqueue.examples.service.ConfiguredQueue;
+import io.ffmpegqueue.examples.service.ProcessLoad;
 import io.ffmpegqueue.micrometer.FfmpegQueueMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,7 +36,7 @@ public final class FfmpegService implements AutoCloseable {
    * test's runner or handler, a host's listener).
    */
   public static FfmpegService start(ServiceConfig config, Consumer<FfmpegQueue.Builder> customizer) {
-    ConfiguredQueue q = ConfiguredQueue.open(config, config.numWorkers(), customizer);
+    ConfiguredQueue q = ConfiguredQueue.open(config, ProcessLoad.server(config), customizer);
     FfmpegQueueMetrics metrics = null;
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
