@@ -55,6 +55,26 @@ class DocSamplesTest {
   }
 
   @Test
+  void every_dependency_on_ffmpeg_queue_in_the_docs_gives_this_builds_version() throws IOException {
+    Path root = repositoryRoot();
+    String pom = Files.readString(root.resolve("pom.xml"));
+    java.util.regex.Matcher v = java.util.regex.Pattern
+        .compile("<artifactId>ffmpeg-queue-parent</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+    assertThat(v.find()).isTrue();
+    java.util.regex.Pattern dependency = java.util.regex.Pattern.compile(
+        "<groupId>io\\.ffmpegqueue</groupId>\\s*<artifactId>([^<]+)</artifactId>\\s*(?:<version>([^<]*)</version>)?");
+    int seen = 0;
+    for (Path md : new DocSamples(root).markdownFiles()) {
+      java.util.regex.Matcher m = dependency.matcher(Files.readString(md));
+      while (m.find()) {
+        seen++;
+        assertThat(m.group(2)).as("%s: the version of %s", root.relativize(md), m.group(1)).isEqualTo(v.group(1));
+      }
+    }
+    assertThat(seen).as("dependency snippets in the docs").isPositive();
+  }
+
+  @Test
   void a_sample_that_differs_from_its_source_is_reported(@TempDir Path root) throws IOException {
     source(root, "  // sample:hello", "  System.out.println(\"hello\");", "  // end-sample");
     markdown(root, "<!-- sample: src/Hello.java#hello -->", "```java", "System.out.println(\"bye\");", "```");
