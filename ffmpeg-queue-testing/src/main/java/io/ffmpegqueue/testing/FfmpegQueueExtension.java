@@ -85,7 +85,9 @@ public final class FfmpegQueueExtension implements ParameterResolver, AfterEachC
   }
 
   private FfmpegQueueHarness harness(ExtensionContext context) {
-    return context.getStore(NAMESPACE).computeIfAbsent(FfmpegQueueHarness.class, k -> {
+    // getOrComputeIfAbsent, not computeIfAbsent: the kit runs on JUnit Jupiter 5.10 and later, and
+    // computeIfAbsent arrived in 6.0 (where this one is deprecated but still there).
+    return context.getStore(NAMESPACE).getOrComputeIfAbsent(FfmpegQueueHarness.class, k -> {
       FfmpegQueueHarness.Builder b = FfmpegQueueHarness.builder();
       options.accept(b);
       return b.build();

@@ -5,24 +5,20 @@ import io.ffmpegqueue.TenantLimits;
 import io.ffmpegqueue.ffmpeg.Sandbox;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The service's configuration: the environment, over an optional {@code .env} file in the working
  * folder (the environment wins). Every variable has a default, so an empty environment gives the embedded
  * set-up: in-memory queue, local storage under {@code ./ffmpeg-outputs}, 2 workers, port 8000. An invalid
- * value stops start-up with a {@link ConfigException} that names the variable.
+ * value stops start-up with a {@link ConfigException} that names the variable. The variables are those of
+ * {@link Variables#READ}; no other can be read.
  *
  * <pre>{@code
  * ServiceConfig config = ServiceConfig.load(Path.of(""));       // env + ./.env
@@ -30,43 +26,8 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class ServiceConfig {
-  /** Every variable the service reads, with its default; {@code .env.example} lists the same. */
-  public static final List<Variable> VARIABLES = List.of(
-      new Variable("PORT", "8000", "HTTP port of the API (0 picks a free one)", false),
-      new Variable("HOST", "", "address the API listens on; unset: 0.0.0.0 with API_TOKEN or API_TOKENS, else 127.0.0.1 only", false),
-      new Variable("NUM_WORKERS", "2", "tasks run at once in this process; 0 = API only", false),
-      new Variable("SANDBOX", "auto", "bubblewrap around ffmpeg: auto (if it works here), required, none", false),
-      new Variable("QUEUE_BACKEND", "memory", "where tasks live: memory (this process only)", false),
-      new Variable("DATABASE_URL", "", "the shared backend's database, for QUEUE_BACKEND=postgres", true),
-      new Variable("MAX_QUEUE", "10000", "most pending tasks; past it registration answers 503", false),
-      new Variable("TASK_TIMEOUT", "3600", "how long one attempt may run: seconds, or 90s, 15m, 2h", false),
-      new Variable("OUTPUT_DIR", "./ffmpeg-outputs", "local storage root for outputs when S3_BUCKET is empty", false),
-      new Variable("WORK_DIR", "", "where task workspaces are made (default: the temp folder)", false),
-      new Variable("S3_BUCKET", "", "store outputs in this S3 bucket instead of OUTPUT_DIR", false),
-      new Variable("S3_ENDPOINT", "", "S3-compatible endpoint (MinIO, R2, ...); empty for AWS", false),
-      new Variable("S3_PREFIX", "ffmpeg-outputs", "key prefix: s3://{bucket}/{prefix}/{task_id}/{name}", false),
-      new Variable("AWS_ACCESS_KEY_ID", "", "S3 credentials; empty for the SDK's default chain", false),
-      new Variable("AWS_SECRET_ACCESS_KEY", "", "S3 credentials; empty for the SDK's default chain", true),
-      new Variable("AWS_REGION", "us-east-1", "S3 region", false),
-      new Variable("INPUT_ALLOWED_HOSTS", "", "hosts or CIDRs that inputs may come from although private (comma separated)", false),
-      new Variable("INPUT_ALLOWED_DIRS", "", "folders that file: inputs may come from (comma separated); empty = none", false),
-      new Variable("API_TOKEN", "", "when set, every endpoint but /health needs 'Authorization: Bearer <token>'", true),
-      new Variable("WEBHOOK_URL", "", "the webhook URL of tasks that name no webhook_url; empty = none", false),
-      new Variable("WEBHOOK_SECRET", "", "HMAC-SHA256 key that signs webhooks (X-FFQ-Signature)", true),
-      new Variable("WEBHOOK_ALLOWED_HOSTS", "", "hosts or CIDRs webhooks may go to although private (comma separated)", false),
-      new Variable("API_TOKENS", "", "tenant-bound tokens, 'tenant:token,tenant:token'; a task registered with one belongs to its tenant", true),
-      new Variable("TENANT_MAX_RUNNING", "0", "the most running tasks per tenant (0: no limit)", false),
-      new Variable("TENANT_RATE", "0", "registrations per second per tenant, per API process (0: no limit)", false),
-      new Variable("TENANT_BURST", "10", "registrations a tenant may make at once after a quiet spell", false),
-      new Variable("LOG_LEVEL", "info", "trace, debug, info, warn or error", false),
-      new Variable("HTTP_THREADS", "16", "threads that serve HTTP requests", false),
-      new Variable("DRAIN_TIMEOUT", "30", "at shutdown, how long running tasks may finish before they are released", false));
-
   private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
-  private static final Pattern HOST_ENTRY = Pattern.compile("[A-Za-z0-9.:*\\[\\]/_-]+");
-
-  private final Map<String, String> values;
+  private final EnvValues env;
   private final int port;
   private final String host;
   private final boolean hostSet;
@@ -89,50 +50,41 @@ public final class ServiceConfig {
   private final int httpThreads;
   private final Duration drainTimeout;
 
-  private ServiceConfig(Map<String, String> env) {
-    Map<String, String> v = new HashMap<>();
-    for (Variable var : VARIABLES) {
-      v.put(var.name(), var.defaultValue());
-    }
-    env.forEach((k, val) -> {
-      if (val != null && !val.isBlank()) {
-        v.put(k, val.strip());
-      }
-    });
-    this.values = Map.copyOf(v);
-    this.port = integer("PORT", 0, 65_535);
-    this.hostSet = !text("HOST").isEmpty();
-    this.numWorkers = integer("NUM_WORKERS", 0, 1024);
-    this.queueBackend = text("QUEUE_BACKEND").toLowerCase(Locale.ROOT);
+  private ServiceConfig(Map<String, String> variables) {
+    this.env = new EnvValues(variables);
+    this.port = env.integer("PORT", 0, 65_535);
+    this.hostSet = !env.text("HOST").isEmpty();
+    this.numWorkers = env.integer("NUM_WORKERS", 0, 1024);
+    this.queueBackend = env.text("QUEUE_BACKEND").toLowerCase(Locale.ROOT);
     if (!queueBackend.matches("[a-z0-9_-]+")) {
       throw new ConfigException("QUEUE_BACKEND", "'" + queueBackend + "' is not a backend name");
     }
-    this.maxQueue = integer("MAX_QUEUE", 1, 100_000_000);
-    this.taskTimeout = duration("TASK_TIMEOUT", false);
-    this.outputDir = path("OUTPUT_DIR");
-    this.workDir = text("WORK_DIR").isEmpty() ? null : path("WORK_DIR");
+    this.maxQueue = env.integer("MAX_QUEUE", 1, 100_000_000);
+    this.taskTimeout = env.duration("TASK_TIMEOUT", false);
+    this.outputDir = env.path("OUTPUT_DIR");
+    this.workDir = env.text("WORK_DIR").isEmpty() ? null : env.path("WORK_DIR");
     this.s3 = parseS3();
-    this.inputAllowedHosts = hosts();
-    this.inputAllowedDirs = paths("INPUT_ALLOWED_DIRS");
+    this.inputAllowedHosts = env.hosts("INPUT_ALLOWED_HOSTS");
+    this.inputAllowedDirs = env.paths("INPUT_ALLOWED_DIRS");
     this.apiToken = parseApiToken();
-    this.webhookUrl = parseWebhookUrl();
-    this.webhookAllowedHosts = hosts("WEBHOOK_ALLOWED_HOSTS");
+    this.webhookUrl = env.httpUrl("WEBHOOK_URL");
+    this.webhookAllowedHosts = env.hosts("WEBHOOK_ALLOWED_HOSTS");
     this.tenantTokens = parseTenantTokens();
     // Without a token the API runs ffmpeg for anyone who reaches it: loopback only, unless HOST says otherwise.
-    this.host = hostSet ? text("HOST") : apiToken == null && tenantTokens.isEmpty() ? "127.0.0.1" : "0.0.0.0";
-    this.sandbox = switch (text("SANDBOX").toLowerCase(Locale.ROOT)) {
+    this.host = hostSet ? env.text("HOST") : apiToken == null && tenantTokens.isEmpty() ? "127.0.0.1" : "0.0.0.0";
+    this.sandbox = switch (env.text("SANDBOX").toLowerCase(Locale.ROOT)) {
       case "auto" -> Sandbox.AUTO;
       case "required" -> Sandbox.REQUIRED;
       case "none" -> Sandbox.NONE;
-      default -> throw new ConfigException("SANDBOX", "'" + text("SANDBOX") + "' is not one of auto, required, none");
+      default -> throw new ConfigException("SANDBOX", "'" + env.text("SANDBOX") + "' is not one of auto, required, none");
     };
     this.tenantLimits = parseTenantLimits();
-    this.logLevel = text("LOG_LEVEL").toLowerCase(Locale.ROOT).replace("warning", "warn");
+    this.logLevel = env.text("LOG_LEVEL").toLowerCase(Locale.ROOT).replace("warning", "warn");
     if (!LOG_LEVELS.contains(logLevel)) {
-      throw new ConfigException("LOG_LEVEL", "'" + text("LOG_LEVEL") + "' is not one of trace, debug, info, warn, error");
+      throw new ConfigException("LOG_LEVEL", "'" + env.text("LOG_LEVEL") + "' is not one of trace, debug, info, warn, error");
     }
-    this.httpThreads = integer("HTTP_THREADS", 1, 1024);
-    this.drainTimeout = duration("DRAIN_TIMEOUT", true);
+    this.httpThreads = env.integer("HTTP_THREADS", 1, 1024);
+    this.drainTimeout = env.duration("DRAIN_TIMEOUT", true);
   }
 
   /** The configuration of exactly these variables (unset and empty ones take their defaults). */
@@ -228,7 +180,7 @@ public final class ServiceConfig {
 
   /** {@code WEBHOOK_SECRET}, or {@code null} when webhooks go unsigned. Never log it. */
   public String webhookSecret() {
-    String s = text("WEBHOOK_SECRET");
+    String s = env.text("WEBHOOK_SECRET");
     return s.isEmpty() ? null : s;
   }
 
@@ -258,126 +210,26 @@ public final class ServiceConfig {
   }
 
   /**
-   * The raw value of any variable (trimmed; a default when it has one), or {@code null}: for parts that
-   * bring their own variables, such as a backend reading {@code DATABASE_URL}.
+   * The raw value of a variable of {@link Variables#READ} (trimmed; a default when it has one), or
+   * {@code null}: for parts that bring their own variables, such as a backend reading {@code DATABASE_URL}.
+   *
+   * @throws IllegalArgumentException when {@code name} is not in {@link Variables#READ}
    */
   public String variable(String name) {
-    String s = values.get(name);
-    return s == null || s.isEmpty() ? null : s;
+    String s = env.text(name);
+    return s.isEmpty() ? null : s;
   }
 
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder("ServiceConfig[");
-    for (Variable var : VARIABLES) {
-      String s = values.get(var.name());
+    for (Variable var : Variables.READ) {
+      String s = env.text(var.name());
       if (s != null && !s.isEmpty()) {
         b.append(var.name()).append('=').append(var.secret() ? "***" : s).append(", ");
       }
     }
     return b.substring(0, b.length() - 2) + "]";
-  }
-
-  private String text(String name) {
-    return values.getOrDefault(name, "");
-  }
-
-  private int integer(String name, int min, int max) {
-    String s = text(name);
-    try {
-      long n = Long.parseLong(s);
-      if (n >= min && n <= max) {
-        return (int) n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ConfigException(name, "must be a whole number from " + min + " to " + max + ", got '" + s + "'");
-  }
-
-  private Duration duration(String name, boolean zeroAllowed) {
-    String s = text(name);
-    Duration d = null;
-    Matcher m = DURATION.matcher(s);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "s" : m.group(2);
-      d = switch (unit) {
-        case "ms" -> Duration.ofMillis(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofSeconds(n);
-      };
-    } else if (s.startsWith("P") || s.startsWith("p")) {
-      try {
-        d = Duration.parse(s);
-      } catch (DateTimeParseException e) {
-        d = null;
-      }
-    }
-    if (d == null || d.isNegative() || (d.isZero() && !zeroAllowed)) {
-      throw new ConfigException(name, "must be a " + (zeroAllowed ? "" : "positive ")
-          + "duration in seconds (3600) or with a unit (90s, 15m, 2h), got '" + s + "'");
-    }
-    return d;
-  }
-
-  private Path path(String name) {
-    try {
-      return Path.of(text(name));
-    } catch (InvalidPathException e) {
-      throw new ConfigException(name, "'" + text(name) + "' is not a usable path: " + e.getReason());
-    }
-  }
-
-  private List<Path> paths(String name) {
-    List<Path> out = new ArrayList<>();
-    for (String part : text(name).split(",")) {
-      if (!part.isBlank()) {
-        try {
-          out.add(Path.of(part.strip()));
-        } catch (InvalidPathException e) {
-          throw new ConfigException(name, "'" + part.strip() + "' is not a usable path: " + e.getReason());
-        }
-      }
-    }
-    return List.copyOf(out);
-  }
-
-  private URI parseWebhookUrl() {
-    String u = text("WEBHOOK_URL");
-    if (u.isEmpty()) {
-      return null;
-    }
-    try {
-      URI uri = new URI(u);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
-        throw new ConfigException("WEBHOOK_URL", "must be an absolute http or https URL");
-      }
-      return uri;
-    } catch (java.net.URISyntaxException e) {
-      throw new ConfigException("WEBHOOK_URL", "is malformed at index " + e.getIndex() + ": " + e.getReason());
-    }
-  }
-
-  private List<String> hosts() {
-    return hosts("INPUT_ALLOWED_HOSTS");
-  }
-
-  private List<String> hosts(String variable) {
-    List<String> out = new ArrayList<>();
-    for (String part : text(variable).split(",")) {
-      String h = part.strip();
-      if (h.isEmpty()) {
-        continue;
-      }
-      if (!HOST_ENTRY.matcher(h).matches()) {
-        throw new ConfigException(variable, "'" + h + "' is not a host name, address or CIDR");
-      }
-      out.add(h.toLowerCase(Locale.ROOT));
-    }
-    return List.copyOf(out);
   }
 
   /** {@code API_TOKENS}: token to the tenant it stands for; empty when there are none. */
@@ -391,7 +243,7 @@ public final class ServiceConfig {
   }
 
   private Map<String, String> parseTenantTokens() {
-    String all = text("API_TOKENS");
+    String all = env.text("API_TOKENS");
     Map<String, String> out = new java.util.LinkedHashMap<>();
     if (all.isBlank()) {
       return Map.of();
@@ -421,18 +273,18 @@ public final class ServiceConfig {
   }
 
   private TenantLimits parseTenantLimits() {
-    int maxRunning = integer("TENANT_MAX_RUNNING", 0, 1_000_000);
+    int maxRunning = env.integer("TENANT_MAX_RUNNING", 0, 1_000_000);
     double rate;
     try {
-      rate = Double.parseDouble(text("TENANT_RATE"));
+      rate = Double.parseDouble(env.text("TENANT_RATE"));
     } catch (NumberFormatException e) {
       rate = -1;
     }
     if (!(rate >= 0) || rate > 1_000_000) {
       throw new ConfigException("TENANT_RATE", "must be a number of registrations per second from 0 (no limit)"
-          + " to 1000000, got '" + text("TENANT_RATE") + "'");
+          + " to 1000000, got '" + env.text("TENANT_RATE") + "'");
     }
-    int burst = integer("TENANT_BURST", 1, 1_000_000);
+    int burst = env.integer("TENANT_BURST", 1, 1_000_000);
     TenantLimits.Builder b = TenantLimits.builder().maxRunning(maxRunning);
     if (rate > 0) {
       b.rate(rate, burst);
@@ -441,7 +293,7 @@ public final class ServiceConfig {
   }
 
   private String parseApiToken() {
-    String token = text("API_TOKEN");
+    String token = env.text("API_TOKEN");
     if (token.isEmpty()) {
       return null;
     }
@@ -454,15 +306,15 @@ public final class ServiceConfig {
   }
 
   private S3Settings parseS3() {
-    String bucket = text("S3_BUCKET");
-    String keyId = text("AWS_ACCESS_KEY_ID");
-    String secret = text("AWS_SECRET_ACCESS_KEY");
+    String bucket = env.text("S3_BUCKET");
+    String keyId = env.text("AWS_ACCESS_KEY_ID");
+    String secret = env.text("AWS_SECRET_ACCESS_KEY");
     if (keyId.isEmpty() != secret.isEmpty()) {
       throw new ConfigException(keyId.isEmpty() ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
           "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together (or both left empty for the default chain)");
     }
     URI endpoint = null;
-    String e = text("S3_ENDPOINT");
+    String e = env.text("S3_ENDPOINT");
     if (!e.isEmpty()) {
       try {
         endpoint = new URI(e);
@@ -480,8 +332,8 @@ public final class ServiceConfig {
     if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
       throw new ConfigException("S3_BUCKET", "'" + bucket + "' is not a valid bucket name (3 to 63 of a-z, 0-9, '.', '-')");
     }
-    String prefix = text("S3_PREFIX").replaceAll("^/+|/+$", "");
-    return new S3Settings(bucket, endpoint, prefix, text("AWS_REGION"), keyId.isEmpty() ? null : keyId,
+    String prefix = env.text("S3_PREFIX").replaceAll("^/+|/+$", "");
+    return new S3Settings(bucket, endpoint, prefix, env.text("AWS_REGION"), keyId.isEmpty() ? null : keyId,
         secret.isEmpty() ? null : secret);
   }
 }

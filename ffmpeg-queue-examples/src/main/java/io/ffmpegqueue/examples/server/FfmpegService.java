@@ -3,11 +3,14 @@ package io.ffmpegqueue.examples.server;
 import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.ffmpeg.FfmpegInstallation;
 import io.ffmpegqueue.ffmpeg.FfmpegLocator;
+import io.ffmpegqueue.examples.config.ConfigException;
 import io.ffmpegqueue.examples.config.ServiceConfig;
 import io.ffmpegqueue.examples.service.ConfiguredQueue;
+import io.ffmpegqueue.examples.service.ProcessLoad;
 import io.ffmpegqueue.micrometer.FfmpegQueueMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +41,11 @@ public final class FfmpegService implements AutoCloseable {
    * test's runner or handler, a host's listener).
    */
   public static FfmpegService start(ServiceConfig config, Consumer<FfmpegQueue.Builder> customizer) {
-    ConfiguredQueue q = ConfiguredQueue.open(config, config.numWorkers(), customizer);
+    if (new InetSocketAddress(config.host(), 0).isUnresolved()) {
+      throw new ConfigException("HOST", "'" + config.host() + "' is neither an address nor a name this machine resolves"
+          + " (0.0.0.0 for every interface, 127.0.0.1 for this machine only)");
+    }
+    ConfiguredQueue q = ConfiguredQueue.open(config, ProcessLoad.server(config), customizer);
     FfmpegQueueMetrics metrics = null;
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

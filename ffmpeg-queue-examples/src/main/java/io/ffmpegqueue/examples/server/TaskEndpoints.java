@@ -62,7 +62,7 @@ final class TaskEndpoints {
       }
       s = client.submit(request);
     } catch (InvalidTaskException e) {
-      throw ApiException.badField(e.field(), stripField(e));
+      throw ApiException.badField(e.field(), withConfigHint(stripField(e)));
     } catch (TaskRejectedException e) {
       throw rejected(e);
     } catch (IllegalStateException e) {
@@ -161,6 +161,21 @@ final class TaskEndpoints {
       case RATE_LIMITED -> new ApiException(429, "rate_limited", e.getMessage(), null, Map.of("Retry-After", seconds));
       case INVALID -> new ApiException(400, "invalid_request", e.getMessage());
     };
+  }
+
+  /**
+   * {@code detail} with the variable that would allow what the library refused, when the refusal is one
+   * an operator may lift: the library names its own builder options, the service its variables.
+   */
+  static String withConfigHint(String detail) {
+    if (detail.endsWith("which inputs may not use")) {
+      return detail + " (the service allows private and local hosts listed in INPUT_ALLOWED_HOSTS,"
+          + " e.g. INPUT_ALLOWED_HOSTS=127.0.0.1,10.0.0.0/8)";
+    }
+    if (detail.endsWith("is outside the allowed folders") || detail.contains("uses the URL scheme 'file'")) {
+      return detail + " (the service serves file: inputs from the folders listed in INPUT_ALLOWED_DIRS)";
+    }
+    return detail;
   }
 
   /** The message of an {@link InvalidTaskException}, which already starts with its field. */

@@ -19,9 +19,9 @@ public interface BackendFactory {
 
   /**
    * Makes the backend from the configuration (reading its own variables with
-   * {@link ServiceConfig#variable(String)}).
+   * {@link ServiceConfig#variable(String)}) for a process that does {@code load} (a pool sized for it).
    *
    * @throws io.ffmpegqueue.examples.config.ConfigException naming the variable that is missing or invalid
    */
-  QueueBackend create(ServiceConfig config);
+  QueueBackend create(ServiceConfig config, ProcessLoad load);
 }

@@ -46,7 +46,7 @@ public final class Backends {
     }
 
     @Override
-    public QueueBackend create(ServiceConfig config) {
+    public QueueBackend create(ServiceConfig config, ProcessLoad load) {
       return InMemoryQueueBackend.builder().capacity(config.maxQueue()).build();
     }
   }
@@ -67,7 +67,19 @@ public final class Backends {
     }
 
     @Override
-    public QueueBackend create(ServiceConfig config) {
+    public QueueBackend create(ServiceConfig config, ProcessLoad load) {
+      HikariDataSource ds = new HikariDataSource(poolConfig(config, load));
+      try {
+        QueueBackend backend = PostgresQueueBackend.builder(ds).capacity(config.maxQueue()).build();
+        return new ClosingBackend(backend, ds);
+      } catch (RuntimeException e) {
+        ds.close();
+        throw e;
+      }
+    }
+
+    /** The pool of {@code DATABASE_URL}, sized for what the process does ({@link ProcessLoad#databaseConnections}). */
+    static HikariConfig poolConfig(ServiceConfig config, ProcessLoad load) {
       String url = config.variable("DATABASE_URL");
       if (url == null) {
         throw new ConfigException("DATABASE_URL", "is required when QUEUE_BACKEND=postgres");
@@ -83,16 +95,9 @@ public final class Backends {
       hc.setUsername(db.user());
       hc.setPassword(db.password());
       hc.setPoolName("ffq-db");
-      hc.setMaximumPoolSize(Math.max(4, config.numWorkers() + config.httpThreads() / 2 + 2));
+      hc.setMaximumPoolSize(load.databaseConnections());
       hc.setInitializationFailTimeout(-1); // start even while the database is still coming up
-      HikariDataSource ds = new HikariDataSource(hc);
-      try {
-        QueueBackend backend = PostgresQueueBackend.builder(ds).capacity(config.maxQueue()).build();
-        return new ClosingBackend(backend, ds);
-      } catch (RuntimeException e) {
-        ds.close();
-        throw e;
-      }
+      return hc;
     }
   }
 }

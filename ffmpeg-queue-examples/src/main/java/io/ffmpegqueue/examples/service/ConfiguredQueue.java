@@ -14,6 +14,11 @@ import io.ffmpegqueue.io.LocalStorage;
 import io.ffmpegqueue.io.Storage;
 import io.ffmpegqueue.s3.S3Settings;
 import io.ffmpegqueue.spi.QueueBackend;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,15 +47,17 @@ public final class ConfiguredQueue implements AutoCloseable {
   }
 
   /**
-   * Builds and starts the queue with {@code workers} workers.
+   * Builds and starts the queue of a process that does {@code load}: its workers, and a backend sized
+   * for them (and for its request threads in the API process).
    *
    * @param customizer runs last on the builder: tests put a fake runner or handler in here, hosts their
    *     own listeners
    * @throws ConfigException naming the variable when a part cannot be made from the configuration
    */
-  public static ConfiguredQueue open(ServiceConfig config, int workers, Consumer<FfmpegQueue.Builder> customizer) {
+  public static ConfiguredQueue open(ServiceConfig config, ProcessLoad load, Consumer<FfmpegQueue.Builder> customizer) {
+    int workers = load.workers();
     BackendFactory factory = Backends.forName(config.queueBackend());
-    QueueBackend backend = factory.create(config);
+    QueueBackend backend = factory.create(config, load);
     try {
       FfmpegQueue.Builder b = FfmpegQueue.builder()
           .backend(backend)
@@ -70,7 +77,7 @@ public final class ConfiguredQueue implements AutoCloseable {
         storage = storage(config);
         b.storage(storage);
         if (config.workDir() != null) {
-          b.workspaceRoot(config.workDir());
+          b.workspaceRoot(writableFolder("WORK_DIR", config.workDir()));
         }
         if (config.sandbox() != Sandbox.AUTO) { // AUTO is the default runner's own
           b.runner(runner(config.sandbox()));
@@ -98,7 +105,40 @@ public final class ConfiguredQueue implements AutoCloseable {
     if (config.s3() != null) {
       return s3Settings(config).storageBuilder().build();
     }
-    return LocalStorage.at(config.outputDir());
+    return LocalStorage.at(writableFolder("OUTPUT_DIR", config.outputDir()));
+  }
+
+  /**
+   * {@code dir}, made when missing: a folder the service cannot make or write to stops start-up naming
+   * {@code variable}, instead of failing every task later.
+   */
+  static Path writableFolder(String variable, Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(variable, "cannot create the folder " + dir.toAbsolutePath()
+          + ": a folder above it is missing and cannot be made there");
+    } catch (FileAlreadyExistsException e) {
+      throw new ConfigException(variable, "cannot create the folder " + dir.toAbsolutePath()
+          + ": a file is in the way (" + e.getFile() + ")");
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(variable, "cannot create the folder " + dir.toAbsolutePath() + ": permission denied");
+    } catch (IOException | SecurityException e) {
+      throw new ConfigException(variable, "cannot create the folder " + dir.toAbsolutePath() + ": " + e.getMessage());
+    }
+    if (!Files.isWritable(dir)) {
+      throw new ConfigException(variable, "the folder " + dir.toAbsolutePath() + " is not writable by this process");
+    }
+    return dir;
+  }
+
+  private static Path[] existingFolders(String variable, List<Path> dirs) {
+    for (Path d : dirs) {
+      if (!Files.isDirectory(d)) {
+        throw new ConfigException(variable, d.toAbsolutePath() + " is not an existing folder");
+      }
+    }
+    return dirs.toArray(Path[]::new);
   }
 
   /** Where inputs may come from; a scheme without a fetcher is refused when a task is registered. */
@@ -111,7 +151,7 @@ public final class ConfiguredQueue implements AutoCloseable {
       out.add(s3Settings(config).inputFetcherBuilder().build()); // s3:// inputs from the same bucket
     }
     if (!config.inputAllowedDirs().isEmpty()) {
-      out.add(FileInputFetcher.allowing(config.inputAllowedDirs().toArray(Path[]::new)));
+      out.add(FileInputFetcher.allowing(existingFolders("INPUT_ALLOWED_DIRS", config.inputAllowedDirs())));
     }
     return out;
   }

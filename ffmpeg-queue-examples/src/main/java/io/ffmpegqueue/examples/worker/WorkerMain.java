@@ -5,6 +5,7 @@ import io.ffmpegqueue.examples.config.ServiceConfig;
 import io.ffmpegqueue.examples.service.Backends;
 import io.ffmpegqueue.examples.service.ConfiguredQueue;
 import io.ffmpegqueue.examples.service.LogSetup;
+import io.ffmpegqueue.examples.service.ProcessLoad;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -45,7 +46,7 @@ public final class WorkerMain {
     Logger log = LoggerFactory.getLogger(WorkerMain.class);
     ConfiguredQueue queue;
     try {
-      queue = ConfiguredQueue.open(config, config.numWorkers(), b -> { });
+      queue = ConfiguredQueue.open(config, ProcessLoad.worker(config), b -> { });
     } catch (ConfigException e) {
       log.error("configuration error: {}", e.getMessage());
       System.exit(EXIT_CONFIG);

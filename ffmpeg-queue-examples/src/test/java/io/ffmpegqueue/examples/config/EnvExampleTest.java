@@ -12,11 +12,11 @@ class EnvExampleTest {
   void dot_env_example_lists_every_variable_with_its_default() {
     Map<String, String> example = EnvFile.read(Path.of("..", ".env.example"));
     assertThat(example).as("the file exists and has variables").isNotEmpty();
-    for (Variable v : ServiceConfig.VARIABLES) {
+    for (Variable v : Variables.READ) {
       assertThat(example).as(v.name()).containsEntry(v.name(), v.defaultValue());
     }
     assertThat(example.keySet()).containsExactlyInAnyOrderElementsOf(
-        ServiceConfig.VARIABLES.stream().map(Variable::name).toList());
+        Variables.READ.stream().map(Variable::name).toList());
   }
 
   @Test

@@ -19,12 +19,22 @@ import java.util.stream.Stream;
  * {@code // sample:NAME} ... {@code // end-sample}. The block must equal that region's lines with their
  * common indentation removed. A marker whose file or region is missing, or that is not followed by a
  * fenced block, is a problem too.
+ *
+ * <p>A Java sample shows its imports first, so a reader can copy it into a file of their own: the
+ * imports of its source file that the region uses, and an import for each type of the source's own
+ * package (from {@code src/main}) that the region names, then a blank line. A marker that ends in
+ * {@code without-imports} ({@code <!-- sample: PATH#NAME without-imports -->}) shows the region alone,
+ * for the README's short example.
  */
 final class DocSamples {
-  private static final Pattern MARKER = Pattern.compile("^<!--\\s*sample:\\s*(\\S+?)#(\\S+)\\s*-->\\s*$");
+  private static final Pattern MARKER =
+      Pattern.compile("^<!--\\s*sample:\\s*(\\S+?)#(\\S+?)(\\s+without-imports)?\\s*-->\\s*$");
+  private static final Pattern IMPORT = Pattern.compile("^import\\s+(static\\s+)?([\\w.]+?)(\\.\\*)?;\\s*$");
+  private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);\\s*$");
+  private static final Pattern TYPE_NAME = Pattern.compile("\\b[A-Z]\\w*\\b");
 
   /** A sample as a Markdown file shows it. */
-  record Sample(Path markdown, int line, String source, String name, List<String> shown) {
+  record Sample(Path markdown, int line, String source, String name, boolean withImports, List<String> shown) {
     String where(Path root) {
       return root.relativize(markdown) + ":" + line + " (" + source + "#" + name + ")";
     }
@@ -81,7 +91,7 @@ final class DocSamples {
         problems.add(where + ": the sample's code block is never closed");
         continue;
       }
-      samples.add(new Sample(markdown, i + 1, m.group(1), m.group(2),
+      samples.add(new Sample(markdown, i + 1, m.group(1), m.group(2), m.group(3) == null,
           lines.subList(i + 2, end).stream().map(String::stripTrailing).toList()));
       i = end;
     }
@@ -121,6 +131,74 @@ final class DocSamples {
     return dedent(lines.subList(begin + 1, end));
   }
 
+  /**
+   * {@code region} as a Java sample shows it: the imports it needs, a blank line, then the region; the
+   * region alone when it needs none or the source is not Java.
+   */
+  List<String> withImports(String source, List<String> region) {
+    Path file = root.resolve(source).normalize();
+    if (!source.endsWith(".java")) {
+      return region;
+    }
+    // Types named only in a trailing comment ("  // served by the FakeInputFetcher") need no import.
+    String text = String.join("\n", region.stream().map(l -> l.replaceAll("(^|\\s)//\\s.*$", "")).toList());
+    java.util.Set<String> used = new java.util.HashSet<>();
+    Matcher names = TYPE_NAME.matcher(text);
+    while (names.find()) {
+      used.add(names.group());
+    }
+    java.util.TreeSet<String> statics = new java.util.TreeSet<>();
+    java.util.TreeSet<String> plain = new java.util.TreeSet<>();
+    String pkg = null;
+    for (String line : read(file)) {
+      Matcher p = PACKAGE.matcher(line.trim());
+      if (p.matches()) {
+        pkg = p.group(1);
+      }
+      Matcher m = IMPORT.matcher(line.trim());
+      if (!m.matches()) {
+        continue;
+      }
+      String imported = m.group(2);
+      String simple = imported.substring(imported.lastIndexOf('.') + 1);
+      boolean needed = m.group(3) != null || (m.group(1) != null
+          ? Pattern.compile("\\b" + Pattern.quote(simple) + "\\b").matcher(text).find()
+          : used.contains(simple));
+      if (needed) {
+        (m.group(1) != null ? statics : plain).add(line.trim());
+      }
+    }
+    if (pkg != null) {
+      Path main = mainSourcesOf(file, pkg);
+      for (String name : used) {
+        if (main != null && Files.isRegularFile(main.resolve(name + ".java"))) {
+          plain.add("import " + pkg + "." + name + ";");
+        }
+      }
+    }
+    if (statics.isEmpty() && plain.isEmpty()) {
+      return region;
+    }
+    List<String> out = new ArrayList<>(statics);
+    if (!statics.isEmpty() && !plain.isEmpty()) {
+      out.add("");
+    }
+    out.addAll(plain);
+    out.add("");
+    out.addAll(region);
+    return out;
+  }
+
+  /** The folder of package {@code pkg} under the {@code src/main/java} of the module holding {@code file}. */
+  private static Path mainSourcesOf(Path file, String pkg) {
+    for (Path dir = file.getParent(); dir != null; dir = dir.getParent()) {
+      if (dir.getFileName() != null && dir.getFileName().toString().equals("src")) {
+        return dir.resolve("main/java").resolve(pkg.replace('.', '/'));
+      }
+    }
+    return null;
+  }
+
   /** Every problem of every sample in the repository's Markdown files; empty when all match. */
   List<String> problems() {
     List<String> problems = new ArrayList<>();
@@ -128,6 +206,9 @@ final class DocSamples {
       for (Sample s : samplesOf(md, problems)) {
         String where = s.where(root);
         List<String> expected = region(s.source(), s.name(), where, problems);
+        if (expected != null && s.withImports()) {
+          expected = withImports(s.source(), expected);
+        }
         if (expected != null && !expected.equals(s.shown())) {
           problems.add(where + ": the sample differs from its source; copy it again. Expected:\n"
               + String.join("\n", expected) + "\nbut the Markdown shows:\n" + String.join("\n", s.shown()));
@@ -135,6 +216,36 @@ final class DocSamples {
       }
     }
     return problems;
+  }
+
+  /**
+   * Copies each sample's source region (with its imports) into the Markdown files again; for
+   * {@code -DdocSamples.rewrite=true}, after a source changed.
+   */
+  void rewrite() {
+    for (Path md : markdownFiles()) {
+      List<String> problems = new ArrayList<>();
+      List<String> lines = new ArrayList<>(read(md));
+      List<Sample> samples = samplesOf(md, problems);
+      for (int k = samples.size() - 1; k >= 0; k--) {
+        Sample s = samples.get(k);
+        List<String> expected = region(s.source(), s.name(), s.where(root), problems);
+        if (expected == null) {
+          continue;
+        }
+        if (s.withImports()) {
+          expected = withImports(s.source(), expected);
+        }
+        int from = s.line() + 1; // the line after the opening fence, 0-based
+        lines.subList(from, from + s.shown().size()).clear();
+        lines.addAll(from, expected);
+      }
+      try {
+        Files.write(md, lines, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   static List<String> dedent(List<String> lines) {

@@ -26,6 +26,9 @@ class DocSamplesTest {
 
   @Test
   void every_sample_in_the_markdown_files_matches_its_source() {
+    if (Boolean.getBoolean("docSamples.rewrite")) {
+      new DocSamples(repositoryRoot()).rewrite();
+    }
     assertThat(new DocSamples(repositoryRoot()).problems()).isEmpty();
   }
 
@@ -52,6 +55,26 @@ class DocSamplesTest {
   }
 
   @Test
+  void every_dependency_on_ffmpeg_queue_in_the_docs_gives_this_builds_version() throws IOException {
+    Path root = repositoryRoot();
+    String pom = Files.readString(root.resolve("pom.xml"));
+    java.util.regex.Matcher v = java.util.regex.Pattern
+        .compile("<artifactId>ffmpeg-queue-parent</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+    assertThat(v.find()).isTrue();
+    java.util.regex.Pattern dependency = java.util.regex.Pattern.compile(
+        "<groupId>io\\.ffmpegqueue</groupId>\\s*<artifactId>([^<]+)</artifactId>\\s*(?:<version>([^<]*)</version>)?");
+    int seen = 0;
+    for (Path md : new DocSamples(root).markdownFiles()) {
+      java.util.regex.Matcher m = dependency.matcher(Files.readString(md));
+      while (m.find()) {
+        seen++;
+        assertThat(m.group(2)).as("%s: the version of %s", root.relativize(md), m.group(1)).isEqualTo(v.group(1));
+      }
+    }
+    assertThat(seen).as("dependency snippets in the docs").isPositive();
+  }
+
+  @Test
   void a_sample_that_differs_from_its_source_is_reported(@TempDir Path root) throws IOException {
     source(root, "  // sample:hello", "  System.out.println(\"hello\");", "  // end-sample");
     markdown(root, "<!-- sample: src/Hello.java#hello -->", "```java", "System.out.println(\"bye\");", "```");
@@ -64,6 +87,32 @@ class DocSamplesTest {
     source(root, "    // sample:hello", "    if (x) {", "      y();", "", "    }", "    // end-sample");
     markdown(root, "<!-- sample: src/Hello.java#hello -->", "```java", "if (x) {", "  y();", "", "}", "```");
     assertThat(new DocSamples(root).problems()).isEmpty();
+  }
+
+  @Test
+  void a_java_sample_shows_the_imports_it_uses_and_its_packages_types(@TempDir Path root) throws IOException {
+    Files.createDirectories(root.resolve("m/src/main/java/a/b"));
+    Files.writeString(root.resolve("m/src/main/java/a/b/Kit.java"), "package a.b;\nclass Kit {}\n");
+    Files.createDirectories(root.resolve("m/src/test/java/a/b"));
+    Files.writeString(root.resolve("m/src/test/java/a/b/UseTest.java"), String.join("\n", "package a.b;", "",
+        "import static org.x.Assert.check;", "", "import java.net.URI;", "import java.util.List;", "",
+        "class UseTest {", "  // sample:use", "  Kit kit = new Kit();", "  URI u = check(null);", "  // end-sample", "}"));
+    markdown(root, "<!-- sample: m/src/test/java/a/b/UseTest.java#use -->", "```java",
+        "import static org.x.Assert.check;", "", "import a.b.Kit;", "import java.net.URI;", "",
+        "Kit kit = new Kit();", "URI u = check(null);", "```", "",
+        "<!-- sample: m/src/test/java/a/b/UseTest.java#use without-imports -->", "```java",
+        "Kit kit = new Kit();", "URI u = check(null);", "```");
+    assertThat(new DocSamples(root).problems()).isEmpty();
+  }
+
+  @Test
+  void a_java_sample_without_its_imports_is_reported(@TempDir Path root) throws IOException {
+    Files.createDirectories(root.resolve("src"));
+    Files.writeString(root.resolve("src/Hello.java"), String.join("\n", "import java.net.URI;",
+        "// sample:hello", "URI u = null;", "// end-sample"));
+    markdown(root, "<!-- sample: src/Hello.java#hello -->", "```java", "URI u = null;", "```");
+    assertThat(new DocSamples(root).problems()).singleElement().asString()
+        .contains("differs from its source", "import java.net.URI;");
   }
 
   @Test

@@ -94,6 +94,24 @@ class BadRequestsIT {
         .as("nothing is enqueued").isZero();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusedInputs")
+  void a_refused_input_says_which_variable_allows_it(String url, String variable) {
+    Http.Response r = http.post("/ffmpeg/register", "{\"command\": \"-i video.mp4 out.mp4\", "
+        + "\"input_files\": {\"video.mp4\": \"" + url + "\"}, \"output_filename\": \"out.mp4\"}");
+    assertError(r, 400, "invalid_request");
+    assertThat(r.json().path("field").asText()).isEqualTo("input_files");
+    assertThat(r.json().path("detail").asText()).contains(variable);
+  }
+
+  static Stream<Arguments> refusedInputs() {
+    return Stream.of(
+        Arguments.of("http://127.0.0.1:8099/video.mp4", "INPUT_ALLOWED_HOSTS"),
+        Arguments.of("http://10.1.2.3/video.mp4", "INPUT_ALLOWED_HOSTS"),
+        Arguments.of("http://localhost:8099/video.mp4", "INPUT_ALLOWED_HOSTS"),
+        Arguments.of("file:///tmp/video.mp4", "INPUT_ALLOWED_DIRS"));
+  }
+
   @Test
   void a_body_that_is_not_json_by_its_content_type_gets_415() {
     assertError(http.post("/ffmpeg/register", "command=x", "Content-Type", "application/x-www-form-urlencoded"),

@@ -85,6 +85,20 @@ class JarsIT {
   }
 
   @Test
+  void the_server_jar_refuses_an_output_dir_it_cannot_create_naming_it() throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "not a folder");
+    Process p = start("ffmpeg-queue-server.jar", Map.of("OUTPUT_DIR", file.resolve("outputs").toString(), "PORT", "0"));
+    try {
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(2);
+      assertThat(output()).contains("OUTPUT_DIR").contains(file.resolve("outputs").toString())
+          .doesNotContain("\tat ");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
   void the_server_jar_reads_a_dot_env_file_answers_the_api_and_stops_on_sigterm() throws Exception {
     int port = freePort();
     // The environment wins over .env: NUM_WORKERS from .env, PORT from the environment.

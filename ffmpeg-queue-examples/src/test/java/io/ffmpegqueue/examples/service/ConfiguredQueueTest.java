@@ -11,12 +11,15 @@ import io.ffmpegqueue.io.LocalStorage;
 import io.ffmpegqueue.io.Storage;
 import io.ffmpegqueue.s3.S3InputFetcher;
 import io.ffmpegqueue.s3.S3Storage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfiguredQueueTest {
   private static final String SECRET = "s3cr3t-never-shown";
@@ -74,10 +77,35 @@ class ConfiguredQueueTest {
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.variable()).isEqualTo("S3_ENDPOINT"));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"OUTPUT_DIR", "WORK_DIR", "INPUT_ALLOWED_DIRS"})
+  void a_folder_the_service_cannot_use_stops_start_up_naming_its_variable(String variable, @TempDir Path tmp)
+      throws Exception {
+    Path file = Files.writeString(tmp.resolve("a-file"), "not a folder");
+    Map<String, String> vars = new HashMap<>(Map.of("OUTPUT_DIR", tmp.resolve("out").toString()));
+    vars.put(variable, file.resolve("below").toString()); // a folder can be neither made nor found under a file
+    ServiceConfig c = config(vars);
+    assertThatThrownBy(() -> ConfiguredQueue.open(c, new ProcessLoad(1, 0), b -> b.handler(ctx -> List.of())).close())
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.variable()).isEqualTo(variable))
+        .hasMessageContaining(file.resolve("below").toString());
+  }
+
+  @Test
+  void a_worker_process_sizes_its_database_pool_for_its_workers_and_the_api_for_its_requests_too() {
+    ServiceConfig c = config(Map.of("QUEUE_BACKEND", "postgres", "DATABASE_URL", "postgresql://u:p@127.0.0.1:5432/db",
+        "NUM_WORKERS", "1"));
+    // The worker with --num-workers 1: one connection for its worker, four for the queue's own threads.
+    assertThat(Backends.Postgres.poolConfig(c, ProcessLoad.worker(c)).getMaximumPoolSize()).isEqualTo(5);
+    // The API with the default 16 request threads also has one per two of them.
+    assertThat(Backends.Postgres.poolConfig(c, ProcessLoad.server(c)).getMaximumPoolSize()).isEqualTo(1 + 4 + 8);
+    ServiceConfig apiOnly = config(Map.of("NUM_WORKERS", "0", "HTTP_THREADS", "4"));
+    assertThat(ProcessLoad.server(apiOnly).databaseConnections()).isEqualTo(4 + 2);
+  }
+
   @Test
   void the_postgres_backend_needs_a_database_url() {
     ServiceConfig c = config(Map.of("QUEUE_BACKEND", "postgres"));
-    assertThatThrownBy(() -> Backends.forName("postgres").create(c))
+    assertThatThrownBy(() -> Backends.forName("postgres").create(c, ProcessLoad.server(c)))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DATABASE_URL"));
     assertThat(Backends.forName("postgres").shared()).isTrue();
     assertThat(Backends.forName("memory").shared()).isFalse();
