@@ -190,23 +190,25 @@ public final class RedisQueueBackend implements QueueBackend {
 
   @Override
   public Task finish(Lease lease, Outcome outcome) {
-    List<?> r = call("finish task " + lease.taskId(),
-        () -> scripts.list(Script.FINISH, ScriptArgs.ending(lease, outcome, clock).toArray()));
-    Task after = TaskHashes.task(r);
-    if (after == null) {
+    ScriptArgs.Ending e = ScriptArgs.ending(lease, outcome, clock);
+    List<?> r = call("finish task " + lease.taskId(), () -> scripts.list(Script.FINISH, e.args().toArray()));
+    if (r.isEmpty()) {
       throw new LeaseLostException(lease.taskId(), lease.attempt());
     }
     wakeUps.wakeAll(); // a tenant at its running limit may have room now
-    return after;
+    return e.after(r);
   }
 
   /** Ends the attempt and claims the next tasks in one script. */
   @Override
   public Handover finishAndClaim(Lease lease, Outcome outcome, ClaimRequest next) {
+    ScriptArgs.Ending e = ScriptArgs.ending(lease, outcome, clock);
     List<?> r = call("finish task " + lease.taskId() + " and claim",
-        () -> scripts.list(Script.FINISH_CLAIM, ScriptArgs.claim(next, ScriptArgs.ending(lease, outcome, clock))));
-    Task after = TaskHashes.task(r.get(0));
-    if (after != null) {
+        () -> scripts.list(Script.FINISH_CLAIM, ScriptArgs.claim(next, e.args())));
+    List<?> ended = (List<?>) r.get(0);
+    Task after = null;
+    if (!ended.isEmpty()) {
+      after = e.after(ended);
       wakeUps.wakeAll();
     }
     return new Handover(after, ScriptArgs.leases(r, 1, next.workerId()));

@@ -1,7 +1,9 @@
 package io.ffmpegqueue.redis;
 
 import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskError;
+import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.Outcome;
@@ -40,29 +42,48 @@ final class ScriptArgs {
     return out;
   }
 
-  /** The finish script's arguments: id, attempt, kind, payload, delay in microseconds. */
-  static List<Object> ending(Lease lease, Outcome outcome, InstantSource clock) {
+  /**
+   * An attempt's end: the finish script's arguments (id, attempt, kind, payload, delay in microseconds) and the
+   * snapshot after it, but for what the server sets.
+   */
+  record Ending(List<Object> args, Task.Builder next) {
+    /** The task after the end, with the server's run-at, finished-at and progress (finish.lua's answer). */
+    Task after(List<?> serverFields) {
+      String progress = (String) serverFields.get(2);
+      return next.runAt(TaskHashes.instant((String) serverFields.get(0)))
+          .finishedAt(TaskHashes.instant((String) serverFields.get(1)))
+          .progress(progress == null ? null : Double.valueOf(progress))
+          .build();
+    }
+  }
+
+  static Ending ending(Lease lease, Outcome outcome, InstantSource clock) {
     Objects.requireNonNull(outcome, "outcome");
+    Task.Builder next = lease.task().toBuilder();
     String kind;
     String payload = "";
     long delay = 0;
     if (outcome instanceof Outcome.Completed done) {
       kind = "COMPLETED";
       payload = TaskHashes.outputsJson(done.outputs());
+      next.status(TaskStatus.COMPLETED).outputs(done.outputs()).error(null);
     } else if (outcome instanceof Outcome.Failed f) {
       kind = f.retryAt() == null ? "FAILED" : "RETRY";
       payload = TaskHashes.errorJson(f.error());
+      next.status(f.retryAt() == null ? TaskStatus.FAILED : TaskStatus.PENDING).error(f.error());
       if (f.retryAt() != null) {
         // The worker's clock says when; the delay from its now is what carries over to the server's clock.
         delay = Math.max(0, TaskHashes.micros(f.retryAt()) - TaskHashes.micros(clock.instant()));
       }
     } else if (outcome instanceof Outcome.Cancelled c) {
       kind = "CANCELLED";
-      payload = TaskHashes.errorJson(TaskError.of(ErrorKind.CANCELLED,
-          c.reason() == null ? "cancelled while running" : c.reason()));
+      TaskError e = TaskError.of(ErrorKind.CANCELLED, c.reason() == null ? "cancelled while running" : c.reason());
+      payload = TaskHashes.errorJson(e);
+      next.status(TaskStatus.CANCELLED).error(e);
     } else {
       kind = "RELEASED";
+      next.status(TaskStatus.PENDING);
     }
-    return List.of(lease.taskId().value(), lease.attempt(), kind, payload, delay);
+    return new Ending(List.of(lease.taskId().value(), lease.attempt(), kind, payload, delay), next);
   }
 }

@@ -26,7 +26,6 @@ if delay > 0 then
   redis.call('ZADD', P .. 'delayed', now_us() + delay, id)
 else
   make_ready(key)
-  ready_notice()
 end
-event('SUBMITTED', id)
+event('SUBMITTED', id) -- also wakes idle claimers, as every message on the channel does
 return {1}
