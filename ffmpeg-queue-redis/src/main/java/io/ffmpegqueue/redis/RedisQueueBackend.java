@@ -240,10 +240,15 @@ public final class RedisQueueBackend implements QueueBackend {
 
   @Override
   public Map<TaskStatus, Long> counts() {
-    Map<String, String> h = call("count tasks", () -> redis.commands().hgetall(keyPrefix + "counts"));
+    List<?> r = call("count tasks", () -> scripts.list(Script.COUNTS));
     Map<TaskStatus, Long> m = new EnumMap<>(TaskStatus.class);
+    TaskStatus[] order = {TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.COMPLETED, TaskStatus.FAILED,
+        TaskStatus.CANCELLED};
     for (TaskStatus s : TaskStatus.values()) {
-      m.put(s, Long.parseLong(h.getOrDefault(s.name(), "0")));
+      m.put(s, 0L);
+    }
+    for (int i = 0; i < order.length; i++) {
+      m.put(order[i], (Long) r.get(i));
     }
     return m;
   }

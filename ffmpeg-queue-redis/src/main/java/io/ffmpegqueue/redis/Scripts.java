@@ -28,7 +28,8 @@ final class Scripts {
     CANCEL("cancel"),
     REAP("reap"),
     PRUNE("prune"),
-    LIST("list");
+    LIST("list"),
+    COUNTS("counts");
 
     private final String text;
     private final String digest;

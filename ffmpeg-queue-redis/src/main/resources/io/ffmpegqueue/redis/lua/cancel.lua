@@ -11,7 +11,7 @@ if st == 'PENDING' then
   redis.call('ZREM', P .. 'delayed', id)
   place(tn)
   redis.call('HSET', key, 'err', ARGV[4])
-  end_final(id, key, 'PENDING', 'CANCELLED', now_us())
+  end_final(id, key, 'CANCELLED', now_us())
   event('CANCELLED', id)
   changed = 1
 elseif st == 'RUNNING' and cx ~= '1' then

@@ -35,9 +35,18 @@ local function claim(worker, n, lease_us, deflimit, limits, now)
       redis.call('HDEL', key, 'pg', 'cx')
       redis.call('ZADD', P .. 'leases', exp, id)
       redis.call('HINCRBY', P .. 'running', tn, 1)
-      move_count('PENDING', 'RUNNING')
-      redis.call('HSET', P .. 'served', tn, string.format('%012x', redis.call('INCR', P .. 'seq:served')))
-      place(tn)
+      local served = string.format('%012x', redis.call('INCR', P .. 'seq:served'))
+      redis.call('HSET', P .. 'served', tn, served)
+      -- Its new place (as place() would find it, without reading back what is known here).
+      redis.call('ZREM', P .. 'turns', m)
+      local first = redis.call('ZRANGE', rkey, 0, 0)[1]
+      if first then
+        local nm = string.sub(first, 1, 8) .. served .. tn
+        redis.call('ZADD', P .. 'turns', 0, nm)
+        redis.call('HSET', P .. 'turn', tn, nm)
+      else
+        redis.call('HDEL', P .. 'turn', tn)
+      end
       event('STARTED', id)
       out[#out + 1] = redis.call('HGETALL', key)
     end

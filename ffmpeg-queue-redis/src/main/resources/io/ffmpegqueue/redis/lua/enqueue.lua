@@ -19,7 +19,6 @@ if ik ~= '' then
   redis.call('HSET', key, 'ik', ik)
   redis.call('HSET', P .. 'idem', ik, id)
 end
-move_count(nil, 'PENDING')
 redis.call('ZADD', P .. 'pending', 0, rk)
 local delay = tonumber(ARGV[9])
 if delay > 0 then

@@ -16,9 +16,9 @@ local function finish(id, attempt, kind, payload, delay_us, now)
     back_to_pending(id, key, kind == 'RETRY' and delay_us or 0, now)
     if kind == 'RETRY' then event('RETRY_SCHEDULED', id) end
   else
-    end_final(id, key, 'RUNNING', kind, now)
+    end_final(id, key, kind, now)
     event(kind, id)
   end
-  place(tn)
+  forget_if_idle(tn) -- its ready tasks are as they were; only its running count fell
   return true
 end

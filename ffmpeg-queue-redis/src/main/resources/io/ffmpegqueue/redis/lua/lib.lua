@@ -13,17 +13,21 @@ local function tkey(id)
   return P .. 't:' .. id
 end
 
-local function move_count(from, to)
-  if from then redis.call('HINCRBY', P .. 'counts', from, -1) end
-  if to then redis.call('HINCRBY', P .. 'counts', to, 1) end
-end
-
 local function event(kind, id)
   redis.call('PUBLISH', P .. 'ev', 'E|' .. ORIGIN .. '|' .. kind .. '|' .. id)
 end
 
 local function ready_notice()
   redis.call('PUBLISH', P .. 'ev', 'R|' .. ORIGIN)
+end
+
+-- An idle tenant (nothing ready, nothing running) is forgotten, so one-off names do not pile up; when it comes
+-- back it is new again.
+local function forget_if_idle(tn)
+  if tonumber(redis.call('HGET', P .. 'running', tn) or '0') <= 0 and redis.call('HEXISTS', P .. 'turn', tn) == 0 then
+    redis.call('HDEL', P .. 'served', tn)
+    redis.call('HDEL', P .. 'running', tn)
+  end
 end
 
 -- A tenant's place in the turns is its best ready priority, then when it was last served (never: 0),
@@ -44,11 +48,7 @@ local function place(tn)
     redis.call('ZREM', P .. 'turns', old)
     redis.call('HDEL', P .. 'turn', tn)
   end
-  if tonumber(redis.call('HGET', P .. 'running', tn) or '0') <= 0 then
-    -- An idle tenant is forgotten, so one-off names do not pile up; when it comes back it is new again.
-    redis.call('HDEL', P .. 'served', tn)
-    redis.call('HDEL', P .. 'running', tn)
-  end
+  forget_if_idle(tn)
 end
 
 -- Puts a PENDING task in its tenant's ready set (member "prio8 seq12 id": priority, then submission order).
@@ -60,7 +60,6 @@ end
 
 -- A PENDING task again (released, retried or reaped): ready now, or at now + delay_us.
 local function back_to_pending(id, key, delay_us, now)
-  move_count('RUNNING', 'PENDING')
   local run = now + math.max(0, delay_us)
   redis.call('HSET', key, 'st', 'PENDING', 'run', run)
   redis.call('ZADD', P .. 'pending', 0, redis.call('HGET', key, 'rk'))
@@ -72,8 +71,7 @@ local function back_to_pending(id, key, delay_us, now)
   end
 end
 
-local function end_final(id, key, from, status, now)
-  move_count(from, status)
+local function end_final(id, key, status, now)
   redis.call('HSET', key, 'st', status, 'fa', now)
   redis.call('ZADD', P .. 'final', now, id)
   redis.call('ZADD', P .. 's:' .. status, now, id)

@@ -14,10 +14,7 @@ for _, id in ipairs(ids) do
   local st, ik = unpack(redis.call('HMGET', key, 'st', 'ik'))
   redis.call('DEL', key)
   redis.call('ZREM', P .. 'final', id)
-  if st then
-    redis.call('ZREM', P .. 's:' .. st, id)
-    redis.call('HINCRBY', P .. 'counts', st, -1)
-  end
+  if st then redis.call('ZREM', P .. 's:' .. st, id) end
   if ik and redis.call('HGET', P .. 'idem', ik) == id then
     redis.call('HDEL', P .. 'idem', ik)
   end

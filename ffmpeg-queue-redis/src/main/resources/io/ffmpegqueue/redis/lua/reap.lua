@@ -10,18 +10,18 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now, 'LIM
     leave_running(id, key, tn)
     if cx == '1' then
       redis.call('HSET', key, 'err', ARGV[4])
-      end_final(id, key, 'RUNNING', 'CANCELLED', now)
+      end_final(id, key, 'CANCELLED', now)
       event('CANCELLED', id)
     elseif tonumber(at) >= tonumber(ma) then
       redis.call('HSET', key, 'err', ARGV[3])
-      end_final(id, key, 'RUNNING', 'FAILED', now)
+      end_final(id, key, 'FAILED', now)
       event('FAILED', id)
     else
       redis.call('HSET', key, 'err', ARGV[3])
       back_to_pending(id, key, 0, now)
       event('RETRY_SCHEDULED', id)
     end
-    place(tn)
+    forget_if_idle(tn)
     out[#out + 1] = redis.call('HGETALL', key)
   end
 end
