@@ -49,12 +49,17 @@ final class ScriptArgs {
   record Ending(List<Object> args, Task.Builder next) {
     /** The task after the end, with the server's run-at, finished-at and progress (finish.lua's answer). */
     Task after(List<?> serverFields) {
-      String progress = (String) serverFields.get(2);
-      return next.runAt(TaskHashes.instant((String) serverFields.get(0)))
-          .finishedAt(TaskHashes.instant((String) serverFields.get(1)))
-          .progress(progress == null ? null : Double.valueOf(progress))
+      String progress = text(serverFields.get(2));
+      return next.runAt(TaskHashes.instant(text(serverFields.get(0))))
+          .finishedAt(TaskHashes.instant(text(serverFields.get(1))))
+          .progress(progress == null || progress.isEmpty() ? null : Double.valueOf(progress))
           .build();
     }
+  }
+
+  // A script's answer element as text: a field's value, or a number the script computed.
+  private static String text(Object o) {
+    return o == null ? null : o.toString();
   }
 
   static Ending ending(Lease lease, Outcome outcome, InstantSource clock) {

@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * Tasks to Redis hashes and back. A task's hash holds the task as submitted in {@link TaskJson} form
  * ({@code req}, written once) and its state in short fields that the scripts change: {@code st} status,
- * {@code at} attempt, {@code pg} progress, {@code out} outputs and {@code err} error (TaskJson fragments),
+ * {@code at} attempt, {@code pg} progress ({@code ""}: none), {@code out} outputs and {@code err} error (TaskJson fragments),
  * {@code run}, {@code sa}, {@code fa} and {@code le} (run-at, started, finished, lease expiry: microseconds on
  * the server's clock), {@code rk} its ready-set member, {@code tn} tenant, {@code ma} most attempts,
  * {@code ik} idempotency key, {@code wk} worker, {@code cx} cancel requested.
@@ -107,7 +107,7 @@ final class TaskHashes {
     return TaskJson.fromJson(n).toBuilder()
         .status(TaskStatus.valueOf(h.get("st")))
         .attempt(Integer.parseInt(h.get("at")))
-        .progress(progress == null ? null : Double.valueOf(progress))
+        .progress(progress == null || progress.isEmpty() ? null : Double.valueOf(progress))
         .runAt(instant(h.get("run")))
         .startedAt(instant(h.get("sa")))
         .finishedAt(instant(h.get("fa")))

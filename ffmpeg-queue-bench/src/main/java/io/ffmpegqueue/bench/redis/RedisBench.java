@@ -47,7 +47,8 @@ import java.util.concurrent.TimeUnit;
  * {@code --latency-tasks N} (1000), {@code --latency-rate N} per second (200), {@code --rounds N} (3),
  * {@code --appendonly no|everysec|always} (no: Redis's default), {@code --only a,b} (of redis, bullmq,
  * postgres), {@code --modes drain,concurrent,latency}, {@code --memory N} (also enqueue N typical tasks and
- * report Redis's memory per pending task; 0: not), {@code --bullmq-dir DIR} (ffmpeg-queue-bench/target/bullmq).
+ * report Redis's memory per pending task; 0: not), {@code --bullmq-dir DIR} (ffmpeg-queue-bench/target/bullmq), {@code --commandstats true} (print the server's
+ * {@code INFO commandstats} at the end).
  */
 public final class RedisBench {
   private RedisBench() {}
@@ -164,6 +165,9 @@ public final class RedisBench {
         }
       }
       table(runs, rounds, tasks, latencyTasks, latencyRate);
+      if (Boolean.parseBoolean(opt.getOrDefault("commandstats", "false"))) {
+        System.out.println(redis.info("commandstats")); // which commands took the server's time
+      }
       if (memoryTasks > 0) {
         memory(redis, memoryTasks);
       }

@@ -24,15 +24,14 @@ local function claim(worker, n, lease_us, deflimit, limits, now)
       skipped[#skipped + 1] = m
     else
       local rkey = P .. 'r:' .. tn
-      local rk = redis.call('ZRANGE', rkey, 0, 0)[1]
-      redis.call('ZREM', rkey, rk)
+      local rk = redis.call('ZPOPMIN', rkey)[1]
       redis.call('ZREM', P .. 'pending', rk)
       local id = string.sub(rk, 21)
       local key = tkey(id)
       local exp = now + lease_us
       redis.call('HINCRBY', key, 'at', 1)
-      redis.call('HSET', key, 'st', 'RUNNING', 'sa', now, 'le', exp, 'wk', worker)
-      redis.call('HDEL', key, 'pg', 'cx')
+      -- progress '' is none yet, cx '0' no cancel requested
+      redis.call('HSET', key, 'st', 'RUNNING', 'sa', now, 'le', exp, 'wk', worker, 'pg', '', 'cx', '0')
       redis.call('ZADD', P .. 'leases', exp, id)
       redis.call('HINCRBY', P .. 'running', tn, 1)
       local served = string.format('%012x', redis.call('INCR', P .. 'seq:served'))

@@ -24,7 +24,7 @@ local delay = tonumber(ARGV[9])
 if delay > 0 then
   redis.call('ZADD', P .. 'delayed', now_us() + delay, id)
 else
-  make_ready(key)
+  add_ready(rk, ARGV[7])
 end
 event('SUBMITTED', id) -- also wakes idle claimers, as every message on the channel does
 return {1}

@@ -52,10 +52,16 @@ local function place(tn)
 end
 
 -- Puts a PENDING task in its tenant's ready set (member "prio8 seq12 id": priority, then submission order).
+local function add_ready(rk, tn)
+  redis.call('ZADD', P .. 'r:' .. tn, 0, rk)
+  local old = redis.call('HGET', P .. 'turn', tn)
+  -- A tenant in turn keeps its place unless the task is more urgent than its best ready one.
+  if not old or string.sub(rk, 1, 8) < string.sub(old, 1, 8) then place(tn) end
+end
+
 local function make_ready(key)
   local rk, tn = unpack(redis.call('HMGET', key, 'rk', 'tn'))
-  redis.call('ZADD', P .. 'r:' .. tn, 0, rk)
-  place(tn)
+  add_ready(rk, tn)
 end
 
 -- A PENDING task again (released, retried or reaped): ready now, or at now + delay_us.
