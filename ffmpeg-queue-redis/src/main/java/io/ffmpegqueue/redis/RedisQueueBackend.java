@@ -22,6 +22,7 @@ import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
+import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisException;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -165,7 +166,15 @@ public final class RedisQueueBackend implements QueueBackend {
     long deadline = System.nanoTime() + request.maxWait().toNanos();
     while (true) {
       long seen = wakeUps.generation();
-      List<?> r = call("claim tasks", () -> scripts.list(Script.CLAIM, ScriptArgs.claim(request, List.of())));
+      List<?> r;
+      try {
+        r = call("claim tasks", () -> scripts.list(Script.CLAIM, ScriptArgs.claim(request, List.of())));
+      } catch (FfmpegQueueException e) {
+        if (e.getCause() instanceof RedisCommandInterruptedException) {
+          throw new InterruptedException("claim interrupted"); // the queue is closing
+        }
+        throw e;
+      }
       List<Lease> leases = ScriptArgs.leases(r, 0, request.workerId());
       long left = deadline - System.nanoTime();
       if (!leases.isEmpty() || left <= 0) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.FfmpegQueueException;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskEvent;
@@ -58,6 +59,22 @@ class RedisQueueBackendIT {
   private static Task task() {
     return Task.pending(TaskId.random(), TaskRequest.builder().command("-i input.mp4 output.mp4")
         .input("input.mp4", URI.create("https://example.com/a.mp4")).output("output.mp4").build(), Instant.now());
+  }
+
+  @Test
+  void the_documented_wiring_runs_a_task() throws Exception {
+    String redisUrl = REDIS.server().url();
+    // sample:wiring
+    RedisQueueBackend backend = RedisQueueBackend.builder(redisUrl) // redis://[user:pass@]host:port/db, rediss://
+        .prefix("ffq") // every key is {ffq}:..., one hash tag: one cluster slot; a prefix per queue
+        .build(); // connects and subscribes; close it after the queue
+    FfmpegQueue.Builder workers = FfmpegQueue.builder().backend(backend).workers(4);
+    // end-sample
+    try (backend; FfmpegQueue queue = workers.handler(ctx -> List.of()).build()) {
+      TaskId id = queue.submit(task().request()).id();
+      await().atMost(Duration.ofSeconds(30)).until(() -> queue.find(id).orElseThrow().status().isFinal());
+      assertThat(queue.find(id).orElseThrow().status()).isEqualTo(TaskStatus.COMPLETED);
+    }
   }
 
   @Test
