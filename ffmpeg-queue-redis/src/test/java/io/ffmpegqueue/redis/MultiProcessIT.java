@@ -154,6 +154,30 @@ class MultiProcessIT {
   }
 
   @Test
+  void a_cancel_in_the_api_process_reaches_the_worker_process_at_once_and_its_child_dies() throws Exception {
+    String prefix = TestRedis.freshPrefix();
+    Path input = Files.writeString(dir.resolve("input.mp4"), "x");
+    // Heartbeats every 30 s: only the backend's notice can bring the cancel within the wait below.
+    try (WorkerProcesses workers = new WorkerProcesses(REDIS.server().url(), prefix, "child", 1, 60_000, 30_000, 1_000);
+         RedisQueueBackend backend = RedisQueueBackend.builder(REDIS.server().url()).prefix(prefix).build();
+         FfmpegQueue api = FfmpegQueue.builder().backend(backend).workers(0)
+             .fetcher(FileInputFetcher.allowing(dir)).build()) {
+      workers.start("worker-a");
+      TaskId id = api.submit(request(input.toUri(), 3, Map.of("long", "true"))).id();
+      long pid = await().atMost(Duration.ofSeconds(30)).until(() -> {
+        String p = redis().hget(prefix + ":children", id.value());
+        return p == null ? -1L : Long.parseLong(p);
+      }, p -> p > 0);
+      assertThat(isRunning(pid)).isTrue();
+      api.cancel(id);
+      Task done = await().atMost(Duration.ofSeconds(10))
+          .until(() -> api.find(id).orElseThrow(), t -> t.status().isFinal());
+      assertThat(done.status()).isEqualTo(TaskStatus.CANCELLED);
+      await("the child to be killed").atMost(Duration.ofSeconds(10)).until(() -> !isRunning(pid));
+    }
+  }
+
+  @Test
   void a_worker_killed_mid_ffmpeg_loses_nothing_its_ffmpeg_dies_with_it_and_the_other_worker_completes_the_task()
       throws Exception {
     String prefix = TestRedis.freshPrefix();
