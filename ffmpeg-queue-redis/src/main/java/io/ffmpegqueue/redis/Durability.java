@@ -34,6 +34,6 @@ public record Durability(boolean aofEnabled, String appendFsync) {
 
   /** One line for a health answer: the AOF setting, or the warning. */
   public String summary() {
-    return warning().orElse("aof on, appendfsync " + appendFsync);
+    return warning().orElse("aof on, appendfsync " + (appendFsync.isEmpty() ? "unknown" : appendFsync));
   }
 }

@@ -309,8 +309,13 @@ public final class RedisQueueBackend implements QueueBackend {
    */
   public Durability durability() {
     String info = call("read INFO persistence", () -> redis.commands().info("persistence"));
-    return Durability.of(info, call("read appendfsync",
-        () -> redis.commands().configGet("appendfsync").getOrDefault("appendfsync", "")));
+    String fsync;
+    try {
+      fsync = redis.commands().configGet("appendfsync").getOrDefault("appendfsync", "");
+    } catch (RedisException e) {
+      fsync = ""; // managed services (ElastiCache, Memorystore) refuse CONFIG; the AOF flag is in INFO
+    }
+    return Durability.of(info, fsync);
   }
 
   /** Closes the backend's connections to Redis. */
