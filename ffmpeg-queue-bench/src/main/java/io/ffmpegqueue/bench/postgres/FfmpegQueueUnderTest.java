@@ -14,7 +14,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /** ffmpeg-queue on the PostgreSQL backend, with a no-op handler, submitting through the queue's own API. */
-final class FfmpegQueueUnderTest implements QueueUnderTest {
+public final class FfmpegQueueUnderTest implements QueueUnderTest {
   private final DataSource dataSource;
   private final String schema;
   private final PostgresQueueBackend backend;
@@ -23,7 +23,7 @@ final class FfmpegQueueUnderTest implements QueueUnderTest {
   private FfmpegQueue workers;
   private final Path inputs;
 
-  FfmpegQueueUnderTest(DataSource dataSource, String schema, int workers, Latencies latencies, Path inputs) {
+  public FfmpegQueueUnderTest(DataSource dataSource, String schema, int workers, Latencies latencies, Path inputs) {
     this.dataSource = dataSource;
     this.schema = schema;
     this.inputs = inputs;

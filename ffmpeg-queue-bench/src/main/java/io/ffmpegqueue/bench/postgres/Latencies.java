@@ -5,18 +5,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Collects each task's enqueue to start time, as the handlers report them, and counts the starts. */
-final class Latencies {
+public final class Latencies {
   private final long[] nanos;
   private final AtomicInteger next = new AtomicInteger();
   private final CountDownLatch all;
 
-  Latencies(int tasks) {
+  public Latencies(int tasks) {
     this.nanos = new long[tasks];
     this.all = new CountDownLatch(tasks);
   }
 
   /** A handler started a task enqueued at {@code enqueuedNanos} (System.nanoTime of this JVM). */
-  void started(long enqueuedNanos) {
+  public void started(long enqueuedNanos) {
     long now = System.nanoTime();
     int i = next.getAndIncrement();
     if (i < nanos.length) {

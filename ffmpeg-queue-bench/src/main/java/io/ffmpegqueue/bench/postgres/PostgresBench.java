@@ -160,7 +160,7 @@ public final class PostgresBench {
   }
 
   /** How to run tasks through a new instance. */
-  enum Mode {
+  public enum Mode {
     /** Producers and workers at once; the time runs until every task is done. */
     CONCURRENT,
     /** Producers fill a backlog first (timed apart), then the workers drain it; the time is the drain's. */
@@ -173,7 +173,7 @@ public final class PostgresBench {
    * Runs {@code tasks} tasks through a new instance with {@code producers} threads enqueueing (at {@code rate}
    * per second in all when PACED).
    */
-  static Result measure(String name, Function<Latencies, QueueUnderTest> make, Mode mode, int tasks, int producers,
+  public static Result measure(String name, Function<Latencies, QueueUnderTest> make, Mode mode, int tasks, int producers,
       double rate) throws Exception {
     Latencies latencies = new Latencies(tasks);
     double[] cpu0 = cpu();

@@ -1,7 +1,7 @@
 package io.ffmpegqueue.bench.postgres;
 
 /** A queue with no-op workers, as the benchmark drives it. */
-interface QueueUnderTest extends AutoCloseable {
+public interface QueueUnderTest extends AutoCloseable {
   /** Starts the workers (made stopped, so that a backlog can be enqueued first). */
   void startWorkers();
 

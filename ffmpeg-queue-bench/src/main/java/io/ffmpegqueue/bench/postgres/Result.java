@@ -13,24 +13,24 @@ import java.util.Arrays;
  * @param enqueueCpu CPU seconds (JVM, server) while enqueueing, in DRAIN mode
  * @param workCpu CPU seconds (JVM, server) of the timed part (the drain, in DRAIN mode)
  */
-record Result(String name, int tasks, double seconds, double enqueueSeconds, long[] latenciesNanos,
+public record Result(String name, int tasks, double seconds, double enqueueSeconds, long[] latenciesNanos,
     double[] enqueueCpu, double[] workCpu) {
 
   /** Microseconds of CPU per task while enqueueing: JVM, server. */
-  double[] enqueueCpuMicros() {
+  public double[] enqueueCpuMicros() {
     return new double[] {enqueueCpu[0] * 1e6 / tasks, enqueueCpu[1] * 1e6 / tasks};
   }
 
   /** Microseconds of CPU per task of the timed part: JVM, server. */
-  double[] workCpuMicros() {
+  public double[] workCpuMicros() {
     return new double[] {workCpu[0] * 1e6 / tasks, workCpu[1] * 1e6 / tasks};
   }
 
-  double throughput() {
+  public double throughput() {
     return tasks / seconds;
   }
 
-  double percentileMillis(double p) {
+  public double percentileMillis(double p) {
     long[] sorted = latenciesNanos.clone();
     Arrays.sort(sorted);
     int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100.0 * sorted.length) - 1));

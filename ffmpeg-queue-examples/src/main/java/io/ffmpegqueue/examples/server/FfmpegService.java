@@ -8,6 +8,7 @@ import io.ffmpegqueue.examples.config.ServiceConfig;
 import io.ffmpegqueue.examples.service.ConfiguredQueue;
 import io.ffmpegqueue.examples.service.ProcessLoad;
 import io.ffmpegqueue.micrometer.FfmpegQueueMetrics;
+import io.ffmpegqueue.redis.RedisQueueBackend;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -59,6 +60,10 @@ public final class FfmpegService implements AutoCloseable {
           .tenantTokens(config.tenantTokens())
           .threads(config.httpThreads())
           .healthCheck(HealthCheck.of("backend", () -> backendCheck(q)));
+      if (q.backend() instanceof RedisQueueBackend redis) {
+        // Ready either way; the detail warns when Redis keeps no AOF (tasks since its last snapshot can be lost).
+        b.healthCheck(HealthCheck.of("redis", () -> redis.durability().summary()));
+      }
       if (config.numWorkers() > 0) {
         // An API without workers runs no ffmpeg, so it is ready without one. Located on each check (the
         // bundled one is extracted once), so a missing ffmpeg makes the service unready, not unstartable.

@@ -7,14 +7,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.ffmpegqueue.memory.InMemoryQueueBackend;
 import io.ffmpegqueue.postgres.DatabaseUrl;
 import io.ffmpegqueue.postgres.PostgresQueueBackend;
+import io.ffmpegqueue.redis.RedisQueueBackend;
 import io.ffmpegqueue.spi.QueueBackend;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 
 /** The backends this build knows, by their {@code QUEUE_BACKEND} name. */
 public final class Backends {
   /** Every backend factory; a new backend adds its own here. */
-  public static final List<BackendFactory> ALL = List.of(new Memory(), new Postgres());
+  public static final List<BackendFactory> ALL = List.of(new Memory(), new Postgres(), new Redis());
 
   private Backends() {}
 
@@ -98,6 +100,43 @@ public final class Backends {
       hc.setMaximumPoolSize(load.databaseConnections());
       hc.setInitializationFailTimeout(-1); // start even while the database is still coming up
       return hc;
+    }
+  }
+
+  /**
+   * Redis 7: tasks shared by every process on the Redis named by {@code REDIS_URL}
+   * ({@code redis://[user:pass@]host:port/db}, {@code rediss://} for TLS; with {@code REDIS_CLUSTER=true} a seed
+   * node of a cluster). As durable as the server's persistence settings: {@code /health} warns without AOF.
+   */
+  static final class Redis implements BackendFactory {
+    @Override
+    public String name() {
+      return "redis";
+    }
+
+    @Override
+    public boolean shared() {
+      return true;
+    }
+
+    @Override
+    public QueueBackend create(ServiceConfig config, ProcessLoad load) {
+      String url = config.variable("REDIS_URL");
+      if (url == null) {
+        throw new ConfigException("REDIS_URL", "is required when QUEUE_BACKEND=redis");
+      }
+      String cluster = config.variable("REDIS_CLUSTER");
+      if (cluster != null && !cluster.equals("true") && !cluster.equals("false")) {
+        throw new ConfigException("REDIS_CLUSTER", "'" + cluster + "' is not true or false");
+      }
+      try {
+        RedisQueueBackend backend = RedisQueueBackend.builder(url).cluster("true".equals(cluster))
+            .capacity(config.maxQueue()).build();
+        backend.durability().warning().ifPresent(w -> LoggerFactory.getLogger(Backends.class).warn("{}", w));
+        return backend;
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("REDIS_URL", String.valueOf(e.getMessage())); // never shows the password
+      }
     }
   }
 }

@@ -181,6 +181,11 @@ public final class ConfiguredQueue implements AutoCloseable {
     return queue;
   }
 
+  /** The queue's backend. */
+  public QueueBackend backend() {
+    return backend;
+  }
+
   /** The backend's factory (its name, whether it is shared). */
   public BackendFactory backendFactory() {
     return backendFactory;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar ffmpeg-queue-worker.jar --num-workers 2}: workers without the API, on the same
  * configuration as the server (the guide's {@code python -m worker}). Needs a backend that processes share
- * ({@code QUEUE_BACKEND=postgres}); with the in-memory one it refuses to start. SIGTERM drains: running
+ * ({@code QUEUE_BACKEND=postgres} or {@code redis}); with the in-memory one it refuses to start. SIGTERM drains: running
  * tasks get {@code DRAIN_TIMEOUT} to finish, the rest go back to the queue for another worker.
  */
 public final class WorkerMain {
@@ -99,8 +99,8 @@ public final class WorkerMain {
     if (!Backends.forName(config.queueBackend()).shared()) {
       throw new ConfigException("QUEUE_BACKEND", "the '" + config.queueBackend() + "' backend keeps tasks inside"
           + " one process, so a worker in another process would never see the API's tasks. Set QUEUE_BACKEND to"
-          + " a shared backend (postgres, with DATABASE_URL) for both the API and the workers, or run the"
-          + " server alone with NUM_WORKERS > 0.");
+          + " a shared backend (postgres with DATABASE_URL, or redis with REDIS_URL) for both the API and the"
+          + " workers, or run the server alone with NUM_WORKERS > 0.");
     }
     if (config.numWorkers() < 1) {
       throw new ConfigException("NUM_WORKERS", "a standalone worker needs at least 1 worker, got " + config.numWorkers());

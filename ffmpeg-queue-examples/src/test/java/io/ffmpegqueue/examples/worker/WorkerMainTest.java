@@ -25,8 +25,8 @@ class WorkerMainTest {
 
   @Test
   void an_unknown_backend_is_refused_naming_queue_backend() {
-    assertThat(WorkerMain.preflight(new String[0], Map.of("QUEUE_BACKEND", "redis"), errStream)).isEqualTo(2);
-    assertThat(err()).contains("QUEUE_BACKEND: unknown backend 'redis'");
+    assertThat(WorkerMain.preflight(new String[0], Map.of("QUEUE_BACKEND", "cassandra"), errStream)).isEqualTo(2);
+    assertThat(err()).contains("QUEUE_BACKEND: unknown backend 'cassandra'");
   }
 
   @Test

@@ -1,0 +1,444 @@
+package io.ffmpegqueue.redis;
+
+import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.FfmpegQueueException;
+import io.ffmpegqueue.Subscription;
+import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskError;
+import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.TaskQuery;
+import io.ffmpegqueue.TaskRejectedException;
+import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.TenantLimits;
+import io.ffmpegqueue.redis.Scripts.Script;
+import io.ffmpegqueue.spi.BackendListener;
+import io.ffmpegqueue.spi.CancelResult;
+import io.ffmpegqueue.spi.ClaimRequest;
+import io.ffmpegqueue.spi.Enqueued;
+import io.ffmpegqueue.spi.Handover;
+import io.ffmpegqueue.spi.Lease;
+import io.ffmpegqueue.spi.LeaseLostException;
+import io.ffmpegqueue.spi.LeaseState;
+import io.ffmpegqueue.spi.Outcome;
+import io.ffmpegqueue.spi.QueueBackend;
+import io.ffmpegqueue.spi.Renewal;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The Redis backend: tasks in Redis 7, standalone or cluster, shared by an API process and any number of
+ * worker processes, with the {@code QueueBackend} contract's leases and fencing.
+ *
+ * <pre>{@code
+ * try (RedisQueueBackend backend = RedisQueueBackend.builder("redis://localhost:6379").build();
+ *      FfmpegQueue queue = FfmpegQueue.builder().backend(backend).workers(4).build()) {
+ *   queue.submit(request);
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>Atomic steps</b>: enqueue, claim, heartbeat, finish (and finish with the next claim), cancel, reap
+ *       and prune are each one Lua script, so no crash or race leaves a task half moved.
+ *   <li><b>Leases</b> are judged on the Redis server's clock ({@code TIME}), never a worker's: a claim sets the
+ *       lease's expiry, heartbeats move it on, and every write of a running task checks its attempt (the fencing
+ *       token). {@link #reapExpiredLeases} returns a dead worker's tasks to PENDING (or fails them when their
+ *       attempts are spent); a live worker's heartbeats keep its task however long ffmpeg runs.
+ *   <li><b>Claim order</b>: priority first, then turns between tenants (the tenant served longest ago first),
+ *       then submission order; a tenant at its running limit is passed over.
+ *   <li><b>Wake-up</b>: every change that makes work ready publishes on the queue's channel, which each backend
+ *       subscribes to, so an idle claimer starts a new task within milliseconds; a slow poll is the safety net.
+ *   <li><b>Across processes</b>: events and cancels travel on the same channel to {@link #addListener}'s
+ *       listeners, so a cancel stops the owning worker's ffmpeg at once and an API process sees remote ends.
+ *   <li><b>Keys</b>: every key of a queue starts with {@code {prefix}:}, one hash tag, so the queue lives on one
+ *       cluster node and several queues (prefixes) share a Redis.
+ * </ul>
+ *
+ * <p>Thread-safe. Webhook deliveries are not stored here (the queue's defaults apply). {@link #close()} closes
+ * the backend's connections.
+ */
+public final class RedisQueueBackend implements QueueBackend {
+  /** The default key prefix (the keys are {@code {ffq}:...}). */
+  public static final String DEFAULT_PREFIX = "ffq";
+  /** The default most pending tasks, as the in-memory backend. */
+  public static final int DEFAULT_CAPACITY = 10_000;
+  /** The default retention age of final tasks, as the in-memory backend. */
+  public static final Duration DEFAULT_RETENTION_AGE = Duration.ofHours(24);
+  /** The default most final tasks kept, as the in-memory backend. */
+  public static final int DEFAULT_RETENTION_COUNT = 100_000;
+  /** The default safety-net poll while waiting for work. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
+
+  // While the subscription is down, claimers poll at least this often.
+  private static final long UNHEARD_POLL_NANOS = Duration.ofSeconds(1).toNanos();
+  private static final int REAP_BATCH = 500;
+  private static final int PRUNE_BATCH = 500;
+  private static final int PRUNE_MAX = 10_000;
+  private static final String EXPIRED_ERROR = TaskHashes.errorJson(
+      TaskError.of(ErrorKind.LEASE_EXPIRED, "the worker's lease expired (it stalled or died)"));
+  private static final String CANCELLED_UNOWNED = TaskHashes.errorJson(
+      TaskError.of(ErrorKind.CANCELLED, "cancelled while running; its worker's lease expired"));
+  private static final String CANCELLED_PENDING = TaskHashes.errorJson(
+      TaskError.of(ErrorKind.CANCELLED, "cancelled before it started"));
+
+  private final RedisConnection redis;
+  private final Scripts scripts;
+  private final String keyPrefix;
+  private final int capacity;
+  private final long retentionAgeMicros;
+  private final int retentionCount;
+  private final long pollNanos;
+  private final InstantSource clock;
+  private final WakeUps wakeUps = new WakeUps();
+  private final Notices notices;
+
+  private RedisQueueBackend(Builder b, RedisConnection redis) {
+    this.redis = redis;
+    this.keyPrefix = "{" + b.prefix + "}:";
+    String origin = UUID.randomUUID().toString().substring(0, 8);
+    this.scripts = new Scripts(redis.commands(), keyPrefix, origin);
+    this.capacity = b.capacity;
+    this.retentionAgeMicros = TaskHashes.micros(java.time.Instant.EPOCH.plus(b.retentionAge));
+    this.retentionCount = b.retentionCount;
+    this.pollNanos = b.pollInterval.toNanos();
+    this.clock = b.clock;
+    this.notices = new Notices(origin, wakeUps);
+    redis.pubSub().addListener(notices);
+    redis.pubSub().sync().subscribe(keyPrefix + "ev");
+  }
+
+  /**
+   * A builder for a backend on the Redis at {@code url}: {@code redis://[user:password@]host:port[/db]}, or
+   * {@code rediss://} for TLS; with {@link Builder#cluster} a seed node of a cluster.
+   */
+  public static Builder builder(String url) {
+    return new Builder(url);
+  }
+
+  // The task's tenant ("" for none), the one place that reads it.
+  private static String tenantOf(Task task) {
+    String t = task.request().tenant();
+    return t == null ? TenantLimits.NO_TENANT : t;
+  }
+
+  private <T> T call(String what, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (RedisException e) {
+      throw new FfmpegQueueException("Redis: " + what + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  // ---- enqueue ----
+
+  @Override
+  public Enqueued enqueue(Task task) {
+    long delay = Math.max(0, TaskHashes.micros(task.runAt()) - TaskHashes.micros(clock.instant()));
+    String key = task.request().idempotencyKey();
+    List<?> r = call("enqueue task " + task.id(), () -> scripts.list(Script.ENQUEUE, task.id().value(),
+        key == null ? "" : key, capacity, TaskHashes.priorityKey(task.request().priority()), tenantOf(task),
+        task.request().maxAttempts(), delay, TaskHashes.requestJson(task), TaskHashes.micros(task.runAt())));
+    long code = (Long) r.get(0);
+    if (code < 0) {
+      throw new TaskRejectedException(TaskRejectedException.Reason.QUEUE_FULL,
+          "the queue is full: " + capacity + " tasks are pending; try again later", Duration.ofSeconds(1));
+    }
+    if (code == 0) {
+      return new Enqueued(TaskHashes.task(r.get(1)), false);
+    }
+    wakeUps.wakeAll();
+    return new Enqueued(task, true);
+  }
+
+  // ---- claim and leases ----
+
+  @Override
+  public List<Lease> claim(ClaimRequest request) throws InterruptedException {
+    long deadline = System.nanoTime() + request.maxWait().toNanos();
+    while (true) {
+      long seen = wakeUps.generation();
+      List<?> r;
+      try {
+        r = call("claim tasks", () -> scripts.list(Script.CLAIM, ScriptArgs.claim(request, List.of())));
+      } catch (FfmpegQueueException e) {
+        if (e.getCause() instanceof RedisCommandInterruptedException) {
+          throw new InterruptedException("claim interrupted"); // the queue is closing
+        }
+        throw e;
+      }
+      List<Lease> leases = ScriptArgs.leases(r, 0, request.workerId());
+      long left = deadline - System.nanoTime();
+      if (!leases.isEmpty() || left <= 0) {
+        return leases;
+      }
+      long wait = Math.min(left, redis.listening() ? pollNanos : Math.min(pollNanos, UNHEARD_POLL_NANOS));
+      long dueMicros = (Long) r.get(0);
+      if (dueMicros > 0) {
+        wait = Math.min(wait, dueMicros * 1000L);
+      }
+      wakeUps.await(seen, wait);
+    }
+  }
+
+  @Override
+  public LeaseState renew(Renewal renewal) {
+    Lease l = renewal.lease();
+    long s = call("renew the lease of task " + l.taskId(), () -> scripts.number(Script.RENEW, l.taskId().value(),
+        l.attempt(), renewal.leaseDuration().toMillis(), renewal.progress() == null ? "" : renewal.progress()));
+    return s == 0 ? LeaseState.LOST : s == 2 ? LeaseState.CANCEL_REQUESTED : LeaseState.ACTIVE;
+  }
+
+  @Override
+  public Task finish(Lease lease, Outcome outcome) {
+    ScriptArgs.Ending e = ScriptArgs.ending(lease, outcome, clock);
+    List<?> r = call("finish task " + lease.taskId(), () -> scripts.list(Script.FINISH, e.args().toArray()));
+    if (r.isEmpty()) {
+      throw new LeaseLostException(lease.taskId(), lease.attempt());
+    }
+    wakeUps.wakeAll(); // a tenant at its running limit may have room now
+    return e.after(r);
+  }
+
+  /** Ends the attempt and claims the next tasks in one script. */
+  @Override
+  public Handover finishAndClaim(Lease lease, Outcome outcome, ClaimRequest next) {
+    ScriptArgs.Ending e = ScriptArgs.ending(lease, outcome, clock);
+    List<?> r = call("finish task " + lease.taskId() + " and claim",
+        () -> scripts.list(Script.FINISH_CLAIM, ScriptArgs.claim(next, e.args())));
+    List<?> ended = (List<?>) r.get(0);
+    Task after = null;
+    if (!ended.isEmpty()) {
+      after = e.after(ended);
+      wakeUps.wakeAll();
+    }
+    return new Handover(after, ScriptArgs.leases(r, 1, next.workerId()));
+  }
+
+  @Override
+  public Optional<CancelResult> cancel(TaskId id) {
+    List<?> r = call("cancel task " + id, () -> scripts.list(Script.CANCEL, id.value(), CANCELLED_PENDING));
+    if (r.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new CancelResult(TaskHashes.task(r.get(1)), (Long) r.get(0) == 1L));
+  }
+
+  // ---- reads ----
+
+  @Override
+  public Optional<Task> find(TaskId id) {
+    Map<String, String> h = call("find task " + id, () -> redis.commands().hgetall(keyPrefix + "t:" + id.value()));
+    return h == null || h.isEmpty() ? Optional.empty() : Optional.of(TaskHashes.task(h));
+  }
+
+  @Override
+  public List<Task> list(TaskQuery query) {
+    List<?> r = call("list tasks", () -> scripts.list(Script.LIST,
+        query.status() == null ? "" : query.status().name(), query.offset(), query.limit()));
+    return TaskHashes.tasks(r, 0);
+  }
+
+  @Override
+  public Map<TaskStatus, Long> counts() {
+    List<?> r = call("count tasks", () -> scripts.list(Script.COUNTS));
+    Map<TaskStatus, Long> m = new EnumMap<>(TaskStatus.class);
+    TaskStatus[] order = {TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.COMPLETED, TaskStatus.FAILED,
+        TaskStatus.CANCELLED};
+    for (TaskStatus s : TaskStatus.values()) {
+      m.put(s, 0L);
+    }
+    for (int i = 0; i < order.length; i++) {
+      m.put(order[i], (Long) r.get(i));
+    }
+    return m;
+  }
+
+  @Override
+  public long pendingCount() {
+    return call("count pending tasks", () -> redis.commands().zcard(keyPrefix + "pending"));
+  }
+
+  // ---- upkeep ----
+
+  @Override
+  public List<Task> reapExpiredLeases() {
+    List<?> r = call("reap expired leases",
+        () -> scripts.list(Script.REAP, EXPIRED_ERROR, CANCELLED_UNOWNED, REAP_BATCH));
+    return TaskHashes.tasks(r, 0);
+  }
+
+  /** Removes final tasks past the retention age and count, a few hundred per script, at most ten thousand. */
+  @Override
+  public int prune() {
+    int removed = 0;
+    while (removed < PRUNE_MAX) {
+      long n = call("prune tasks",
+          () -> scripts.number(Script.PRUNE, retentionAgeMicros, retentionCount, PRUNE_BATCH));
+      removed += (int) n;
+      if (n < PRUNE_BATCH) {
+        break;
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public Subscription addListener(BackendListener l) {
+    Objects.requireNonNull(l, "listener");
+    notices.add(l);
+    return () -> notices.remove(l);
+  }
+
+  /** Whether the connection that hears other processes' notices is up now. */
+  public boolean isListening() {
+    return redis.listening();
+  }
+
+  /**
+   * What the server's persistence settings promise about tasks when Redis stops, from {@code INFO persistence}:
+   * a warning when there is no AOF, since then every change since the last RDB snapshot is lost.
+   */
+  public Durability durability() {
+    String info = call("read INFO persistence", () -> redis.commands().info("persistence"));
+    String fsync;
+    try {
+      fsync = redis.commands().configGet("appendfsync").getOrDefault("appendfsync", "");
+    } catch (RedisException e) {
+      fsync = ""; // managed services (ElastiCache, Memorystore) refuse CONFIG; the AOF flag is in INFO
+    }
+    return Durability.of(info, fsync);
+  }
+
+  /** Closes the backend's connections to Redis. */
+  @Override
+  public void close() {
+    notices.close();
+    redis.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisQueueBackend[" + keyPrefix + "]";
+  }
+
+  /** Builds a {@link RedisQueueBackend}; {@link #build()} connects. */
+  public static final class Builder {
+    private final String url;
+    private boolean cluster;
+    private String prefix = DEFAULT_PREFIX;
+    private int capacity = DEFAULT_CAPACITY;
+    private Duration retentionAge = DEFAULT_RETENTION_AGE;
+    private int retentionCount = DEFAULT_RETENTION_COUNT;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private Duration commandTimeout = Duration.ofSeconds(60);
+    private InstantSource clock = InstantSource.system();
+
+    private Builder(String url) {
+      this.url = Objects.requireNonNull(url, "url");
+    }
+
+    /** Whether the URL names a seed node of a Redis Cluster. Default {@code false}. */
+    public Builder cluster(boolean cluster) {
+      this.cluster = cluster;
+      return this;
+    }
+
+    /**
+     * The prefix of the queue's keys, inside a hash tag ({@code {prefix}:...}), so that several queues share one
+     * Redis. Default {@code ffq}; 1 to 64 characters of {@code [A-Za-z0-9_.-]}.
+     */
+    public Builder prefix(String prefix) {
+      if (prefix == null || !prefix.matches("[A-Za-z0-9_.-]{1,64}")) {
+        throw new IllegalArgumentException("prefix: '" + prefix + "' is not 1 to 64 characters of [A-Za-z0-9_.-]");
+      }
+      this.prefix = prefix;
+      return this;
+    }
+
+    /** The most pending tasks; past it, enqueue is refused with {@code QUEUE_FULL}. Default 10,000; exact. */
+    public Builder capacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
+      }
+      this.capacity = capacity;
+      return this;
+    }
+
+    /** How long final tasks are kept. Default 24 hours. */
+    public Builder retentionAge(Duration age) {
+      if (age == null || age.isNegative()) {
+        throw new IllegalArgumentException("retentionAge must not be negative, not " + age);
+      }
+      this.retentionAge = age;
+      return this;
+    }
+
+    /** How many final tasks are kept at most. Default 100,000. */
+    public Builder retentionCount(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("retentionCount must not be negative, not " + count);
+      }
+      this.retentionCount = count;
+      return this;
+    }
+
+    /** How often a waiting claim looks for work although no notice came. Default 5 s (1 s while unsubscribed). */
+    public Builder pollInterval(Duration interval) {
+      if (interval == null || interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("pollInterval must be positive, not " + interval);
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * How long a command waits for its answer, also while the connection is being re-established (commands
+     * sent meanwhile go once it is back). Default 60 s.
+     */
+    public Builder commandTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("commandTimeout must be positive, not " + timeout);
+      }
+      this.commandTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The clock that retry and run times were computed on; only the delay from its now carries over to the
+     * server's clock. Default the system clock.
+     */
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Connects and subscribes.
+     *
+     * @throws FfmpegQueueException when the URL is not valid or Redis cannot be reached
+     */
+    public RedisQueueBackend build() {
+      RedisConnection c;
+      try {
+        c = RedisConnection.open(List.of(RedisUrl.parse(url, commandTimeout)), cluster);
+      } catch (RedisException e) {
+        throw new FfmpegQueueException("Redis: cannot connect to " + RedisUrl.redact(url) + ": " + e.getMessage(), e);
+      }
+      try {
+        return new RedisQueueBackend(this, c);
+      } catch (RuntimeException e) {
+        c.close();
+        throw e;
+      }
+    }
+  }
+}

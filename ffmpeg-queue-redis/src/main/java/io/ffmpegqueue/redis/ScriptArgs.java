@@ -1,0 +1,94 @@
+package io.ffmpegqueue.redis;
+
+import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskError;
+import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.spi.ClaimRequest;
+import io.ffmpegqueue.spi.Lease;
+import io.ffmpegqueue.spi.Outcome;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** The arguments of the claim and finish scripts, and the leases in a claim's answer. */
+final class ScriptArgs {
+  private ScriptArgs() {}
+
+  static Object[] claim(ClaimRequest request, List<Object> before) {
+    List<Object> a = new ArrayList<>(before);
+    a.add(request.workerId());
+    a.add(request.maxTasks());
+    a.add(request.leaseDuration().toMillis());
+    Map<String, Integer> byTenant = new HashMap<>();
+    request.tenantLimits().tenants().forEach((t, l) -> byTenant.put(t, l.maxRunning()));
+    a.addAll(Scripts.limits(request.tenantLimits().defaults().maxRunning(), byTenant));
+    return a.toArray();
+  }
+
+  /** The leases in a claim's answer: element {@code at} is the due time, the tasks follow. */
+  static List<Lease> leases(List<?> r, int at, String workerId) {
+    if (r.size() <= at + 1) {
+      return List.of();
+    }
+    List<Lease> out = new ArrayList<>(r.size() - at - 1);
+    for (int i = at + 1; i < r.size(); i++) {
+      Map<String, String> h = TaskHashes.fields(r.get(i));
+      out.add(new Lease(TaskHashes.task(h), workerId, TaskHashes.instant(h.get("le"))));
+    }
+    return out;
+  }
+
+  /**
+   * An attempt's end: the finish script's arguments (id, attempt, kind, payload, delay in microseconds) and the
+   * snapshot after it, but for what the server sets.
+   */
+  record Ending(List<Object> args, Task.Builder next) {
+    /** The task after the end, with the server's run-at, finished-at and progress (finish.lua's answer). */
+    Task after(List<?> serverFields) {
+      String progress = text(serverFields.get(2));
+      return next.runAt(TaskHashes.instant(text(serverFields.get(0))))
+          .finishedAt(TaskHashes.instant(text(serverFields.get(1))))
+          .progress(progress == null || progress.isEmpty() ? null : Double.valueOf(progress))
+          .build();
+    }
+  }
+
+  // A script's answer element as text: a field's value, or a number the script computed.
+  private static String text(Object o) {
+    return o == null ? null : o.toString();
+  }
+
+  static Ending ending(Lease lease, Outcome outcome, InstantSource clock) {
+    Objects.requireNonNull(outcome, "outcome");
+    Task.Builder next = lease.task().toBuilder();
+    String kind;
+    String payload = "";
+    long delay = 0;
+    if (outcome instanceof Outcome.Completed done) {
+      kind = "COMPLETED";
+      payload = TaskHashes.outputsJson(done.outputs());
+      next.status(TaskStatus.COMPLETED).outputs(done.outputs()).error(null);
+    } else if (outcome instanceof Outcome.Failed f) {
+      kind = f.retryAt() == null ? "FAILED" : "RETRY";
+      payload = TaskHashes.errorJson(f.error());
+      next.status(f.retryAt() == null ? TaskStatus.FAILED : TaskStatus.PENDING).error(f.error());
+      if (f.retryAt() != null) {
+        // The worker's clock says when; the delay from its now is what carries over to the server's clock.
+        delay = Math.max(0, TaskHashes.micros(f.retryAt()) - TaskHashes.micros(clock.instant()));
+      }
+    } else if (outcome instanceof Outcome.Cancelled c) {
+      kind = "CANCELLED";
+      TaskError e = TaskError.of(ErrorKind.CANCELLED, c.reason() == null ? "cancelled while running" : c.reason());
+      payload = TaskHashes.errorJson(e);
+      next.status(TaskStatus.CANCELLED).error(e);
+    } else {
+      kind = "RELEASED";
+      next.status(TaskStatus.PENDING);
+    }
+    return new Ending(List.of(lease.taskId().value(), lease.attempt(), kind, payload, delay), next);
+  }
+}

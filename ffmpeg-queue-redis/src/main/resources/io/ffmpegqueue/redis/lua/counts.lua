@@ -1,0 +1,3 @@
+-- The number of tasks of each status: PENDING, RUNNING, COMPLETED, FAILED, CANCELLED (the sizes of their sets).
+return {redis.call('ZCARD', P .. 'pending'), redis.call('ZCARD', P .. 'leases'), redis.call('ZCARD', P .. 's:COMPLETED'),
+  redis.call('ZCARD', P .. 's:FAILED'), redis.call('ZCARD', P .. 's:CANCELLED')}

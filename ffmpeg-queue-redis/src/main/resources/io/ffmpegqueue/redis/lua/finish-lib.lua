@@ -1,0 +1,30 @@
+-- Ends attempt `attempt` of task id: kind is COMPLETED (payload: outputs JSON), FAILED or CANCELLED (payload:
+-- error JSON), RETRY (error JSON; PENDING again after delay_us) or RELEASED (PENDING again, ready at once).
+-- Returns what the server set, {run-at, finished-at, progress}, or false, writing nothing, when the lease is no
+-- longer current (the fencing check).
+local function finish(id, attempt, kind, payload, delay_us, now)
+  local key = tkey(id)
+  local st, at, tn, pg, run = unpack(redis.call('HMGET', key, 'st', 'at', 'tn', 'pg', 'run'))
+  if st ~= 'RUNNING' or at ~= attempt then return false end
+  redis.call('ZREM', P .. 'leases', id)
+  local running = redis.call('HINCRBY', P .. 'running', tn, -1)
+  if kind == 'RETRY' or kind == 'RELEASED' then
+    redis.call('HDEL', key, 'le', 'wk', 'cx')
+    if kind == 'RETRY' then redis.call('HSET', key, 'err', payload) end
+    back_to_pending(id, key, kind == 'RETRY' and delay_us or 0, now)
+    if kind == 'RETRY' then event('RETRY_SCHEDULED', id) end
+    return {now + (kind == 'RETRY' and math.max(0, delay_us) or 0), false, pg}
+  end
+  if kind == 'COMPLETED' then
+    redis.call('HSET', key, 'out', payload, 'st', kind, 'fa', now)
+    redis.call('HDEL', key, 'le', 'wk', 'cx', 'err')
+  else
+    redis.call('HSET', key, 'err', payload, 'st', kind, 'fa', now)
+    redis.call('HDEL', key, 'le', 'wk', 'cx')
+  end
+  redis.call('ZADD', P .. 'final', now, id)
+  redis.call('ZADD', P .. 's:' .. kind, now, id)
+  event(kind, id)
+  if running <= 0 then forget_if_idle(tn) end -- its ready tasks are as they were; only its running count fell
+  return {run, now, pg}
+end
