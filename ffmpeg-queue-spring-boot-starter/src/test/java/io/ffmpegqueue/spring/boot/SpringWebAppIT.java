@@ -29,11 +29,21 @@ import org.springframework.test.context.DynamicPropertySource;
  * registered over the application's own controller runs on the auto-configured queue (with the fake ffmpeg),
  * and Actuator's health endpoint shows the queue.
  */
+// sample:spring-test
 @SpringBootTest(classes = VideoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"server.address=127.0.0.1", "management.endpoint.health.show-components=always",
-        "ffmpeg.queue.workers=1"})
-@AutoConfigureFakeFfmpegRunner
+    properties = {"server.address=127.0.0.1", "management.endpoint.health.show-components=always"})
+@AutoConfigureFakeFfmpegRunner  // the queue runs the testing kit's FakeFfmpegRunner, not ffmpeg
 class SpringWebAppIT {
+  @Autowired
+  FakeFfmpegRunner ffmpeg;  // script outcomes, read the commands tasks ran
+
+  @Autowired
+  FfmpegQueue queue;
+  // end-sample
+
+  @LocalServerPort
+  int port;
+
   @TempDir
   static Path dir;
 
@@ -43,6 +53,7 @@ class SpringWebAppIT {
     registry.add("ffmpeg.queue.input.allowed-folders", () -> dir.resolve("uploads").toString());
     registry.add("ffmpeg.queue.storage.local.root", () -> dir.resolve("outputs").toString());
     registry.add("ffmpeg.queue.workspace-root", () -> dir.resolve("work").toString());
+    registry.add("ffmpeg.queue.workers", () -> "1");
   }
 
   @BeforeAll
@@ -50,15 +61,6 @@ class SpringWebAppIT {
     Files.createDirectories(dir.resolve("uploads"));
     Files.write(dir.resolve("uploads/cat.mp4"), new byte[] {1, 2, 3});
   }
-
-  @LocalServerPort
-  int port;
-
-  @Autowired
-  FfmpegQueue queue;
-
-  @Autowired
-  FakeFfmpegRunner ffmpeg;
 
   private final HttpClient http = HttpClient.newHttpClient();
 

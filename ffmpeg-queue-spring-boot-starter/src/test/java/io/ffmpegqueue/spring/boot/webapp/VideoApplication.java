@@ -15,7 +15,6 @@ public class VideoApplication {
   /** The controller that the README's Spring Boot sample shows. */
   @RestController
   static class ThumbnailController {
-    // sample:spring-controller
     private final FfmpegQueue queue;  // auto-configured from ffmpeg.queue.*
     private final Path uploads;
 
@@ -24,13 +23,14 @@ public class VideoApplication {
       this.uploads = uploads;
     }
 
+    // sample:spring-controller
     @PostMapping("/videos/{name}/thumbnail")
     String thumbnail(@PathVariable String name) {
       return queue.submit(TaskRequest.builder()
           .command("-i input.mp4 -vf thumbnail,scale=320:-2 -frames:v 1 thumb.jpg")
           .input("input.mp4", uploads.resolve(name).toUri())
           .output("thumb.jpg")
-          .build()).id().toString();  // the task id; poll queue.find(...) or listen for events
+          .build()).id().toString();  // the task id: poll queue.find(...) or listen for events
     }
     // end-sample
   }
