@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.jar.JarFile;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +32,14 @@ class StagedArtifactsIT {
          JarFile javadoc = new JarFile(dir.resolve(base + "-javadoc.jar").toFile())) {
       assertThat(sources.stream().map(e -> e.getName())).anyMatch(n -> n.endsWith(".java"));
       assertThat(javadoc.getEntry("index.html")).as("index.html in the javadoc jar").isNotNull();
+    }
+    // Reproducible: every entry of every jar carries project.build.outputTimestamp, not the build's time.
+    LocalDateTime stamp = LocalDateTime.ofInstant(Instant.parse(System.getProperty("ffq.outputTimestamp")),
+        ZoneOffset.UTC);
+    for (String jar : List.of(".jar", "-sources.jar", "-javadoc.jar")) {
+      try (JarFile file = new JarFile(dir.resolve(base + jar).toFile())) {
+        assertThat(file.stream().map(e -> e.getTimeLocal())).as(base + jar).isNotEmpty().containsOnly(stamp);
+      }
     }
     assertThat(Files.readString(dir.resolve(base + ".pom"))).contains("<description>");
     assertCompleteMetadata(module, STAGING.resolve("io/ffmpegqueue/ffmpeg-queue-parent").resolve(VERSION)
