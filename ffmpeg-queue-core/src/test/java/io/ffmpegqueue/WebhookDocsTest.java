@@ -18,6 +18,8 @@ class WebhookDocsTest {
     assertThat(doc).contains(marker);
     String shown = doc.substring(doc.indexOf(marker) + marker.length());
     shown = shown.substring(0, shown.indexOf("\n```"));
+    // The docs show a sample's imports first (examples' DocSamplesTest checks them against the source).
+    shown = shown.replaceFirst("\\A(import [^\n]+\n)+\n", "");
     String source = Files.readString(root.resolve("ffmpeg-queue-core/src/test/java/io/ffmpegqueue/WebhookSignatures.java"));
     String region = source.substring(source.indexOf("// sample:verify-webhook\n") + "// sample:verify-webhook\n".length());
     region = region.substring(0, region.indexOf("  // end-sample"));
