@@ -1,0 +1,222 @@
+package io.ffmpegqueue.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes every message until the broker confirms it: one thread takes messages in arrival order,
+ * publishes them in batches on a channel in confirm mode and waits for the batch's confirms. A nack, a
+ * timeout or a lost connection publishes the whole batch again once the connection is back (the client
+ * recovers it by itself), so a message may arrive twice but is never lost while this process lives, and
+ * the messages of one task keep their order.
+ */
+final class ConfirmedPublisher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ConfirmedPublisher.class);
+  private static final int MAX_BATCH = 256;
+  private static final long CONFIRM_TIMEOUT_MS = 10_000;
+
+  /**
+   * A message to publish; {@link #confirmed} completes when the broker has it. With {@code replyQueue}, the
+   * routing key names a Celery client's reply queue, declared first as the client declares it (Celery's own
+   * worker does the same), so that results published after a broker restart wait there for the client.
+   */
+  record Message(String exchange, String routingKey, AMQP.BasicProperties props, byte[] body,
+      boolean replyQueue, CompletableFuture<Void> confirmed) {
+    Message(String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
+      this(exchange, routingKey, props, body, false, new CompletableFuture<>());
+    }
+
+    static Message toReplyQueue(String queue, AMQP.BasicProperties props, byte[] body) {
+      return new Message("", queue, props, body, true, new CompletableFuture<>());
+    }
+  }
+
+  /** The arguments Celery's rpc:// backend declares its reply queue with (result_expires, 1 day by default). */
+  private static final Map<String, Object> REPLY_QUEUE_ARGS = Map.of("x-expires", 86_400_000);
+
+  private final Connection connection;
+  private final Signal recovered;
+  private final BlockingQueue<Message> outbox = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private final AtomicLong confirmedCount = new AtomicLong();
+  private final AtomicLong retries = new AtomicLong();
+  private volatile boolean closing;
+  private Channel channel;
+  private final Set<String> declaredReplyQueues = new HashSet<>();
+  private long declaredGeneration = -1;
+
+  ConfirmedPublisher(Connection connection, Signal recovered, String threadName) {
+    this.connection = connection;
+    this.recovered = recovered;
+    this.thread = new Thread(this::run, threadName);
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Queues {@code m}; returns at once. */
+  CompletableFuture<Void> publish(Message m) {
+    if (closing && !thread.isAlive()) {
+      m.confirmed().completeExceptionally(new IllegalStateException("the publisher is closed"));
+      return m.confirmed();
+    }
+    outbox.add(m);
+    return m.confirmed();
+  }
+
+  /** How many messages the broker has confirmed. */
+  long confirmed() {
+    return confirmedCount.get();
+  }
+
+  /** How many batches were published again after a nack, a timeout or a lost connection. */
+  long retries() {
+    return retries.get();
+  }
+
+  /** How many messages wait for their confirm. */
+  int waiting() {
+    return outbox.size();
+  }
+
+  private void run() {
+    List<Message> batch = new ArrayList<>();
+    while (true) {
+      try {
+        if (batch.isEmpty()) {
+          Message first = outbox.poll(200, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            if (closing) {
+              return;
+            }
+            continue;
+          }
+          batch.add(first);
+          outbox.drainTo(batch, MAX_BATCH - 1);
+        }
+        if (publishAndConfirm(batch)) {
+          confirmedCount.addAndGet(batch.size());
+          for (Message m : batch) {
+            m.confirmed().complete(null);
+          }
+          batch.clear();
+        } else {
+          retries.incrementAndGet();
+        }
+      } catch (InterruptedException e) {
+        fail(batch, "the publisher was stopped before the broker confirmed");
+        return;
+      }
+    }
+  }
+
+  private boolean publishAndConfirm(List<Message> batch) throws InterruptedException {
+    long seen = recovered.generation();
+    try {
+      Channel ch = channel();
+      declareReplyQueues(batch, seen);
+      for (Message m : batch) {
+        ch.basicPublish(m.exchange(), m.routingKey(), false, m.props(), m.body());
+      }
+      if (ch.waitForConfirms(CONFIRM_TIMEOUT_MS)) {
+        return true;
+      }
+      log.warn("the broker refused (nack) {} message(s); publishing them again", batch.size());
+      return false;
+    } catch (IOException | ShutdownSignalException | TimeoutException e) {
+      log.info("publishing {} message(s) failed ({}); again once the connection is back", batch.size(),
+          e.getMessage());
+      if (!recovered.awaitAfter(seen, 1000) && connection.isOpen() && channel != null && !channel.isOpen()) {
+        channel = null; // the channel alone was closed (a channel error), the connection is fine
+      }
+      return false;
+    }
+  }
+
+  private Channel channel() throws IOException {
+    if (channel == null) {
+      Channel ch = connection.createChannel();
+      ch.confirmSelect();
+      channel = ch;
+    }
+    return channel;
+  }
+
+  private void declareReplyQueues(List<Message> batch, long generation) throws IOException {
+    if (generation != declaredGeneration) {
+      declaredReplyQueues.clear(); // a restarted broker has lost the clients' queues (they are not durable)
+      declaredGeneration = generation;
+    }
+    for (Message m : batch) {
+      if (m.replyQueue() && declaredReplyQueues.add(m.routingKey())) {
+        // On a channel of its own: a queue the client declared with other arguments fails the declaration
+        // (and closes its channel), which only means that the queue is there.
+        Channel side = connection.createChannel();
+        try {
+          side.queueDeclare(m.routingKey(), false, false, true, REPLY_QUEUE_ARGS);
+        } catch (IOException e) {
+          log.debug("reply queue {} exists with other arguments", m.routingKey());
+        } finally {
+          if (side.isOpen()) {
+            try {
+              side.close();
+            } catch (TimeoutException | IOException e) {
+              side.abort();
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private void fail(List<Message> batch, String why) {
+    IllegalStateException e = new IllegalStateException(why);
+    batch.forEach(m -> m.confirmed().completeExceptionally(e));
+    Message m;
+    while ((m = outbox.poll()) != null) {
+      m.confirmed().completeExceptionally(e);
+    }
+  }
+
+  /**
+   * Publishes what is queued (waiting up to {@code drainMillis} for the broker), then stops the thread;
+   * messages still unconfirmed then fail their futures and are logged.
+   */
+  void close(long drainMillis) {
+    closing = true;
+    try {
+      thread.join(drainMillis);
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(5000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    int left = outbox.size();
+    if (left > 0) {
+      log.warn("{} message(s) were not confirmed by the broker before close", left);
+      fail(List.of(), "closed before the broker confirmed");
+    }
+  }
+
+  @Override
+  public void close() {
+    close(10_000);
+  }
+}
