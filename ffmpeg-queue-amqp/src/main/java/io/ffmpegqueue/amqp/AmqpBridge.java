@@ -87,6 +87,7 @@ public final class AmqpBridge implements AutoCloseable {
       throw e;
     }
     Signal recovered = new Signal();
+    ConfirmedPublisher[] publisherRef = new ConfirmedPublisher[1];
     ((Recoverable) publishConnection).addRecoveryListener(new RecoveryListener() {
       @Override
       public void handleRecovery(Recoverable r) {
@@ -97,10 +98,14 @@ public final class AmqpBridge implements AutoCloseable {
       @Override
       public void handleRecoveryStarted(Recoverable r) {
         log.info("connection to {} lost; reconnecting", settings.displayUrl());
+        ConfirmedPublisher p = publisherRef[0];
+        if (p != null) {
+          p.connectionLost();
+        }
       }
     });
-    declareTopology();
     this.publisher = new ConfirmedPublisher(publishConnection, recovered, "ffq-amqp-publisher");
+    publisherRef[0] = publisher;
     CeleryReplies replies = new CeleryReplies(publisher);
     EventPublisher events = new EventPublisher(publisher, settings.eventsExchange());
     this.revoked = new RevokedTasks(client);
@@ -116,9 +121,14 @@ public final class AmqpBridge implements AutoCloseable {
     this.intake = new RequestIntake(client, settings, publisher, replies, revoked, room, afterSubmit);
     this.intakeThreads = new ThreadPoolExecutor(settings.intakeThreads(), settings.intakeThreads(), 0,
         TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("ffq-amqp-intake-"));
+    // Declared on the control channel, which stays open: the client declares it all again on that channel
+    // after a reconnect (a broker that lost its data gets the queues back before the consumers return).
+    Channel control = consumeConnection.createChannel();
+    consumerChannels.add(control);
+    declareTopology(control);
     consume(RequestIntake.Source.CELERY, settings.celeryQueue());
     consume(RequestIntake.Source.REGISTER, settings.registerQueue());
-    consumeControl();
+    consumeControl(control);
     log.info("AMQP bridge on {}: Celery queue {} (task {}), register queue {}, events exchange {}, dead letters {}",
         settings.displayUrl(), settings.celeryQueue(), settings.celeryTaskName(), settings.registerQueue(),
         settings.eventsExchange(), settings.deadLetterQueue());
@@ -151,16 +161,14 @@ public final class AmqpBridge implements AutoCloseable {
    * the Celery queue bound to the direct exchange of the same name, the register and dead-letter queues, the
    * events' topic exchange, and Celery's control exchange.
    */
-  private void declareTopology() throws IOException, TimeoutException {
-    try (Channel ch = consumeConnection.createChannel()) {
-      ch.exchangeDeclare(settings.celeryQueue(), "direct", true);
-      ch.queueDeclare(settings.celeryQueue(), true, false, false, null);
-      ch.queueBind(settings.celeryQueue(), settings.celeryQueue(), settings.celeryQueue());
-      ch.queueDeclare(settings.registerQueue(), true, false, false, null);
-      ch.queueDeclare(settings.deadLetterQueue(), true, false, false, null);
-      ch.exchangeDeclare(settings.eventsExchange(), "topic", true);
-      ch.exchangeDeclare(PIDBOX_EXCHANGE, "fanout", false);
-    }
+  private void declareTopology(Channel ch) throws IOException {
+    ch.exchangeDeclare(settings.celeryQueue(), "direct", true);
+    ch.queueDeclare(settings.celeryQueue(), true, false, false, null);
+    ch.queueBind(settings.celeryQueue(), settings.celeryQueue(), settings.celeryQueue());
+    ch.queueDeclare(settings.registerQueue(), true, false, false, null);
+    ch.queueDeclare(settings.deadLetterQueue(), true, false, false, null);
+    ch.exchangeDeclare(settings.eventsExchange(), "topic", true);
+    ch.exchangeDeclare(PIDBOX_EXCHANGE, "fanout", false);
   }
 
   private void consume(RequestIntake.Source source, String queue) throws IOException {
@@ -175,8 +183,7 @@ public final class AmqpBridge implements AutoCloseable {
     consumerChannels.add(ch);
   }
 
-  private void consumeControl() throws IOException {
-    Channel ch = consumeConnection.createChannel();
+  private void consumeControl(Channel ch) throws IOException {
     String queue = ch.queueDeclare("", false, true, true, null).getQueue();
     ch.queueBind(queue, PIDBOX_EXCHANGE, "");
     ch.basicConsume(queue, true, new DefaultConsumer(ch) {
@@ -185,7 +192,6 @@ public final class AmqpBridge implements AutoCloseable {
         revoked.onControl(body);
       }
     });
-    consumerChannels.add(ch);
   }
 
   /** Tasks registered from messages so far (not counting redelivered ones). */

@@ -5,11 +5,15 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,12 +28,17 @@ import org.slf4j.LoggerFactory;
  * publishes them in batches on a channel in confirm mode and waits for the batch's confirms. A nack, a
  * timeout or a lost connection publishes the whole batch again once the connection is back (the client
  * recovers it by itself), so a message may arrive twice but is never lost while this process lives, and
- * the messages of one task keep their order.
+ * the messages of one task keep their order. Results (to Celery's non-durable reply queues) are published as
+ * mandatory, their queue declared again when the broker returns them, and those confirmed in the 30 s before
+ * a lost connection are published again after it.
  */
 final class ConfirmedPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConfirmedPublisher.class);
   private static final int MAX_BATCH = 256;
   private static final long CONFIRM_TIMEOUT_MS = 10_000;
+  private static final int MAX_RETURNS = 5;
+  private static final long RESEND_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private static final int MAX_REMEMBERED = 50_000;
 
   /**
    * A message to publish; {@link #confirmed} completes when the broker has it. With {@code replyQueue}, the
@@ -43,7 +52,9 @@ final class ConfirmedPublisher implements AutoCloseable {
     }
 
     static Message toReplyQueue(String queue, AMQP.BasicProperties props, byte[] body) {
-      return new Message("", queue, props, body, true, new CompletableFuture<>());
+      // Published as mandatory; the message id tells a returned one from the rest of its batch.
+      AMQP.BasicProperties withId = props.builder().messageId(UUID.randomUUID().toString()).build();
+      return new Message("", queue, withId, body, true, new CompletableFuture<>());
     }
   }
 
@@ -59,6 +70,13 @@ final class ConfirmedPublisher implements AutoCloseable {
   private volatile boolean closing;
   private Channel channel;
   private final Set<String> declaredReplyQueues = new HashSet<>();
+  private final Set<String> returned = ConcurrentHashMap.newKeySet();
+  private final Map<String, Integer> returns = new HashMap<>();
+  private final ArrayDeque<Sent> recentReplies = new ArrayDeque<>();
+  private long resentGeneration;
+  private volatile long lostAt;
+
+  private record Sent(long at, Message message) {}
   private long declaredGeneration = -1;
 
   ConfirmedPublisher(Connection connection, Signal recovered, String threadName) {
@@ -94,10 +112,20 @@ final class ConfirmedPublisher implements AutoCloseable {
     return outbox.size();
   }
 
+  /** Called when the connection is lost: the replies confirmed shortly before may be lost with the broker. */
+  void connectionLost() {
+    lostAt = System.nanoTime();
+  }
+
   private void run() {
     List<Message> batch = new ArrayList<>();
     while (true) {
       try {
+        long generation = recovered.generation();
+        if (generation != resentGeneration) {
+          resentGeneration = generation;
+          batch = resendRecentReplies(batch);
+        }
         if (batch.isEmpty()) {
           Message first = outbox.poll(200, TimeUnit.MILLISECONDS);
           if (first == null) {
@@ -110,11 +138,20 @@ final class ConfirmedPublisher implements AutoCloseable {
           outbox.drainTo(batch, MAX_BATCH - 1);
         }
         if (publishAndConfirm(batch)) {
-          confirmedCount.addAndGet(batch.size());
+          List<Message> again = new ArrayList<>();
           for (Message m : batch) {
-            m.confirmed().complete(null);
+            if (m.replyQueue() && returned.remove(m.props().getMessageId()) && returnedAgain(m)) {
+              again.add(m);
+            } else {
+              confirmedCount.incrementAndGet();
+              m.confirmed().complete(null);
+              if (m.replyQueue()) {
+                rememberReply(m);
+              }
+            }
           }
           batch.clear();
+          batch.addAll(again);
         } else {
           retries.incrementAndGet();
         }
@@ -131,7 +168,7 @@ final class ConfirmedPublisher implements AutoCloseable {
       Channel ch = channel();
       declareReplyQueues(batch, seen);
       for (Message m : batch) {
-        ch.basicPublish(m.exchange(), m.routingKey(), false, m.props(), m.body());
+        ch.basicPublish(m.exchange(), m.routingKey(), m.replyQueue(), m.props(), m.body());
       }
       if (ch.waitForConfirms(CONFIRM_TIMEOUT_MS)) {
         return true;
@@ -152,9 +189,61 @@ final class ConfirmedPublisher implements AutoCloseable {
     if (channel == null) {
       Channel ch = connection.createChannel();
       ch.confirmSelect();
+      // A result the broker could not route: its reply queue is gone (an auto-delete queue goes with its
+      // client's connection). The broker returns it before it confirms it.
+      ch.addReturnListener(r -> {
+        if (r.getProperties().getMessageId() != null) {
+          returned.add(r.getProperties().getMessageId());
+        }
+      });
       channel = ch;
     }
     return channel;
+  }
+
+  private void rememberReply(Message m) {
+    long now = System.nanoTime();
+    recentReplies.addLast(new Sent(now, m));
+    while (!recentReplies.isEmpty() && (recentReplies.size() > MAX_REMEMBERED
+        || now - recentReplies.peekFirst().at() > RESEND_WINDOW_NANOS * 2)) {
+      recentReplies.removeFirst();
+    }
+  }
+
+  /**
+   * After a reconnect, the replies confirmed in the last moments before the connection was lost go out again,
+   * before the batch: the broker confirmed them into a client's reply queue, which is not durable, and a
+   * broker that stopped lost it with them (or the client's connection closed before it read them). The
+   * client takes a repeated result as the same one.
+   */
+  private List<Message> resendRecentReplies(List<Message> batch) {
+    List<Message> out = new ArrayList<>();
+    for (Sent sent : recentReplies) {
+      if (sent.at() - (lostAt - RESEND_WINDOW_NANOS) >= 0) {
+        out.add(sent.message());
+      }
+    }
+    recentReplies.clear();
+    if (!out.isEmpty()) {
+      log.info("publishing {} result(s) again that were confirmed just before the connection was lost", out.size());
+    }
+    out.addAll(batch);
+    return out;
+  }
+
+  /**
+   * Whether a returned result goes out again, after its reply queue is declared again (so it waits there for
+   * the client to come back); a few times at most, then it is dropped as Celery's worker would drop it.
+   */
+  private boolean returnedAgain(Message m) {
+    declaredReplyQueues.remove(m.routingKey());
+    int n = returns.merge(m.props().getMessageId(), 1, Integer::sum);
+    if (n > MAX_RETURNS) {
+      returns.remove(m.props().getMessageId());
+      log.warn("a result for reply queue {} could not be routed {} times; dropped", m.routingKey(), n);
+      return false;
+    }
+    return true;
   }
 
   private void declareReplyQueues(List<Message> batch, long generation) throws IOException {
