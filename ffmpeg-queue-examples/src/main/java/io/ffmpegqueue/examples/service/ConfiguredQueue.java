@@ -2,6 +2,8 @@ package io.ffmpegqueue.examples.service;
 
 import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.WebhookSettings;
+import io.ffmpegqueue.amqp.AmqpBridge;
+import io.ffmpegqueue.amqp.AmqpSettings;
 import io.ffmpegqueue.examples.config.ConfigException;
 import io.ffmpegqueue.examples.config.ServiceConfig;
 import io.ffmpegqueue.io.FileInputFetcher;
@@ -21,7 +23,8 @@ import java.util.function.Consumer;
 /**
  * The one place that turns the configuration into an {@link FfmpegQueue}: the backend
  * ({@code QUEUE_BACKEND}), the storage ({@code S3_*} or {@code OUTPUT_DIR}), the input fetchers
- * ({@code INPUT_ALLOWED_HOSTS}, {@code INPUT_ALLOWED_DIRS}), timeouts and workers. The server and the
+ * ({@code INPUT_ALLOWED_HOSTS}, {@code INPUT_ALLOWED_DIRS}), timeouts and workers, and the RabbitMQ bridge
+ * ({@code AMQP_*}). The server and the
  * standalone worker both start from here, so they serve the same queue the same way.
  */
 public final class ConfiguredQueue implements AutoCloseable {
@@ -29,13 +32,16 @@ public final class ConfiguredQueue implements AutoCloseable {
   private final QueueBackend backend;
   private final BackendFactory backendFactory;
   private final String storageDescription;
+  private final AmqpBridge amqp;
   private boolean closed;
 
-  private ConfiguredQueue(FfmpegQueue queue, QueueBackend backend, BackendFactory factory, String storage) {
+  private ConfiguredQueue(FfmpegQueue queue, QueueBackend backend, BackendFactory factory, String storage,
+      AmqpBridge amqp) {
     this.queue = queue;
     this.backend = backend;
     this.backendFactory = factory;
     this.storageDescription = storage;
+    this.amqp = amqp;
   }
 
   /**
@@ -72,11 +78,47 @@ public final class ConfiguredQueue implements AutoCloseable {
         }
       }
       customizer.accept(b);
-      return new ConfiguredQueue(b.build(), backend, factory, storage);
+      AmqpSettings amqpSettings = amqpSettings(config);
+      FfmpegQueue queue = b.build();
+      AmqpBridge amqp;
+      try {
+        amqp = amqpSettings == null ? null : AmqpBridge.start(queue, amqpSettings);
+      } catch (RuntimeException e) {
+        queue.close();
+        throw e;
+      }
+      return new ConfiguredQueue(queue, backend, factory, storage, amqp);
     } catch (RuntimeException e) {
       backend.close();
       throw e;
     }
+  }
+
+  /** The broker settings of the {@code AMQP_*} variables, or {@code null} without {@code AMQP_URL}. */
+  static AmqpSettings amqpSettings(ServiceConfig config) {
+    Map<String, String> env = new HashMap<>();
+    for (String name : List.of(AmqpSettings.URL, AmqpSettings.CELERY_QUEUE, AmqpSettings.CELERY_TASK,
+        AmqpSettings.REGISTER_QUEUE, AmqpSettings.EVENTS_EXCHANGE, AmqpSettings.DEAD_LETTER_QUEUE,
+        AmqpSettings.PREFETCH)) {
+      String v = config.variable(name);
+      if (v != null) {
+        env.put(name, v);
+      }
+    }
+    try {
+      return AmqpSettings.fromEnv(env).orElse(null);
+    } catch (IllegalArgumentException e) {
+      // Its message starts with the variable's name, and never holds the password.
+      String m = String.valueOf(e.getMessage());
+      int colon = m.indexOf(':');
+      throw new ConfigException(colon > 0 ? m.substring(0, colon) : AmqpSettings.URL,
+          colon > 0 ? m.substring(colon + 1).trim() : m);
+    }
+  }
+
+  /** The RabbitMQ bridge, or {@code null} without {@code AMQP_URL}. */
+  public AmqpBridge amqp() {
+    return amqp;
   }
 
   /** Where outputs go: S3 when {@code S3_BUCKET} is set, else a local folder. */
@@ -137,7 +179,10 @@ public final class ConfiguredQueue implements AutoCloseable {
     return storageDescription;
   }
 
-  /** Drains and closes the queue (see {@link FfmpegQueue#close()}), then the backend; once. */
+  /**
+   * Stops the RabbitMQ intake, drains and closes the queue (see {@link FfmpegQueue#close()}), publishes the
+   * last events and results, then closes the backend; once.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -145,8 +190,14 @@ public final class ConfiguredQueue implements AutoCloseable {
     }
     closed = true;
     try {
+      if (amqp != null) {
+        amqp.stopIntake(); // no new tasks; the events of the draining ones are still published
+      }
       queue.close();
     } finally {
+      if (amqp != null) {
+        amqp.close();
+      }
       backend.close();
     }
   }
