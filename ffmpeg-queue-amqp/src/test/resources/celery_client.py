@@ -2,7 +2,10 @@
 
 Usage: python3 celery_client.py SPEC.json
 SPEC: {"broker": URL, "queue": "celery", "task": "ffmpeg.run", "timeout": seconds,
-       "tasks": [{"kwargs": {...}, "watch_started": bool, "revoke_when_started": bool}, ...]}
+       "tasks": [{"kwargs": {...}, "watch_started": bool, "revoke_when_started": bool}, ...],
+       "wait_for_go": bool (read a line from stdin between sending and waiting),
+       "send_only": bool (print the reply queue and the ids instead of waiting),
+       "collect_oid": reply queue, "collect_ids": [...] (wait for these as the process that sent them would)}
 Prints "sent N" once every task is sent, then one JSON line: a list of
 {"id", "state", "result" | "exc_type" + "exc_message", "states" (seen while watching), "reconnects"}.
 A lost broker connection while waiting (a broker restart) is survived: the result consumer connects again
@@ -13,6 +16,7 @@ import socket
 import sys
 import time
 
+import celery.exceptions
 from celery import Celery
 
 spec = json.load(open(sys.argv[1]))
@@ -26,10 +30,19 @@ deadline = time.time() + spec.get("timeout", 120)
 name = spec.get("task", "ffmpeg.run")
 
 sent = []
+if spec.get("collect_ids"):
+    # A client process started again: it reads the reply queue of the one that sent the tasks.
+    app._local.oid = spec["collect_oid"]
+    sent = [({}, app.AsyncResult(i)) for i in spec["collect_ids"]]
 for t in spec["tasks"]:
     r = app.send_task(name, kwargs=t.get("kwargs", {}), args=t.get("args"))
     sent.append((t, r))
 print("sent %d" % len(sent), flush=True)
+if spec.get("send_only"):
+    print(json.dumps([{"oid": app.backend.oid, "id": r.id} for _, r in sent]), flush=True)
+    sys.exit(0)
+if spec.get("wait_for_go"):
+    sys.stdin.readline()  # the test restarts the broker meanwhile; then the results are awaited
 
 RECOVERABLE = (ConnectionError, OSError, socket.error)
 try:
@@ -75,9 +88,9 @@ for t, r in sent:
         if t.get("revoke_when_started"):
             r.revoke()
     entry = {"id": r.id, "states": states}
-    while True:
+    while "state" not in entry:
         try:
-            value = r.get(timeout=max(1, deadline - time.time()))
+            value = r.get(timeout=max(0.01, deadline - time.time()))
             entry.update(state="SUCCESS", result=value)
             break
         except RECOVERABLE as e:
@@ -86,6 +99,9 @@ for t, r in sent:
                 break
             reconnects += 1
             reconnect(r.id)
+        except celery.exceptions.TimeoutError as e:
+            entry.update(state="TIMEOUT", exc_type=type(e).__name__, exc_message=str(e))
+            break
         except Exception as e:  # the task's own failure, raised as Celery raises it
             entry.update(state=r.state, exc_type=type(e).__name__, exc_message=str(e.args[0]) if e.args else str(e))
             break

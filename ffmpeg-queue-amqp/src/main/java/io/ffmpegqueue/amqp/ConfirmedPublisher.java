@@ -29,16 +29,17 @@ import org.slf4j.LoggerFactory;
  * timeout or a lost connection publishes the whole batch again once the connection is back (the client
  * recovers it by itself), so a message may arrive twice but is never lost while this process lives, and
  * the messages of one task keep their order. Results (to Celery's non-durable reply queues) are published as
- * mandatory, their queue declared again when the broker returns them, and those confirmed in the 30 s before
- * a lost connection are published again after it.
+ * mandatory, their queue declared again when the broker returns them, and those confirmed in the 2 minutes
+ * before a lost connection (20,000 at most) are published again after it: a stopping broker may confirm them
+ * into a queue it then loses.
  */
 final class ConfirmedPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConfirmedPublisher.class);
   private static final int MAX_BATCH = 256;
   private static final long CONFIRM_TIMEOUT_MS = 10_000;
   private static final int MAX_RETURNS = 5;
-  private static final long RESEND_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
-  private static final int MAX_REMEMBERED = 50_000;
+  private static final long RESEND_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(120);
+  private static final int MAX_REMEMBERED = 20_000;
 
   /**
    * A message to publish; {@link #confirmed} completes when the broker has it. With {@code replyQueue}, the
@@ -205,7 +206,7 @@ final class ConfirmedPublisher implements AutoCloseable {
     long now = System.nanoTime();
     recentReplies.addLast(new Sent(now, m));
     while (!recentReplies.isEmpty() && (recentReplies.size() > MAX_REMEMBERED
-        || now - recentReplies.peekFirst().at() > RESEND_WINDOW_NANOS * 2)) {
+        || now - recentReplies.peekFirst().at() > RESEND_WINDOW_NANOS)) {
       recentReplies.removeFirst();
     }
   }

@@ -49,7 +49,39 @@ final class CeleryClient {
   /** Starts the client on {@code tasks}; {@code dir} holds its spec file. */
   static CeleryClient start(Path dir, String brokerUrl, String queue, List<ObjectNode> tasks, int timeoutSeconds)
       throws IOException {
+    return start(dir, brokerUrl, queue, tasks, timeoutSeconds, false);
+  }
+
+  /** Starts the client; with {@code waitForGo} it waits for {@link #go()} between sending and waiting. */
+  static CeleryClient start(Path dir, String brokerUrl, String queue, List<ObjectNode> tasks, int timeoutSeconds,
+      boolean waitForGo) throws IOException {
     ObjectNode spec = TaskJson.mapper().createObjectNode();
+    spec.put("wait_for_go", waitForGo);
+    return start(dir, brokerUrl, queue, tasks, timeoutSeconds, spec);
+  }
+
+  /**
+   * Starts a client that only sends: its one result line lists its reply queue ({@code oid}) and the task
+   * ids ({@code id}).
+   */
+  static CeleryClient sendOnly(Path dir, String brokerUrl, String queue, List<ObjectNode> tasks) throws IOException {
+    ObjectNode spec = TaskJson.mapper().createObjectNode();
+    spec.put("send_only", true);
+    return start(dir, brokerUrl, queue, tasks, 60, spec);
+  }
+
+  /** Starts a client that waits for the results of tasks another client process sent (its reply queue). */
+  static CeleryClient collect(Path dir, String brokerUrl, String queue, String oid, List<String> ids, int timeoutSeconds)
+      throws IOException {
+    ObjectNode spec = TaskJson.mapper().createObjectNode();
+    spec.put("collect_oid", oid);
+    ids.forEach(spec.putArray("collect_ids")::add);
+    return start(dir, brokerUrl, queue, List.of(), timeoutSeconds, spec);
+  }
+
+  private static CeleryClient start(Path dir, String brokerUrl, String queue, List<ObjectNode> tasks,
+      int timeoutSeconds, ObjectNode spec) throws IOException {
+    boolean waitForGo = spec.path("wait_for_go").asBoolean();
     spec.put("broker", brokerUrl);
     spec.put("queue", queue);
     spec.put("timeout", timeoutSeconds);
@@ -66,13 +98,21 @@ final class CeleryClient {
     ProcessBuilder pb = new ProcessBuilder(python(), script.toString(), file.toString());
     pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
     Process p = pb.start();
-    p.getOutputStream().close();
+    if (!waitForGo) {
+      p.getOutputStream().close();
+    }
     return new CeleryClient(p);
   }
 
   /** Debian's Python, where {@code python3-celery} is installed (a {@code python3} first on the PATH may lack it). */
   static String python() {
     return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+  }
+
+  /** Lets a client started with {@code waitForGo} go on to wait for its results. */
+  void go() throws IOException {
+    process.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().close();
   }
 
   /** Waits until every task is sent. */

@@ -65,6 +65,7 @@ class CeleryIT {
   private Connection events;
   private final ConcurrentLinkedQueue<JsonNode> published = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean redeliverNext = new AtomicBoolean();
+  private final CountDownLatch gate = new CountDownLatch(1);
 
   @BeforeAll
   void start(@TempDir Path tempDir) throws Exception {
@@ -108,6 +109,7 @@ class CeleryIT {
 
   @AfterAll
   void stop() throws Exception {
+    gate.countDown();
     for (AutoCloseable c : new AutoCloseable[] {events, fastBridge, fastQueue, ffmpegBridge, ffmpegQueue, broker}) {
       if (c != null) {
         try {
@@ -119,8 +121,14 @@ class CeleryIT {
     }
   }
 
-  /** Does nothing, or, for a task whose metadata says {@code block}, waits until it is stopped. */
+  /**
+   * Does nothing; a task whose metadata says {@code gate} first waits for the gate to open, one that says
+   * {@code block} waits until it is stopped.
+   */
   private List<TaskOutput> fastHandler(TaskContext ctx) throws Exception {
+    if (ctx.task().request().metadata().containsKey("gate")) {
+      gate.await(CLIENT_TIMEOUT, TimeUnit.SECONDS);
+    }
     if (ctx.task().request().metadata().containsKey("block")) {
       CountDownLatch stopped = new CountDownLatch(1);
       var onStop = ctx.onStop(stopped::countDown);
@@ -353,20 +361,43 @@ class CeleryIT {
   @Order(9)
   void a_broker_restart_in_the_middle_of_a_thousand_tasks_loses_no_task_and_no_result() throws Exception {
     long registered = fastBridge.registered();
+    long retries = fastBridge.publishRetries();
     List<ObjectNode> tasks = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      tasks.add(CeleryClient.task(kwargs("-f lavfi -i testsrc out.mp4", "out.mp4")));
+      ObjectNode k = kwargs("-f lavfi -i testsrc out.mp4", "out.mp4");
+      k.putObject("metadata").put("gate", "yes");
+      tasks.add(CeleryClient.task(k));
     }
-    CeleryClient client = CeleryClient.start(dir, broker.url(), "bulk", tasks, CLIENT_TIMEOUT);
-    client.awaitSent(120);
+    List<JsonNode> sent = CeleryClient.sendOnly(dir, broker.url(), "bulk", tasks).results(120);
     await().atMost(Duration.ofSeconds(120)).until(() -> fastBridge.registered() >= registered + 100);
-    long before = fastBridge.registered() - registered;
+    // The tasks end, and their results and events go out, while the broker stops and starts again.
+    gate.countDown();
     broker.restart();
 
-    List<JsonNode> results = client.results(CLIENT_TIMEOUT + 30);
-    assertThat(before).as("tasks registered before the restart").isLessThan(1000);
-    assertThat(results).hasSize(1000).allSatisfy(r -> assertThat(r.path("state").asText()).as("%s", r).isEqualTo("SUCCESS"));
+    // The client's reply queue, read as its rpc:// consumer reads it. (Celery 5.2's consumer itself does not
+    // reconnect while it waits, and a client process started again did not get its results within the time
+    // either: see docs/amqp.md.)
+    String replyQueue = sent.get(0).path("oid").asText();
+    Map<String, String> finalStates = new java.util.concurrent.ConcurrentHashMap<>();
+    try (Connection c = broker.connect(); Channel ch = c.createChannel()) {
+      // Declared as the client declares it when it consumes (the restart took it away).
+      ch.queueDeclare(replyQueue, false, false, true, Map.of("x-expires", 86_400_000));
+      ch.basicConsume(replyQueue, true, new DefaultConsumer(ch) {
+        @Override
+        public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body)
+            throws java.io.IOException {
+          JsonNode n = TaskJson.mapper().readTree(body);
+          if (!n.path("status").asText().equals("STARTED")) {
+            finalStates.put(n.path("task_id").asText(), n.path("status").asText());
+          }
+        }
+      });
+      await().atMost(Duration.ofSeconds(CLIENT_TIMEOUT)).until(() -> finalStates.size() >= 1000);
+    }
+    assertThat(finalStates.keySet()).containsExactlyInAnyOrderElementsOf(
+        sent.stream().map(n -> n.path("id").asText()).toList());
+    assertThat(finalStates.values()).containsOnly("SUCCESS");
     assertThat(fastBridge.registered() - registered).as("tasks registered once each").isEqualTo(1000);
-    assertThat(results.get(0).path("reconnects").asInt()).as("the client lost its connection").isPositive();
+    assertThat(fastBridge.publishRetries()).as("publishing was cut by the restart").isGreaterThan(retries);
   }
 }
