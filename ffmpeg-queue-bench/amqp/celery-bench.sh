@@ -25,24 +25,26 @@ echo '[].' > "$DIR/enabled_plugins"
 export HOME=$DIR RABBITMQ_NODENAME=ffqbench$PORT@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
   RABBITMQ_NODE_PORT=$PORT RABBITMQ_DIST_PORT=$DIST ERL_EPMD_PORT=$EPMD ERL_EPMD_ADDRESS=127.0.0.1 \
   RABBITMQ_MNESIA_BASE=$DIR/mnesia RABBITMQ_LOG_BASE=$DIR/log RABBITMQ_CONFIG_FILE=$DIR/rabbitmq \
-  RABBITMQ_CONF_ENV_FILE=$DIR/rabbitmq-env.conf RABBITMQ_ENABLED_PLUGINS_FILE=$DIR/enabled_plugins \
-  RABBITMQ_PID_FILE=$DIR/rabbitmq.pid
+  RABBITMQ_CONF_ENV_FILE=$DIR/rabbitmq-env.conf RABBITMQ_ENABLED_PLUGINS_FILE=$DIR/enabled_plugins
 BROKER="amqp://guest:guest@127.0.0.1:$PORT//"
 PIDS=()
+SERVER=
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  if [ -s "$DIR/rabbitmq.pid" ]; then
-    BEAM=$(cat "$DIR/rabbitmq.pid")
+  [ -n "$SERVER" ] || return 0
+  # The Erlang VM is the server script's child; SIGTERM stops the node in order.
+  for BEAM in $(pgrep -P "$SERVER" 2>/dev/null || true); do
     kill -TERM "$BEAM" 2>/dev/null || true
     for _ in $(seq 1 60); do kill -0 "$BEAM" 2>/dev/null || break; sleep 0.5; done
-  fi
+  done
+  # epmd detaches from the node: stop it on its own port.
   epmd -port "$EPMD" -kill >/dev/null 2>&1 || true
   cp "$DIR/celery-worker.log" "${TMPDIR:-/tmp}/ffq-amqp-bench-celery-worker.log" 2>/dev/null || true
   rm -rf "$DIR"
 }
 trap cleanup EXIT
 /usr/lib/rabbitmq/bin/rabbitmq-server > "$DIR/server.out" 2>&1 &
-PIDS+=($!)
+SERVER=$!
 for _ in $(seq 1 480); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.5; done
 sleep 2
 
