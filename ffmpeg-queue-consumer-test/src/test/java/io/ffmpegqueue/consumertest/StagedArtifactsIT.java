@@ -22,7 +22,7 @@ class StagedArtifactsIT {
   @ParameterizedTest
   @ValueSource(strings = {"ffmpeg-queue-core", "ffmpeg-queue-testing", "ffmpeg-queue-s3",
       "ffmpeg-queue-postgres", "ffmpeg-queue-micrometer", "ffmpeg-queue-redis",
-      "ffmpeg-queue-spring-boot-starter"})
+      "ffmpeg-queue-amqp", "ffmpeg-queue-spring-boot-starter"})
   void each_library_module_is_staged_with_sources_javadoc_and_a_complete_pom(String module) throws IOException {
     Path dir = STAGING.resolve("io/ffmpegqueue").resolve(module).resolve(VERSION);
     String base = module + "-" + VERSION;
@@ -50,7 +50,7 @@ class StagedArtifactsIT {
   @ParameterizedTest
   @ValueSource(strings = {"ffmpeg-queue-core", "ffmpeg-queue-testing", "ffmpeg-queue-s3",
       "ffmpeg-queue-postgres", "ffmpeg-queue-micrometer", "ffmpeg-queue-redis",
-      "ffmpeg-queue-spring-boot-starter"})
+      "ffmpeg-queue-amqp", "ffmpeg-queue-spring-boot-starter"})
   void the_bom_manages_each_library_module(String module) throws IOException {
     Path bom = STAGING.resolve("io/ffmpegqueue/ffmpeg-queue-bom").resolve(VERSION)
         .resolve("ffmpeg-queue-bom-" + VERSION + ".pom");

@@ -43,7 +43,14 @@ public final class Variables {
       new Variable("TENANT_BURST", "10", "registrations a tenant may make at once after a quiet spell", false),
       new Variable("LOG_LEVEL", "info", "trace, debug, info, warn or error", false),
       new Variable("HTTP_THREADS", "16", "threads that serve HTTP requests", false),
-      new Variable("DRAIN_TIMEOUT", "30", "at shutdown, how long running tasks may finish before they are released", false));
+      new Variable("DRAIN_TIMEOUT", "30", "at shutdown, how long running tasks may finish before they are released", false),
+      new Variable("AMQP_URL", "", "RabbitMQ, amqp://user:pass@host:port/vhost (amqps:// for TLS); empty = no broker", true),
+      new Variable("AMQP_CELERY_QUEUE", "celery", "the queue Celery clients send tasks to", false),
+      new Variable("AMQP_CELERY_TASK", "ffmpeg.run", "the Celery task name (app.send_task(name, kwargs=...))", false),
+      new Variable("AMQP_REGISTER_QUEUE", "ffmpeg.register", "the queue of plain JSON register messages", false),
+      new Variable("AMQP_EVENTS_EXCHANGE", "ffmpeg.events", "the topic exchange every task event goes to (task.<type>)", false),
+      new Variable("AMQP_DEAD_LETTER_QUEUE", "ffmpeg.dead-letter", "where invalid messages go, with the reason", false),
+      new Variable("AMQP_PREFETCH", "64", "unacknowledged request messages per queue", false));
 
   /**
    * Variables the service does not read itself but documents beside its own: the library's ffmpeg locator

@@ -3,6 +3,8 @@ package io.ffmpegqueue.examples.service;
 import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.FfmpegQueueException;
 import io.ffmpegqueue.WebhookSettings;
+import io.ffmpegqueue.amqp.AmqpBridge;
+import io.ffmpegqueue.amqp.AmqpSettings;
 import io.ffmpegqueue.examples.config.ConfigException;
 import io.ffmpegqueue.examples.config.ServiceConfig;
 import io.ffmpegqueue.ffmpeg.ProcessFfmpegRunner;
@@ -29,7 +31,8 @@ import java.util.function.Consumer;
 /**
  * The one place that turns the configuration into an {@link FfmpegQueue}: the backend
  * ({@code QUEUE_BACKEND}), the storage ({@code S3_*} or {@code OUTPUT_DIR}), the input fetchers
- * ({@code INPUT_ALLOWED_HOSTS}, {@code INPUT_ALLOWED_DIRS}), timeouts and workers. The server and the
+ * ({@code INPUT_ALLOWED_HOSTS}, {@code INPUT_ALLOWED_DIRS}), timeouts and workers, and the RabbitMQ bridge
+ * ({@code AMQP_*}). The server and the
  * standalone worker both start from here, so they serve the same queue the same way.
  */
 public final class ConfiguredQueue implements AutoCloseable {
@@ -37,13 +40,16 @@ public final class ConfiguredQueue implements AutoCloseable {
   private final QueueBackend backend;
   private final BackendFactory backendFactory;
   private final Storage storage;
+  private final AmqpBridge amqp;
   private boolean closed;
 
-  private ConfiguredQueue(FfmpegQueue queue, QueueBackend backend, BackendFactory factory, Storage storage) {
+  private ConfiguredQueue(FfmpegQueue queue, QueueBackend backend, BackendFactory factory, Storage storage,
+      AmqpBridge amqp) {
     this.queue = queue;
     this.backend = backend;
     this.backendFactory = factory;
     this.storage = storage;
+    this.amqp = amqp;
   }
 
   /**
@@ -84,7 +90,16 @@ public final class ConfiguredQueue implements AutoCloseable {
         }
       }
       customizer.accept(b);
-      return new ConfiguredQueue(b.build(), backend, factory, storage);
+      AmqpSettings amqpSettings = amqpSettings(config);
+      FfmpegQueue queue = b.build();
+      AmqpBridge amqp;
+      try {
+        amqp = amqpSettings == null ? null : AmqpBridge.start(queue, amqpSettings);
+      } catch (RuntimeException e) {
+        queue.close();
+        throw e;
+      }
+      return new ConfiguredQueue(queue, backend, factory, storage, amqp);
     } catch (RuntimeException e) {
       backend.close();
       throw e;
@@ -98,6 +113,33 @@ public final class ConfiguredQueue implements AutoCloseable {
       throw new ConfigException("SANDBOX", "is " + sandbox.name().toLowerCase(java.util.Locale.ROOT) + ", but "
           + e.getMessage().replaceFirst("^Sandbox\\.REQUIRED, but ", ""));
     }
+  }
+
+  /** The broker settings of the {@code AMQP_*} variables, or {@code null} without {@code AMQP_URL}. */
+  static AmqpSettings amqpSettings(ServiceConfig config) {
+    Map<String, String> env = new HashMap<>();
+    for (String name : List.of(AmqpSettings.URL, AmqpSettings.CELERY_QUEUE, AmqpSettings.CELERY_TASK,
+        AmqpSettings.REGISTER_QUEUE, AmqpSettings.EVENTS_EXCHANGE, AmqpSettings.DEAD_LETTER_QUEUE,
+        AmqpSettings.PREFETCH)) {
+      String v = config.variable(name);
+      if (v != null) {
+        env.put(name, v);
+      }
+    }
+    try {
+      return AmqpSettings.fromEnv(env).orElse(null);
+    } catch (IllegalArgumentException e) {
+      // Its message starts with the variable's name, and never holds the password.
+      String m = String.valueOf(e.getMessage());
+      int colon = m.indexOf(':');
+      throw new ConfigException(colon > 0 ? m.substring(0, colon) : AmqpSettings.URL,
+          colon > 0 ? m.substring(colon + 1).trim() : m);
+    }
+  }
+
+  /** The RabbitMQ bridge, or {@code null} without {@code AMQP_URL}. */
+  public AmqpBridge amqp() {
+    return amqp;
   }
 
   /** Where outputs go: S3 when {@code S3_BUCKET} is set, else a local folder. */
@@ -201,7 +243,10 @@ public final class ConfiguredQueue implements AutoCloseable {
     return storage;
   }
 
-  /** Drains and closes the queue (see {@link FfmpegQueue#close()}), then the backend; once. */
+  /**
+   * Stops the RabbitMQ intake, drains and closes the queue (see {@link FfmpegQueue#close()}), publishes the
+   * last events and results, then closes the backend; once.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -209,8 +254,14 @@ public final class ConfiguredQueue implements AutoCloseable {
     }
     closed = true;
     try {
+      if (amqp != null) {
+        amqp.stopIntake(); // no new tasks; the events of the draining ones are still published
+      }
       queue.close();
     } finally {
+      if (amqp != null) {
+        amqp.close();
+      }
       backend.close();
     }
   }

@@ -65,8 +65,10 @@ class ConfigurationReferenceTest {
       }
     }
     assertThat(readInCode).as("variables read by name in src/main").isNotEmpty().allMatch(Variables::isRead);
-    // ...and each listed variable is used somewhere: by name in the service, or as an S3Settings constant.
+    // ...and each listed variable is used somewhere: by name in the service, or as an S3Settings or
+    // AmqpSettings constant.
     literals.addAll(constantsOf(io.ffmpegqueue.s3.S3Settings.class));
+    literals.addAll(constantsOf(io.ffmpegqueue.amqp.AmqpSettings.class));
     assertThat(Variables.names()).allMatch(literals::contains);
   }
 

@@ -65,9 +65,13 @@ class DocSamplesTest {
         "<groupId>io\\.ffmpegqueue</groupId>\\s*<artifactId>([^<]+)</artifactId>\\s*(?:<version>([^<]*)</version>)?");
     int seen = 0;
     for (Path md : new DocSamples(root).markdownFiles()) {
-      java.util.regex.Matcher m = dependency.matcher(Files.readString(md));
+      String text = Files.readString(md);
+      java.util.regex.Matcher m = dependency.matcher(text);
       while (m.find()) {
         seen++;
+        if (m.group(2) == null && text.contains("<artifactId>ffmpeg-queue-bom</artifactId>")) {
+          continue; // its version comes from the BOM, whose own version this loop checks
+        }
         assertThat(m.group(2)).as("%s: the version of %s", root.relativize(md), m.group(1)).isEqualTo(v.group(1));
       }
     }

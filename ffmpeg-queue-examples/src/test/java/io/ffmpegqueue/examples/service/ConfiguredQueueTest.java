@@ -110,4 +110,22 @@ class ConfiguredQueueTest {
     assertThat(Backends.forName("postgres").shared()).isTrue();
     assertThat(Backends.forName("memory").shared()).isFalse();
   }
+
+  @Test
+  void the_amqp_variables_give_the_broker_settings_and_a_bad_one_is_named_without_the_password() {
+    assertThat(ConfiguredQueue.amqpSettings(config(Map.of()))).isNull();
+    var amqp = ConfiguredQueue.amqpSettings(config(Map.of("AMQP_URL", "amqp://u:" + SECRET + "@rabbit:5672/%2F",
+        "AMQP_CELERY_QUEUE", "video", "AMQP_PREFETCH", "16")));
+    assertThat(amqp.celeryQueue()).isEqualTo("video");
+    assertThat(amqp.prefetch()).isEqualTo(16);
+    assertThat(amqp.registerQueue()).isEqualTo("ffmpeg.register");
+    assertThat(amqp.toString()).doesNotContain(SECRET);
+    assertThatThrownBy(() -> ConfiguredQueue.amqpSettings(config(Map.of("AMQP_URL", "redis://u:" + SECRET + "@r"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("AMQP_URL")
+        .hasMessageContaining("must start with amqp:// or amqps://")
+        .hasMessageNotContaining(SECRET);
+    assertThatThrownBy(() -> ConfiguredQueue.amqpSettings(config(Map.of("AMQP_URL", "amqp://r", "AMQP_PREFETCH", "0"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("AMQP_PREFETCH");
+  }
 }

@@ -1,0 +1,112 @@
+"""A Celery client, as an application would write it: send_task(...).get() against the rpc:// backend.
+
+Usage: python3 celery_client.py SPEC.json
+SPEC: {"broker": URL, "queue": "celery", "task": "ffmpeg.run", "timeout": seconds,
+       "tasks": [{"kwargs": {...}, "watch_started": bool, "revoke_when_started": bool}, ...],
+       "wait_for_go": bool (read a line from stdin between sending and waiting),
+       "send_only": bool (print the reply queue and the ids instead of waiting),
+       "collect_oid": reply queue, "collect_ids": [...] (wait for these as the process that sent them would)}
+Prints "sent N" once every task is sent, then one JSON line: a list of
+{"id", "state", "result" | "exc_type" + "exc_message", "states" (seen while watching), "reconnects"}.
+A lost broker connection while waiting (a broker restart) is survived: the result consumer connects again
+to the same reply queue, and waiting goes on.
+"""
+import json
+import socket
+import sys
+import time
+
+import celery.exceptions
+from celery import Celery
+
+spec = json.load(open(sys.argv[1]))
+app = Celery("ffq-test-client", broker=spec["broker"], backend="rpc://")
+app.conf.task_default_queue = spec.get("queue", "celery")
+app.conf.task_default_exchange = spec.get("queue", "celery")
+app.conf.task_default_routing_key = spec.get("queue", "celery")
+app.conf.broker_connection_retry = True
+app.conf.broker_connection_max_retries = 100
+deadline = time.time() + spec.get("timeout", 120)
+name = spec.get("task", "ffmpeg.run")
+
+sent = []
+if spec.get("collect_ids"):
+    # A client process started again: it reads the reply queue of the one that sent the tasks.
+    app._local.oid = spec["collect_oid"]
+    sent = [({}, app.AsyncResult(i)) for i in spec["collect_ids"]]
+for t in spec["tasks"]:
+    r = app.send_task(name, kwargs=t.get("kwargs", {}), args=t.get("args"))
+    sent.append((t, r))
+print("sent %d" % len(sent), flush=True)
+if spec.get("send_only"):
+    print(json.dumps([{"oid": app.backend.oid, "id": r.id} for _, r in sent]), flush=True)
+    sys.exit(0)
+if spec.get("wait_for_go"):
+    sys.stdin.readline()  # the test restarts the broker meanwhile; then the results are awaited
+
+RECOVERABLE = (ConnectionError, OSError, socket.error)
+try:
+    import amqp.exceptions
+    import kombu.exceptions
+    RECOVERABLE = RECOVERABLE + (amqp.exceptions.RecoverableConnectionError,
+                                 amqp.exceptions.ConnectionForced,
+                                 kombu.exceptions.OperationalError)
+except ImportError:
+    pass
+
+
+def reconnect(first_id):
+    """Drops the dead result connection and consumes the reply queue again on a new one."""
+    rc = app.backend.result_consumer
+    try:
+        if rc._connection is not None:
+            rc._connection.collect()
+    except Exception:
+        pass
+    rc._connection = None
+    rc._consumer = None
+    while time.time() < deadline:
+        try:
+            rc.start(first_id)
+            return
+        except RECOVERABLE:
+            time.sleep(0.5)
+
+
+out = []
+reconnects = 0
+for t, r in sent:
+    states = []
+    if t.get("watch_started") or t.get("revoke_when_started"):
+        while time.time() < deadline:
+            s = r.state
+            if not states or states[-1] != s:
+                states.append(s)
+            if s in ("STARTED", "SUCCESS", "FAILURE", "REVOKED"):
+                break
+            time.sleep(0.05)
+        if t.get("revoke_when_started"):
+            r.revoke()
+    entry = {"id": r.id, "states": states}
+    while "state" not in entry:
+        try:
+            value = r.get(timeout=max(0.01, deadline - time.time()))
+            entry.update(state="SUCCESS", result=value)
+            break
+        except RECOVERABLE as e:
+            if time.time() >= deadline:
+                entry.update(state="LOST", exc_type=type(e).__name__, exc_message=str(e))
+                break
+            reconnects += 1
+            reconnect(r.id)
+        except celery.exceptions.TimeoutError as e:
+            entry.update(state="TIMEOUT", exc_type=type(e).__name__, exc_message=str(e))
+            break
+        except Exception as e:  # the task's own failure, raised as Celery raises it
+            entry.update(state=r.state, exc_type=type(e).__name__, exc_message=str(e.args[0]) if e.args else str(e))
+            break
+    out.append(entry)
+
+for e in out:
+    e["reconnects"] = reconnects
+print(json.dumps(out), flush=True)

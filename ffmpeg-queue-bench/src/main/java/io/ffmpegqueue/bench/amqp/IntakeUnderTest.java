@@ -1,0 +1,40 @@
+package io.ffmpegqueue.bench.amqp;
+
+import io.ffmpegqueue.FfmpegQueue;
+import io.ffmpegqueue.TaskOutput;
+import io.ffmpegqueue.amqp.AmqpBridge;
+import io.ffmpegqueue.amqp.AmqpSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Our side of the AMQP benchmark ({@code ffmpeg-queue-bench/amqp/celery-bench.sh}): a queue whose handler
+ * does nothing (the library's handler seam), in memory, behind the RabbitMQ bridge on one Celery queue. Runs
+ * until its standard input closes, then prints the bridge's counters.
+ *
+ * <p>Arguments: broker URL, Celery queue, workers.
+ */
+public final class IntakeUnderTest {
+  private IntakeUnderTest() {}
+
+  /** Starts the queue and the bridge; stops when standard input ends. */
+  public static void main(String[] args) throws IOException {
+    String url = args[0];
+    String queueName = args[1];
+    int workers = Integer.parseInt(args[2]);
+    List<TaskOutput> none = List.of(new TaskOutput("out.mp4", URI.create("memory://out.mp4"), 0, null, null, null, null));
+    try (FfmpegQueue queue = FfmpegQueue.builder().workers(workers).handler(ctx -> none).build();
+        AmqpBridge bridge = AmqpBridge.start(queue, AmqpSettings.builder(url).celeryQueue(queueName)
+            .registerQueue(queueName + ".register").build())) {
+      System.out.println("ready");
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // until the script closes our input
+      }
+      bridge.stopIntake();
+      System.out.println("registered " + bridge.registered() + ", replayed " + bridge.replayed()
+          + ", published " + bridge.published() + ", publish retries " + bridge.publishRetries());
+    }
+  }
+}
