@@ -1,6 +1,6 @@
 package io.ffmpegqueue;
 
-import io.ffmpegqueue.internal.TaskSubmitter;
+import io.ffmpegqueue.internal.submit.TaskSubmitter;
 import io.ffmpegqueue.spi.QueueBackend;
 import java.util.List;
 import java.util.Map;

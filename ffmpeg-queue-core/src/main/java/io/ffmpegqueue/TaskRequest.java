@@ -1,7 +1,7 @@
 package io.ffmpegqueue;
 
-import io.ffmpegqueue.internal.CompactInputs;
-import io.ffmpegqueue.internal.SharedText;
+import io.ffmpegqueue.internal.submit.CompactInputs;
+import io.ffmpegqueue.internal.submit.SharedText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

@@ -11,7 +11,7 @@ import io.ffmpegqueue.TaskListener;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
-import io.ffmpegqueue.internal.ManualWorkers;
+import io.ffmpegqueue.internal.worker.ManualWorkers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

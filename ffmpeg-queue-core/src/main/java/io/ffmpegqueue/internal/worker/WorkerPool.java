@@ -1,0 +1,597 @@
+package io.ffmpegqueue.internal.worker;
+
+import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskError;
+import io.ffmpegqueue.TaskEvent;
+import io.ffmpegqueue.TaskFailureException;
+import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.TaskOutput;
+import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.internal.NamedThreadFactory;
+import io.ffmpegqueue.internal.submit.TaskSubmitter;
+import io.ffmpegqueue.spi.Handover;
+import io.ffmpegqueue.spi.Lease;
+import io.ffmpegqueue.spi.LeaseLostException;
+import io.ffmpegqueue.spi.Outcome;
+import io.ffmpegqueue.spi.QueueBackend;
+import io.ffmpegqueue.spi.StopReason;
+import io.ffmpegqueue.spi.TaskHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The worker machinery, which knows nothing of ffmpeg: a dispatcher claims as many tasks as there are
+ * free slots, worker threads run them through the {@link TaskHandler}, and a supervisor renews leases,
+ * enforces timeouts and reaps the leases of dead workers. Every failure ends in a recorded outcome.
+ */
+public final class WorkerPool implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+
+  private final WorkerConfig config;
+  private final QueueBackend backend;
+  private final TaskHandler handler;
+  private final TaskSubmitter submitter;
+  private final Semaphore slots;
+  private final ExecutorService executor;
+  // The executor's threads: its termination is signalled by the last of them before it has exited, so
+  // close() joins them to return only once every one has ended.
+  private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
+  // Keyed by attempt, not task id: after a lost lease this pool may run a newer attempt of the same task
+  // while the old one is still stopping.
+  private final Set<RunningTask> running = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final Thread dispatcher;
+  private final Thread supervisor;
+  private volatile boolean stopping;
+  private volatile long plannedWakeNanos = System.nanoTime();
+  private volatile boolean rescan;
+  // Whether workers should try to claim their next task themselves (the last claim found more than enough).
+  private volatile boolean backlog;
+  // Workers claim under the read lock; close() takes the write lock once, after which every such claim
+  // has either put its task in `running` (so close() stops or releases it) or seen `stopping`.
+  private final ReentrantReadWriteLock claimGate = new ReentrantReadWriteLock();
+  private volatile boolean closed;
+  private final WorkerCounters counters;
+
+  /** A pool that starts on {@link #start()}. */
+  public WorkerPool(WorkerConfig config, QueueBackend backend, TaskHandler handler, TaskSubmitter submitter) {
+    this(config, backend, handler, submitter, new WorkerCounters());
+  }
+
+  /** A pool that starts on {@link #start()} and keeps its lease totals in {@code counters}. */
+  public WorkerPool(WorkerConfig config, QueueBackend backend, TaskHandler handler, TaskSubmitter submitter,
+      WorkerCounters counters) {
+    this.counters = counters;
+    this.config = config;
+    this.backend = backend;
+    this.handler = handler;
+    this.submitter = submitter;
+    this.slots = new Semaphore(config.workers());
+    NamedThreadFactory names = new NamedThreadFactory("ffq-worker");
+    this.executor = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = names.newThread(r);
+          workerThreads.removeIf(old -> !old.isAlive()); // one replaced after a task threw
+          workerThreads.add(t);
+          return t;
+        });
+    this.dispatcher = new Thread(this::dispatch, "ffq-dispatcher");
+    this.dispatcher.setDaemon(true);
+    this.supervisor = new Thread(this::supervise, "ffq-supervisor");
+    this.supervisor.setDaemon(true);
+    submitter.onCancelRunning(id -> {
+      for (RunningTask t : running) {
+        if (t.lease().taskId().equals(id)) {
+          t.stop(StopReason.CANCELLED);
+        }
+      }
+    });
+  }
+
+  /** Starts claiming. */
+  public void start() {
+    dispatcher.start();
+    supervisor.start();
+  }
+
+  /** How many tasks run now. */
+  public int activeCount() {
+    return running.size();
+  }
+
+  private void dispatch() {
+    while (!stopping) {
+      int n;
+      try {
+        slots.acquire();
+        n = 1 + slots.drainPermits();
+      } catch (InterruptedException e) {
+        break;
+      }
+      List<Lease> leases;
+      try {
+        leases = backend.claim(config.claim(n, config.pollWait()));
+      } catch (InterruptedException e) {
+        slots.release(n);
+        break;
+      } catch (RuntimeException e) {
+        slots.release(n);
+        log.warn("claiming tasks failed; trying again in a second: {}", e.toString());
+        if (!awaitStopping(Duration.ofSeconds(1))) {
+          continue;
+        }
+        break;
+      }
+      slots.release(n - leases.size());
+      // A full claim suggests more work is ready: workers then take their next task themselves.
+      backlog = leases.size() == n;
+      for (Lease lease : leases) {
+        RunningTask t = register(lease);
+        executor.execute(() -> work(t));
+      }
+    }
+  }
+
+  /**
+   * Claims one ready task and runs it on the calling thread, through the same path as the worker threads
+   * (events, retry policy, fencing): for a pool that was never started and is driven by hand
+   * ({@link ManualWorkers}). Does not wait for work.
+   *
+   * @return the id of the task that ran, or empty when none was ready, no slot was free, or the pool is
+   *     closing
+   */
+  public Optional<TaskId> runNext() {
+    if (stopping || !slots.tryAcquire()) {
+      return Optional.empty();
+    }
+    List<Lease> leases;
+    try {
+      leases = backend.claim(config.claim(1, Duration.ZERO));
+    } catch (InterruptedException e) {
+      slots.release();
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (RuntimeException | Error e) {
+      slots.release();
+      throw e;
+    }
+    if (leases.isEmpty()) {
+      slots.release();
+      return Optional.empty();
+    }
+    RunningTask t = register(leases.get(0));
+    try {
+      run(t);
+    } finally {
+      slots.release();
+    }
+    return Optional.of(t.lease().taskId());
+  }
+
+  /**
+   * One supervisor pass on the calling thread, for a pool driven by hand: renews every running task's lease
+   * (as if its heartbeats had all been on time: a test's clock jumps, so heartbeats cannot be timed by it,
+   * and this pool's workers are alive), stops running tasks past their deadline by the clock, then reaps
+   * expired leases and prunes final tasks.
+   */
+  public void superviseOnce() {
+    Instant now = config.clock().instant();
+    for (RunningTask t : running) {
+      t.renew();
+      if (!now.isBefore(t.deadline()) && t.stopReason() == null) {
+        log.info("task {}: timed out", t.lease().taskId());
+        t.stop(StopReason.TIMED_OUT);
+      }
+    }
+    reap();
+  }
+
+  private RunningTask register(Lease lease) {
+    RunningTask t = new RunningTask(lease, config, backend, submitter, counters, this::rescanSoon);
+    running.add(t);
+    long untilDeadline = Duration.between(config.clock().instant(), t.deadline()).toNanos();
+    if (untilDeadline < config.heartbeatInterval().toNanos()
+        || System.nanoTime() + untilDeadline - plannedWakeNanos < 0) {
+      // The supervisor may sleep past this task's deadline; otherwise it sees the task on its next
+      // heartbeat, before the deadline.
+      rescan = true;
+      signal();
+    }
+    return t;
+  }
+
+  /**
+   * Runs {@code first}, then, while a backlog is likely, claims and runs the next task on the same thread
+   * and the same slot: no hand-off to the dispatcher and back for each task. Gives the slot back at the end.
+   */
+  private void work(RunningTask first) {
+    try {
+      RunningTask t = first;
+      while (t != null) {
+        Next next = new Next();
+        run(t, next);
+        t = next.claimed ? next.task : claimNext();
+      }
+    } finally {
+      slots.release();
+      if (stopping) {
+        signal(); // close() waits for running tasks to end
+      }
+    }
+  }
+
+  /**
+   * Claims one task for the slot this worker holds, without waiting: the dispatcher does the waiting.
+   * Null when there is no backlog, nothing is ready, the pool is stopping or the claim failed.
+   */
+  private RunningTask claimNext() {
+    if (!backlog || stopping) {
+      return null;
+    }
+    claimGate.readLock().lock();
+    try {
+      if (stopping) {
+        return null;
+      }
+      List<Lease> leases;
+      try {
+        leases = backend.claim(config.claim(1, Duration.ZERO));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      } catch (RuntimeException e) {
+        backlog = false; // the dispatcher claims next, and reports the failure if it lasts
+        return null;
+      }
+      if (leases.isEmpty()) {
+        backlog = false;
+        return null;
+      }
+      return register(leases.get(0));
+    } finally {
+      claimGate.readLock().unlock();
+    }
+  }
+
+  /**
+   * A worker's next task, claimed together with the end of its last one ({@link QueueBackend#finishAndClaim}):
+   * one call where a finish and a claim would be two.
+   */
+  private static final class Next {
+    boolean claimed; // whether the end went with a claim
+    RunningTask task; // what that claim took, or null
+  }
+
+  private void run(RunningTask t) {
+    run(t, null);
+  }
+
+  /** Runs {@code t}; with {@code next}, its end may go with the claim of the next task (see {@link Next}). */
+  private void run(RunningTask t, Next next) {
+    Lease lease = t.lease();
+    t.thread = Thread.currentThread();
+    MDC.put("task_id", lease.taskId().value());
+    try {
+      submitter.publishStarted(lease.task());
+      List<TaskOutput> outputs = null;
+      Throwable failure = null;
+      try {
+        if (t.stopReason() == null) {
+          outputs = handler.handle(t);
+        }
+      } catch (Throwable e) {
+        failure = e;
+        if (e instanceof InterruptedException) {
+          Thread.interrupted(); // cleared: the interrupt was ours, for a stop
+        }
+      }
+      t.end();
+      StopReason stop = t.stopReason();
+      if (stop != null) {
+        finishStopped(t, stop, next);
+      } else if (failure != null) {
+        finishFailed(t, failure, next);
+      } else {
+        finish(t, new Outcome.Completed(outputs == null ? List.of() : outputs), TaskEvent.Type.COMPLETED, next);
+      }
+    } catch (RuntimeException | Error e) {
+      log.error("task {}: the worker failed to record the end of attempt {}; the lease will expire and the task be retried",
+          lease.taskId(), lease.attempt(), e);
+    } finally {
+      t.end();
+      running.remove(t);
+      t.thread = null;
+      MDC.remove("task_id");
+      if (stopping) {
+        signal(); // close() waits for running tasks to end
+      }
+    }
+  }
+
+  private void finishStopped(RunningTask t, StopReason stop, Next next) {
+    Lease lease = t.lease();
+    switch (stop) {
+      case CANCELLED -> finish(t, new Outcome.Cancelled("cancelled while running"), TaskEvent.Type.CANCELLED, next);
+      case TIMED_OUT -> {
+        Duration timeout = Duration.between(lease.task().startedAt(), t.deadline());
+        finishFailed(t, new TaskFailureException(ErrorKind.TIMEOUT,
+            "ran longer than its timeout of " + human(timeout) + " and was stopped", false), next);
+      }
+      case SHUTDOWN -> {
+        finish(t, new Outcome.Released(), null, null);
+        log.info("task {}: released at shutdown; it will run again", lease.taskId());
+      }
+      case LEASE_LOST -> log.warn("task {}: attempt {} stopped after its lease was lost; its result is dropped",
+          lease.taskId(), lease.attempt());
+    }
+  }
+
+  private void finishFailed(RunningTask t, Throwable e, Next next) {
+    Lease lease = t.lease();
+    TaskFailureException f = e instanceof TaskFailureException tf ? tf
+        : new TaskFailureException(ErrorKind.INTERNAL, "unexpected error: " + e, true, null, e);
+    if (!(e instanceof TaskFailureException)) {
+      log.warn("task {}: attempt {} failed unexpectedly", lease.taskId(), lease.attempt(), e);
+    }
+    Task task = lease.task();
+    int max = Math.max(1, task.request().maxAttempts());
+    TaskError error = f.toError();
+    if (config.retryPolicy().shouldRetry(f, lease.attempt(), max)) {
+      Instant retryAt = config.clock().instant().plus(config.retryPolicy().backoff(lease.attempt()));
+      log.info("task {}: attempt {} of {} failed ({}), retrying at {}: {}",
+          task.id(), lease.attempt(), max, f.kind().wireName(), retryAt, f.getMessage());
+      finish(t, new Outcome.Failed(error, retryAt), TaskEvent.Type.RETRY_SCHEDULED, next);
+    } else {
+      log.info("task {}: failed ({}) on attempt {}: {}", task.id(), f.kind().wireName(), lease.attempt(), f.getMessage());
+      finish(t, new Outcome.Failed(error, null), TaskEvent.Type.FAILED, next);
+    }
+  }
+
+  private void finish(RunningTask t, Outcome outcome, TaskEvent.Type event, Next next) {
+    Task after = next == null ? null : finishAndClaim(t, outcome, next);
+    if (next == null || !next.claimed) {
+      try {
+        after = backend.finish(t.lease(), outcome);
+      } catch (LeaseLostException e) {
+        log.warn("{}; the result of this attempt is dropped", e.getMessage()); // the message names the task
+        return;
+      }
+    } else if (after == null) {
+      log.warn("{}; the result of this attempt is dropped", // the message names the task
+          new LeaseLostException(t.lease().taskId(), t.lease().attempt()).getMessage());
+      return;
+    }
+    if (event == null) {
+      return;
+    }
+    if (event.isFinal()) {
+      submitter.onFinal(after, event);
+    } else {
+      submitter.publish(event, after, null);
+    }
+  }
+
+  /**
+   * Ends {@code t} and claims the worker's next task in one call, while a backlog is likely (as
+   * {@link #claimNext} would claim it right after); sets {@code next.claimed} when it did.
+   *
+   * @return the task after the change, or null (lease lost, or not done: see {@code next.claimed})
+   */
+  private Task finishAndClaim(RunningTask t, Outcome outcome, Next next) {
+    if (!backlog || stopping) {
+      return null;
+    }
+    claimGate.readLock().lock(); // as in claimNext
+    try {
+      if (stopping) {
+        return null;
+      }
+      Handover h = backend.finishAndClaim(t.lease(), outcome, config.claim(1, Duration.ZERO));
+      next.claimed = true;
+      if (h.claimed().isEmpty()) {
+        backlog = false;
+      } else {
+        next.task = register(h.claimed().get(0));
+      }
+      return h.finished();
+    } finally {
+      claimGate.readLock().unlock();
+    }
+  }
+
+  private void supervise() {
+    long nextReap = System.nanoTime();
+    while (!closed) {
+      long now = System.nanoTime();
+      Instant wallNow = config.clock().instant();
+      long wake = now + config.heartbeatInterval().toNanos();
+      for (RunningTask t : running) {
+        long untilDeadline = Duration.between(wallNow, t.deadline()).toNanos();
+        if (untilDeadline <= 0) {
+          if (t.stopReason() == null) {
+            log.info("task {}: timed out", t.lease().taskId());
+            t.stop(StopReason.TIMED_OUT);
+          }
+        } else {
+          wake = Math.min(wake, now + untilDeadline);
+        }
+        if (t.renewDue(now)) {
+          t.renew();
+        }
+        wake = Math.min(wake, t.nextRenewNanos());
+      }
+      if (now - nextReap >= 0) {
+        reap();
+        nextReap = now + config.reapInterval().toNanos();
+      }
+      wake = Math.min(wake, nextReap);
+      plannedWakeNanos = wake;
+      lock.lock();
+      try {
+        long wait = wake - System.nanoTime();
+        if (!closed && !rescan && wait > 0) {
+          changed.awaitNanos(wait);
+        }
+        rescan = false;
+      } catch (InterruptedException e) {
+        break;
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private void reap() {
+    try {
+      for (Task t : backend.reapExpiredLeases()) {
+        counters.leasesExpired.increment();
+        if (t.status() == TaskStatus.FAILED) {
+          submitter.onFinal(t, TaskEvent.Type.FAILED);
+        } else if (t.status() == TaskStatus.CANCELLED) {
+          // A shared backend ends a cancel-requested task whose worker died as cancelled, not retried.
+          submitter.onFinal(t, TaskEvent.Type.CANCELLED);
+        } else {
+          submitter.publish(TaskEvent.Type.RETRY_SCHEDULED, t, null);
+        }
+      }
+      backend.prune();
+    } catch (RuntimeException e) {
+      log.warn("reaping expired leases failed: {}", e.toString());
+    }
+  }
+
+  /** Makes the supervisor look at the running tasks again now (a task's next renew came sooner). */
+  private void rescanSoon() {
+    rescan = true;
+    signal();
+  }
+
+  private void signal() {
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until stopping or {@code d} passes; true when stopping. */
+  private boolean awaitStopping(Duration d) {
+    lock.lock();
+    try {
+      long wait = d.toNanos();
+      while (!stopping && wait > 0) {
+        wait = changed.awaitNanos(wait);
+      }
+      return stopping;
+    } catch (InterruptedException e) {
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops claiming, lets running tasks finish for the drain timeout, then stops the rest and gives their
+   * leases back so they run again. Returns when every thread of the pool has ended.
+   */
+  @Override
+  public void close() {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    dispatcher.interrupt();
+    joinQuietly(dispatcher);
+    claimGate.writeLock().lock(); // waits out the workers' claims in flight; see claimGate
+    claimGate.writeLock().unlock();
+    awaitIdle(config.drainTimeout());
+    for (RunningTask t : running) {
+      log.info("task {}: still running at shutdown; stopping it", t.lease().taskId());
+      t.stop(StopReason.SHUTDOWN);
+    }
+    awaitIdle(config.stopTimeout());
+    executor.shutdown();
+    for (RunningTask t : running) {
+      // A handler that ignores its stop signal: interrupt it, and give the lease back ourselves; if it
+      // finishes later, the fencing token refuses its write.
+      Thread th = t.thread;
+      if (th != null) {
+        th.interrupt();
+      }
+      t.end();
+      try {
+        backend.finish(t.lease(), new Outcome.Released());
+        log.warn("task {}: its worker did not stop in time; the task was released", t.lease().taskId());
+      } catch (RuntimeException e) {
+        log.warn("task {}: could not release it: {}", t.lease().taskId(), e.toString());
+      }
+    }
+    try {
+      if (executor.awaitTermination(config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        workerThreads.forEach(WorkerPool::joinQuietly); // each is past its last task: it ends at once
+      } else {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    closed = true;
+    signal();
+    joinQuietly(supervisor);
+  }
+
+  private void awaitIdle(Duration d) {
+    lock.lock();
+    try {
+      long wait = d.toNanos();
+      while (!running.isEmpty() && wait > 0) {
+        wait = changed.awaitNanos(wait);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void joinQuietly(Thread t) {
+    try {
+      t.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String human(Duration d) {
+    long s = d.toSeconds();
+    if (s >= 3600 && s % 3600 == 0) {
+      return (s / 3600) + " h";
+    }
+    if (s >= 60 && s % 60 == 0) {
+      return (s / 60) + " min";
+    }
+    if (s > 0) {
+      return s + " s";
+    }
+    return d.toMillis() + " ms";
+  }
+}
