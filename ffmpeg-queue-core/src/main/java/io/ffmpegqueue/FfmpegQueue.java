@@ -1,11 +1,11 @@
 package io.ffmpegqueue;
 
-import static io.ffmpegqueue.internal.Checks.nonNegative;
-import static io.ffmpegqueue.internal.Checks.positive;
+import static io.ffmpegqueue.support.Checks.nonNegative;
+import static io.ffmpegqueue.support.Checks.positive;
 
 import io.ffmpegqueue.ffmpeg.DefaultRunner;
 import io.ffmpegqueue.ffmpeg.FfmpegRunner;
-import io.ffmpegqueue.internal.NamedThreadFactory;
+import io.ffmpegqueue.support.NamedThreadFactory;
 import io.ffmpegqueue.internal.submit.ClientSettings;
 import io.ffmpegqueue.internal.submit.TaskSubmitter;
 import io.ffmpegqueue.internal.webhook.WebhookNotifier;

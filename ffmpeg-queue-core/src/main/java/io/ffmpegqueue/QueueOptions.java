@@ -1,7 +1,7 @@
 package io.ffmpegqueue;
 
 import io.ffmpegqueue.ffmpeg.CommandPolicy;
-import io.ffmpegqueue.internal.Checks;
+import io.ffmpegqueue.support.Checks;
 import io.ffmpegqueue.internal.submit.ClientSettings;
 import io.ffmpegqueue.io.HttpInputFetcher;
 import io.ffmpegqueue.io.InputFetcher;

@@ -1,6 +1,6 @@
 package io.ffmpegqueue.ffmpeg;
 
-import static io.ffmpegqueue.internal.Checks.nonNegative;
+import static io.ffmpegqueue.support.Checks.nonNegative;
 
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.Subscription;

@@ -1,2 +1,2 @@
-/** The machinery behind the public API: worker loop, event delivery, pipeline. No compatibility promise. */
+/** The machinery behind the public API: worker loop, event hub, submit path, webhook sender. No compatibility promise; used by core alone. */
 package io.ffmpegqueue.internal;

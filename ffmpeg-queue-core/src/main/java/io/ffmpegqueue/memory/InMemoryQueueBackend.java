@@ -9,7 +9,7 @@ import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.TenantLimits;
 import io.ffmpegqueue.WebhookDelivery;
-import io.ffmpegqueue.internal.Checks;
+import io.ffmpegqueue.support.Checks;
 import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.ClaimRequest;

@@ -11,7 +11,7 @@ import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.WebhookDelivery;
-import io.ffmpegqueue.internal.Checks;
+import io.ffmpegqueue.support.Checks;
 import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.postgres.internal.Webhooks;
 import io.ffmpegqueue.postgres.internal.CapacityGate;

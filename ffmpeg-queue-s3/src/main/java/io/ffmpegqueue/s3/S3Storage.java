@@ -4,7 +4,7 @@ import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskRequest;
-import io.ffmpegqueue.internal.Checks;
+import io.ffmpegqueue.support.Checks;
 import io.ffmpegqueue.io.Storage;
 import io.ffmpegqueue.io.StoredObject;
 import io.ffmpegqueue.s3.internal.Buckets;

@@ -3,7 +3,7 @@ package io.ffmpegqueue.internal.events;
 import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskListener;
-import io.ffmpegqueue.internal.NamedThreadFactory;
+import io.ffmpegqueue.support.NamedThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -13,7 +13,7 @@ import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.ffmpeg.FfmpegCommand;
 import io.ffmpegqueue.ffmpeg.Progress;
-import io.ffmpegqueue.internal.NamedThreadFactory;
+import io.ffmpegqueue.support.NamedThreadFactory;
 import io.ffmpegqueue.internal.events.EventBus;
 import io.ffmpegqueue.io.InputFetcher;
 import io.ffmpegqueue.spi.BackendListener;

@@ -8,7 +8,7 @@ import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskOutput;
 import io.ffmpegqueue.TaskStatus;
-import io.ffmpegqueue.internal.NamedThreadFactory;
+import io.ffmpegqueue.support.NamedThreadFactory;
 import io.ffmpegqueue.internal.submit.TaskSubmitter;
 import io.ffmpegqueue.spi.Handover;
 import io.ffmpegqueue.spi.Lease;

@@ -1,4 +1,4 @@
-package io.ffmpegqueue.internal;
+package io.ffmpegqueue.support;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;

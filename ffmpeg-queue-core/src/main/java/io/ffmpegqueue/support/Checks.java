@@ -1,4 +1,4 @@
-package io.ffmpegqueue.internal;
+package io.ffmpegqueue.support;
 
 import java.time.Duration;
 
