@@ -1,6 +1,5 @@
 package io.ffmpegqueue;
 
-import io.ffmpegqueue.internal.submit.TaskSubmitter;
 import io.ffmpegqueue.spi.QueueBackend;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +83,7 @@ public interface FfmpegQueueClient extends AutoCloseable {
 
     /** The client. */
     public FfmpegQueueClient build() {
-      return TaskSubmitter.create(settings());
+      return new QueueClient(settings(), "ffq-client");
     }
   }
 }

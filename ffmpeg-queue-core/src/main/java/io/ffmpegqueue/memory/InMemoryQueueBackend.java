@@ -11,6 +11,7 @@ import io.ffmpegqueue.TenantLimits;
 import io.ffmpegqueue.WebhookDelivery;
 import io.ffmpegqueue.support.Checks;
 import io.ffmpegqueue.spi.DueWebhook;
+import io.ffmpegqueue.spi.WebhookOutbox;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Enqueued;
@@ -56,7 +57,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * QueueBackend backend = InMemoryQueueBackend.builder().capacity(50_000).build();
  * }</pre>
  */
-public final class InMemoryQueueBackend implements QueueBackend {
+public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
   /** The default most pending tasks. */
   public static final int DEFAULT_CAPACITY = 10_000;
   /** The default retention age of final tasks. */
@@ -645,22 +646,6 @@ public final class InMemoryQueueBackend implements QueueBackend {
     Entry(Task task, long seq) {
       this.task = task;
       this.seq = seq;
-    }
-  }
-
-  /** True: a task's delivery is stored under the same lock as its end. */
-  @Override
-  public boolean storesWebhooksAtEnd() {
-    return true;
-  }
-
-  @Override
-  public boolean addWebhook(TaskId id, WebhookDelivery delivery) {
-    lock.lock();
-    try {
-      return tasks.containsKey(id) && putWebhook(id, delivery, false);
-    } finally {
-      lock.unlock();
     }
   }
 

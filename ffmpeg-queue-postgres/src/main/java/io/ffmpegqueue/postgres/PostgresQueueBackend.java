@@ -13,6 +13,7 @@ import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.WebhookDelivery;
 import io.ffmpegqueue.support.Checks;
 import io.ffmpegqueue.spi.DueWebhook;
+import io.ffmpegqueue.spi.WebhookOutbox;
 import io.ffmpegqueue.postgres.internal.Webhooks;
 import io.ffmpegqueue.postgres.internal.CapacityGate;
 import io.ffmpegqueue.postgres.internal.Claims;
@@ -100,7 +101,7 @@ import javax.sql.DataSource;
  *
  * <p>Thread-safe. {@link #close()} stops the listening connection; the DataSource stays the host's.
  */
-public final class PostgresQueueBackend implements QueueBackend {
+public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
   /** The default schema. */
   public static final String DEFAULT_SCHEMA = "public";
   /** The default prefix of the table names. */
@@ -418,19 +419,6 @@ public final class PostgresQueueBackend implements QueueBackend {
   /** When a webhook delivery stored now is due: at once, on the clock the notifier claims deliveries by. */
   private OffsetDateTime webhookDue() {
     return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-  }
-
-  /** True: a task's webhook delivery is stored in the statement that ends it. */
-  @Override
-  public boolean storesWebhooksAtEnd() {
-    return true;
-  }
-
-  // ---- reads ----
-
-  @Override
-  public boolean addWebhook(TaskId id, WebhookDelivery delivery) {
-    return webhooks.add(id, delivery);
   }
 
   @Override

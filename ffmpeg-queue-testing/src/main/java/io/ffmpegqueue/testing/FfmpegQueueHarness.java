@@ -11,7 +11,7 @@ import io.ffmpegqueue.TaskListener;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
-import io.ffmpegqueue.internal.worker.ManualWorkers;
+import io.ffmpegqueue.WorkerDriver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -59,7 +59,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
   private static final AtomicInteger BACKGROUND_THREADS = new AtomicInteger();
 
   private final FfmpegQueue queue;
-  private final ManualWorkers workers; // null when worker threads run the tasks
+  private final WorkerDriver workers; // null when worker threads run the tasks
   private final FakeFfmpegRunner runner;
   private final InMemoryStorage storage;
   private final ManualClock clock;
@@ -77,7 +77,6 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
     this.listener = b.listener != null ? b.listener : new RecordingTaskListener();
     this.fetcher = b.fetcher != null ? b.fetcher : new FakeInputFetcher();
     this.maxRuns = b.maxRuns;
-    this.workers = b.workerThreads == 0 ? new ManualWorkers() : null;
     try {
       this.workspaceRoot = Files.createTempDirectory("ffq-harness-");
     } catch (IOException e) {
@@ -94,8 +93,9 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
         .drainTimeout(Duration.ZERO) // a task still running at close is stopped at once: a test is over
         .stopTimeout(Duration.ofSeconds(5))
         .workerId("test-worker");
-    if (workers != null) {
-      qb.workers(4).manualWorkers(workers);
+    boolean driven = b.workerThreads == 0;
+    if (driven) {
+      qb.workers(4);
     } else {
       qb.workers(b.workerThreads).pollWait(Duration.ofMillis(100));
     }
@@ -103,7 +103,8 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
       c.accept(qb);
     }
     try {
-      this.queue = qb.build();
+      this.workers = driven ? WorkerDriver.build(qb) : null;
+      this.queue = driven ? workers.queue() : qb.build();
     } catch (RuntimeException e) {
       deleteTree(workspaceRoot);
       throw e;
@@ -172,7 +173,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
    *     something keeps submitting or retrying at once
    */
   public int runUntilIdle() {
-    ManualWorkers w = manual("runUntilIdle");
+    WorkerDriver w = manual("runUntilIdle");
     int n = 0;
     while (n < maxRuns && w.runNext().isPresent()) {
       n++;
@@ -207,7 +208,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
    * the timeout and {@link #tick()}) or shuts down. {@code runner().takeJob()} waits until it is in ffmpeg.
    */
   public BackgroundRun runNextInBackground() {
-    ManualWorkers w = manual("runNextInBackground");
+    WorkerDriver w = manual("runNextInBackground");
     CompletableFuture<Optional<Task>> result = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
@@ -242,7 +243,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
     }
   }
 
-  private ManualWorkers manual(String what) {
+  private WorkerDriver manual(String what) {
     if (workers == null) {
       throw new IllegalStateException(what + "() is for a harness whose workers run on the test thread;"
           + " this one has worker threads (Builder.workerThreads)");

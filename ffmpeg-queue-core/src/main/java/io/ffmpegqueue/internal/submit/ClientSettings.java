@@ -5,13 +5,12 @@ import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskListener;
 import io.ffmpegqueue.TenantLimits;
 import io.ffmpegqueue.ffmpeg.CommandPolicy;
-import io.ffmpegqueue.io.InputFetcher;
+import io.ffmpegqueue.internal.Fetchers;
 import io.ffmpegqueue.memory.InMemoryQueueBackend;
 import io.ffmpegqueue.spi.QueueBackend;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The submission-side options, as the builders collected them.
@@ -28,7 +27,7 @@ import java.util.Map;
  */
 public record ClientSettings(
     QueueBackend backend,
-    Map<String, InputFetcher> fetchers,
+    Fetchers fetchers,
     CommandPolicy commandPolicy,
     RetryPolicy retryPolicy,
     Duration defaultTimeout,
@@ -42,7 +41,6 @@ public record ClientSettings(
     if (backend == null) {
       backend = InMemoryQueueBackend.builder().clock(clock).build();
     }
-    fetchers = Map.copyOf(fetchers);
     listeners = List.copyOf(listeners);
     owned = List.copyOf(owned);
     if (tenantLimits == null) {

@@ -10,9 +10,10 @@ import io.ffmpegqueue.WebhookSettings;
 import io.ffmpegqueue.internal.http.GuardedDns;
 import io.ffmpegqueue.internal.http.GuardedSocketFactory;
 import io.ffmpegqueue.internal.http.HostPolicy;
-import io.ffmpegqueue.internal.submit.TaskSubmitter;
+import io.ffmpegqueue.internal.events.TaskEvents;
 import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.spi.QueueBackend;
+import io.ffmpegqueue.spi.WebhookOutbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -40,10 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers webhooks: a thread ({@code ffq-webhooks}) takes due deliveries from the backend, POSTs the signed
  * task JSON, and records each attempt with the next one's time. Deliveries live in the backend, so a new
- * process on a shared backend resumes those a stopped one left. A backend that
- * {@link QueueBackend#storesWebhooksAtEnd() stores deliveries at the end} of a task writes them itself, with
- * the task's final state; for one that does not, the delivery is stored here when the task's final event
- * is heard. Either way a final event wakes the thread, so the first attempt does not wait for the poll.
+ * process on a shared backend resumes those a stopped one left. The backend's {@link WebhookOutbox} stores
+ * a delivery with the task's final state; a final event wakes the thread, so the first attempt does not wait
+ * for the poll.
  */
 public final class WebhookNotifier implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
@@ -52,7 +52,7 @@ public final class WebhookNotifier implements AutoCloseable {
 
   private final WebhookSettings settings;
   private final QueueBackend backend;
-  private final boolean storedByBackend;
+  private final WebhookOutbox outbox;
   private final InstantSource clock;
   private final HostPolicy policy;
   private final OkHttpClient base;
@@ -63,11 +63,12 @@ public final class WebhookNotifier implements AutoCloseable {
   private boolean woken;
   private volatile boolean closed;
 
-  /** Starts delivering for the tasks that end in {@code submitter}'s queue. */
-  public WebhookNotifier(WebhookSettings settings, QueueBackend backend, TaskSubmitter submitter, InstantSource clock) {
+  /** Starts delivering for the tasks whose end {@code events} publishes. */
+  public WebhookNotifier(WebhookSettings settings, QueueBackend backend, WebhookOutbox outbox, TaskEvents events,
+      InstantSource clock) {
     this.settings = settings;
     this.backend = backend;
-    this.storedByBackend = backend.storesWebhooksAtEnd();
+    this.outbox = outbox;
     this.clock = clock;
     this.policy = HostPolicy.of(settings.allowedHosts(), false);
     this.base = new OkHttpClient.Builder()
@@ -76,7 +77,7 @@ public final class WebhookNotifier implements AutoCloseable {
         .followSslRedirects(false)
         .retryOnConnectionFailure(false)
         .build();
-    this.subscription = submitter.subscribe(this::onEvent);
+    this.subscription = events.subscribe(null, this::onEvent);
     this.thread = new Thread(this::loop, "ffq-webhooks");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -86,20 +87,7 @@ public final class WebhookNotifier implements AutoCloseable {
     if (!e.type().isFinal() || e.task().request().webhookUrl() == null) {
       return;
     }
-    if (storedByBackend) {
-      signal(); // the backend stored the delivery with the task's end
-      return;
-    }
-    Task t = e.task();
-    try {
-      if (backend.addWebhook(t.id(), WebhookDelivery.first(t.id(), t.request().webhookUrl(), clock.instant()))) {
-        signal();
-      }
-    } catch (UnsupportedOperationException ex) {
-      log.warn("task {}: webhook not delivered: {}", t.id(), ex.getMessage());
-    } catch (RuntimeException ex) {
-      log.warn("task {}: could not store its webhook delivery: {}", t.id(), ex.toString());
-    }
+    signal(); // the backend stored the delivery with the task's end
   }
 
   private void signal() {
@@ -118,7 +106,7 @@ public final class WebhookNotifier implements AutoCloseable {
       try {
         // Held for two timeouts: long enough for this attempt, short enough that a dead process's claim
         // comes due again soon.
-        due = backend.claimDueWebhooks(clock.instant(), settings.timeout().multipliedBy(2), BATCH);
+        due = outbox.claimDueWebhooks(clock.instant(), settings.timeout().multipliedBy(2), BATCH);
       } catch (RuntimeException e) {
         log.warn("could not read due webhook deliveries: {}", e.toString());
         due = List.of();
@@ -177,7 +165,7 @@ public final class WebhookNotifier implements AutoCloseable {
           made, attempt.error());
     }
     try {
-      backend.updateWebhook(due.taskId(), next);
+      outbox.updateWebhook(due.taskId(), next);
     } catch (RuntimeException e) {
       log.warn("task {}: could not record webhook attempt: {}", due.taskId(), e.toString());
     }

@@ -9,6 +9,7 @@ import io.ffmpegqueue.ffmpeg.FfmpegCommand;
 import io.ffmpegqueue.ffmpeg.FfmpegJob;
 import io.ffmpegqueue.ffmpeg.FfmpegResult;
 import io.ffmpegqueue.ffmpeg.FfmpegRunner;
+import io.ffmpegqueue.internal.Fetchers;
 import io.ffmpegqueue.io.FetchRequest;
 import io.ffmpegqueue.io.InputFetcher;
 import io.ffmpegqueue.io.Storage;
@@ -27,28 +28,24 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Function;
 
 /**
  * The default task handler: make a private workspace, fetch the inputs (in parallel), run ffmpeg there,
  * store the outputs, and always remove the workspace.
  */
 public final class FfmpegPipeline implements TaskHandler {
-  private final Function<URI, InputFetcher> fetchers;
+  private final Fetchers fetchers;
   private final FfmpegRunner runner;
   private final Storage storage;
   private final Workspaces workspaces;
   private final ExecutorService fetchExecutor;
   private final WorkerCounters counters;
 
-  /** A pipeline over the given parts; {@code fetchExecutor} runs the downloads of tasks with several inputs. */
-  public FfmpegPipeline(Function<URI, InputFetcher> fetchers, FfmpegRunner runner, Storage storage,
-      Workspaces workspaces, ExecutorService fetchExecutor) {
-    this(fetchers, runner, storage, workspaces, fetchExecutor, new WorkerCounters());
-  }
-
-  /** A pipeline that also adds the size of every fetched input to {@code counters}. */
-  public FfmpegPipeline(Function<URI, InputFetcher> fetchers, FfmpegRunner runner, Storage storage,
+  /**
+   * A pipeline over the given parts; {@code fetchExecutor} runs the downloads of tasks with several inputs,
+   * and the size of every fetched input is added to {@code counters}.
+   */
+  public FfmpegPipeline(Fetchers fetchers, FfmpegRunner runner, Storage storage,
       Workspaces workspaces, ExecutorService fetchExecutor, WorkerCounters counters) {
     this.counters = counters;
     this.fetchers = fetchers;
@@ -153,7 +150,7 @@ public final class FfmpegPipeline implements TaskHandler {
     if (context.isStopped()) {
       return;
     }
-    InputFetcher fetcher = fetchers.apply(uri);
+    InputFetcher fetcher = fetchers.forUri(uri);
     if (fetcher == null) {
       throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': no fetcher for " + uri.getScheme(), false);
     }

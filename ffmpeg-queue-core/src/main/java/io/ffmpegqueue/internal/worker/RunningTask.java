@@ -4,7 +4,7 @@ import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.ffmpeg.Progress;
-import io.ffmpegqueue.internal.submit.TaskSubmitter;
+import io.ffmpegqueue.internal.events.TaskEvents;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.QueueBackend;
@@ -27,7 +27,7 @@ final class RunningTask implements TaskContext {
   private final Lease lease;
   private final WorkerConfig config;
   private final QueueBackend backend;
-  private final TaskSubmitter events;
+  private final TaskEvents events;
   private final WorkerCounters counters;
   private final Instant deadline;
   // Made on the first onStop(): most handlers (and every no-op one) register none. Guarded by this.
@@ -44,7 +44,7 @@ final class RunningTask implements TaskContext {
   private final Runnable wakeSupervisor;
   volatile Thread thread;
 
-  RunningTask(Lease lease, WorkerConfig config, QueueBackend backend, TaskSubmitter events,
+  RunningTask(Lease lease, WorkerConfig config, QueueBackend backend, TaskEvents events,
       WorkerCounters counters, Runnable wakeSupervisor) {
     this.lease = lease;
     this.wakeSupervisor = wakeSupervisor;

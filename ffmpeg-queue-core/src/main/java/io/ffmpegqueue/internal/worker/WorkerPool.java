@@ -9,7 +9,7 @@ import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskOutput;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.support.NamedThreadFactory;
-import io.ffmpegqueue.internal.submit.TaskSubmitter;
+import io.ffmpegqueue.internal.events.TaskEvents;
 import io.ffmpegqueue.spi.Handover;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.LeaseLostException;
@@ -46,7 +46,7 @@ public final class WorkerPool implements AutoCloseable {
   private final WorkerConfig config;
   private final QueueBackend backend;
   private final TaskHandler handler;
-  private final TaskSubmitter submitter;
+  private final TaskEvents events;
   private final Semaphore slots;
   private final ExecutorService executor;
   // The executor's threads: its termination is signalled by the last of them before it has exited, so
@@ -70,19 +70,14 @@ public final class WorkerPool implements AutoCloseable {
   private volatile boolean closed;
   private final WorkerCounters counters;
 
-  /** A pool that starts on {@link #start()}. */
-  public WorkerPool(WorkerConfig config, QueueBackend backend, TaskHandler handler, TaskSubmitter submitter) {
-    this(config, backend, handler, submitter, new WorkerCounters());
-  }
-
   /** A pool that starts on {@link #start()} and keeps its lease totals in {@code counters}. */
-  public WorkerPool(WorkerConfig config, QueueBackend backend, TaskHandler handler, TaskSubmitter submitter,
+  public WorkerPool(WorkerConfig config, QueueBackend backend, TaskHandler handler, TaskEvents events,
       WorkerCounters counters) {
     this.counters = counters;
     this.config = config;
     this.backend = backend;
     this.handler = handler;
-    this.submitter = submitter;
+    this.events = events;
     this.slots = new Semaphore(config.workers());
     NamedThreadFactory names = new NamedThreadFactory("ffq-worker");
     this.executor = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.MILLISECONDS,
@@ -96,7 +91,7 @@ public final class WorkerPool implements AutoCloseable {
     this.dispatcher.setDaemon(true);
     this.supervisor = new Thread(this::supervise, "ffq-supervisor");
     this.supervisor.setDaemon(true);
-    submitter.onCancelRunning(id -> {
+    events.onCancelRunning(id -> {
       for (RunningTask t : running) {
         if (t.lease().taskId().equals(id)) {
           t.stop(StopReason.CANCELLED);
@@ -152,7 +147,7 @@ public final class WorkerPool implements AutoCloseable {
   /**
    * Claims one ready task and runs it on the calling thread, through the same path as the worker threads
    * (events, retry policy, fencing): for a pool that was never started and is driven by hand
-   * ({@link ManualWorkers}). Does not wait for work.
+   * (a {@code WorkerDriver}). Does not wait for work.
    *
    * @return the id of the task that ran, or empty when none was ready, no slot was free, or the pool is
    *     closing
@@ -204,7 +199,7 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private RunningTask register(Lease lease) {
-    RunningTask t = new RunningTask(lease, config, backend, submitter, counters, this::rescanSoon);
+    RunningTask t = new RunningTask(lease, config, backend, events, counters, this::rescanSoon);
     running.add(t);
     long untilDeadline = Duration.between(config.clock().instant(), t.deadline()).toNanos();
     if (untilDeadline < config.heartbeatInterval().toNanos()
@@ -289,7 +284,7 @@ public final class WorkerPool implements AutoCloseable {
     t.thread = Thread.currentThread();
     MDC.put("task_id", lease.taskId().value());
     try {
-      submitter.publishStarted(lease.task());
+      events.publishStarted(lease.task());
       List<TaskOutput> outputs = null;
       Throwable failure = null;
       try {
@@ -382,9 +377,9 @@ public final class WorkerPool implements AutoCloseable {
       return;
     }
     if (event.isFinal()) {
-      submitter.onFinal(after, event);
+      events.onFinal(after, event);
     } else {
-      submitter.publish(event, after, null);
+      events.publish(event, after, null);
     }
   }
 
@@ -463,12 +458,12 @@ public final class WorkerPool implements AutoCloseable {
       for (Task t : backend.reapExpiredLeases()) {
         counters.leasesExpired.increment();
         if (t.status() == TaskStatus.FAILED) {
-          submitter.onFinal(t, TaskEvent.Type.FAILED);
+          events.onFinal(t, TaskEvent.Type.FAILED);
         } else if (t.status() == TaskStatus.CANCELLED) {
           // A shared backend ends a cancel-requested task whose worker died as cancelled, not retried.
-          submitter.onFinal(t, TaskEvent.Type.CANCELLED);
+          events.onFinal(t, TaskEvent.Type.CANCELLED);
         } else {
-          submitter.publish(TaskEvent.Type.RETRY_SCHEDULED, t, null);
+          events.publish(TaskEvent.Type.RETRY_SCHEDULED, t, null);
         }
       }
       backend.prune();
