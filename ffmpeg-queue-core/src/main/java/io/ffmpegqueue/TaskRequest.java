@@ -33,10 +33,11 @@ import java.util.Set;
  * @param timeout how long one attempt may run, or {@code null} for the queue's default
  * @param maxAttempts how many attempts in all, or 0 for the queue's retry policy
  * @param idempotencyKey a key that makes a repeated submission return the first task, or {@code null}
- * @param metadata free-form host data carried with the task (a user id); the entry {@value #TENANT_KEY}, when
- *     present, is the task's {@link #tenant() tenant}
+ * @param metadata free-form host data carried with the task (a user id)
  * @param webhookUrl where the task's final JSON is POSTed when it completes, fails or is cancelled (an
  *     absolute http or https URL), or {@code null} for none
+ * @param tenant the tenant the task belongs to, for per-tenant limits and fair claiming
+ *     ({@link TenantLimits}), or {@code null} for none: 1 to 64 characters of {@code [A-Za-z0-9_.-]}
  */
 public record TaskRequest(
     String command,
@@ -47,7 +48,8 @@ public record TaskRequest(
     int maxAttempts,
     String idempotencyKey,
     Map<String, String> metadata,
-    URI webhookUrl) {
+    URI webhookUrl,
+    String tenant) {
 
   /** The most attempts a request may ask for. */
   public static final int MAX_ATTEMPTS_LIMIT = 100;
@@ -57,8 +59,6 @@ public record TaskRequest(
   private static final int MAX_METADATA_ENTRIES = 64;
   private static final int MAX_METADATA_LENGTH = 1024;
 
-  /** The metadata key that names the task's tenant, see {@link #tenant()}. */
-  public static final String TENANT_KEY = "tenant";
   private static final int MAX_TENANT_LENGTH = 64;
 
   /** Validates every field and copies the collections. */
@@ -88,12 +88,9 @@ public record TaskRequest(
     }
     metadata = copyMetadata(metadata);
     checkWebhookUrl(webhookUrl);
-  }
-
-  /** A request without a webhook (the components before {@code webhookUrl} was added). */
-  public TaskRequest(String command, Map<String, URI> inputs, List<String> outputs, int priority,
-      Duration timeout, int maxAttempts, String idempotencyKey, Map<String, String> metadata) {
-    this(command, inputs, outputs, priority, timeout, maxAttempts, idempotencyKey, metadata, null);
+    if (tenant != null) {
+      checkTenant(tenant);
+    }
   }
 
   private static void checkWebhookUrl(URI url) {
@@ -124,7 +121,7 @@ public record TaskRequest(
   /** A builder that starts from this request. */
   public Builder toBuilder() {
     Builder b = new Builder().command(command).priority(priority).timeout(timeout)
-        .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey).webhookUrl(webhookUrl);
+        .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey).webhookUrl(webhookUrl).tenant(tenant);
     b.inputs.putAll(inputs);
     b.outputs.addAll(outputs);
     b.metadata.putAll(metadata);
@@ -137,22 +134,13 @@ public record TaskRequest(
   }
 
   /**
-   * The tenant the task belongs to, for per-tenant limits and fair claiming ({@link TenantLimits}), or
-   * {@code null} when it names none. It is the metadata entry {@value #TENANT_KEY} (set it with
-   * {@link Builder#tenant(String)}), 1 to 64 characters of {@code [A-Za-z0-9_.-]}.
-   */
-  public String tenant() {
-    return metadata.get(TENANT_KEY);
-  }
-
-  /**
    * Checks a tenant name: 1 to 64 characters of {@code [A-Za-z0-9_.-]}.
    *
    * @throws InvalidTaskException naming the field {@code tenant} when it is not one
    */
   public static String checkTenant(String tenant) {
     if (tenant == null || tenant.length() > MAX_TENANT_LENGTH || !hasFileNameChars(tenant)) {
-      throw new InvalidTaskException(TENANT_KEY, "'" + abbreviate(tenant) + "' is not a tenant name (1 to "
+      throw new InvalidTaskException("tenant", "'" + abbreviate(tenant) + "' is not a tenant name (1 to "
           + MAX_TENANT_LENGTH + " characters: letters, digits, '_', '-', '.')");
     }
     return tenant;
@@ -283,10 +271,6 @@ public record TaskRequest(
             "metadata", "'" + e.getKey() + "' must have a value of at most " + MAX_METADATA_LENGTH + " characters");
       }
     }
-    String tenant = metadata.get(TENANT_KEY);
-    if (tenant != null) {
-      checkTenant(tenant);
-    }
     return Map.copyOf(metadata);
   }
 
@@ -308,6 +292,7 @@ public record TaskRequest(
     private String idempotencyKey;
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private URI webhookUrl;
+    private String tenant;
 
     private Builder() {}
 
@@ -408,22 +393,18 @@ public record TaskRequest(
     }
 
     /**
-     * The tenant the task belongs to (the metadata entry {@value TaskRequest#TENANT_KEY}); {@code null}
-     * removes it. Checked on {@link #build()}: 1 to 64 characters of {@code [A-Za-z0-9_.-]}.
+     * The tenant the task belongs to; {@code null} for none. Checked on {@link #build()}: 1 to 64 characters
+     * of {@code [A-Za-z0-9_.-]}.
      */
     public Builder tenant(String tenant) {
-      if (tenant == null) {
-        metadata.remove(TENANT_KEY);
-      } else {
-        metadata.put(TENANT_KEY, tenant);
-      }
+      this.tenant = tenant;
       return this;
     }
 
     /** The validated request. */
     public TaskRequest build() {
       return new TaskRequest(command, inputs, outputs, priority, timeout, maxAttempts, idempotencyKey, metadata,
-          webhookUrl);
+          webhookUrl, tenant);
     }
   }
 }

@@ -154,17 +154,20 @@ class TenantTest {
   }
 
   @Test
-  void the_tenant_is_the_metadata_entry_and_must_be_a_short_plain_name() {
+  void the_tenant_is_a_field_of_its_own_and_must_be_a_short_plain_name() {
     TaskRequest r = request("team-7.prod_1");
     assertThat(r.tenant()).isEqualTo("team-7.prod_1");
-    assertThat(r.metadata()).containsEntry("tenant", "team-7.prod_1");
+    assertThat(r.metadata()).doesNotContainKey("tenant");
+    assertThat(r.toBuilder().build()).isEqualTo(r);
+    TaskRequest plainEntry = Fixtures.request().toBuilder().metadata("tenant", "no spaces").build();
+    assertThat(plainEntry.tenant()).as("a metadata entry named tenant is only metadata").isNull();
     assertThat(Fixtures.request().tenant()).isNull();
     assertThat(request("x").toBuilder().tenant(null).build().tenant()).isNull();
     for (String bad : List.of("", "a b", "a/b", "x".repeat(65), "ü")) {
       assertThatThrownBy(() -> request(bad))
           .isInstanceOfSatisfying(InvalidTaskException.class, e -> assertThat(e.field()).isEqualTo("tenant"));
     }
-    assertThatThrownBy(() -> Fixtures.request().toBuilder().metadata("tenant", "no spaces").build())
+    assertThatThrownBy(() -> Fixtures.request().toBuilder().tenant("no spaces").build())
         .isInstanceOf(InvalidTaskException.class).hasMessageContaining("not a tenant name");
     assertThatThrownBy(() -> TenantLimits.builder().maxRunning("a/b", 1)).isInstanceOf(InvalidTaskException.class);
   }

@@ -75,7 +75,7 @@ public final class TaskSubmitter {
     return new TaskRequest(r.command(), inputs, r.outputs(), r.priority(),
         r.timeout() != null ? r.timeout() : settings.defaultTimeout(),
         r.maxAttempts() != 0 ? r.maxAttempts() : settings.retryPolicy().maxAttempts(),
-        r.idempotencyKey(), r.metadata(), r.webhookUrl());
+        r.idempotencyKey(), r.metadata(), r.webhookUrl(), r.tenant());
   }
 
   private void check(TaskRequest r) {
