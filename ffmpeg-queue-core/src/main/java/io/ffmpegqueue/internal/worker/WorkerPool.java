@@ -1,13 +1,9 @@
 package io.ffmpegqueue.internal.worker;
 
-import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.Task;
-import io.ffmpegqueue.TaskError;
 import io.ffmpegqueue.TaskEvent;
-import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskOutput;
-import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.support.NamedThreadFactory;
 import io.ffmpegqueue.internal.events.TaskEvents;
 import io.ffmpegqueue.spi.Handover;
@@ -18,7 +14,6 @@ import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.StopReason;
 import io.ffmpegqueue.spi.TaskHandler;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -37,8 +32,9 @@ import org.slf4j.MDC;
 
 /**
  * The worker machinery, which knows nothing of ffmpeg: a dispatcher claims as many tasks as there are
- * free slots, worker threads run them through the {@link TaskHandler}, and a supervisor renews leases,
- * enforces timeouts and reaps the leases of dead workers. Every failure ends in a recorded outcome.
+ * free slots, worker threads run them through the {@link TaskHandler} and record how each attempt ended
+ * ({@link AttemptEnding}), and the {@link LeaseSupervisor} renews leases, enforces timeouts and reaps the
+ * leases of dead workers. Every failure ends in a recorded outcome.
  */
 public final class WorkerPool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
@@ -58,16 +54,13 @@ public final class WorkerPool implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Thread dispatcher;
-  private final Thread supervisor;
+  private final LeaseSupervisor supervisor;
   private volatile boolean stopping;
-  private volatile long plannedWakeNanos = System.nanoTime();
-  private volatile boolean rescan;
   // Whether workers should try to claim their next task themselves (the last claim found more than enough).
   private volatile boolean backlog;
   // Workers claim under the read lock; close() takes the write lock once, after which every such claim
   // has either put its task in `running` (so close() stops or releases it) or seen `stopping`.
   private final ReentrantReadWriteLock claimGate = new ReentrantReadWriteLock();
-  private volatile boolean closed;
   private final WorkerCounters counters;
 
   /** A pool that starts on {@link #start()} and keeps its lease totals in {@code counters}. */
@@ -89,8 +82,7 @@ public final class WorkerPool implements AutoCloseable {
         });
     this.dispatcher = new Thread(this::dispatch, "ffq-dispatcher");
     this.dispatcher.setDaemon(true);
-    this.supervisor = new Thread(this::supervise, "ffq-supervisor");
-    this.supervisor.setDaemon(true);
+    this.supervisor = new LeaseSupervisor(config, backend, events, counters, running);
     events.onCancelRunning(id -> {
       for (RunningTask t : running) {
         if (t.lease().taskId().equals(id)) {
@@ -180,35 +172,15 @@ public final class WorkerPool implements AutoCloseable {
     return Optional.of(t.lease().taskId());
   }
 
-  /**
-   * One supervisor pass on the calling thread, for a pool driven by hand: renews every running task's lease
-   * (as if its heartbeats had all been on time: a test's clock jumps, so heartbeats cannot be timed by it,
-   * and this pool's workers are alive), stops running tasks past their deadline by the clock, then reaps
-   * expired leases and prunes final tasks.
-   */
+  /** One supervisor pass on the calling thread, for a pool driven by hand; see {@link LeaseSupervisor#superviseOnce}. */
   public void superviseOnce() {
-    Instant now = config.clock().instant();
-    for (RunningTask t : running) {
-      t.renew();
-      if (!now.isBefore(t.deadline()) && t.stopReason() == null) {
-        log.info("task {}: timed out", t.lease().taskId());
-        t.stop(StopReason.TIMED_OUT);
-      }
-    }
-    reap();
+    supervisor.superviseOnce();
   }
 
   private RunningTask register(Lease lease) {
-    RunningTask t = new RunningTask(lease, config, backend, events, counters, this::rescanSoon);
+    RunningTask t = new RunningTask(lease, config, backend, events, counters, supervisor::wake);
     running.add(t);
-    long untilDeadline = Duration.between(config.clock().instant(), t.deadline()).toNanos();
-    if (untilDeadline < config.heartbeatInterval().toNanos()
-        || System.nanoTime() + untilDeadline - plannedWakeNanos < 0) {
-      // The supervisor may sleep past this task's deadline; otherwise it sees the task on its next
-      // heartbeat, before the deadline.
-      rescan = true;
-      signal();
-    }
+    supervisor.started(t);
     return t;
   }
 
@@ -298,13 +270,9 @@ public final class WorkerPool implements AutoCloseable {
         }
       }
       t.end();
-      StopReason stop = t.stopReason();
-      if (stop != null) {
-        finishStopped(t, stop, next);
-      } else if (failure != null) {
-        finishFailed(t, failure, next);
-      } else {
-        finish(t, new Outcome.Completed(outputs == null ? List.of() : outputs), TaskEvent.Type.COMPLETED, next);
+      AttemptEnding ending = AttemptEnding.of(t, outputs, failure, config);
+      if (ending != null) {
+        finish(t, ending.outcome(), ending.event(), ending.mayClaimNext() ? next : null);
       }
     } catch (RuntimeException | Error e) {
       log.error("task {}: the worker failed to record the end of attempt {}; the lease will expire and the task be retried",
@@ -317,45 +285,6 @@ public final class WorkerPool implements AutoCloseable {
       if (stopping) {
         signal(); // close() waits for running tasks to end
       }
-    }
-  }
-
-  private void finishStopped(RunningTask t, StopReason stop, Next next) {
-    Lease lease = t.lease();
-    switch (stop) {
-      case CANCELLED -> finish(t, new Outcome.Cancelled("cancelled while running"), TaskEvent.Type.CANCELLED, next);
-      case TIMED_OUT -> {
-        Duration timeout = Duration.between(lease.task().startedAt(), t.deadline());
-        finishFailed(t, new TaskFailureException(ErrorKind.TIMEOUT,
-            "ran longer than its timeout of " + human(timeout) + " and was stopped", false), next);
-      }
-      case SHUTDOWN -> {
-        finish(t, new Outcome.Released(), null, null);
-        log.info("task {}: released at shutdown; it will run again", lease.taskId());
-      }
-      case LEASE_LOST -> log.warn("task {}: attempt {} stopped after its lease was lost; its result is dropped",
-          lease.taskId(), lease.attempt());
-    }
-  }
-
-  private void finishFailed(RunningTask t, Throwable e, Next next) {
-    Lease lease = t.lease();
-    TaskFailureException f = e instanceof TaskFailureException tf ? tf
-        : new TaskFailureException(ErrorKind.INTERNAL, "unexpected error: " + e, true, null, e);
-    if (!(e instanceof TaskFailureException)) {
-      log.warn("task {}: attempt {} failed unexpectedly", lease.taskId(), lease.attempt(), e);
-    }
-    Task task = lease.task();
-    int max = Math.max(1, task.request().maxAttempts());
-    TaskError error = f.toError();
-    if (config.retryPolicy().shouldRetry(f, lease.attempt(), max)) {
-      Instant retryAt = config.clock().instant().plus(config.retryPolicy().backoff(lease.attempt()));
-      log.info("task {}: attempt {} of {} failed ({}), retrying at {}: {}",
-          task.id(), lease.attempt(), max, f.kind().wireName(), retryAt, f.getMessage());
-      finish(t, new Outcome.Failed(error, retryAt), TaskEvent.Type.RETRY_SCHEDULED, next);
-    } else {
-      log.info("task {}: failed ({}) on attempt {}: {}", task.id(), f.kind().wireName(), lease.attempt(), f.getMessage());
-      finish(t, new Outcome.Failed(error, null), TaskEvent.Type.FAILED, next);
     }
   }
 
@@ -409,73 +338,6 @@ public final class WorkerPool implements AutoCloseable {
     } finally {
       claimGate.readLock().unlock();
     }
-  }
-
-  private void supervise() {
-    long nextReap = System.nanoTime();
-    while (!closed) {
-      long now = System.nanoTime();
-      Instant wallNow = config.clock().instant();
-      long wake = now + config.heartbeatInterval().toNanos();
-      for (RunningTask t : running) {
-        long untilDeadline = Duration.between(wallNow, t.deadline()).toNanos();
-        if (untilDeadline <= 0) {
-          if (t.stopReason() == null) {
-            log.info("task {}: timed out", t.lease().taskId());
-            t.stop(StopReason.TIMED_OUT);
-          }
-        } else {
-          wake = Math.min(wake, now + untilDeadline);
-        }
-        if (t.renewDue(now)) {
-          t.renew();
-        }
-        wake = Math.min(wake, t.nextRenewNanos());
-      }
-      if (now - nextReap >= 0) {
-        reap();
-        nextReap = now + config.reapInterval().toNanos();
-      }
-      wake = Math.min(wake, nextReap);
-      plannedWakeNanos = wake;
-      lock.lock();
-      try {
-        long wait = wake - System.nanoTime();
-        if (!closed && !rescan && wait > 0) {
-          changed.awaitNanos(wait);
-        }
-        rescan = false;
-      } catch (InterruptedException e) {
-        break;
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
-  private void reap() {
-    try {
-      for (Task t : backend.reapExpiredLeases()) {
-        counters.leasesExpired.increment();
-        if (t.status() == TaskStatus.FAILED) {
-          events.onFinal(t, TaskEvent.Type.FAILED);
-        } else if (t.status() == TaskStatus.CANCELLED) {
-          // A shared backend ends a cancel-requested task whose worker died as cancelled, not retried.
-          events.onFinal(t, TaskEvent.Type.CANCELLED);
-        } else {
-          events.publish(TaskEvent.Type.RETRY_SCHEDULED, t, null);
-        }
-      }
-      backend.prune();
-    } catch (RuntimeException e) {
-      log.warn("reaping expired leases failed: {}", e.toString());
-    }
-  }
-
-  /** Makes the supervisor look at the running tasks again now (a task's next renew came sooner). */
-  private void rescanSoon() {
-    rescan = true;
-    signal();
   }
 
   private void signal() {
@@ -549,9 +411,7 @@ public final class WorkerPool implements AutoCloseable {
       executor.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    closed = true;
-    signal();
-    joinQuietly(supervisor);
+    supervisor.close();
   }
 
   private void awaitIdle(Duration d) {
@@ -568,25 +428,11 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  private static void joinQuietly(Thread t) {
+  static void joinQuietly(Thread t) {
     try {
       t.join(30_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static String human(Duration d) {
-    long s = d.toSeconds();
-    if (s >= 3600 && s % 3600 == 0) {
-      return (s / 3600) + " h";
-    }
-    if (s >= 60 && s % 60 == 0) {
-      return (s / 60) + " min";
-    }
-    if (s > 0) {
-      return s + " s";
-    }
-    return d.toMillis() + " ms";
   }
 }
