@@ -29,15 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Capacity, retention, counts and concurrent claims. A {@link org.junit.jupiter.api.Nested} group of {@link QueueBackendContract}. */
-abstract class CapacityAndRetentionCases {
-  /** A new backend with no tasks and the given limits, closed after the test. */
-  abstract QueueBackend backend(Limits limits);
-
-  QueueBackend backend() {
-    return backend(Limits.defaults());
-  }
-
+/** Capacity, retention, counts and concurrent claims. Part of {@link QueueBackendContract}. */
+abstract class CapacityAndRetentionCases extends WebhookOutboxCases {
   @Test
   void past_its_capacity_the_backend_refuses_new_tasks_as_queue_full() throws Exception {
     QueueBackend b = backend(new Limits(3, Duration.ofHours(1), 100));

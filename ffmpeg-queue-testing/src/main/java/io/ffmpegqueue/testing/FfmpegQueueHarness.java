@@ -19,19 +19,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * An {@link FfmpegQueue} wired with fakes, whose workers run on the test's thread: nothing happens until
@@ -106,7 +102,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
       this.workers = driven ? WorkerDriver.build(qb) : null;
       this.queue = driven ? workers.queue() : qb.build();
     } catch (RuntimeException e) {
-      deleteTree(workspaceRoot);
+      Await.deleteTree(workspaceRoot);
       throw e;
     }
   }
@@ -322,20 +318,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      deleteTree(workspaceRoot);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the test queue's workspace folder " + root, e);
+      Await.deleteTree(workspaceRoot);
     }
   }
 
@@ -370,23 +353,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
      * @throws AssertionError when it does not end within {@code timeout}
      */
     public Optional<Task> await(Duration timeout) {
-      try {
-        return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        throw new AssertionError("the background run did not end within " + timeout.toMillis() + " ms", e);
-      } catch (ExecutionException e) {
-        Throwable c = e.getCause();
-        if (c instanceof RuntimeException re) {
-          throw re;
-        }
-        if (c instanceof Error err) {
-          throw err;
-        }
-        throw new IllegalStateException(c);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for the background run", e);
-      }
+      return Await.result("the background run", result, timeout);
     }
   }
 

@@ -33,7 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * fencing, delayed retry, lease expiry, idempotency, cancel in each state, capacity and retention, tenants (fair
  * turns between tenants, per-tenant running limits at claim), and, for a backend that is
  * also a {@link WebhookOutbox}, exactly one due delivery for every task with a webhook URL that ends by
- * finish, cancel or lease expiry. Each group after the basic cases is a {@link Nested} class. Extend it
+ * finish, cancel or lease expiry. The groups beyond the basic cases are in the classes this one extends. Extend it
  * and make a new, empty backend with the given limits:
  *
  * <pre>{@code
@@ -55,7 +54,7 @@ import org.junit.jupiter.api.Test;
  *
  * Time-based cases use short real durations (a backend may judge time on its own clock, e.g. a database's).
  */
-public abstract class QueueBackendContract {
+public abstract class QueueBackendContract extends TenantCases {
   /** The wait for anything that should happen at once. */
   protected static final Duration PROMPTLY = Duration.ofSeconds(10);
   static final Duration LEASE = Duration.ofSeconds(30);
@@ -79,15 +78,13 @@ public abstract class QueueBackendContract {
   /** A new backend with no tasks and the given limits. */
   protected abstract QueueBackend createBackend(Limits limits);
 
+  @Override
   QueueBackend backend(Limits limits) {
     QueueBackend b = createBackend(limits);
     made.add(b);
     return b;
   }
 
-  private QueueBackend backend() {
-    return backend(Limits.defaults());
-  }
 
   @AfterEach
   void closeBackends() {
@@ -389,32 +386,5 @@ public abstract class QueueBackendContract {
   protected static Task webhookTask(int maxAttempts, URI url) {
     TaskRequest r = task(0, maxAttempts, null).request().toBuilder().webhookUrl(url).build();
     return Task.pending(TaskId.random(), r, Instant.now());
-  }
-
-  /** Capacity, retention, counts and concurrent claims. */
-  @Nested
-  class CapacityAndRetention extends CapacityAndRetentionCases {
-    @Override
-    QueueBackend backend(Limits limits) {
-      return QueueBackendContract.this.backend(limits);
-    }
-  }
-
-  /** Tenants: fair turns between tenants, per-tenant running limits at claim. */
-  @Nested
-  class Tenants extends TenantCases {
-    @Override
-    QueueBackend backend(Limits limits) {
-      return QueueBackendContract.this.backend(limits);
-    }
-  }
-
-  /** For a backend that is also a {@link WebhookOutbox}: exactly one due delivery per task that ends. */
-  @Nested
-  class Webhooks extends WebhookOutboxCases {
-    @Override
-    QueueBackend backend(Limits limits) {
-      return QueueBackendContract.this.backend(limits);
-    }
   }
 }

@@ -22,15 +22,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Tenants: fair turns between tenants, per-tenant running limits at claim. A {@link org.junit.jupiter.api.Nested} group of {@link QueueBackendContract}. */
-abstract class TenantCases {
-  /** A new backend with no tasks and the given limits, closed after the test. */
-  abstract QueueBackend backend(Limits limits);
-
-  QueueBackend backend() {
-    return backend(Limits.defaults());
-  }
-
+/** Tenants: fair turns between tenants, per-tenant running limits at claim. Part of {@link QueueBackendContract}. */
+abstract class TenantCases extends CapacityAndRetentionCases {
   private static List<String> tenantsOf(List<Lease> leases) {
     return leases.stream().map(l -> String.valueOf(l.task().request().tenant())).toList();
   }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * For a backend that is also a webhook outbox: exactly one due delivery per task with a webhook URL that
- * ends. Run as a {@link org.junit.jupiter.api.Nested} group of {@link QueueBackendContract}.
+ * ends. Part of {@link QueueBackendContract}.
  */
 abstract class WebhookOutboxCases {
   /** A new backend with no tasks and the given limits, closed after the test. */
