@@ -286,7 +286,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
       return this;
     }
 
-    /** How many tasks run at once; 0 makes a queue that only submits (the guide's {@code NUM_WORKERS=0}). Default 2. */
+    /** How many tasks run at once; 0 makes a queue that only submits (workers run elsewhere). Default 2. */
     public Builder workers(int workers) {
       if (workers < 0 || workers > 1024) {
         throw new IllegalArgumentException("workers must be between 0 and 1024, got " + workers);

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Tasks as JSON, for the wire and for backends that persist them: snake_case names, lowercase statuses,
- * and the guide's four fields ({@code task_id}, {@code status}, {@code output_url}, {@code error_message})
+ * and the four fields every client reads ({@code task_id}, {@code status}, {@code output_url}, {@code error_message})
  * always present, {@code null} when empty. Reading back what {@link #write(Task)} wrote gives an equal task.
  *
  * <pre>{@code

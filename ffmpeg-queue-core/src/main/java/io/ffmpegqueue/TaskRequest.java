@@ -28,7 +28,7 @@ import java.util.Set;
  *
  * @param command the ffmpeg arguments, as one string in shell word syntax, without the program name
  * @param inputs input file name to the URI it is fetched from, in declaration order
- * @param outputs the output file names; the first is the guide's {@code output_filename}
+ * @param outputs the output file names; the first is {@code output_filename} in the JSON form
  * @param priority lower runs first; 0 by default, negative for urgent work
  * @param timeout how long one attempt may run, or {@code null} for the queue's default
  * @param maxAttempts how many attempts in all, or 0 for the queue's retry policy
@@ -128,7 +128,7 @@ public record TaskRequest(
     return b;
   }
 
-  /** The first output, the guide's {@code output_filename}. */
+  /** The first output ({@code output_filename} in the JSON form). */
   public String outputFilename() {
     return outputs.get(0);
   }

@@ -107,7 +107,7 @@ public interface QueueBackend extends AutoCloseable {
   /** How many tasks there are of each status (every status is a key). */
   Map<TaskStatus, Long> counts();
 
-  /** How many tasks are PENDING; the guide's {@code queue_size}. */
+  /** How many tasks are PENDING (the HTTP API's {@code queue_size}). */
   default long pendingCount() {
     return counts().getOrDefault(TaskStatus.PENDING, 0L);
   }
