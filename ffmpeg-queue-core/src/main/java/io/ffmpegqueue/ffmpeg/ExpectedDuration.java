@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * the longest input (after its {@code -ss}, {@code -t}, {@code -to}, {@code -stream_loop}). Input
  * durations come from ffmpeg's {@code Duration:} lines on stderr, or from ffprobe.
  */
-public final class ExpectedDuration {
+final class ExpectedDuration {
   private static final Pattern INPUT = Pattern.compile("^Input #(\\d+),");
   private static final Pattern DURATION = Pattern.compile("^\\s*Duration: ([0-9:.]+),");
 

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * SIGTERM when started with {@code -nostdin}, so stdin stays a pipe), then after a grace period SIGTERM
  * to the process and its descendants, then SIGKILL.
  */
-public final class FfmpegProcess {
+final class FfmpegProcess {
   private final ProcessBuilder builder;
   private final String name;
   private final StderrTail tail;

@@ -4,7 +4,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** ffmpeg's time syntax: {@code [-][HH:]MM:SS[.m...]} or {@code [-]S+[.m...][s|ms|us]}. */
-public final class FfmpegTime {
+final class FfmpegTime {
   private static final Pattern CLOCK = Pattern.compile("(-)?(?:(\\d+):)?(\\d+):(\\d+(?:\\.\\d*)?)");
   private static final Pattern SECONDS = Pattern.compile("(-)?(\\d+(?:\\.\\d*)?|\\.\\d+)(s|ms|us)?");
 

@@ -14,7 +14,7 @@ import java.util.List;
  * file names other files or URLs, which filters like {@code movie} or {@code subtitles} would open without
  * the per-input whitelists. Inputs given to {@code -i} are refused by ffmpeg's format whitelist as well.
  */
-public final class InputSniffer {
+final class InputSniffer {
   private static final int HEAD = 4096;
 
   private InputSniffer() {}

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Describes a media file of a task's workspace with ffprobe, started like ffmpeg (same sandbox, same
  * protocol and format whitelists): an output is made from untrusted input and could be a crafted playlist.
  */
-public final class MediaProbe {
+final class MediaProbe {
   private static final Logger log = LoggerFactory.getLogger(MediaProbe.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * <p>Fed by the thread that reads stderr, and read by the runner after that thread ended ({@code join}), so it
  * locks only in case a reader outlived its bounded join.
  */
-public final class OutputReport {
+final class OutputReport {
   private static final Pattern OUTPUT = Pattern.compile("^Output #(\\d+), ([^,]+), to '([^']*)':");
   private static final Pattern STREAM = Pattern.compile(
       "^\\s+Stream #(\\d+):(\\d+)(?:\\[[^]]*])?(?:\\([^)]*\\))?: (Video|Audio|Subtitle|Data|Attachment): ([^ ,]+)(.*)$");

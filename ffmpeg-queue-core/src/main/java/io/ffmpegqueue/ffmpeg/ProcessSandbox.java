@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * and the task's workspace in view, or (without a sandbox) under {@code setpriv --pdeathsig KILL} so that
  * it dies with the JVM; always with a scrubbed environment and the workspace as working folder.
  */
-public final class ProcessSandbox {
+final class ProcessSandbox {
   private static final Logger log = LoggerFactory.getLogger(ProcessSandbox.class);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
   private static final List<String> SYSTEM_LINKS_OR_DIRS = List.of("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32");

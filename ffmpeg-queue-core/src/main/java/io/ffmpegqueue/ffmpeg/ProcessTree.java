@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
  * period, then SIGKILL to whatever is left. A sandbox wrapper (bubblewrap) and the ffmpeg inside it are
  * both descendants of the started process, so neither outlives this.
  */
-public final class ProcessTree {
+final class ProcessTree {
   private ProcessTree() {}
 
   /**

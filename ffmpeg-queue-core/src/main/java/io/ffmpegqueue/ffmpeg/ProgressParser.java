@@ -9,7 +9,7 @@ import java.util.function.DoubleSupplier;
  * output duration. {@code N/A} and negative times are unknown. Fractions never go back and stay below 1
  * until ffmpeg has finished: the runner reports 1.0 itself once the outputs are checked.
  */
-public final class ProgressParser {
+final class ProgressParser {
   /** The highest fraction reported while ffmpeg still runs. */
   static final double RUNNING_CAP = 0.99;
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** The last bytes a process wrote to stderr, bounded, for the error message of a failed run. */
-public final class StderrTail {
+final class StderrTail {
   private static final Pattern ADDRESS = Pattern.compile(" @ 0x[0-9a-fA-F]+");
 
   private final byte[] ring;
