@@ -1,7 +1,6 @@
 package io.ffmpegqueue;
 
 import io.ffmpegqueue.internal.submit.CompactInputs;
-import io.ffmpegqueue.internal.submit.SharedText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -73,7 +72,6 @@ public record TaskRequest(
     if (command.indexOf('\0') >= 0) {
       throw new InvalidTaskException("command", "must not contain a NUL character");
     }
-    command = SharedText.of(command);
     inputs = copyInputs(inputs);
     outputs = copyOutputs(outputs, inputs);
     if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
@@ -202,12 +200,12 @@ public record TaskRequest(
       Object[] only = new Object[2];
       inputs.forEach((name, uri) -> {
         only[1] = checkedInput(name, uri);
-        only[0] = SharedText.of(name);
+        only[0] = name;
       });
       return Collections.singletonMap((String) only[0], (URI) only[1]);
     }
     Map<String, URI> copy = new LinkedHashMap<>(inputs.size() * 4 / 3 + 1);
-    inputs.forEach((name, uri) -> copy.put(SharedText.of(name), checkedInput(name, uri)));
+    inputs.forEach((name, uri) -> copy.put(name, checkedInput(name, uri)));
     return Collections.unmodifiableMap(copy);
   }
 
@@ -232,10 +230,7 @@ public record TaskRequest(
     }
     // One output, the usual case, cannot be declared twice: no set for it.
     Set<String> seen = outputs.size() == 1 ? null : new HashSet<>();
-    String[] shared = new String[outputs.size()];
-    int i = 0;
     for (String name : outputs) {
-      shared[i++] = SharedText.of(name);
       checkFileName("output_files", name);
       if (seen != null && !seen.add(name)) {
         throw new InvalidTaskException("output_files", "'" + name + "' is declared twice");
@@ -244,15 +239,8 @@ public record TaskRequest(
         throw new InvalidTaskException("output_files", "'" + name + "' is also an input; an output must not overwrite an input");
       }
     }
-    // List.copyOf keeps an immutable list as it is (a request made from another's); so is it, when its
-    // names already are the shared ones.
-    List<String> copy = List.copyOf(outputs);
-    for (int j = 0; j < shared.length; j++) {
-      if (copy.get(j) != shared[j]) {
-        return List.of(shared);
-      }
-    }
-    return copy;
+    // List.copyOf keeps an immutable list as it is (a request made from another's).
+    return List.copyOf(outputs);
   }
 
   private static Map<String, String> copyMetadata(Map<String, String> metadata) {

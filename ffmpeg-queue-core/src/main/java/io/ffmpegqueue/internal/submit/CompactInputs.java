@@ -37,6 +37,11 @@ public final class CompactInputs implements Map<String, URI> {
    * @throws IllegalArgumentException when a URI is not absolute (a request never holds one)
    */
   public static Map<String, URI> of(Map<String, URI> inputs) {
+    return of(inputs, null);
+  }
+
+  /** {@link #of(Map)}, with the names shared through {@code names} when it is not null. */
+  static Map<String, URI> of(Map<String, URI> inputs, SharedText names) {
     if (inputs instanceof CompactInputs || inputs.isEmpty()) {
       return inputs;
     }
@@ -47,7 +52,7 @@ public final class CompactInputs implements Map<String, URI> {
       if (!uri.isAbsolute()) {
         throw new IllegalArgumentException("input '" + name + "' has no scheme");
       }
-      entries[next[0]++] = SharedText.of(name);
+      entries[next[0]++] = names == null ? name : names.of(name);
       entries[next[0]++] = uri.toString();
     });
     return new CompactInputs(entries);

@@ -7,29 +7,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * One instance for the texts that many tasks repeat: commands (most services submit a few command
  * templates) and file names ({@code input.mp4}, {@code output.mp4}). A queue keeps every pending task, and
  * with each a copy of these texts as its client sent them; sharing one copy makes a pending task smaller and
- * cheaper for the garbage collector to move (two objects fewer per text). Bounded: short texts only, and
- * forgotten all at once when full, like a cache that costs one more copy at worst.
+ * cheaper for the garbage collector to move (two objects fewer per text). Owned by one submit path (no
+ * process-wide cache). Bounded: short texts only, and forgotten all at once when full, like a cache that
+ * costs one more copy at worst.
  */
-public final class SharedText {
+final class SharedText {
   private static final int MAX_LENGTH = 1024;
   private static final int MAX_ENTRIES = 4096;
-  private static final Map<String, String> TEXTS = new ConcurrentHashMap<>();
-
-  private SharedText() {}
+  private final Map<String, String> texts = new ConcurrentHashMap<>();
 
   /** An instance equal to {@code s}: the first one seen lately, or {@code s} itself. */
-  public static String of(String s) {
+  String of(String s) {
     if (s == null || s.length() > MAX_LENGTH) {
       return s;
     }
-    String known = TEXTS.get(s);
+    String known = texts.get(s);
     if (known != null) {
       return known;
     }
-    if (TEXTS.size() >= MAX_ENTRIES) {
-      TEXTS.clear();
+    if (texts.size() >= MAX_ENTRIES) {
+      texts.clear();
     }
-    known = TEXTS.putIfAbsent(s, s);
+    known = texts.putIfAbsent(s, s);
     return known != null ? known : s;
   }
 }

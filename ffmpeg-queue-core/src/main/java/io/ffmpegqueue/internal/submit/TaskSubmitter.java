@@ -33,6 +33,8 @@ public final class TaskSubmitter {
   private static final int MAX_REMEMBERED = 256;
   private static final int MAX_REMEMBERED_COMMAND = 4096;
   private final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
+  // The texts that stored requests repeat (commands, file names), one instance each.
+  private final SharedText texts = new SharedText();
   private volatile boolean closed;
   private final TenantRates rates;
 
@@ -67,15 +69,29 @@ public final class TaskSubmitter {
    * apply, and the inputs as {@link CompactInputs}, so a pending task does not hold parsed URIs.
    */
   private TaskRequest forStorage(TaskRequest r) {
-    Map<String, URI> inputs = CompactInputs.of(r.inputs());
-    if (r.timeout() != null && r.maxAttempts() != 0 && inputs == r.inputs()) {
+    Map<String, URI> inputs = CompactInputs.of(r.inputs(), texts);
+    String command = texts.of(r.command());
+    List<String> outputs = sharedNames(r.outputs());
+    if (r.timeout() != null && r.maxAttempts() != 0 && inputs == r.inputs() && command == r.command()
+        && outputs == r.outputs()) {
       return r;
     }
     // The constructor directly, not toBuilder(): the builder would copy every collection twice more.
-    return new TaskRequest(r.command(), inputs, r.outputs(), r.priority(),
+    return new TaskRequest(command, inputs, outputs, r.priority(),
         r.timeout() != null ? r.timeout() : settings.defaultTimeout(),
         r.maxAttempts() != 0 ? r.maxAttempts() : settings.retryPolicy().maxAttempts(),
         r.idempotencyKey(), r.metadata(), r.webhookUrl(), r.tenant());
+  }
+
+  /** {@code names}, or a list of the shared instances when any differs. */
+  private List<String> sharedNames(List<String> names) {
+    String[] shared = new String[names.size()];
+    boolean same = true;
+    for (int i = 0; i < shared.length; i++) {
+      shared[i] = texts.of(names.get(i));
+      same &= shared[i] == names.get(i);
+    }
+    return same ? names : List.of(shared);
   }
 
   private void check(TaskRequest r) {
