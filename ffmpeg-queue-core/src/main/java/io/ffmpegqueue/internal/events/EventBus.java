@@ -5,6 +5,8 @@ import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskListener;
 import io.ffmpegqueue.support.NamedThreadFactory;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +32,9 @@ public final class EventBus implements AutoCloseable {
 
   private final CopyOnWriteArrayList<Sub> subs = new CopyOnWriteArrayList<>();
   private final ExecutorService executor;
+  // The event threads: an executor signals its termination before its last thread has exited, so close()
+  // joins them to return only once every one has ended.
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   // For awaitIdle(): actions handed to execute() and not yet run, and who waits for quiet.
   private final AtomicInteger actionsPending = new AtomicInteger();
   private final AtomicInteger idleWaiters = new AtomicInteger();
@@ -39,8 +44,14 @@ public final class EventBus implements AutoCloseable {
   /** A bus whose event threads are named {@code threadPrefix-N}. */
   public EventBus(String threadPrefix) {
     // Threads are made on demand and end when idle; one per subscription with work at most.
+    NamedThreadFactory names = new NamedThreadFactory(threadPrefix);
     ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), new NamedThreadFactory(threadPrefix));
+        new SynchronousQueue<>(), r -> {
+          Thread t = names.newThread(r);
+          threads.removeIf(old -> !old.isAlive()); // those that ended when idle
+          threads.add(t);
+          return t;
+        });
     this.executor = pool;
   }
 
@@ -139,7 +150,11 @@ public final class EventBus implements AutoCloseable {
   public void close(long millis) {
     executor.shutdown();
     try {
-      if (!executor.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
+      if (executor.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
+        for (Thread t : threads) {
+          t.join(millis); // past its last event: it ends at once
+        }
+      } else {
         executor.shutdownNow();
       }
     } catch (InterruptedException e) {

@@ -43,6 +43,7 @@ public final class TaskEvents implements AutoCloseable {
   private final Subscription remote;
   private volatile boolean closed;
   private volatile ScheduledThreadPoolExecutor recheck;
+  private volatile Thread recheckThread; // joined on close: termination is signalled before it has exited
 
   /** A hub whose event threads are named {@code threadPrefix-events-N}. */
   public TaskEvents(QueueBackend backend, InstantSource clock, String threadPrefix) {
@@ -170,7 +171,8 @@ public final class TaskEvents implements AutoCloseable {
     }
     synchronized (this) {
       if (recheck == null && !closed) {
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("ffq-recheck"));
+        NamedThreadFactory names = new NamedThreadFactory("ffq-recheck");
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> recheckThread = names.newThread(r));
         ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         ex.scheduleWithFixedDelay(this::recheckWaiting, RECHECK_MILLIS, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
         recheck = ex;
@@ -246,7 +248,10 @@ public final class TaskEvents implements AutoCloseable {
     }
     if (recheck != null) {
       try {
-        recheck.awaitTermination(5, TimeUnit.SECONDS);
+        Thread t = recheckThread;
+        if (recheck.awaitTermination(5, TimeUnit.SECONDS) && t != null) {
+          t.join(5_000);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
