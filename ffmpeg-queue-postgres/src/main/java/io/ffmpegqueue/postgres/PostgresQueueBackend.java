@@ -340,7 +340,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
 
   @Override
   public Optional<Task> find(TaskId id) {
-    return reads.find(id);
+    return db.run("find task " + id, false, c -> Jdbc.queryOne(c, sql.find(), id.value()));
   }
 
   @Override

@@ -13,17 +13,11 @@ import java.util.Optional;
 /**
  * Cancels, in one transaction: a PENDING task ends CANCELLED at once (with its webhook delivery when it has
  * a URL); a RUNNING one gets a cancel request and a notice to the process that runs it.
+ *
+ * @param db the connections
+ * @param sql the statements
  */
-public final class Cancels {
-  private final Jdbc db;
-  private final Statements sql;
-
-  /** Cancels through {@code db} with {@code sql}'s statements. */
-  public Cancels(Jdbc db, Statements sql) {
-    this.db = db;
-    this.sql = sql;
-  }
-
+public record Cancels(Jdbc db, Statements sql) {
   /**
    * Cancels task {@code id}; see {@code QueueBackend.cancel}.
    *

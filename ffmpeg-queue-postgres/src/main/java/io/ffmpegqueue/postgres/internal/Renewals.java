@@ -7,17 +7,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Types;
 
-/** Lease renewals: one fenced statement that extends a lease, records progress and reads a cancel request. */
-public final class Renewals {
-  private final Jdbc db;
-  private final Statements sql;
-
-  /** Renews through {@code db} with {@code sql}'s statements. */
-  public Renewals(Jdbc db, Statements sql) {
-    this.db = db;
-    this.sql = sql;
-  }
-
+/**
+ * Lease renewals: one fenced statement that extends a lease, records progress and reads a cancel request.
+ *
+ * @param db the connections
+ * @param sql the statements
+ */
+public record Renewals(Jdbc db, Statements sql) {
   /** Extends the lease unless it is no longer current; see {@code QueueBackend.renew}. */
   public LeaseState renew(Renewal renewal) {
     Lease lease = renewal.lease();

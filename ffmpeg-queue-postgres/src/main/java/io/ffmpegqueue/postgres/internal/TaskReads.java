@@ -1,7 +1,6 @@
 package io.ffmpegqueue.postgres.internal;
 
 import io.ffmpegqueue.Task;
-import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskStatus;
 import java.sql.PreparedStatement;
@@ -10,24 +9,14 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-/** The reads of the tasks table: one task, a page, the counts by status. */
-public final class TaskReads {
-  private final Jdbc db;
-  private final Statements sql;
-
-  /** Reads through {@code db} with {@code sql}'s statements. */
-  public TaskReads(Jdbc db, Statements sql) {
-    this.db = db;
-    this.sql = sql;
-  }
-
-  /** The latest snapshot of a task, or empty. */
-  public Optional<Task> find(TaskId id) {
-    return db.run("find task " + id, false, c -> Jdbc.queryOne(c, sql.find(), id.value()));
-  }
-
+/**
+ * The reads of the tasks table: one task, a page, the counts by status.
+ *
+ * @param db the connections
+ * @param sql the statements
+ */
+public record TaskReads(Jdbc db, Statements sql) {
   /** A page of tasks. */
   public List<Task> list(TaskQuery query) {
     return db.run("list tasks", false, c -> {
