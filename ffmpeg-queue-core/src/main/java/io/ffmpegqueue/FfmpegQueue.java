@@ -1,25 +1,25 @@
 package io.ffmpegqueue;
 
-import static io.ffmpegqueue.internal.Checks.nonNegative;
-import static io.ffmpegqueue.internal.Checks.positive;
+import static io.ffmpegqueue.support.Checks.nonNegative;
+import static io.ffmpegqueue.support.Checks.positive;
 
 import io.ffmpegqueue.ffmpeg.FfmpegRunner;
 import io.ffmpegqueue.ffmpeg.ProcessFfmpegRunner;
+import io.ffmpegqueue.ffmpeg.Sandbox;
 import io.ffmpegqueue.ffmpeg.SandboxStatus;
-import io.ffmpegqueue.internal.ClientSettings;
-import io.ffmpegqueue.internal.DefaultRunner;
-import io.ffmpegqueue.internal.FfmpegPipeline;
-import io.ffmpegqueue.internal.ManualWorkers;
-import io.ffmpegqueue.internal.NamedThreadFactory;
-import io.ffmpegqueue.internal.TaskSubmitter;
-import io.ffmpegqueue.internal.WorkerConfig;
-import io.ffmpegqueue.internal.WorkerCounters;
-import io.ffmpegqueue.internal.WorkerPool;
-import io.ffmpegqueue.internal.WebhookNotifier;
-import io.ffmpegqueue.internal.Workspaces;
+import io.ffmpegqueue.support.NamedThreadFactory;
+import io.ffmpegqueue.internal.submit.ClientSettings;
+import io.ffmpegqueue.internal.webhook.WebhookNotifier;
+import io.ffmpegqueue.internal.worker.FfmpegPipeline;
+import io.ffmpegqueue.internal.worker.WorkerConfig;
+import io.ffmpegqueue.internal.worker.WorkerCounters;
+import io.ffmpegqueue.internal.worker.WorkerPool;
+import io.ffmpegqueue.internal.worker.Workspaces;
 import io.ffmpegqueue.io.LocalStorage;
 import io.ffmpegqueue.io.Storage;
+import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.TaskHandler;
+import io.ffmpegqueue.spi.WebhookOutbox;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,22 +57,23 @@ import java.util.concurrent.TimeUnit;
  * rest and puts them back in the queue; no thread of the queue outlives it.
  */
 public final class FfmpegQueue implements FfmpegQueueClient {
-  private final TaskSubmitter submitter;
+  private final QueueClient client;
   private final WorkerPool pool;
   private final ExecutorService fetchExecutor;
   private final boolean ownsBackend;
-  private final boolean manual;
+  private final boolean driven;
   private final WorkerCounters counters = new WorkerCounters();
   private final WebhookNotifier webhooks;
   private final SandboxStatus sandboxStatus;
 
-  private FfmpegQueue(Builder b) {
+  private FfmpegQueue(Builder b, boolean driven) {
     ClientSettings settings = b.settings();
     this.ownsBackend = b.ownsBackend;
-    this.manual = b.manualWorkers != null;
-    this.submitter = TaskSubmitter.forQueue(settings);
+    this.driven = driven;
+    this.client = new QueueClient(settings, "ffq");
     this.webhooks = b.webhooks == null ? null
-        : new WebhookNotifier(b.webhooks, settings.backend(), submitter, settings.clock());
+        : new WebhookNotifier(b.webhooks, settings.backend(), outboxOf(settings.backend()), client.events(),
+            settings.clock());
     if (b.workers == 0) {
       this.pool = null;
       this.fetchExecutor = null;
@@ -86,11 +87,14 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     if (handler == null) {
       Storage storage = b.storage != null ? b.storage
           : LocalStorage.at(Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "outputs"));
-      FfmpegRunner runner = b.runner != null ? b.runner : DefaultRunner.create(settings.commandPolicy());
+      // The process runner on the located ffmpeg, checked now, so a queue without a usable ffmpeg fails at
+      // start with a message that says what was tried; its per-input format whitelist is the queue's.
+      FfmpegRunner runner = b.runner != null ? b.runner
+          : ProcessFfmpegRunner.builder().sandbox(Sandbox.AUTO).policy(settings.commandPolicy()).build();
       sandbox = runner instanceof ProcessFfmpegRunner p ? p.sandboxStatus() : null;
       Path root = b.workspaceRoot != null ? b.workspaceRoot
           : Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "work");
-      handler = new FfmpegPipeline(submitter::fetcherFor, runner, storage,
+      handler = new FfmpegPipeline(settings.fetchers(), runner, storage,
           new Workspaces(root, b.minFreeSpaceBytes), fetchExecutor, counters);
     }
     WorkerConfig config = new WorkerConfig(
@@ -99,10 +103,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
         b.drainTimeout, b.stopTimeout, b.reapInterval, settings.defaultTimeout(), settings.retryPolicy(),
         settings.clock(), settings.tenantLimits());
     this.sandboxStatus = sandbox;
-    this.pool = new WorkerPool(config, settings.backend(), handler, submitter, counters);
-    if (manual) {
-      b.manualWorkers.attach(pool, submitter);
-    }
+    this.pool = new WorkerPool(config, settings.backend(), handler, client.events(), counters);
   }
 
   /** A builder with the embedded defaults: in-memory backend, local storage, 2 workers. */
@@ -111,55 +112,83 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   }
 
   private FfmpegQueue start() {
-    if (pool != null && !manual) {
+    if (pool != null && !driven) {
       pool.start();
     }
     return this;
   }
 
+  /** The driver of a queue built by {@link WorkerDriver#build}. */
+  WorkerDriver driver() {
+    if (!driven) {
+      throw new IllegalStateException("this queue's workers run on their own threads");
+    }
+    return new WorkerDriver() {
+      @Override
+      public FfmpegQueue queue() {
+        return FfmpegQueue.this;
+      }
+
+      @Override
+      public Optional<TaskId> runNext() {
+        return pool.runNext();
+      }
+
+      @Override
+      public void superviseOnce() {
+        pool.superviseOnce();
+      }
+
+      @Override
+      public boolean awaitEventsDelivered(Duration timeout) {
+        return client.events().awaitDelivered(timeout);
+      }
+    };
+  }
+
   @Override
   public Submission submit(TaskRequest request) {
-    return submitter.submit(request);
+    return client.submit(request);
   }
 
   @Override
   public Optional<Task> find(TaskId id) {
-    return submitter.find(id);
+    return client.find(id);
   }
 
   @Override
   public Optional<Task> cancel(TaskId id) {
-    return submitter.cancel(id);
+    return client.cancel(id);
   }
 
   @Override
   public List<Task> list(TaskQuery query) {
-    return submitter.list(query);
+    return client.list(query);
   }
 
   @Override
   public long queueSize() {
-    return submitter.queueSize();
+    return client.queueSize();
   }
 
   @Override
   public Map<TaskStatus, Long> counts() {
-    return submitter.counts();
+    return client.counts();
   }
 
   @Override
   public Optional<WebhookDelivery> webhook(TaskId id) {
-    return submitter.webhook(id);
+    return client.webhook(id);
   }
 
   @Override
   public Subscription subscribe(TaskListener listener) {
-    return submitter.subscribe(listener);
+    return client.subscribe(listener);
   }
 
   @Override
   public Subscription subscribe(TaskEvent.Type type, TaskListener listener) {
-    return submitter.subscribe(type, listener);
+    return client.subscribe(type, listener);
   }
 
   /** How many tasks this queue's workers run now. */
@@ -187,7 +216,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
    */
   @Override
   public void close() {
-    submitter.stopAccepting();
+    client.stopAccepting();
     if (pool != null) {
       pool.close();
     }
@@ -202,10 +231,16 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     if (webhooks != null) {
       webhooks.close();
     }
-    submitter.close();
+    client.close();
     if (ownsBackend) {
-      submitter.settings().backend().close();
+      client.settings().backend().close();
     }
+  }
+
+  private static WebhookOutbox outboxOf(QueueBackend backend) {
+    return WebhookOutbox.of(backend).orElseThrow(() -> new IllegalArgumentException("webhooks need a backend that"
+        + " stores deliveries (a WebhookOutbox, as the in-memory and PostgreSQL backends are); "
+        + backend.getClass().getName() + " is none"));
   }
 
   private static String defaultWorkerId() {
@@ -230,7 +265,6 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     private Duration reapInterval = Duration.ofSeconds(15);
     private String workerId;
     private boolean ownsBackend = true;
-    private ManualWorkers manualWorkers;
     private WebhookSettings webhooks;
 
     private Builder() {}
@@ -241,7 +275,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     }
 
     @Override
-    public Builder backend(io.ffmpegqueue.spi.QueueBackend backend) {
+    public Builder backend(QueueBackend backend) {
       ownsBackend = false;
       return super.backend(backend);
     }
@@ -267,7 +301,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
       return this;
     }
 
-    /** How many tasks run at once; 0 makes a queue that only submits (the guide's {@code NUM_WORKERS=0}). Default 2. */
+    /** How many tasks run at once; 0 makes a queue that only submits (workers run elsewhere). Default 2. */
     public Builder workers(int workers) {
       if (workers < 0 || workers > 1024) {
         throw new IllegalArgumentException("workers must be between 0 and 1024, got " + workers);
@@ -337,19 +371,9 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     }
 
     /**
-     * For {@code ffmpeg-queue-testing} only: starts no worker thread; {@code workers} runs tasks on the
-     * caller's thread instead, one call at a time, so tests are deterministic. {@link #workers(int)} is then
-     * how many tasks may run at once across callers. Not for production use; no compatibility promise.
-     */
-    public Builder manualWorkers(ManualWorkers workers) {
-      this.manualWorkers = Objects.requireNonNull(workers, "workers");
-      return this;
-    }
-
-    /**
      * Delivers webhooks for tasks that name a {@link TaskRequest#webhookUrl()}: signed POSTs of their final
-     * JSON, retried on {@code settings}' schedule, each attempt stored in the backend (which must support
-     * it, as the in-memory and PostgreSQL backends do). Default: no webhooks are sent.
+     * JSON, retried on {@code settings}' schedule, each attempt stored in the backend, which must be a
+     * {@link WebhookOutbox} (the in-memory and PostgreSQL backends are). Default: no webhooks are sent.
      */
     public Builder webhooks(WebhookSettings settings) {
       this.webhooks = Objects.requireNonNull(settings, "settings");
@@ -358,14 +382,24 @@ public final class FfmpegQueue implements FfmpegQueueClient {
 
     /** Builds the queue and starts its workers. */
     public FfmpegQueue build() {
-      if (manualWorkers != null && workers == 0) {
-        throw new IllegalArgumentException("manualWorkers needs at least one worker slot, but workers is 0");
+      check();
+      return new FfmpegQueue(this, false).start();
+    }
+
+    /** Builds the queue without worker threads, for {@link WorkerDriver#build}. */
+    FfmpegQueue buildDriven() {
+      if (workers == 0) {
+        throw new IllegalArgumentException("a driven queue needs at least one worker slot, but workers is 0");
       }
+      check();
+      return new FfmpegQueue(this, true);
+    }
+
+    private void check() {
       if (heartbeatInterval.compareTo(leaseDuration) >= 0) {
         throw new IllegalArgumentException("heartbeatInterval (" + heartbeatInterval
             + ") must be shorter than leaseDuration (" + leaseDuration + ")");
       }
-      return new FfmpegQueue(this).start();
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.ffmpegqueue;
 
-import io.ffmpegqueue.internal.TaskSubmitter;
 import io.ffmpegqueue.spi.QueueBackend;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,7 @@ public interface FfmpegQueueClient extends AutoCloseable {
   /** A page of tasks. */
   List<Task> list(TaskQuery query);
 
-  /** How many tasks are waiting: the guide's {@code queue_size}. */
+  /** How many tasks are waiting (PENDING). */
   long queueSize();
 
   /** How many tasks there are of each status. */
@@ -56,8 +55,7 @@ public interface FfmpegQueueClient extends AutoCloseable {
   Subscription subscribe(TaskListener listener);
 
   /**
-   * Subscribes to events of one type: the guide's
-   * {@code task_queue.subscribe(TaskEvent.TASK_COMPLETED, on_task_completed)} is
+   * Subscribes to events of one type, e.g.
    * {@code queue.subscribe(TaskEvent.Type.COMPLETED, this::onTaskCompleted)}.
    */
   Subscription subscribe(TaskEvent.Type type, TaskListener listener);
@@ -84,7 +82,7 @@ public interface FfmpegQueueClient extends AutoCloseable {
 
     /** The client. */
     public FfmpegQueueClient build() {
-      return TaskSubmitter.create(settings());
+      return new QueueClient(settings(), "ffq-client");
     }
   }
 }

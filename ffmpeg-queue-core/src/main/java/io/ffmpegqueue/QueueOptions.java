@@ -1,8 +1,9 @@
 package io.ffmpegqueue;
 
 import io.ffmpegqueue.ffmpeg.CommandPolicy;
-import io.ffmpegqueue.internal.Checks;
-import io.ffmpegqueue.internal.ClientSettings;
+import io.ffmpegqueue.support.Checks;
+import io.ffmpegqueue.internal.Fetchers;
+import io.ffmpegqueue.internal.submit.ClientSettings;
 import io.ffmpegqueue.io.HttpInputFetcher;
 import io.ffmpegqueue.io.InputFetcher;
 import io.ffmpegqueue.spi.QueueBackend;
@@ -113,7 +114,7 @@ public abstract class QueueOptions<B extends QueueOptions<B>> {
       all.put("https", http);
       owned = List.of(http); // made here, so closed with the queue
     }
-    return new ClientSettings(backend, all, commandPolicy, retryPolicy, defaultTimeout, clock, listeners, owned,
+    return new ClientSettings(backend, new Fetchers(all), commandPolicy, retryPolicy, defaultTimeout, clock, listeners, owned,
         tenantLimits);
   }
 

@@ -54,12 +54,12 @@ public record Task(
     return new Task(id, request, TaskStatus.PENDING, 0, null, List.of(), null, now, now, null, null);
   }
 
-  /** The guide's {@code output_url}: the first output's URI, or {@code null} until completed. */
+  /** The first output's URI ({@code output_url} in the JSON form), or {@code null} until completed. */
   public String outputUrl() {
     return outputs.isEmpty() ? null : outputs.get(0).uri().toString();
   }
 
-  /** The guide's {@code error_message}, or {@code null}. */
+  /** The error's message ({@code error_message} in the JSON form), or {@code null}. */
   public String errorMessage() {
     return error == null ? null : error.message();
   }

@@ -30,7 +30,7 @@ public record TaskEvent(Type type, Task task, Progress progress, Instant at, boo
     this(type, task, progress, at, false);
   }
 
-  /** The kinds of events; the guide's {@code TaskEvent.TASK_COMPLETED} is {@link #COMPLETED}. */
+  /** The kinds of events. */
   public enum Type {
     /** The task was accepted and is PENDING. */
     SUBMITTED,

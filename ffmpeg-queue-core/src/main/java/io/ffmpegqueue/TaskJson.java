@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Tasks as JSON, for the wire and for backends that persist them: snake_case names, lowercase statuses,
- * and the guide's four fields ({@code task_id}, {@code status}, {@code output_url}, {@code error_message})
+ * and the four fields every client reads ({@code task_id}, {@code status}, {@code output_url}, {@code error_message})
  * always present, {@code null} when empty. Reading back what {@link #write(Task)} wrote gives an equal task.
  *
  * <pre>{@code
@@ -79,7 +79,6 @@ public final class TaskJson {
     }
     n.put("max_attempts", r.maxAttempts());
     n.put("idempotency_key", r.idempotencyKey());
-    // Derived from the metadata (which round-trips it), written for readers of the wire form.
     n.put("tenant", r.tenant());
     ObjectNode meta = n.putObject("metadata");
     r.metadata().forEach(meta::put);
@@ -190,11 +189,8 @@ public final class TaskJson {
     for (Map.Entry<String, JsonNode> e : n.path("metadata").properties()) {
       meta.put(e.getKey(), e.getValue().asText());
     }
-    String tenant = text(n, "tenant");
-    if (tenant != null) {
-      meta.putIfAbsent(TaskRequest.TENANT_KEY, tenant);
-    }
     rb.metadata(meta);
+    rb.tenant(text(n, "tenant"));
     rb.webhookUrl(text(n, "webhook_url"));
     List<TaskOutput> outputs = new ArrayList<>();
     for (JsonNode o : n.path("outputs")) {

@@ -8,7 +8,7 @@ import java.util.Objects;
  * One stored output of a completed task.
  *
  * @param name the output file name the request declared
- * @param uri where the storage keeps it ({@code s3://bucket/key}, {@code file:/...}): the guide's
+ * @param uri where the storage keeps it ({@code s3://bucket/key}, {@code file:/...}): the task's
  *     {@code output_url} for the first output
  * @param size its size in bytes
  * @param contentType its media type, or {@code null}

@@ -1,7 +1,6 @@
 package io.ffmpegqueue;
 
-import io.ffmpegqueue.internal.CompactInputs;
-import io.ffmpegqueue.internal.SharedText;
+import io.ffmpegqueue.internal.submit.CompactInputs;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -28,15 +27,16 @@ import java.util.Set;
  *
  * @param command the ffmpeg arguments, as one string in shell word syntax, without the program name
  * @param inputs input file name to the URI it is fetched from, in declaration order
- * @param outputs the output file names; the first is the guide's {@code output_filename}
+ * @param outputs the output file names; the first is {@code output_filename} in the JSON form
  * @param priority lower runs first; 0 by default, negative for urgent work
  * @param timeout how long one attempt may run, or {@code null} for the queue's default
  * @param maxAttempts how many attempts in all, or 0 for the queue's retry policy
  * @param idempotencyKey a key that makes a repeated submission return the first task, or {@code null}
- * @param metadata free-form host data carried with the task (a user id); the entry {@value #TENANT_KEY}, when
- *     present, is the task's {@link #tenant() tenant}
+ * @param metadata free-form host data carried with the task (a user id)
  * @param webhookUrl where the task's final JSON is POSTed when it completes, fails or is cancelled (an
  *     absolute http or https URL), or {@code null} for none
+ * @param tenant the tenant the task belongs to, for per-tenant limits and fair claiming
+ *     ({@link TenantLimits}), or {@code null} for none: 1 to 64 characters of {@code [A-Za-z0-9_.-]}
  */
 public record TaskRequest(
     String command,
@@ -47,7 +47,8 @@ public record TaskRequest(
     int maxAttempts,
     String idempotencyKey,
     Map<String, String> metadata,
-    URI webhookUrl) {
+    URI webhookUrl,
+    String tenant) {
 
   /** The most attempts a request may ask for. */
   public static final int MAX_ATTEMPTS_LIMIT = 100;
@@ -57,8 +58,6 @@ public record TaskRequest(
   private static final int MAX_METADATA_ENTRIES = 64;
   private static final int MAX_METADATA_LENGTH = 1024;
 
-  /** The metadata key that names the task's tenant, see {@link #tenant()}. */
-  public static final String TENANT_KEY = "tenant";
   private static final int MAX_TENANT_LENGTH = 64;
 
   /** Validates every field and copies the collections. */
@@ -73,7 +72,6 @@ public record TaskRequest(
     if (command.indexOf('\0') >= 0) {
       throw new InvalidTaskException("command", "must not contain a NUL character");
     }
-    command = SharedText.of(command);
     inputs = copyInputs(inputs);
     outputs = copyOutputs(outputs, inputs);
     if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
@@ -88,12 +86,9 @@ public record TaskRequest(
     }
     metadata = copyMetadata(metadata);
     checkWebhookUrl(webhookUrl);
-  }
-
-  /** A request without a webhook (the components before {@code webhookUrl} was added). */
-  public TaskRequest(String command, Map<String, URI> inputs, List<String> outputs, int priority,
-      Duration timeout, int maxAttempts, String idempotencyKey, Map<String, String> metadata) {
-    this(command, inputs, outputs, priority, timeout, maxAttempts, idempotencyKey, metadata, null);
+    if (tenant != null) {
+      checkTenant(tenant);
+    }
   }
 
   private static void checkWebhookUrl(URI url) {
@@ -124,25 +119,16 @@ public record TaskRequest(
   /** A builder that starts from this request. */
   public Builder toBuilder() {
     Builder b = new Builder().command(command).priority(priority).timeout(timeout)
-        .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey).webhookUrl(webhookUrl);
+        .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey).webhookUrl(webhookUrl).tenant(tenant);
     b.inputs.putAll(inputs);
     b.outputs.addAll(outputs);
     b.metadata.putAll(metadata);
     return b;
   }
 
-  /** The first output, the guide's {@code output_filename}. */
+  /** The first output ({@code output_filename} in the JSON form). */
   public String outputFilename() {
     return outputs.get(0);
-  }
-
-  /**
-   * The tenant the task belongs to, for per-tenant limits and fair claiming ({@link TenantLimits}), or
-   * {@code null} when it names none. It is the metadata entry {@value #TENANT_KEY} (set it with
-   * {@link Builder#tenant(String)}), 1 to 64 characters of {@code [A-Za-z0-9_.-]}.
-   */
-  public String tenant() {
-    return metadata.get(TENANT_KEY);
   }
 
   /**
@@ -152,7 +138,7 @@ public record TaskRequest(
    */
   public static String checkTenant(String tenant) {
     if (tenant == null || tenant.length() > MAX_TENANT_LENGTH || !hasFileNameChars(tenant)) {
-      throw new InvalidTaskException(TENANT_KEY, "'" + abbreviate(tenant) + "' is not a tenant name (1 to "
+      throw new InvalidTaskException("tenant", "'" + abbreviate(tenant) + "' is not a tenant name (1 to "
           + MAX_TENANT_LENGTH + " characters: letters, digits, '_', '-', '.')");
     }
     return tenant;
@@ -214,12 +200,12 @@ public record TaskRequest(
       Object[] only = new Object[2];
       inputs.forEach((name, uri) -> {
         only[1] = checkedInput(name, uri);
-        only[0] = SharedText.of(name);
+        only[0] = name;
       });
       return Collections.singletonMap((String) only[0], (URI) only[1]);
     }
     Map<String, URI> copy = new LinkedHashMap<>(inputs.size() * 4 / 3 + 1);
-    inputs.forEach((name, uri) -> copy.put(SharedText.of(name), checkedInput(name, uri)));
+    inputs.forEach((name, uri) -> copy.put(name, checkedInput(name, uri)));
     return Collections.unmodifiableMap(copy);
   }
 
@@ -244,10 +230,7 @@ public record TaskRequest(
     }
     // One output, the usual case, cannot be declared twice: no set for it.
     Set<String> seen = outputs.size() == 1 ? null : new HashSet<>();
-    String[] shared = new String[outputs.size()];
-    int i = 0;
     for (String name : outputs) {
-      shared[i++] = SharedText.of(name);
       checkFileName("output_files", name);
       if (seen != null && !seen.add(name)) {
         throw new InvalidTaskException("output_files", "'" + name + "' is declared twice");
@@ -256,15 +239,8 @@ public record TaskRequest(
         throw new InvalidTaskException("output_files", "'" + name + "' is also an input; an output must not overwrite an input");
       }
     }
-    // List.copyOf keeps an immutable list as it is (a request made from another's); so is it, when its
-    // names already are the shared ones.
-    List<String> copy = List.copyOf(outputs);
-    for (int j = 0; j < shared.length; j++) {
-      if (copy.get(j) != shared[j]) {
-        return List.of(shared);
-      }
-    }
-    return copy;
+    // List.copyOf keeps an immutable list as it is (a request made from another's).
+    return List.copyOf(outputs);
   }
 
   private static Map<String, String> copyMetadata(Map<String, String> metadata) {
@@ -282,10 +258,6 @@ public record TaskRequest(
         throw new InvalidTaskException(
             "metadata", "'" + e.getKey() + "' must have a value of at most " + MAX_METADATA_LENGTH + " characters");
       }
-    }
-    String tenant = metadata.get(TENANT_KEY);
-    if (tenant != null) {
-      checkTenant(tenant);
     }
     return Map.copyOf(metadata);
   }
@@ -308,6 +280,7 @@ public record TaskRequest(
     private String idempotencyKey;
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private URI webhookUrl;
+    private String tenant;
 
     private Builder() {}
 
@@ -408,22 +381,18 @@ public record TaskRequest(
     }
 
     /**
-     * The tenant the task belongs to (the metadata entry {@value TaskRequest#TENANT_KEY}); {@code null}
-     * removes it. Checked on {@link #build()}: 1 to 64 characters of {@code [A-Za-z0-9_.-]}.
+     * The tenant the task belongs to; {@code null} for none. Checked on {@link #build()}: 1 to 64 characters
+     * of {@code [A-Za-z0-9_.-]}.
      */
     public Builder tenant(String tenant) {
-      if (tenant == null) {
-        metadata.remove(TENANT_KEY);
-      } else {
-        metadata.put(TENANT_KEY, tenant);
-      }
+      this.tenant = tenant;
       return this;
     }
 
     /** The validated request. */
     public TaskRequest build() {
       return new TaskRequest(command, inputs, outputs, priority, timeout, maxAttempts, idempotencyKey, metadata,
-          webhookUrl);
+          webhookUrl, tenant);
     }
   }
 }

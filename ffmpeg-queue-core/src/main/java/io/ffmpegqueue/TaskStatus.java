@@ -3,7 +3,7 @@ package io.ffmpegqueue;
 import java.util.Locale;
 
 /**
- * Where a task is in its life: {@code PENDING -> RUNNING -> COMPLETED | FAILED}, as in the guide, plus
+ * Where a task is in its life: {@code PENDING -> RUNNING -> COMPLETED | FAILED}, plus
  * {@code CANCELLED}. A failed attempt that will be retried goes back to {@code PENDING}.
  */
 public enum TaskStatus {

@@ -5,10 +5,12 @@ import io.ffmpegqueue.io.InputFetcher;
 import io.ffmpegqueue.spi.TaskContext;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Small helpers shared by the worker tests. */
 final class Fixtures {
@@ -48,6 +50,30 @@ final class Fixtures {
       s.close();
     }
     return List.of();
+  }
+
+  /** A clock that stays where the test puts it (a queue's {@code clock(now::get)}), from 2026-01-01. */
+  static AtomicReference<Instant> clock() {
+    return new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+  }
+
+  /**
+   * Runs the driver's ready tasks on this thread until none is left, moving {@code now} a minute on after
+   * each attempt so that a retry's backoff has passed; listeners have their events and completion futures
+   * are done when it returns.
+   *
+   * @return how many attempts ran
+   */
+  static int runUntilDone(WorkerDriver driver, AtomicReference<Instant> now) {
+    int runs = 0;
+    while (driver.runNext().isPresent()) {
+      runs++;
+      now.updateAndGet(t -> t.plus(Duration.ofMinutes(1)));
+    }
+    if (!driver.awaitEventsDelivered(Duration.ofSeconds(10))) {
+      throw new AssertionError("listeners did not take the queue's events");
+    }
+    return runs;
   }
 
   /** Serves the test: scheme; the handlers under test never fetch. */

@@ -1,95 +1,121 @@
 package io.ffmpegqueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
+/** Retries, driven step by step on the test's thread with a clock that moves past each backoff. */
 class RetryTest {
+  private final AtomicReference<Instant> now = Fixtures.clock();
+
+  /** Submits {@code request} to a driven queue of {@code builder}, runs it to its end and returns it. */
+  private Task runToEnd(FfmpegQueue.Builder builder, TaskRequest request) {
+    WorkerDriver d = WorkerDriver.build(builder.clock(now::get));
+    try (FfmpegQueue q = d.queue()) {
+      Submission s = q.submit(request);
+      Fixtures.runUntilDone(d, now);
+      Task t = s.completion().getNow(null);
+      assertThat(t).as("the task ended").isNotNull();
+      return t;
+    }
+  }
+
   @Test
-  void a_retryable_failure_is_retried_with_backoff_and_then_completes() throws Exception {
+  void a_retryable_failure_is_retried_with_backoff_and_then_completes() {
     AtomicInteger calls = new AtomicInteger();
     List<TaskEvent.Type> events = new CopyOnWriteArrayList<>();
-    try (FfmpegQueue q = Fixtures.fastQueue().handler(ctx -> {
+    Task done = runToEnd(Fixtures.fastQueue().handler(ctx -> {
       if (calls.incrementAndGet() < 3) {
         throw new TaskFailureException(ErrorKind.INPUT, "input 'input.mp4': HTTP 503", true);
       }
       return Fixtures.outputs(ctx);
-    }).listener(e -> events.add(e.type())).build()) {
-      Task done = q.submit(Fixtures.request()).completion().get(10, TimeUnit.SECONDS);
-      assertThat(done.status()).isEqualTo(TaskStatus.COMPLETED);
-      assertThat(done.attempt()).isEqualTo(3);
-      assertThat(done.error()).isNull();
-      await().atMost(Duration.ofSeconds(5)).until(() -> events.contains(TaskEvent.Type.COMPLETED));
-      assertThat(events).containsSubsequence(TaskEvent.Type.SUBMITTED, TaskEvent.Type.STARTED,
-          TaskEvent.Type.RETRY_SCHEDULED, TaskEvent.Type.STARTED, TaskEvent.Type.RETRY_SCHEDULED,
-          TaskEvent.Type.STARTED, TaskEvent.Type.COMPLETED);
+    }).listener(e -> events.add(e.type())), Fixtures.request());
+    assertThat(done.status()).isEqualTo(TaskStatus.COMPLETED);
+    assertThat(done.attempt()).isEqualTo(3);
+    assertThat(done.error()).isNull();
+    assertThat(events).containsExactly(TaskEvent.Type.SUBMITTED, TaskEvent.Type.STARTED,
+        TaskEvent.Type.RETRY_SCHEDULED, TaskEvent.Type.STARTED, TaskEvent.Type.RETRY_SCHEDULED,
+        TaskEvent.Type.STARTED, TaskEvent.Type.COMPLETED);
+  }
+
+  @Test
+  void a_retry_waits_for_its_backoff() {
+    AtomicInteger calls = new AtomicInteger();
+    WorkerDriver d = WorkerDriver.build(Fixtures.fastQueue().clock(now::get)
+        .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofSeconds(10)).maxBackoff(Duration.ofSeconds(10))
+            .jitter(0).build())
+        .handler(ctx -> {
+          if (calls.incrementAndGet() == 1) {
+            throw new TaskFailureException(ErrorKind.INPUT, "input 'input.mp4': HTTP 503", true);
+          }
+          return Fixtures.outputs(ctx);
+        }));
+    try (FfmpegQueue q = d.queue()) {
+      Submission s = q.submit(Fixtures.request());
+      assertThat(d.runNext()).isPresent();
+      assertThat(d.runNext()).as("not before its backoff").isEmpty();
+      now.updateAndGet(t -> t.plus(Duration.ofSeconds(10)));
+      assertThat(d.runNext()).isPresent();
+      assertThat(q.find(s.id()).orElseThrow().status()).isEqualTo(TaskStatus.COMPLETED);
     }
   }
 
   @Test
-  void an_ffmpeg_error_is_not_retried_by_default() throws Exception {
+  void an_ffmpeg_error_is_not_retried_by_default() {
     AtomicInteger calls = new AtomicInteger();
-    try (FfmpegQueue q = Fixtures.fastQueue().handler(ctx -> {
+    Task t = runToEnd(Fixtures.fastQueue().handler(ctx -> {
       calls.incrementAndGet();
       throw new TaskFailureException(ErrorKind.FFMPEG, "ffmpeg exited with 1: Unknown encoder 'x'", false, "Unknown encoder 'x'", null);
-    }).build()) {
-      Task t = q.submit(Fixtures.request()).completion().get(10, TimeUnit.SECONDS);
-      assertThat(t.status()).isEqualTo(TaskStatus.FAILED);
-      assertThat(t.error().kind()).isEqualTo(ErrorKind.FFMPEG);
-      assertThat(t.error().stderrTail()).contains("Unknown encoder");
-      assertThat(t.errorMessage()).contains("Unknown encoder 'x'");
-      assertThat(calls).hasValue(1);
-    }
+    }), Fixtures.request());
+    assertThat(t.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(t.error().kind()).isEqualTo(ErrorKind.FFMPEG);
+    assertThat(t.error().stderrTail()).contains("Unknown encoder");
+    assertThat(t.errorMessage()).contains("Unknown encoder 'x'");
+    assertThat(calls).hasValue(1);
   }
 
   @Test
-  void a_policy_may_retry_ffmpeg_errors_too() throws Exception {
+  void a_policy_may_retry_ffmpeg_errors_too() {
     AtomicInteger calls = new AtomicInteger();
-    try (FfmpegQueue q = Fixtures.fastQueue()
+    Task t = runToEnd(Fixtures.fastQueue()
         .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(5))
             .alsoRetry(ErrorKind.FFMPEG).maxAttempts(2).build())
         .handler(ctx -> {
           calls.incrementAndGet();
           throw new TaskFailureException(ErrorKind.FFMPEG, "flaky source", false);
-        }).build()) {
-      Task t = q.submit(Fixtures.request()).completion().get(10, TimeUnit.SECONDS);
-      assertThat(t.status()).isEqualTo(TaskStatus.FAILED);
-      assertThat(calls).hasValue(2);
-    }
+        }), Fixtures.request());
+    assertThat(t.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(calls).hasValue(2);
   }
 
   @Test
-  void when_attempts_are_spent_the_task_fails_with_the_last_error() throws Exception {
+  void when_attempts_are_spent_the_task_fails_with_the_last_error() {
     AtomicInteger calls = new AtomicInteger();
-    try (FfmpegQueue q = Fixtures.fastQueue().handler(ctx -> {
+    Task t = runToEnd(Fixtures.fastQueue().handler(ctx -> {
       throw new TaskFailureException(ErrorKind.STORAGE, "output 'output.mp4': upload failed #" + calls.incrementAndGet(), true);
-    }).build()) {
-      Task t = q.submit(Fixtures.request().toBuilder().maxAttempts(4).build()).completion().get(10, TimeUnit.SECONDS);
-      assertThat(t.status()).isEqualTo(TaskStatus.FAILED);
-      assertThat(t.attempt()).isEqualTo(4);
-      assertThat(t.errorMessage()).isEqualTo("output 'output.mp4': upload failed #4");
-    }
+    }), Fixtures.request().toBuilder().maxAttempts(4).build());
+    assertThat(t.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(t.attempt()).isEqualTo(4);
+    assertThat(t.errorMessage()).isEqualTo("output 'output.mp4': upload failed #4");
   }
 
   @Test
-  void an_unexpected_exception_is_an_internal_error_and_retried() throws Exception {
+  void an_unexpected_exception_is_an_internal_error_and_retried() {
     AtomicInteger calls = new AtomicInteger();
-    try (FfmpegQueue q = Fixtures.fastQueue().handler(ctx -> {
+    Task t = runToEnd(Fixtures.fastQueue().handler(ctx -> {
       if (calls.incrementAndGet() == 1) {
         throw new IllegalStateException("boom");
       }
       return Fixtures.outputs(ctx);
-    }).build()) {
-      Task t = q.submit(Fixtures.request()).completion().get(10, TimeUnit.SECONDS);
-      assertThat(t.status()).isEqualTo(TaskStatus.COMPLETED);
-      assertThat(calls).hasValue(2);
-    }
+    }), Fixtures.request());
+    assertThat(t.status()).isEqualTo(TaskStatus.COMPLETED);
+    assertThat(calls).hasValue(2);
   }
 
   @Test

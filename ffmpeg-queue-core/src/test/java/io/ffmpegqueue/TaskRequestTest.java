@@ -3,6 +3,7 @@ package io.ffmpegqueue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ffmpegqueue.memory.InMemoryQueueBackend;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -97,10 +98,16 @@ class TaskRequestTest {
   }
 
   @Test
-  void requests_that_repeat_a_command_and_file_names_share_one_copy_of_each() {
+  void stored_requests_that_repeat_a_command_and_file_names_share_one_copy_of_each() {
     // As a JSON parser makes them: equal texts, distinct instances.
-    TaskRequest a = request(new String("-i in.mp4 -c copy out.mp4"), new String("in.mp4"), new String("out.mp4"));
-    TaskRequest b = request(new String("-i in.mp4 -c copy out.mp4"), new String("in.mp4"), new String("out.mp4"));
+    TaskRequest a;
+    TaskRequest b;
+    try (FfmpegQueueClient client = FfmpegQueueClient.builder(InMemoryQueueBackend.create()).build()) {
+      a = client.submit(request(new String("-i in.mp4 -c copy out.mp4"), new String("in.mp4"), new String("out.mp4")))
+          .task().request();
+      b = client.submit(request(new String("-i in.mp4 -c copy out.mp4"), new String("in.mp4"), new String("out.mp4")))
+          .task().request();
+    }
 
     assertThat(b.command()).isEqualTo(a.command()).isSameAs(a.command());
     assertThat(b.inputs().keySet().iterator().next()).isSameAs(a.inputs().keySet().iterator().next());

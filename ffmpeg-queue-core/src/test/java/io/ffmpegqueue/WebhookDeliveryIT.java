@@ -132,7 +132,7 @@ class WebhookDeliveryIT {
   void a_tampered_body_or_another_secret_fails_verification() throws Exception {
     String ts = "1700000000";
     String body = "{\"task_id\":\"x\"}";
-    String sig = "sha256=" + io.ffmpegqueue.internal.WebhookNotifier.sign(SECRET, ts, body);
+    String sig = "sha256=" + io.ffmpegqueue.internal.webhook.WebhookNotifier.sign(SECRET, ts, body);
     Instant then = Instant.ofEpochSecond(1700000000L);
     assertThat(WebhookSignatures.verify(SECRET, ts, sig, body.getBytes(), then)).isTrue();
     assertThat(WebhookSignatures.verify(SECRET, ts, sig, "{\"task_id\":\"y\"}".getBytes(), then)).isFalse();

@@ -1,7 +1,6 @@
 package io.ffmpegqueue.ffmpeg;
 
 import io.ffmpegqueue.FfmpegQueueException;
-import io.ffmpegqueue.internal.CapturedRun;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,18 +1,10 @@
 package io.ffmpegqueue.ffmpeg;
 
-import static io.ffmpegqueue.internal.Checks.nonNegative;
+import static io.ffmpegqueue.support.Checks.nonNegative;
 
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.TaskFailureException;
-import io.ffmpegqueue.internal.ExpectedDuration;
-import io.ffmpegqueue.internal.FfmpegArguments;
-import io.ffmpegqueue.internal.FfmpegProcess;
-import io.ffmpegqueue.internal.InputSniffer;
-import io.ffmpegqueue.internal.MediaProbe;
-import io.ffmpegqueue.internal.OutputReport;
-import io.ffmpegqueue.internal.ProcessSandbox;
-import io.ffmpegqueue.internal.ProgressParser;
 import io.ffmpegqueue.spi.StopReason;
 import io.ffmpegqueue.spi.TaskContext;
 import java.io.IOException;

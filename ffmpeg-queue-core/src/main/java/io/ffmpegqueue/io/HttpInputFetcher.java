@@ -1,11 +1,11 @@
 package io.ffmpegqueue.io;
 
-import static io.ffmpegqueue.internal.Checks.between;
-import static io.ffmpegqueue.internal.Checks.nonNegative;
-import static io.ffmpegqueue.internal.Checks.positive;
+import static io.ffmpegqueue.support.Checks.between;
+import static io.ffmpegqueue.support.Checks.nonNegative;
+import static io.ffmpegqueue.support.Checks.positive;
 
 import io.ffmpegqueue.InvalidTaskException;
-import io.ffmpegqueue.internal.NamedThreadFactory;
+import io.ffmpegqueue.support.NamedThreadFactory;
 import io.ffmpegqueue.internal.http.HostPolicy;
 import io.ffmpegqueue.internal.http.HttpDownload;
 import io.ffmpegqueue.internal.http.HttpSettings;

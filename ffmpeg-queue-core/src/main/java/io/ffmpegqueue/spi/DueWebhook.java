@@ -5,7 +5,7 @@ import io.ffmpegqueue.WebhookDelivery;
 import java.util.Objects;
 
 /**
- * A webhook delivery due for an attempt, as {@link QueueBackend#claimDueWebhooks} hands it out.
+ * A webhook delivery due for an attempt, as {@link WebhookOutbox#claimDueWebhooks} hands it out.
  *
  * @param taskId the task whose end it reports
  * @param delivery the delivery as stored before this attempt (its next attempt moved on by the hold)

@@ -5,9 +5,7 @@ import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskStatus;
-import io.ffmpegqueue.WebhookDelivery;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +15,8 @@ import java.util.Objects;
  * A backend that passes every call, default methods included, to another: extend it and override what
  * you change (a wrapper that closes a pool with the backend, a test that cuts the network). Forwarding
  * the default methods too matters: a wrapper that inherited them would silently drop what the wrapped
- * backend does there.
+ * backend does there. A wrapped backend's {@link WebhookOutbox} stays reachable through
+ * {@link WebhookOutbox#of}.
  */
 public abstract class ForwardingQueueBackend implements QueueBackend {
   private final QueueBackend delegate;
@@ -60,32 +59,6 @@ public abstract class ForwardingQueueBackend implements QueueBackend {
   @Override
   public Optional<CancelResult> cancel(TaskId id) {
     return delegate.cancel(id);
-  }
-
-  @Override
-  public boolean storesWebhooksAtEnd() {
-    return delegate.storesWebhooksAtEnd();
-  }
-
-  @Override
-  public boolean addWebhook(TaskId id, WebhookDelivery delivery) {
-    return delegate.addWebhook(id, delivery);
-  }
-
-  @Override
-  public void updateWebhook(TaskId id, WebhookDelivery delivery) {
-    delegate.updateWebhook(id, delivery);
-  }
-
-  @Override
-  public Optional<WebhookDelivery> findWebhook(TaskId id) {
-    return delegate.findWebhook(id);
-  }
-
-  @Override
-  public List<DueWebhook> claimDueWebhooks(Instant now, Duration holdFor,
-      int limit) {
-    return delegate.claimDueWebhooks(now, holdFor, limit);
   }
 
   @Override

@@ -6,9 +6,7 @@ import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
-import io.ffmpegqueue.WebhookDelivery;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +21,8 @@ import java.util.Optional;
  * {@link #finish} with a token that is no longer current (the lease expired and the task was handed
  * to another worker, or it was cancelled and finished) are refused, so a worker that lost its lease can
  * never overwrite a newer attempt's result.
+ *
+ * <p>Tasks only: a backend that also stores webhook deliveries implements {@link WebhookOutbox} as well.
  */
 public interface QueueBackend extends AutoCloseable {
 
@@ -107,7 +107,7 @@ public interface QueueBackend extends AutoCloseable {
   /** How many tasks there are of each status (every status is a key). */
   Map<TaskStatus, Long> counts();
 
-  /** How many tasks are PENDING; the guide's {@code queue_size}. */
+  /** How many tasks are PENDING (the HTTP API's {@code queue_size}). */
   default long pendingCount() {
     return counts().getOrDefault(TaskStatus.PENDING, 0L);
   }
@@ -137,61 +137,6 @@ public interface QueueBackend extends AutoCloseable {
    */
   default Subscription addListener(BackendListener listener) {
     return () -> { };
-  }
-
-  /**
-   * Whether this backend stores a task's webhook delivery itself, in the same change that ends the task, so
-   * that no crash can come between the two. A backend that answers {@code true} must, for every task whose
-   * request has a {@link io.ffmpegqueue.TaskRequest#webhookUrl() webhook URL} and that ends COMPLETED, FAILED
-   * or CANCELLED through {@link #finish}, {@link #cancel} (of a PENDING task) or {@link #reapExpiredLeases},
-   * store {@link WebhookDelivery#first WebhookDelivery.first(id, url, now)} atomically with that change (in the
-   * same transaction or statement, or under the same lock), unless the task has a delivery already: exactly
-   * one per task, found by {@link #findWebhook} and handed out by {@link #claimDueWebhooks} from then on. It
-   * removes a task's delivery with the task when {@link #prune} removes it. The queue then only sends due
-   * deliveries; {@code QueueBackendContract} checks all this.
-   *
-   * <p>The default, {@code false}, is for backends written before: the queue stores the delivery with
-   * {@link #addWebhook} when it hears of the task's end, so a process that dies between the task's end and
-   * that call loses the webhook.
-   */
-  default boolean storesWebhooksAtEnd() {
-    return false;
-  }
-
-  /**
-   * Stores the webhook delivery of a task that ended, unless the task has one already (several processes
-   * may hear of the same end) or is gone. Backends that cannot store deliveries leave this default, which
-   * refuses. Called only for backends that do not {@link #storesWebhooksAtEnd() store deliveries at the end}
-   * themselves.
-   *
-   * @return whether it was stored
-   * @throws UnsupportedOperationException when the backend stores no webhook deliveries
-   */
-  default boolean addWebhook(TaskId id, WebhookDelivery delivery) {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not store webhook deliveries");
-  }
-
-  /**
-   * Replaces a task's stored delivery (after an attempt).
-   *
-   * @throws UnsupportedOperationException when the backend stores no webhook deliveries
-   */
-  default void updateWebhook(TaskId id, WebhookDelivery delivery) {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not store webhook deliveries");
-  }
-
-  /** The webhook delivery of a task, or empty when it has none (yet). */
-  default Optional<WebhookDelivery> findWebhook(TaskId id) {
-    return Optional.empty();
-  }
-
-  /**
-   * Takes up to {@code limit} PENDING deliveries due at {@code now} and holds them for {@code holdFor} (moves
-   * their next attempt that far on), so that no other process attempts them meanwhile; the caller records
-   * the attempt with {@link #updateWebhook}. A process that dies holding one lets it come due again.
-   */
-  default List<DueWebhook> claimDueWebhooks(Instant now, Duration holdFor, int limit) {
-    return List.of();
   }
 
   /** Releases the backend's own resources; the host's resources (a DataSource) stay open. */

@@ -4,7 +4,6 @@ import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskRequest;
-import io.ffmpegqueue.internal.CapturedRun;
 import io.ffmpegqueue.spi.StopReason;
 import io.ffmpegqueue.spi.TaskContext;
 import java.nio.file.Path;

@@ -1,31 +1,31 @@
 package io.ffmpegqueue.postgres;
 
-import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.FfmpegQueueException;
 import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.Task;
-import io.ffmpegqueue.TaskError;
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.WebhookDelivery;
-import io.ffmpegqueue.internal.Checks;
 import io.ffmpegqueue.spi.DueWebhook;
+import io.ffmpegqueue.spi.WebhookOutbox;
 import io.ffmpegqueue.postgres.internal.Webhooks;
+import io.ffmpegqueue.postgres.internal.TaskReads;
+import io.ffmpegqueue.postgres.internal.Renewals;
+import io.ffmpegqueue.postgres.internal.Cancels;
+import io.ffmpegqueue.postgres.internal.AttemptEnd;
 import io.ffmpegqueue.postgres.internal.CapacityGate;
 import io.ffmpegqueue.postgres.internal.Claims;
 import io.ffmpegqueue.postgres.internal.Enqueuer;
 import io.ffmpegqueue.postgres.internal.Finishes;
-import io.ffmpegqueue.postgres.internal.Identifiers;
 import io.ffmpegqueue.postgres.internal.Jdbc;
 import io.ffmpegqueue.postgres.internal.Migrator;
 import io.ffmpegqueue.postgres.internal.NotificationListener;
 import io.ffmpegqueue.postgres.internal.NoticeBuffer;
 import io.ffmpegqueue.postgres.internal.RemoteNotices;
 import io.ffmpegqueue.postgres.internal.Statements;
-import io.ffmpegqueue.postgres.internal.TaskRows;
 import io.ffmpegqueue.postgres.internal.Upkeep;
 import io.ffmpegqueue.postgres.internal.Vacuums;
 import io.ffmpegqueue.postgres.internal.WakeUps;
@@ -42,17 +42,12 @@ import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -100,7 +95,7 @@ import javax.sql.DataSource;
  *
  * <p>Thread-safe. {@link #close()} stops the listening connection; the DataSource stays the host's.
  */
-public final class PostgresQueueBackend implements QueueBackend {
+public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
   /** The default schema. */
   public static final String DEFAULT_SCHEMA = "public";
   /** The default prefix of the table names. */
@@ -125,8 +120,6 @@ public final class PostgresQueueBackend implements QueueBackend {
 
   private final Jdbc db;
   private final Enqueuer enqueuer;
-  private final String schema;
-  private final String prefix;
   private final Statements sql;
   private final Claims claims;
   private final Vacuums vacuums;
@@ -140,22 +133,26 @@ public final class PostgresQueueBackend implements QueueBackend {
   private final NotificationListener listener;
   private final ThreadLocal<Connection> bound = new ThreadLocal<>();
   private final Webhooks webhooks;
+  private final TaskReads reads;
+  private final Renewals renewals;
+  private final Cancels cancels;
 
   private PostgresQueueBackend(Builder b) {
     this.db = new Jdbc(b.dataSource);
-    this.schema = b.schema;
-    this.prefix = b.prefix;
     this.sql = new Statements(b.schema, b.prefix);
     this.vacuums = new Vacuums(b.dataSource, sql.table(), b.vacuumEvery);
     this.claims = new Claims(sql, vacuums);
     this.writes = new WorkerWrites(db, sql, claims, this::webhookDue);
     this.upkeep = new Upkeep(db, sql, b.retentionAge, b.retentionCount);
     this.webhooks = new Webhooks(db, b.schema, b.prefix);
+    this.reads = new TaskReads(db, sql);
+    this.renewals = new Renewals(db, sql);
+    this.cancels = new Cancels(db, sql);
     this.pollNanos = b.pollInterval.toNanos();
     this.clock = b.clock;
     String origin = UUID.randomUUID().toString().substring(0, 8);
     this.notices = new RemoteNotices(origin, wakeUps);
-    this.buffer = new NoticeBuffer(origin, NOTICE_WINDOW_NANOS, this::sendNotices);
+    this.buffer = new NoticeBuffer(origin, NOTICE_WINDOW_NANOS, NoticeBuffer.sender(db, sql));
     this.enqueuer = new Enqueuer(sql, new CapacityGate(b.capacity), b.clock, notices.readyAtCommit());
     this.listener = b.notifications
         ? new NotificationListener(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource,
@@ -245,20 +242,6 @@ public final class PostgresQueueBackend implements QueueBackend {
     }
   }
 
-  private void sendNotices(List<String> payloads) {
-    try {
-      db.run("send notices", false, c -> {
-        try (PreparedStatement ps = c.prepareStatement(sql.sendNotices())) {
-          ps.setArray(1, c.createArrayOf("text", payloads.toArray()));
-          ps.execute();
-        }
-        return null;
-      });
-    } catch (RuntimeException e) {
-      // The database is away; workers find the work by their poll, and the events of this moment are lost.
-    }
-  }
-
   // ---- claim and leases ----
 
   @Override
@@ -286,26 +269,12 @@ public final class PostgresQueueBackend implements QueueBackend {
 
   @Override
   public LeaseState renew(Renewal renewal) {
-    Lease lease = renewal.lease();
-    return db.run("renew the lease of task " + lease.taskId(), false, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.renew())) {
-        ps.setLong(1, renewal.leaseDuration().toMillis());
-        ps.setObject(2, renewal.progress(), Types.DOUBLE);
-        ps.setString(3, lease.taskId().value());
-        ps.setInt(4, lease.attempt());
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return LeaseState.LOST;
-          }
-          return rs.getBoolean(1) ? LeaseState.CANCEL_REQUESTED : LeaseState.ACTIVE;
-        }
-      }
-    });
+    return renewals.renew(renewal);
   }
 
   @Override
   public Task finish(Lease lease, Outcome outcome) {
-    Ending e = ending(lease, outcome);
+    AttemptEnd e = AttemptEnd.of(lease, outcome, clock.instant());
     Task after = ended(e, writes.finish(e.row()));
     if (after == null) {
       throw new LeaseLostException(lease.taskId(), lease.attempt());
@@ -316,7 +285,7 @@ public final class PostgresQueueBackend implements QueueBackend {
   /** Ends the attempt and claims the next tasks in one round trip (one transaction). */
   @Override
   public Handover finishAndClaim(Lease lease, Outcome outcome, ClaimRequest next) {
-    Ending e = ending(lease, outcome);
+    AttemptEnd e = AttemptEnd.of(lease, outcome, clock.instant());
     WorkerWrites.Handover h = writes.finishAndClaim(e.row(), next);
     Task after = ended(e, h.ended());
     for (Lease l : h.leases()) {
@@ -325,50 +294,8 @@ public final class PostgresQueueBackend implements QueueBackend {
     return new Handover(after, h.leases());
   }
 
-  // An attempt's end: the row to write, the snapshot so far, and the event it is.
-  private record Ending(Finishes.Ending row, Task.Builder next, TaskEvent.Type event) {}
-
-  private Ending ending(Lease lease, Outcome outcome) {
-    Objects.requireNonNull(outcome, "outcome");
-    Task.Builder next = lease.task().toBuilder();
-    String status;
-    String outputs = null;
-    String error = null;
-    Long delay = null;
-    TaskEvent.Type event;
-    if (outcome instanceof Outcome.Completed done) {
-      status = "COMPLETED";
-      outputs = TaskRows.outputsJson(done.outputs());
-      next.status(TaskStatus.COMPLETED).outputs(done.outputs()).error(null);
-      event = TaskEvent.Type.COMPLETED;
-    } else if (outcome instanceof Outcome.Failed f && f.retryAt() == null) {
-      status = "FAILED";
-      error = TaskRows.errorJson(f.error());
-      next.status(TaskStatus.FAILED).error(f.error());
-      event = TaskEvent.Type.FAILED;
-    } else if (outcome instanceof Outcome.Failed f) {
-      status = "PENDING";
-      error = TaskRows.errorJson(f.error());
-      // The worker's clock says when; the delay from now is what carries over to the database's clock.
-      delay = Duration.between(clock.instant(), f.retryAt()).toMillis();
-      next.status(TaskStatus.PENDING).error(f.error());
-      event = TaskEvent.Type.RETRY_SCHEDULED;
-    } else if (outcome instanceof Outcome.Cancelled c) {
-      status = "CANCELLED";
-      TaskError e = TaskError.of(ErrorKind.CANCELLED, c.reason() == null ? "cancelled while running" : c.reason());
-      error = TaskRows.errorJson(e);
-      next.status(TaskStatus.CANCELLED).error(e);
-      event = TaskEvent.Type.CANCELLED;
-    } else {
-      status = "PENDING";
-      next.status(TaskStatus.PENDING);
-      event = null; // released: only a ready notice
-    }
-    return new Ending(new Finishes.Ending(lease, status, outputs, error, delay), next, event);
-  }
-
   /** The task after its end was written, with the database's values; null when the lease was not current. */
-  private Task ended(Ending e, Finishes.Ended ended) {
+  private Task ended(AttemptEnd e, Finishes.Ended ended) {
     if (ended == null) {
       return null;
     }
@@ -385,31 +312,7 @@ public final class PostgresQueueBackend implements QueueBackend {
 
   @Override
   public Optional<CancelResult> cancel(TaskId id) {
-    Optional<CancelResult> result = db.run("cancel task " + id, true, c -> {
-      String status;
-      boolean requested;
-      try (PreparedStatement ps = c.prepareStatement(sql.lockForCancel())) {
-        ps.setString(1, id.value());
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.<CancelResult>empty();
-          }
-          status = rs.getString(1);
-          requested = rs.getBoolean(2);
-        }
-      }
-      Optional<Task> changed = Optional.empty();
-      if (status.equals("PENDING")) {
-        String error = TaskRows.errorJson(TaskError.of(ErrorKind.CANCELLED, "cancelled before it started"));
-        changed = Jdbc.queryOne(c, sql.cancelPending(), error, id.value(), webhookDue());
-      } else if (status.equals("RUNNING") && !requested) {
-        changed = Jdbc.queryOne(c, sql.requestCancel(), id.value(), notices.cancel());
-      }
-      if (changed.isPresent()) {
-        return Optional.of(new CancelResult(changed.get(), true));
-      }
-      return Jdbc.queryOne(c, sql.find(), id.value()).map(t -> new CancelResult(t, false));
-    });
+    Optional<CancelResult> result = cancels.cancel(id, webhookDue(), notices.cancel());
     result.filter(r -> r.changed() && r.task().status() == TaskStatus.CANCELLED)
         .ifPresent(r -> buffer.event(TaskEvent.Type.CANCELLED, id)); // after the commit, as every event
     return result;
@@ -418,19 +321,6 @@ public final class PostgresQueueBackend implements QueueBackend {
   /** When a webhook delivery stored now is due: at once, on the clock the notifier claims deliveries by. */
   private OffsetDateTime webhookDue() {
     return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-  }
-
-  /** True: a task's webhook delivery is stored in the statement that ends it. */
-  @Override
-  public boolean storesWebhooksAtEnd() {
-    return true;
-  }
-
-  // ---- reads ----
-
-  @Override
-  public boolean addWebhook(TaskId id, WebhookDelivery delivery) {
-    return webhooks.add(id, delivery);
   }
 
   @Override
@@ -455,53 +345,17 @@ public final class PostgresQueueBackend implements QueueBackend {
 
   @Override
   public List<Task> list(TaskQuery query) {
-    return db.run("list tasks", false, c -> {
-      TaskStatus status = query.status();
-      try (PreparedStatement ps = c.prepareStatement(sql.list(status))) {
-        // How far into each status group the page reaches (see Statements.list).
-        long reach = (long) query.offset() + query.limit();
-        int i = 1;
-        if (status == null) {
-          for (int group = 0; group < 3; group++) {
-            ps.setLong(i++, reach);
-          }
-        } else if (status == TaskStatus.PENDING) {
-          ps.setLong(i++, reach);
-        } else if (status.isFinal()) {
-          ps.setString(i++, status.name());
-        }
-        ps.setInt(i++, query.limit());
-        ps.setInt(i, query.offset());
-        try (ResultSet rs = ps.executeQuery()) {
-          List<Task> page = new ArrayList<>();
-          while (rs.next()) {
-            page.add(TaskRows.task(rs));
-          }
-          return page;
-        }
-      }
-    });
+    return reads.list(query);
   }
 
   @Override
   public Map<TaskStatus, Long> counts() {
-    return db.run("count tasks", false, c -> {
-      Map<TaskStatus, Long> m = new EnumMap<>(TaskStatus.class);
-      for (TaskStatus s : TaskStatus.values()) {
-        m.put(s, 0L);
-      }
-      try (PreparedStatement ps = c.prepareStatement(sql.counts()); ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          m.put(TaskStatus.valueOf(rs.getString(1)), rs.getLong(2));
-        }
-      }
-      return m;
-    });
+    return reads.counts();
   }
 
   @Override
   public long pendingCount() {
-    return db.run("count pending tasks", false, c -> Jdbc.queryLong(c, sql.pendingCount()));
+    return reads.pendingCount();
   }
 
   // ---- upkeep ----
@@ -557,120 +411,17 @@ public final class PostgresQueueBackend implements QueueBackend {
 
   @Override
   public String toString() {
-    return "PostgresQueueBackend[" + schema + "." + prefix + "tasks]";
+    return "PostgresQueueBackend[" + sql.table() + "]";
   }
 
   /** Builds a {@link PostgresQueueBackend}; {@link #build()} migrates the tables and starts listening. */
-  public static final class Builder {
-    private final DataSource dataSource;
-    private DataSource listenerDataSource;
-    private String schema = DEFAULT_SCHEMA;
-    private String prefix = DEFAULT_TABLE_PREFIX;
-    private int capacity = DEFAULT_CAPACITY;
-    private Duration retentionAge = DEFAULT_RETENTION_AGE;
-    private int retentionCount = DEFAULT_RETENTION_COUNT;
-    private int vacuumEvery = DEFAULT_VACUUM_EVERY;
-    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
-    private boolean migrate = true;
-    private boolean notifications = true;
-    private InstantSource clock = InstantSource.system();
-
+  public static final class Builder extends PostgresOptions<Builder> {
     private Builder(DataSource dataSource) {
-      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      super(dataSource);
     }
 
-    /** The schema of the tables; made when missing. Default {@code public}. */
-    public Builder schema(String schema) {
-      this.schema = Identifiers.checkSchema(schema);
-      return this;
-    }
-
-    /** The prefix of the table names, so several queues can share a schema. Default {@code ffq_}. */
-    public Builder tablePrefix(String prefix) {
-      this.prefix = Identifiers.checkPrefix(prefix);
-      return this;
-    }
-
-    /**
-     * The most pending tasks; past it, enqueue is refused with {@code QUEUE_FULL}. Default 10,000. Exact within
-     * a process; across processes it may be passed by about a second's worth of other processes' enqueues.
-     */
-    public Builder capacity(int capacity) {
-      this.capacity = Checks.atLeastOne(capacity, "capacity");
-      return this;
-    }
-
-    /** How long final tasks are kept. Default 24 hours. */
-    public Builder retentionAge(Duration age) {
-      this.retentionAge = Checks.nonNegative(age, "retentionAge");
-      return this;
-    }
-
-    /** How many final tasks are kept at most. Default 100,000. */
-    public Builder retentionCount(int count) {
-      this.retentionCount = Checks.nonNegative(count, "retentionCount");
-      return this;
-    }
-
-    /**
-     * After how many tasks this process claimed it runs {@code VACUUM} on the tasks table (on a thread of its
-     * own, skipped while another vacuum holds the table); 0 leaves vacuuming to autovacuum. Default 10,000.
-     *
-     * <p>Each claim steps over the ready index's entries of the rows claimed since the table's last vacuum,
-     * and autovacuum comes by at most once a minute (its {@code autovacuum_naptime}), so at thousands of
-     * tasks a second claims would slow down tenfold or more between its visits. The database user must own
-     * the table (the backend's migrations make it so); if it does not, the backend logs a warning once and
-     * stops vacuuming.
-     */
-    public Builder vacuumEvery(int tasks) {
-      this.vacuumEvery = Checks.nonNegative(tasks, "vacuumEvery");
-      return this;
-    }
-
-    /**
-     * How often a waiting claim looks for work although no notice came: the safety net under
-     * LISTEN/NOTIFY. Default 5 s (1 s at most while the listening connection is down).
-     */
-    public Builder pollInterval(Duration interval) {
-      this.pollInterval = Checks.positive(interval, "pollInterval");
-      return this;
-    }
-
-    /**
-     * Whether {@link #build()} applies the missing migrations (default). With {@code false} it only checks
-     * that the tables are at {@link PostgresSchema#LATEST_VERSION}, for teams that run
-     * {@link PostgresSchema#migrations} with their own tool.
-     */
-    public Builder migrate(boolean migrate) {
-      this.migrate = migrate;
-      return this;
-    }
-
-    /**
-     * Whether to LISTEN for notices (default): idle workers wake within milliseconds of an enqueue, and
-     * cancels and remote events arrive. Without, workers find work by polling only.
-     */
-    public Builder notifications(boolean on) {
-      this.notifications = on;
-      return this;
-    }
-
-    /**
-     * Where the one long-lived listening connection comes from. Default the main DataSource (it then holds
-     * one of the pool's connections for good); give a separate, unpooled one to keep the pool whole or
-     * when the pool sits behind a transaction-mode PgBouncer, where LISTEN does not work.
-     */
-    public Builder listenerDataSource(DataSource dataSource) {
-      this.listenerDataSource = Objects.requireNonNull(dataSource, "dataSource");
-      return this;
-    }
-
-    /**
-     * The clock that retry times ({@link Outcome.Failed#retryAt()}) and run times were computed on; only the
-     * delay from its now carries over to the database's clock. Default the system clock.
-     */
-    public Builder clock(InstantSource clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+    @Override
+    Builder self() {
       return this;
     }
 

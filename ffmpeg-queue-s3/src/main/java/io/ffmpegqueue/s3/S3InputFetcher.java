@@ -3,7 +3,7 @@ package io.ffmpegqueue.s3;
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.InvalidTaskException;
 import io.ffmpegqueue.TaskFailureException;
-import io.ffmpegqueue.internal.Checks;
+import io.ffmpegqueue.support.Checks;
 import io.ffmpegqueue.io.FetchRequest;
 import io.ffmpegqueue.io.InputFetcher;
 import io.ffmpegqueue.s3.internal.Buckets;

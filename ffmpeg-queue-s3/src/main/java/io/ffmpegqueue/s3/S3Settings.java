@@ -12,7 +12,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * S3 configured from the guide's environment variables, for services that take their settings from the
+ * S3 configured from environment variables, for services that take their settings from the
  * environment:
  *
  * <table>

@@ -4,7 +4,7 @@ import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskRequest;
-import io.ffmpegqueue.internal.Checks;
+import io.ffmpegqueue.support.Checks;
 import io.ffmpegqueue.io.Storage;
 import io.ffmpegqueue.io.StoredObject;
 import io.ffmpegqueue.s3.internal.Buckets;
@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * Stores outputs in an S3 bucket as {@code {prefix}/{task_id}/{name}}, the guide's
+ * Stores outputs in an S3 bucket as {@code {prefix}/{task_id}/{name}}, by default
  * {@code s3://bucket/ffmpeg-outputs/{task_id}/{output_filename}}. Small outputs go up in one PUT; large
  * ones in a parallel multipart upload that reads the file once and is aborted when it fails, so no parts
  * are left stored (and billed). Each object carries its media type (by extension) and the task id as user
@@ -70,7 +70,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public final class S3Storage implements Storage, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(S3Storage.class);
 
-  /** The key prefix when none is set, as in the guide. */
+  /** The key prefix when none is set. */
   public static final String DEFAULT_PREFIX = "ffmpeg-outputs";
   /** The user metadata key that holds the task id ({@code x-amz-meta-task-id}). */
   public static final String TASK_ID_METADATA = "task-id";

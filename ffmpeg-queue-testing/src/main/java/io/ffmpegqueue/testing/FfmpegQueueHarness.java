@@ -11,7 +11,7 @@ import io.ffmpegqueue.TaskListener;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
-import io.ffmpegqueue.internal.ManualWorkers;
+import io.ffmpegqueue.WorkerDriver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,19 +19,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * An {@link FfmpegQueue} wired with fakes, whose workers run on the test's thread: nothing happens until
@@ -59,7 +55,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
   private static final AtomicInteger BACKGROUND_THREADS = new AtomicInteger();
 
   private final FfmpegQueue queue;
-  private final ManualWorkers workers; // null when worker threads run the tasks
+  private final WorkerDriver workers; // null when worker threads run the tasks
   private final FakeFfmpegRunner runner;
   private final InMemoryStorage storage;
   private final ManualClock clock;
@@ -77,7 +73,6 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
     this.listener = b.listener != null ? b.listener : new RecordingTaskListener();
     this.fetcher = b.fetcher != null ? b.fetcher : new FakeInputFetcher();
     this.maxRuns = b.maxRuns;
-    this.workers = b.workerThreads == 0 ? new ManualWorkers() : null;
     try {
       this.workspaceRoot = Files.createTempDirectory("ffq-harness-");
     } catch (IOException e) {
@@ -94,8 +89,9 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
         .drainTimeout(Duration.ZERO) // a task still running at close is stopped at once: a test is over
         .stopTimeout(Duration.ofSeconds(5))
         .workerId("test-worker");
-    if (workers != null) {
-      qb.workers(4).manualWorkers(workers);
+    boolean driven = b.workerThreads == 0;
+    if (driven) {
+      qb.workers(4);
     } else {
       qb.workers(b.workerThreads).pollWait(Duration.ofMillis(100));
     }
@@ -103,9 +99,10 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
       c.accept(qb);
     }
     try {
-      this.queue = qb.build();
+      this.workers = driven ? WorkerDriver.build(qb) : null;
+      this.queue = driven ? workers.queue() : qb.build();
     } catch (RuntimeException e) {
-      deleteTree(workspaceRoot);
+      Await.deleteTree(workspaceRoot);
       throw e;
     }
   }
@@ -172,7 +169,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
    *     something keeps submitting or retrying at once
    */
   public int runUntilIdle() {
-    ManualWorkers w = manual("runUntilIdle");
+    WorkerDriver w = manual("runUntilIdle");
     int n = 0;
     while (n < maxRuns && w.runNext().isPresent()) {
       n++;
@@ -207,7 +204,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
    * the timeout and {@link #tick()}) or shuts down. {@code runner().takeJob()} waits until it is in ffmpeg.
    */
   public BackgroundRun runNextInBackground() {
-    ManualWorkers w = manual("runNextInBackground");
+    WorkerDriver w = manual("runNextInBackground");
     CompletableFuture<Optional<Task>> result = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
@@ -242,7 +239,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
     }
   }
 
-  private ManualWorkers manual(String what) {
+  private WorkerDriver manual(String what) {
     if (workers == null) {
       throw new IllegalStateException(what + "() is for a harness whose workers run on the test thread;"
           + " this one has worker threads (Builder.workerThreads)");
@@ -321,20 +318,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      deleteTree(workspaceRoot);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the test queue's workspace folder " + root, e);
+      Await.deleteTree(workspaceRoot);
     }
   }
 
@@ -369,23 +353,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
      * @throws AssertionError when it does not end within {@code timeout}
      */
     public Optional<Task> await(Duration timeout) {
-      try {
-        return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        throw new AssertionError("the background run did not end within " + timeout.toMillis() + " ms", e);
-      } catch (ExecutionException e) {
-        Throwable c = e.getCause();
-        if (c instanceof RuntimeException re) {
-          throw re;
-        }
-        if (c instanceof Error err) {
-          throw err;
-        }
-        throw new IllegalStateException(c);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for the background run", e);
-      }
+      return Await.result("the background run", result, timeout);
     }
   }
 

@@ -3,7 +3,6 @@ package io.ffmpegqueue.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,13 +11,8 @@ import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskError;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskOutput;
-import io.ffmpegqueue.TaskQuery;
-import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
-import io.ffmpegqueue.TenantLimits;
-import io.ffmpegqueue.WebhookDelivery;
-import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Enqueued;
@@ -28,30 +22,25 @@ import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
+import io.ffmpegqueue.spi.WebhookOutbox;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The compatibility suite every {@link QueueBackend} passes: ordering (priority, then FIFO), leases and
  * fencing, delayed retry, lease expiry, idempotency, cancel in each state, capacity and retention, tenants (fair
- * turns between tenants, per-tenant running limits at claim), and, for a backend that
- * {@link QueueBackend#storesWebhooksAtEnd() stores webhook deliveries at the end} of a task, exactly one due
- * delivery for every task with a webhook URL that ends by finish, cancel or lease expiry. Extend it
+ * turns between tenants, per-tenant running limits at claim), and, for a backend that is
+ * also a {@link WebhookOutbox}, exactly one due delivery for every task with a webhook URL that ends by
+ * finish, cancel or lease expiry. The groups beyond the basic cases are in the classes this one extends. Extend it
  * and make a new, empty backend with the given limits:
  *
  * <pre>{@code
@@ -65,10 +54,10 @@ import org.junit.jupiter.api.Test;
  *
  * Time-based cases use short real durations (a backend may judge time on its own clock, e.g. a database's).
  */
-public abstract class QueueBackendContract {
+public abstract class QueueBackendContract extends TenantCases {
   /** The wait for anything that should happen at once. */
   protected static final Duration PROMPTLY = Duration.ofSeconds(10);
-  private static final Duration LEASE = Duration.ofSeconds(30);
+  static final Duration LEASE = Duration.ofSeconds(30);
 
   private final List<QueueBackend> made = new ArrayList<>();
 
@@ -89,15 +78,13 @@ public abstract class QueueBackendContract {
   /** A new backend with no tasks and the given limits. */
   protected abstract QueueBackend createBackend(Limits limits);
 
-  private QueueBackend backend(Limits limits) {
+  @Override
+  QueueBackend backend(Limits limits) {
     QueueBackend b = createBackend(limits);
     made.add(b);
     return b;
   }
 
-  private QueueBackend backend() {
-    return backend(Limits.defaults());
-  }
 
   @AfterEach
   void closeBackends() {
@@ -126,17 +113,17 @@ public abstract class QueueBackendContract {
     return task(0, 3, null);
   }
 
-  private static ClaimRequest claimNow(int n) {
+  static ClaimRequest claimNow(int n) {
     return new ClaimRequest("worker-a", n, LEASE, Duration.ZERO);
   }
 
-  private static Lease claimOne(QueueBackend b) throws InterruptedException {
+  static Lease claimOne(QueueBackend b) throws InterruptedException {
     List<Lease> l = b.claim(new ClaimRequest("worker-a", 1, LEASE, PROMPTLY));
     assertEquals(1, l.size(), "one task claimed");
     return l.get(0);
   }
 
-  private static TaskOutput output(TaskId id) {
+  static TaskOutput output(TaskId id) {
     return new TaskOutput("output.mp4", URI.create("file:/outputs/" + id + "/output.mp4"), 42, "video/mp4", "sha256:ab", null, null);
   }
 
@@ -387,355 +374,17 @@ public abstract class QueueBackendContract {
     assertFalse(b.cancel(TaskId.random()).isPresent());
   }
 
-  @Test
-  void past_its_capacity_the_backend_refuses_new_tasks_as_queue_full() throws Exception {
-    QueueBackend b = backend(new Limits(3, Duration.ofHours(1), 100));
-    for (int i = 0; i < 3; i++) {
-      b.enqueue(task());
-    }
-    TaskRejectedException e = assertThrows(TaskRejectedException.class, () -> b.enqueue(task()));
-    assertEquals(TaskRejectedException.Reason.QUEUE_FULL, e.reason());
-    assertEquals(3L, b.pendingCount());
-    claimOne(b);
-    b.enqueue(task()); // a claimed task frees its place
-  }
-
-  @Test
-  void final_tasks_past_the_retention_count_are_pruned_oldest_first() throws Exception {
-    QueueBackend b = backend(new Limits(100, Duration.ofHours(1), 2));
-    List<TaskId> ids = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      Task t = task();
-      ids.add(t.id());
-      b.enqueue(t);
-      Lease l = claimOne(b);
-      b.finish(l, new Outcome.Completed(List.of(output(l.taskId()))));
-    }
-    b.prune();
-    assertFalse(b.find(ids.get(0)).isPresent());
-    assertFalse(b.find(ids.get(1)).isPresent());
-    assertTrue(b.find(ids.get(2)).isPresent());
-    assertTrue(b.find(ids.get(3)).isPresent());
-    assertEquals(2L, b.counts().get(TaskStatus.COMPLETED));
-  }
-
-  @Test
-  void final_tasks_past_the_retention_age_are_pruned_but_pending_ones_stay() throws Exception {
-    QueueBackend b = backend(new Limits(100, Duration.ofMillis(300), 100));
-    Task done = task();
-    b.enqueue(done);
-    Lease l = claimOne(b);
-    b.finish(l, new Outcome.Completed(List.of(output(l.taskId()))));
-    Task waiting = task();
-    b.enqueue(waiting);
-    Await.until("the final task to be pruned", PROMPTLY, () -> {
-      b.prune();
-      return b.find(done.id()).isEmpty();
-    });
-    assertTrue(b.find(waiting.id()).isPresent(), "pending tasks are never pruned");
-  }
-
-  @Test
-  void counts_and_lists_follow_the_statuses() throws Exception {
-    QueueBackend b = backend();
-    List<TaskId> ids = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      Task t = task();
-      ids.add(t.id());
-      b.enqueue(t);
-    }
-    Lease running = claimOne(b);
-    Lease done = claimOne(b);
-    b.finish(done, new Outcome.Completed(List.of(output(done.taskId()))));
-    Map<TaskStatus, Long> counts = b.counts();
-    assertEquals(2L, counts.get(TaskStatus.PENDING));
-    assertEquals(1L, counts.get(TaskStatus.RUNNING));
-    assertEquals(1L, counts.get(TaskStatus.COMPLETED));
-    assertEquals(0L, counts.get(TaskStatus.FAILED));
-    assertEquals(0L, counts.get(TaskStatus.CANCELLED));
-    assertEquals(List.of(ids.get(2), ids.get(3)),
-        b.list(TaskQuery.of(TaskStatus.PENDING, 10)).stream().map(Task::id).toList(), "pending in run order");
-    assertEquals(List.of(running.taskId()), b.list(TaskQuery.of(TaskStatus.RUNNING, 10)).stream().map(Task::id).toList());
-    assertEquals(4, b.list(TaskQuery.of(null, 10)).size());
-    assertEquals(1, b.list(new TaskQuery(TaskStatus.PENDING, 1, 1)).size(), "paged");
-    assertEquals(ids.get(3), b.list(new TaskQuery(TaskStatus.PENDING, 1, 1)).get(0).id());
-  }
-
-  @Test
-  void concurrent_claims_never_hand_out_a_task_twice() throws Exception {
-    QueueBackend b = backend();
-    int tasks = 300;
-    for (int i = 0; i < tasks; i++) {
-      b.enqueue(task());
-    }
-    ExecutorService ex = Executors.newFixedThreadPool(4);
-    Set<TaskId> seen = Collections.synchronizedSet(new HashSet<>());
-    List<TaskId> all = Collections.synchronizedList(new ArrayList<>());
-    try {
-      List<CompletableFuture<Void>> workers = new ArrayList<>();
-      for (int w = 0; w < 4; w++) {
-        String worker = "worker-" + w;
-        workers.add(CompletableFuture.runAsync(() -> {
-          try {
-            for (int round = 0; round < tasks; round++) {
-              List<Lease> got = b.claim(new ClaimRequest(worker, 3, LEASE, Duration.ZERO));
-              if (got.isEmpty()) {
-                return;
-              }
-              for (Lease l : got) {
-                all.add(l.taskId());
-                seen.add(l.taskId());
-                b.finish(l, new Outcome.Completed(List.of()));
-              }
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }, ex));
-      }
-      CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    } finally {
-      ex.shutdownNow();
-    }
-    assertEquals(tasks, all.size(), "every task claimed once");
-    assertEquals(tasks, seen.size(), "no task claimed twice");
-    assertEquals((long) tasks, b.counts().get(TaskStatus.COMPLETED));
-    assertNull(b.list(TaskQuery.of(TaskStatus.PENDING, 1)).stream().findFirst().orElse(null));
-  }
-
-  // ---- tenants ----
-
   /** A new pending task of priority 0 with 3 attempts, of {@code tenant} ({@code null}: none). */
   protected static Task tenantTask(String tenant, int priority) {
     TaskRequest r = task(priority, 3, null).request().toBuilder().tenant(tenant).build();
     return Task.pending(TaskId.random(), r, Instant.now());
   }
 
-  private static List<String> tenantsOf(List<Lease> leases) {
-    return leases.stream().map(l -> String.valueOf(l.task().request().tenant())).toList();
-  }
-
-  private static List<Lease> claimEach(QueueBackend b, int n, TenantLimits limits) throws InterruptedException {
-    List<Lease> all = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      all.addAll(b.claim(new ClaimRequest("worker-a", 1, LEASE, Duration.ZERO, limits)));
-    }
-    return all;
-  }
-
-  @Test
-  void a_tenant_that_floods_the_queue_takes_turns_with_one_that_arrives_later() throws InterruptedException {
-    QueueBackend b = backend();
-    for (int i = 0; i < 6; i++) {
-      b.enqueue(tenantTask("flood", 0));
-    }
-    List<Lease> first = claimEach(b, 1, TenantLimits.none());
-    for (int i = 0; i < 2; i++) {
-      b.enqueue(tenantTask("small", 0));
-    }
-    List<Lease> rest = claimEach(b, 7, TenantLimits.none());
-    assertEquals(List.of("flood"), tenantsOf(first));
-    // The newcomer has never been served, so it goes first; then the two take turns; then the flood alone.
-    assertEquals(List.of("small", "flood", "small", "flood", "flood", "flood", "flood"), tenantsOf(rest));
-    for (Lease l : rest) {
-      assertEquals(TaskStatus.RUNNING, b.find(l.taskId()).orElseThrow().status());
-    }
-  }
-
-  @Test
-  void one_claim_of_many_tasks_interleaves_tenants_in_submission_order_within_each() throws InterruptedException {
-    QueueBackend b = backend();
-    List<TaskId> a = new ArrayList<>();
-    List<TaskId> c = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      a.add(b.enqueue(tenantTask("a", 0)).task().id());
-    }
-    for (int i = 0; i < 2; i++) {
-      c.add(b.enqueue(tenantTask("c", 0)).task().id());
-    }
-    List<Lease> got = b.claim(new ClaimRequest("worker-a", 4, LEASE, Duration.ZERO));
-    assertEquals(4, got.size());
-    Set<TaskId> ids = new HashSet<>();
-    got.forEach(l -> ids.add(l.taskId()));
-    assertEquals(Set.of(a.get(0), a.get(1), c.get(0), c.get(1)), ids, "two of each tenant, the oldest ones");
-  }
-
-  @Test
-  void priority_comes_before_the_turns_of_tenants_and_tasks_without_a_tenant_are_one_tenant()
-      throws InterruptedException {
-    QueueBackend b = backend();
-    b.enqueue(tenantTask(null, 0));
-    b.enqueue(tenantTask(null, 0));
-    b.enqueue(tenantTask("x", 5));
-    b.enqueue(tenantTask("y", -1));
-    b.enqueue(tenantTask("x", 0));
-    List<Lease> got = claimEach(b, 5, TenantLimits.none());
-    // y is most urgent; at priority 0 the unnamed tenant and x take turns (never served: by name, "" first);
-    // x's priority-5 task comes last.
-    assertEquals(List.of("y", "null", "x", "null", "x"), tenantsOf(got));
-    assertEquals(5, got.get(4).task().request().priority());
-  }
-
-  @Test
-  void a_claim_gives_no_tenant_more_running_tasks_than_its_limit() throws InterruptedException {
-    QueueBackend b = backend();
-    for (int i = 0; i < 5; i++) {
-      b.enqueue(tenantTask("a", 0));
-      b.enqueue(tenantTask("b", 0));
-      b.enqueue(tenantTask("c", 0));
-    }
-    TenantLimits limits = TenantLimits.builder().maxRunning(2).maxRunning("b", 1).maxRunning("c", 0).build();
-    List<Lease> got = b.claim(new ClaimRequest("worker-a", 10, LEASE, Duration.ZERO, limits));
-    assertEquals(List.of("a", "a", "b", "c", "c", "c", "c", "c"),
-        tenantsOf(got).stream().sorted().toList(), "a: 2, b: 1, c unlimited");
-    assertTrue(b.claim(new ClaimRequest("worker-a", 10, LEASE, Duration.ZERO, limits)).stream()
-        .allMatch(l -> "c".equals(l.task().request().tenant())), "a and b are at their limits");
-
-    Lease anA = got.stream().filter(l -> "a".equals(l.task().request().tenant())).findFirst().orElseThrow();
-    b.finish(anA, new Outcome.Completed(List.of()));
-    List<Lease> after = b.claim(new ClaimRequest("worker-a", 10, LEASE, Duration.ZERO, limits));
-    assertEquals(List.of("a"), tenantsOf(after), "a finished one, so one more of a may run");
-    assertTrue(b.claim(new ClaimRequest("worker-a", 10, LEASE, Duration.ZERO, limits)).isEmpty());
-  }
-
-  @Test
-  void a_waiting_claim_takes_a_tenants_task_as_soon_as_one_of_its_running_tasks_ends() throws Exception {
-    QueueBackend b = backend();
-    b.enqueue(tenantTask("a", 0));
-    b.enqueue(tenantTask("a", 0));
-    TenantLimits limits = TenantLimits.builder().maxRunning(1).build();
-    Lease first = b.claim(new ClaimRequest("worker-a", 1, LEASE, Duration.ZERO, limits)).get(0);
-    ExecutorService ex = Executors.newSingleThreadExecutor();
-    try {
-      Future<List<Lease>> waiting = ex.submit(() -> b.claim(new ClaimRequest("worker-b", 1, LEASE, PROMPTLY, limits)));
-      b.finish(first, new Outcome.Completed(List.of()));
-      List<Lease> got = waiting.get(PROMPTLY.toSeconds() + 5, TimeUnit.SECONDS);
-      assertEquals(1, got.size(), "the second task was claimed once the first ended");
-      assertEquals(TaskStatus.COMPLETED, b.find(first.taskId()).orElseThrow().status());
-    } finally {
-      ex.shutdownNow();
-    }
-  }
-
-  // ---- webhooks ----
-
-  private static final URI HOOK = URI.create("https://hooks.example.com/ffq");
+  static final URI HOOK = URI.create("https://hooks.example.com/ffq");
 
   /** A new pending task of priority 0 with {@code maxAttempts} and the webhook URL {@code url} ({@code null}: none). */
   protected static Task webhookTask(int maxAttempts, URI url) {
     TaskRequest r = task(0, maxAttempts, null).request().toBuilder().webhookUrl(url).build();
     return Task.pending(TaskId.random(), r, Instant.now());
-  }
-
-  private QueueBackend webhookBackend(Limits limits) {
-    QueueBackend b = backend(limits);
-    Assumptions.assumeTrue(b.storesWebhooksAtEnd(), "the backend stores no webhook deliveries at the end of a task");
-    return b;
-  }
-
-  /** The task's delivery is there, new and due now. */
-  private static void assertNewDelivery(QueueBackend b, TaskId id) {
-    WebhookDelivery d = b.findWebhook(id).orElseThrow(() -> new AssertionError("task " + id + " has no delivery"));
-    assertEquals(WebhookDelivery.deliveryIdOf(id), d.deliveryId(), "the delivery id derives from the task id");
-    assertEquals(HOOK, d.url());
-    assertEquals(WebhookDelivery.State.PENDING, d.state());
-    assertTrue(d.attempts().isEmpty(), "no attempt yet");
-    assertNotNull(d.nextAttemptAt());
-    assertFalse(d.nextAttemptAt().isAfter(Instant.now()), "due at once");
-    assertFalse(b.addWebhook(id, WebhookDelivery.first(id, HOOK, Instant.now())), "one delivery per task");
-  }
-
-  /** The tasks of the deliveries due now, each once, held for a minute. */
-  private static List<TaskId> claimDueWebhooks(QueueBackend b) {
-    return b.claimDueWebhooks(Instant.now(), Duration.ofMinutes(1), 100).stream().map(DueWebhook::taskId).toList();
-  }
-
-  @Test
-  void a_task_with_a_webhook_that_a_worker_ends_leaves_exactly_one_due_delivery() throws Exception {
-    QueueBackend b = webhookBackend(Limits.defaults());
-    b.enqueue(webhookTask(3, null));
-    Lease plain = claimOne(b);
-    b.finish(plain, new Outcome.Completed(List.of()));
-    List<TaskId> ended = new ArrayList<>();
-    List<TaskId> notEnded = new ArrayList<>();
-    for (Outcome o : List.of(new Outcome.Completed(List.of()),
-        new Outcome.Failed(TaskError.of(ErrorKind.FFMPEG, "ffmpeg exited with 1"), null),
-        new Outcome.Cancelled("cancelled while running"),
-        new Outcome.Failed(TaskError.of(ErrorKind.INPUT, "HTTP 503"), Instant.now().plusSeconds(60)),
-        new Outcome.Released())) {
-      b.enqueue(webhookTask(3, HOOK));
-      Lease l = claimOne(b);
-      Task after = b.finish(l, o);
-      (after.status().isFinal() ? ended : notEnded).add(l.taskId()); // the released one comes last
-    }
-
-    assertEquals(3, ended.size());
-    for (TaskId id : ended) {
-      assertNewDelivery(b, id);
-    }
-    for (TaskId id : notEnded) {
-      assertFalse(b.findWebhook(id).isPresent(), "a task that goes on has no delivery");
-    }
-    assertFalse(b.findWebhook(plain.taskId()).isPresent(), "a task without a webhook URL has no delivery");
-    List<TaskId> due = claimDueWebhooks(b);
-    assertEquals(Set.copyOf(ended), Set.copyOf(due));
-    assertEquals(ended.size(), due.size(), "each delivery once");
-    assertTrue(claimDueWebhooks(b).isEmpty(), "claimed deliveries are held");
-  }
-
-  @Test
-  void cancelling_a_pending_task_with_a_webhook_leaves_exactly_one_due_delivery() throws Exception {
-    QueueBackend b = webhookBackend(Limits.defaults());
-    b.enqueue(webhookTask(3, HOOK));
-    Lease running = claimOne(b);
-    Task t = webhookTask(3, HOOK);
-    b.enqueue(t);
-    assertTrue(b.cancel(t.id()).orElseThrow().changed());
-    assertTrue(b.cancel(running.taskId()).orElseThrow().changed());
-    assertFalse(b.cancel(t.id()).orElseThrow().changed());
-
-    assertNewDelivery(b, t.id());
-    assertFalse(b.findWebhook(running.taskId()).isPresent(), "a running task whose cancel is requested goes on");
-    assertEquals(List.of(t.id()), claimDueWebhooks(b));
-  }
-
-  @Test
-  void a_task_with_a_webhook_whose_lease_expires_for_good_leaves_exactly_one_due_delivery() throws Exception {
-    QueueBackend b = webhookBackend(Limits.defaults());
-    Task last = webhookTask(1, HOOK);
-    Task retried = webhookTask(3, HOOK);
-    b.enqueue(last);
-    b.enqueue(retried);
-    assertEquals(2, b.claim(new ClaimRequest("worker-dead", 2, Duration.ofMillis(200), PROMPTLY)).size());
-    List<Task> reaped = new ArrayList<>();
-    Await.until("both leases to expire and be reaped", PROMPTLY, () -> {
-      reaped.addAll(b.reapExpiredLeases());
-      return reaped.size() == 2;
-    });
-    assertEquals(TaskStatus.FAILED, b.find(last.id()).orElseThrow().status());
-    assertEquals(TaskStatus.PENDING, b.find(retried.id()).orElseThrow().status());
-
-    assertNewDelivery(b, last.id());
-    assertFalse(b.findWebhook(retried.id()).isPresent(), "a task that will run again has no delivery");
-    assertEquals(List.of(last.id()), claimDueWebhooks(b));
-  }
-
-  @Test
-  void retention_removes_a_tasks_delivery_with_the_task() throws Exception {
-    QueueBackend b = webhookBackend(new Limits(100, Duration.ofHours(1), 1));
-    List<TaskId> ids = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      Task t = webhookTask(3, HOOK);
-      ids.add(t.id());
-      b.enqueue(t);
-      b.finish(claimOne(b), new Outcome.Completed(List.of()));
-    }
-    b.prune();
-    assertFalse(b.find(ids.get(0)).isPresent(), "the older task is pruned");
-    assertFalse(b.findWebhook(ids.get(0)).isPresent(), "and its delivery with it");
-    b.updateWebhook(ids.get(0), WebhookDelivery.first(ids.get(0), HOOK, Instant.now()));
-    assertFalse(b.findWebhook(ids.get(0)).isPresent(), "a late attempt's record brings back no delivery");
-    assertTrue(b.findWebhook(ids.get(1)).isPresent(), "the kept task keeps its delivery");
-    assertEquals(List.of(ids.get(1)), claimDueWebhooks(b));
   }
 }

@@ -1,6 +1,8 @@
 package io.ffmpegqueue.bench.ffmpeg;
 
 import io.ffmpegqueue.TaskRequest;
+import io.ffmpegqueue.ffmpeg.CapturedRun;
+import io.ffmpegqueue.ffmpeg.FfmpegArguments;
 import io.ffmpegqueue.ffmpeg.FfmpegCommand;
 import io.ffmpegqueue.ffmpeg.FfmpegInstallation;
 import io.ffmpegqueue.ffmpeg.FfmpegJob;
@@ -9,9 +11,7 @@ import io.ffmpegqueue.ffmpeg.FfmpegRunner;
 import io.ffmpegqueue.ffmpeg.OutputDescription;
 import io.ffmpegqueue.ffmpeg.ProcessFfmpegRunner;
 import io.ffmpegqueue.ffmpeg.Sandbox;
-import io.ffmpegqueue.internal.CapturedRun;
-import io.ffmpegqueue.internal.FfmpegArguments;
-import io.ffmpegqueue.internal.Workspaces;
+import io.ffmpegqueue.internal.worker.Workspaces;
 import io.ffmpegqueue.testing.FakeTaskContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.ffmpegqueue.postgres.internal;
 
-import io.ffmpegqueue.internal.Checks;
+import io.ffmpegqueue.support.Checks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;

@@ -2,6 +2,7 @@ package io.ffmpegqueue.postgres.internal;
 
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -132,5 +133,22 @@ public final class NoticeBuffer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Sends a batch of notices in one statement; when the database is away they are lost (workers poll). */
+  public static Consumer<List<String>> sender(Jdbc db, Statements sql) {
+    return payloads -> {
+      try {
+        db.run("send notices", false, c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.sendNotices())) {
+            ps.setArray(1, c.createArrayOf("text", payloads.toArray()));
+            ps.execute();
+          }
+          return null;
+        });
+      } catch (RuntimeException e) {
+        // The database is away; workers find the work by their poll, and the events of this moment are lost.
+      }
+    };
   }
 }

@@ -32,20 +32,6 @@ public final class Webhooks {
     this.table = schema + "." + prefix + "webhooks";
   }
 
-  /** Inserts unless the task has one; false when it had (or the task is gone). */
-  public boolean add(TaskId id, WebhookDelivery d) {
-    return db.run("store the webhook of task " + id, false, c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-          + " (task_id, delivery_id, url, state, attempts, next_attempt_at) SELECT ?, ?, ?, ?, ?::jsonb, ?"
-          + " WHERE EXISTS (SELECT 1 FROM " + table.replace("webhooks", "tasks") + " WHERE id = ?)"
-          + " ON CONFLICT (task_id) DO NOTHING")) {
-        bind(ps, id, d);
-        ps.setString(7, id.value());
-        return ps.executeUpdate() == 1;
-      }
-    });
-  }
-
   /** Replaces the task's row. */
   public void update(TaskId id, WebhookDelivery d) {
     db.run("record a webhook attempt of task " + id, false, c -> {
@@ -93,15 +79,6 @@ public final class Webhooks {
         return due;
       }
     });
-  }
-
-  private static void bind(PreparedStatement ps, TaskId id, WebhookDelivery d) throws SQLException {
-    ps.setString(1, id.value());
-    ps.setString(2, d.deliveryId());
-    ps.setString(3, d.url().toString());
-    ps.setString(4, d.state().name());
-    ps.setString(5, attemptsJson(d.attempts()));
-    ps.setTimestamp(6, d.nextAttemptAt() == null ? null : Timestamp.from(d.nextAttemptAt()));
   }
 
   private static WebhookDelivery read(ResultSet rs) throws SQLException {

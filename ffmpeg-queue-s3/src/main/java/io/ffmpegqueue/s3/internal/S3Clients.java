@@ -1,6 +1,6 @@
 package io.ffmpegqueue.s3.internal;
 
-import io.ffmpegqueue.internal.NamedThreadFactory;
+import io.ffmpegqueue.support.NamedThreadFactory;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;

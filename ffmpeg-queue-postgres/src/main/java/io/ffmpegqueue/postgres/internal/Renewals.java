@@ -1,0 +1,35 @@
+package io.ffmpegqueue.postgres.internal;
+
+import io.ffmpegqueue.spi.Lease;
+import io.ffmpegqueue.spi.LeaseState;
+import io.ffmpegqueue.spi.Renewal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Types;
+
+/**
+ * Lease renewals: one fenced statement that extends a lease, records progress and reads a cancel request.
+ *
+ * @param db the connections
+ * @param sql the statements
+ */
+public record Renewals(Jdbc db, Statements sql) {
+  /** Extends the lease unless it is no longer current; see {@code QueueBackend.renew}. */
+  public LeaseState renew(Renewal renewal) {
+    Lease lease = renewal.lease();
+    return db.run("renew the lease of task " + lease.taskId(), false, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.renew())) {
+        ps.setLong(1, renewal.leaseDuration().toMillis());
+        ps.setObject(2, renewal.progress(), Types.DOUBLE);
+        ps.setString(3, lease.taskId().value());
+        ps.setInt(4, lease.attempt());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return LeaseState.LOST;
+          }
+          return rs.getBoolean(1) ? LeaseState.CANCEL_REQUESTED : LeaseState.ACTIVE;
+        }
+      }
+    });
+  }
+}
