@@ -252,13 +252,15 @@ class ProcessFfmpegRunnerIT {
   @EnumSource(value = Sandbox.class, names = {"REQUIRED", "NONE"})
   void a_stop_mid_encode_ends_ffmpeg_promptly_and_leaves_no_process(Sandbox sandbox) throws Exception {
     TestFfmpeg.Context ctx = new TestFfmpeg.Context("-i x out.mp4", List.of(), List.of("out.mp4"));
+    // Grace periods far longer than the wait below: the run can only end in time if 'q' ended ffmpeg.
+    ProcessFfmpegRunner patient = runnerBuilder().sandbox(sandbox)
+        .quitGracePeriod(Duration.ofMinutes(10)).killGracePeriod(Duration.ofMinutes(10)).build();
     CompletableFuture<FfmpegResult> run = CompletableFuture.supplyAsync(
-        () -> runner(sandbox).run(job(workspace, LONG_ENCODE, List.of(), List.of("out.mp4"), ctx)));
+        () -> patient.run(job(workspace, LONG_ENCODE, List.of(), List.of("out.mp4"), ctx)));
     await().atMost(Duration.ofSeconds(20)).until(() -> !ctx.progress.isEmpty());
     Set<Long> pids = ffmpegProcesses();
     assertThat(pids).isNotEmpty();
 
-    long stopAt = System.nanoTime();
     ctx.stop(StopReason.CANCELLED);
     assertThatThrownBy(() -> run.get(15, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
@@ -266,8 +268,6 @@ class ProcessFfmpegRunnerIT {
         .isInstanceOf(TaskFailureException.class)
         .hasMessageContaining("cancelled")
         .satisfies(e -> assertThat(((TaskFailureException) e).kind()).isEqualTo(ErrorKind.CANCELLED));
-    // 'q' was enough: well within the 3 s grace period.
-    assertThat(Duration.ofNanos(System.nanoTime() - stopAt)).isLessThan(Duration.ofSeconds(3));
     await().atMost(Duration.ofSeconds(5)).until(() -> pids.stream().noneMatch(TestFfmpeg::alive));
   }
 

@@ -102,10 +102,9 @@ class QueueOnPostgresIT {
       Submission s = api.submit(request());
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(worker.activeWorkers()).isEqualTo(1);
-      long t0 = System.nanoTime();
       assertThat(api.cancel(s.id()).orElseThrow().status()).isEqualTo(TaskStatus.RUNNING);
+      // Well before the next heartbeat (30 s): only the cancel notice can have stopped it.
       assertThat(stopped.await(5, TimeUnit.SECONDS)).as("the worker stopped the task").isTrue();
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(5_000);
       assertThat(stoppedFor.get()).isEqualTo(StopReason.CANCELLED);
       Task end = s.completion().get(10, TimeUnit.SECONDS);
       assertThat(end.status()).isEqualTo(TaskStatus.CANCELLED);
