@@ -239,7 +239,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
 
   private static WebhookOutbox outboxOf(QueueBackend backend) {
     return WebhookOutbox.of(backend).orElseThrow(() -> new IllegalArgumentException("webhooks need a backend that"
-        + " stores deliveries (a WebhookOutbox, as the in-memory and PostgreSQL backends are); "
+        + " stores deliveries (a WebhookOutbox, as the in-memory, PostgreSQL and Redis backends are); "
         + backend.getClass().getName() + " is none"));
   }
 
@@ -373,7 +373,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     /**
      * Delivers webhooks for tasks that name a {@link TaskRequest#webhookUrl()}: signed POSTs of their final
      * JSON, retried on {@code settings}' schedule, each attempt stored in the backend, which must be a
-     * {@link WebhookOutbox} (the in-memory and PostgreSQL backends are). Default: no webhooks are sent.
+     * {@link WebhookOutbox} (the in-memory, PostgreSQL and Redis backends are). Default: no webhooks are sent.
      */
     public Builder webhooks(WebhookSettings settings) {
       this.webhooks = Objects.requireNonNull(settings, "settings");

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Optional SPI: a backend that also stores the webhook deliveries of tasks that end, implemented beside
- * {@link QueueBackend} by the same class (the in-memory and PostgreSQL backends are both). A queue built with
+ * {@link QueueBackend} by the same class (the in-memory, PostgreSQL and Redis backends are). A queue built with
  * {@code webhooks(...)} needs one.
  *
  * <p>For every task whose request has a {@link io.ffmpegqueue.TaskRequest#webhookUrl() webhook URL} and that

@@ -1,5 +1,7 @@
 package io.ffmpegqueue.redis;
 
+import io.lettuce.core.RedisException;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.Optional;
 
 /**
@@ -13,6 +15,18 @@ import java.util.Optional;
  *     empty when unknown
  */
 public record Durability(boolean aofEnabled, String appendFsync) {
+  /** Reads {@code INFO persistence} and {@code CONFIG GET appendfsync} from the server. */
+  static Durability read(RedisClusterCommands<String, String> redis) {
+    String info = redis.info("persistence");
+    String fsync;
+    try {
+      fsync = redis.configGet("appendfsync").getOrDefault("appendfsync", "");
+    } catch (RedisException e) {
+      fsync = ""; // managed services (ElastiCache, Memorystore) refuse CONFIG; the AOF flag is in INFO
+    }
+    return of(info, fsync);
+  }
+
   /** Reads the answer of {@code INFO persistence} and the {@code appendfsync} setting. */
   static Durability of(String infoPersistence, String appendFsync) {
     boolean aof = infoPersistence != null && infoPersistence.lines().anyMatch(l -> l.trim().equals("aof_enabled:1"));

@@ -9,11 +9,12 @@ import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
-import io.ffmpegqueue.TenantLimits;
+import io.ffmpegqueue.WebhookDelivery;
 import io.ffmpegqueue.redis.Scripts.Script;
 import io.ffmpegqueue.spi.BackendListener;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.ClaimRequest;
+import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.spi.Enqueued;
 import io.ffmpegqueue.spi.Handover;
 import io.ffmpegqueue.spi.Lease;
@@ -22,12 +23,12 @@ import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
+import io.ffmpegqueue.spi.WebhookOutbox;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,12 +62,14 @@ import java.util.function.Supplier;
  *       listeners, so a cancel stops the owning worker's ffmpeg at once and an API process sees remote ends.
  *   <li><b>Keys</b>: every key of a queue starts with {@code {prefix}:}, one hash tag, so the queue lives on one
  *       cluster node and several queues (prefixes) share a Redis.
+ *
+ *   <li><b>Webhooks</b>: the script that ends a task with a webhook URL (finish, cancel, reap) also stores its
+ *       delivery, and prune removes it with the task; any process on the queue with webhooks turned on sends it.
  * </ul>
  *
- * <p>Thread-safe. Webhook deliveries are not stored here (the queue's defaults apply). {@link #close()} closes
- * the backend's connections.
+ * <p>Thread-safe. {@link #close()} closes the backend's connections.
  */
-public final class RedisQueueBackend implements QueueBackend {
+public final class RedisQueueBackend implements QueueBackend, WebhookOutbox {
   /** The default key prefix (the keys are {@code {ffq}:...}). */
   public static final String DEFAULT_PREFIX = "ffq";
   /** The default most pending tasks, as the in-memory backend. */
@@ -100,6 +103,7 @@ public final class RedisQueueBackend implements QueueBackend {
   private final InstantSource clock;
   private final WakeUps wakeUps = new WakeUps();
   private final Notices notices;
+  private final WebhookDeliveries webhooks;
 
   private RedisQueueBackend(Builder b, RedisConnection redis) {
     this.redis = redis;
@@ -112,6 +116,7 @@ public final class RedisQueueBackend implements QueueBackend {
     this.pollNanos = b.pollInterval.toNanos();
     this.clock = b.clock;
     this.notices = new Notices(origin, wakeUps);
+    this.webhooks = new WebhookDeliveries(redis.commands(), scripts, keyPrefix, clock);
     redis.pubSub().addListener(notices);
     redis.pubSub().sync().subscribe(keyPrefix + "ev");
   }
@@ -122,12 +127,6 @@ public final class RedisQueueBackend implements QueueBackend {
    */
   public static Builder builder(String url) {
     return new Builder(url);
-  }
-
-  // The task's tenant ("" for none), the one place that reads it.
-  private static String tenantOf(Task task) {
-    String t = task.request().tenant();
-    return t == null ? TenantLimits.NO_TENANT : t;
   }
 
   private <T> T call(String what, Supplier<T> step) {
@@ -142,11 +141,8 @@ public final class RedisQueueBackend implements QueueBackend {
 
   @Override
   public Enqueued enqueue(Task task) {
-    long delay = Math.max(0, TaskHashes.micros(task.runAt()) - TaskHashes.micros(clock.instant()));
-    String key = task.request().idempotencyKey();
-    List<?> r = call("enqueue task " + task.id(), () -> scripts.list(Script.ENQUEUE, task.id().value(),
-        key == null ? "" : key, capacity, TaskHashes.priorityKey(task.request().priority()), tenantOf(task),
-        task.request().maxAttempts(), delay, TaskHashes.requestJson(task), TaskHashes.micros(task.runAt())));
+    List<?> r = call("enqueue task " + task.id(),
+        () -> scripts.list(Script.ENQUEUE, ScriptArgs.enqueue(task, capacity, clock)));
     long code = (Long) r.get(0);
     if (code < 0) {
       throw new TaskRejectedException(TaskRejectedException.Reason.QUEUE_FULL,
@@ -249,17 +245,7 @@ public final class RedisQueueBackend implements QueueBackend {
 
   @Override
   public Map<TaskStatus, Long> counts() {
-    List<?> r = call("count tasks", () -> scripts.list(Script.COUNTS));
-    Map<TaskStatus, Long> m = new EnumMap<>(TaskStatus.class);
-    TaskStatus[] order = {TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.COMPLETED, TaskStatus.FAILED,
-        TaskStatus.CANCELLED};
-    for (TaskStatus s : TaskStatus.values()) {
-      m.put(s, 0L);
-    }
-    for (int i = 0; i < order.length; i++) {
-      m.put(order[i], (Long) r.get(i));
-    }
-    return m;
+    return TaskHashes.counts(call("count tasks", () -> scripts.list(Script.COUNTS)));
   }
 
   @Override
@@ -291,6 +277,24 @@ public final class RedisQueueBackend implements QueueBackend {
     return removed;
   }
 
+  // ---- webhook outbox ----
+
+  @Override
+  public Optional<WebhookDelivery> findWebhook(TaskId id) {
+    return call("find the webhook of task " + id, () -> webhooks.find(id));
+  }
+
+  /** Holds are judged on the server's clock: {@code now} carries over as its distance from the clock's now. */
+  @Override
+  public List<DueWebhook> claimDueWebhooks(Instant now, Duration holdFor, int limit) {
+    return call("claim due webhooks", () -> webhooks.claimDue(now, holdFor, limit));
+  }
+
+  @Override
+  public void updateWebhook(TaskId id, WebhookDelivery delivery) {
+    call("record a webhook attempt of task " + id, () -> webhooks.update(id, delivery));
+  }
+
   @Override
   public Subscription addListener(BackendListener l) {
     Objects.requireNonNull(l, "listener");
@@ -308,14 +312,7 @@ public final class RedisQueueBackend implements QueueBackend {
    * a warning when there is no AOF, since then every change since the last RDB snapshot is lost.
    */
   public Durability durability() {
-    String info = call("read INFO persistence", () -> redis.commands().info("persistence"));
-    String fsync;
-    try {
-      fsync = redis.commands().configGet("appendfsync").getOrDefault("appendfsync", "");
-    } catch (RedisException e) {
-      fsync = ""; // managed services (ElastiCache, Memorystore) refuse CONFIG; the AOF flag is in INFO
-    }
-    return Durability.of(info, fsync);
+    return call("read the persistence settings", () -> Durability.read(redis.commands()));
   }
 
   /** Closes the backend's connections to Redis. */

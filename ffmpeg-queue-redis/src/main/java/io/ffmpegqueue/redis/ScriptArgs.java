@@ -3,7 +3,9 @@ package io.ffmpegqueue.redis;
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskError;
+import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.TenantLimits;
 import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.Outcome;
@@ -14,9 +16,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** The arguments of the claim and finish scripts, and the leases in a claim's answer. */
+/** The arguments of the enqueue, claim and finish scripts, and the leases in a claim's answer. */
 final class ScriptArgs {
   private ScriptArgs() {}
+
+  /** The enqueue script's arguments (see enqueue.lua); only the delay from {@code clock}'s now carries over. */
+  static Object[] enqueue(Task task, int capacity, InstantSource clock) {
+    TaskRequest r = task.request();
+    long delay = Math.max(0, TaskHashes.micros(task.runAt()) - TaskHashes.micros(clock.instant()));
+    return new Object[] {task.id().value(), r.idempotencyKey() == null ? "" : r.idempotencyKey(), capacity,
+        TaskHashes.priorityKey(r.priority()), r.tenant() == null ? TenantLimits.NO_TENANT : r.tenant(),
+        r.maxAttempts(), delay, TaskHashes.requestJson(task), TaskHashes.micros(task.runAt()),
+        r.webhookUrl() == null ? "" : r.webhookUrl()};
+  }
 
   static Object[] claim(ClaimRequest request, List<Object> before) {
     List<Object> a = new ArrayList<>(before);

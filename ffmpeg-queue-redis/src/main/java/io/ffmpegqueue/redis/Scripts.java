@@ -29,7 +29,9 @@ final class Scripts {
     REAP("reap"),
     PRUNE("prune"),
     LIST("list"),
-    COUNTS("counts");
+    COUNTS("counts"),
+    WEBHOOK_CLAIM("webhook-claim"),
+    WEBHOOK_UPDATE("webhook-update");
 
     private final String text;
     private final String digest;

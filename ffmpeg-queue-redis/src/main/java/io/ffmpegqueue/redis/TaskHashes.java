@@ -12,6 +12,7 @@ import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ import java.util.Map;
  * {@code at} attempt, {@code pg} progress ({@code ""}: none), {@code out} outputs and {@code err} error (TaskJson fragments),
  * {@code run}, {@code sa}, {@code fa} and {@code le} (run-at, started, finished, lease expiry: microseconds on
  * the server's clock), {@code rk} its ready-set member, {@code tn} tenant, {@code ma} most attempts,
- * {@code ik} idempotency key, {@code wk} worker, {@code cx} cancel requested.
+ * {@code ik} idempotency key, {@code wk} worker, {@code cx} cancel requested, {@code wh} webhook URL (absent:
+ * none; its delivery is stored when the task ends, see {@link WebhookDeliveries}).
  */
 final class TaskHashes {
   // Carries outputs and errors through TaskJson, so their stored form is exactly TaskJson's.
@@ -112,6 +114,20 @@ final class TaskHashes {
         .startedAt(instant(h.get("sa")))
         .finishedAt(instant(h.get("fa")))
         .build();
+  }
+
+  /** Every status's count from counts.lua's answer (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED). */
+  static Map<TaskStatus, Long> counts(List<?> r) {
+    Map<TaskStatus, Long> m = new EnumMap<>(TaskStatus.class);
+    TaskStatus[] order = {TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.COMPLETED, TaskStatus.FAILED,
+        TaskStatus.CANCELLED};
+    for (TaskStatus s : TaskStatus.values()) {
+      m.put(s, 0L);
+    }
+    for (int i = 0; i < order.length; i++) {
+      m.put(order[i], (Long) r.get(i));
+    }
+    return m;
   }
 
   /** The tasks of a list of flat HGETALL answers, from {@code from} on. */

@@ -11,8 +11,11 @@ import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.WebhookAttempt;
+import io.ffmpegqueue.WebhookDelivery;
 import io.ffmpegqueue.spi.BackendListener;
 import io.ffmpegqueue.spi.ClaimRequest;
+import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.Outcome;
 import io.lettuce.core.RedisClient;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** What the Redis backend does beyond the shared contract, on a real server (no AOF: the default config). */
 class RedisQueueBackendIT {
   private static final Duration LEASE = Duration.ofSeconds(30);
+  private static final URI HOOK = URI.create("https://hooks.example.com/ffq");
 
   @RegisterExtension
   static final TestRedis.PerClass REDIS = new TestRedis.PerClass("--appendonly", "no");
@@ -59,6 +63,11 @@ class RedisQueueBackendIT {
   private static Task task() {
     return Task.pending(TaskId.random(), TaskRequest.builder().command("-i input.mp4 output.mp4")
         .input("input.mp4", URI.create("https://example.com/a.mp4")).output("output.mp4").build(), Instant.now());
+  }
+
+  private static Task webhookTask() {
+    Task t = task();
+    return Task.pending(t.id(), t.request().toBuilder().webhookUrl(HOOK).build(), t.createdAt());
   }
 
   @Test
@@ -126,12 +135,50 @@ class RedisQueueBackendIT {
   }
 
   @Test
+  void a_webhook_delivery_held_by_one_process_comes_due_for_another_after_the_hold_and_keeps_its_attempts() throws Exception {
+    String prefix = TestRedis.freshPrefix();
+    RedisQueueBackend worker = backend(prefix);
+    RedisQueueBackend api = backend(prefix);
+    Task t = webhookTask();
+    api.enqueue(t);
+    worker.finish(worker.claim(new ClaimRequest("w", 1, LEASE, Duration.ZERO)).get(0), new Outcome.Completed(List.of()));
+
+    assertThat(api.claimDueWebhooks(Instant.now(), Duration.ofSeconds(3), 10)).singleElement()
+        .satisfies(d -> assertThat(d.taskId()).isEqualTo(t.id()));
+    assertThat(worker.claimDueWebhooks(Instant.now(), Duration.ofMinutes(1), 10)).as("held by the api").isEmpty();
+    // The api dies holding it: the worker gets it once the hold has passed on the server's clock.
+    List<DueWebhook> again = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(10)).until(() -> again.addAll(
+        worker.claimDueWebhooks(Instant.now(), Duration.ofMinutes(1), 10)));
+    WebhookDelivery d = again.get(0).delivery();
+    assertThat(d.deliveryId()).isEqualTo(WebhookDelivery.deliveryIdOf(t.id()));
+
+    WebhookAttempt failed = new WebhookAttempt(Instant.now(), 503, "HTTP 503");
+    worker.updateWebhook(t.id(), d.after(failed, WebhookDelivery.State.PENDING, Instant.now().plusSeconds(60)));
+    WebhookDelivery stored = api.findWebhook(t.id()).orElseThrow();
+    assertThat(stored.attempts()).containsExactly(failed);
+    assertThat(stored.url()).isEqualTo(HOOK);
+    assertThat(api.claimDueWebhooks(Instant.now(), Duration.ofMinutes(1), 10)).as("the retry is a minute away").isEmpty();
+    assertThat(api.claimDueWebhooks(Instant.now().plusSeconds(61), Duration.ofMinutes(1), 10))
+        .as("a caller's now carries over to the server's clock").hasSize(1);
+
+    WebhookAttempt ok = new WebhookAttempt(Instant.now(), 200, null);
+    api.updateWebhook(t.id(), stored.after(ok, WebhookDelivery.State.DELIVERED, null));
+    assertThat(worker.findWebhook(t.id()).orElseThrow()).satisfies(w -> {
+      assertThat(w.state()).isEqualTo(WebhookDelivery.State.DELIVERED);
+      assertThat(w.attempts()).containsExactly(failed, ok);
+      assertThat(w.nextAttemptAt()).isNull();
+    });
+    assertThat(api.claimDueWebhooks(Instant.now().plus(Duration.ofDays(1)), Duration.ofMinutes(1), 10)).isEmpty();
+  }
+
+  @Test
   void every_key_of_a_queue_shares_its_hash_tag_and_two_prefixes_do_not_see_each_other() throws Exception {
     String a = TestRedis.freshPrefix();
     String b = TestRedis.freshPrefix();
     RedisQueueBackend qa = backend(a);
     RedisQueueBackend qb = backend(b);
-    qa.enqueue(task());
+    qa.enqueue(webhookTask()); // the one that ends: its webhook delivery's keys are the queue's too
     qa.enqueue(task());
     Lease l = qa.claim(new ClaimRequest("w", 1, LEASE, Duration.ZERO)).get(0);
     qa.finish(l, new Outcome.Completed(List.of()));

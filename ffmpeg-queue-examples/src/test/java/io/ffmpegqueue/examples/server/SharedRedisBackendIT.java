@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.ffmpegqueue.examples.support.Http;
 import io.ffmpegqueue.examples.support.TestFfmpeg;
 import io.ffmpegqueue.examples.support.TestService;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The guide's "Running Workers Separately" with QUEUE_BACKEND=redis: the API with NUM_WORKERS=0 in one process,
  * the standalone worker jar in another, one Redis (Debian's redis-server, on a free loopback port, no AOF). The
- * worker serves the API's queue, and the API's /health warns that Redis keeps no AOF.
+ * worker serves the API's queue, and the API's /health warns that Redis keeps no AOF. Both processes send
+ * webhooks: the task's is stored with its end in Redis and POSTed once, by whichever process claims it.
  */
 class SharedRedisBackendIT {
   @TempDir
@@ -68,9 +72,21 @@ class SharedRedisBackendIT {
   void a_worker_process_on_redis_runs_the_tasks_the_api_registers() throws Exception {
     Path media = TestService.media(dir);
     TestFfmpeg.makeClip(media.resolve("clip.mp4"), 1);
-    Map<String, String> shared = Map.of("QUEUE_BACKEND", "redis", "REDIS_URL", redisUrl);
-    try (FfmpegService api = TestService.start(dir, new java.util.HashMap<>(Map.of("NUM_WORKERS", "0",
-        "QUEUE_BACKEND", "redis", "REDIS_URL", redisUrl)), b -> { })) {
+    List<String> deliveries = new CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    receiver.createContext("/hook", ex -> {
+      ex.getRequestBody().readAllBytes();
+      deliveries.add(ex.getRequestHeaders().getFirst("X-FFQ-Delivery"));
+      ex.sendResponseHeaders(200, -1);
+      ex.close();
+    });
+    receiver.start();
+    Map<String, String> shared = Map.of("QUEUE_BACKEND", "redis", "REDIS_URL", redisUrl,
+        "WEBHOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+        "WEBHOOK_ALLOWED_HOSTS", "127.0.0.1");
+    Map<String, String> apiEnv = new java.util.HashMap<>(shared);
+    apiEnv.put("NUM_WORKERS", "0");
+    try (FfmpegService api = TestService.start(dir, apiEnv, b -> { })) {
       Http http = new Http(api.port(), null);
       JsonNode health = http.get("/health").json();
       assertThat(health.at("/status").asText()).as(health.toString()).isEqualTo("ok");
@@ -106,11 +122,18 @@ class SharedRedisBackendIT {
         JsonNode probe = TestFfmpeg.probe(output);
         assertThat(probe.at("/streams/0/width").asInt()).isEqualTo(160);
 
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+            http.get("/ffmpeg/status/" + id).json().at("/webhook/state").asText().equals("delivered"));
+        assertThat(deliveries).as("one POST, by one of the two processes").containsExactly(
+            http.get("/ffmpeg/status/" + id).json().at("/webhook/delivery_id").asText());
+
         worker.destroy(); // SIGTERM: the worker drains and stops
         assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
       } finally {
         worker.destroyForcibly();
       }
+    } finally {
+      receiver.stop(0);
     }
   }
 }

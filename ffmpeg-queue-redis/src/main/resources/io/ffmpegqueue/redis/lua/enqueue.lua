@@ -1,5 +1,5 @@
 -- ARGV: 3 id, 4 idempotency key or '', 5 capacity, 6 priority (8 hex digits), 7 tenant, 8 max attempts,
--- 9 delay in microseconds, 10 the request JSON, 11 run-at.
+-- 9 delay in microseconds, 10 the request JSON, 11 run-at, 12 webhook URL or ''.
 -- Returns {1} when stored, {0, hash} for the earlier task with the key (or id), {-1} when full.
 local id, ik = ARGV[3], ARGV[4]
 if ik ~= '' then
@@ -15,6 +15,7 @@ if redis.call('ZCARD', P .. 'pending') >= tonumber(ARGV[5]) then return {-1} end
 local rk = ARGV[6] .. string.format('%012x', redis.call('INCR', P .. 'seq')) .. id
 redis.call('HSET', key, 'req', ARGV[10], 'st', 'PENDING', 'at', 0, 'run', ARGV[11], 'rk', rk, 'tn', ARGV[7],
   'ma', ARGV[8])
+if ARGV[12] ~= '' then redis.call('HSET', key, 'wh', ARGV[12]) end -- its delivery is stored when it ends
 if ik ~= '' then
   redis.call('HSET', key, 'ik', ik)
   redis.call('HSET', P .. 'idem', ik, id)

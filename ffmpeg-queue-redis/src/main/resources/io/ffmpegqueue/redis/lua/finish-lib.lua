@@ -1,10 +1,10 @@
 -- Ends attempt `attempt` of task id: kind is COMPLETED (payload: outputs JSON), FAILED or CANCELLED (payload:
--- error JSON), RETRY (error JSON; PENDING again after delay_us) or RELEASED (PENDING again, ready at once).
+-- error JSON; a task with a webhook URL gets its delivery), RETRY (error JSON; PENDING again after delay_us) or RELEASED (PENDING again, ready at once).
 -- Returns what the server set, {run-at, finished-at, progress}, or false, writing nothing, when the lease is no
 -- longer current (the fencing check).
 local function finish(id, attempt, kind, payload, delay_us, now)
   local key = tkey(id)
-  local st, at, tn, pg, run = unpack(redis.call('HMGET', key, 'st', 'at', 'tn', 'pg', 'run'))
+  local st, at, tn, pg, run, wh = unpack(redis.call('HMGET', key, 'st', 'at', 'tn', 'pg', 'run', 'wh'))
   if st ~= 'RUNNING' or at ~= attempt then return false end
   redis.call('ZREM', P .. 'leases', id)
   local running = redis.call('HINCRBY', P .. 'running', tn, -1)
@@ -24,6 +24,7 @@ local function finish(id, attempt, kind, payload, delay_us, now)
   end
   redis.call('ZADD', P .. 'final', now, id)
   redis.call('ZADD', P .. 's:' .. kind, now, id)
+  store_webhook(id, wh, now)
   event(kind, id)
   if running <= 0 then forget_if_idle(tn) end -- its ready tasks are as they were; only its running count fell
   return {run, now, pg}

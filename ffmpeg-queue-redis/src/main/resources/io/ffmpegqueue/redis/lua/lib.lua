@@ -77,10 +77,22 @@ local function back_to_pending(id, key, delay_us, now)
   end
 end
 
+-- Stores the webhook delivery of task id, which ended now, when its request has a webhook URL (wh, false when
+-- none): PENDING, no attempt yet, due now; a task that has one keeps it. Called in the script that ends the
+-- task, so no crash comes between the end and its delivery.
+local function store_webhook(id, wh, now)
+  if not wh then return end
+  local wkey = P .. 'w:' .. id
+  if redis.call('EXISTS', wkey) == 1 then return end
+  redis.call('HSET', wkey, 'url', wh, 'st', 'PENDING', 'next', now)
+  redis.call('ZADD', P .. 'wdue', now, id)
+end
+
 local function end_final(id, key, status, now)
   redis.call('HSET', key, 'st', status, 'fa', now)
   redis.call('ZADD', P .. 'final', now, id)
   redis.call('ZADD', P .. 's:' .. status, now, id)
+  store_webhook(id, redis.call('HGET', key, 'wh'), now)
 end
 
 -- Drops a running task's lease; the caller gives it its next state.

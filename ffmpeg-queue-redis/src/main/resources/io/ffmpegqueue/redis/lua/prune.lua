@@ -1,5 +1,5 @@
 -- ARGV: 3 retention age in microseconds, 4 retention count, 5 most tasks. Removes final tasks past the age,
--- then the oldest past the count; returns how many it removed.
+-- then the oldest past the count, each with its webhook delivery; returns how many it removed.
 local now = now_us()
 local batch = tonumber(ARGV[5])
 local ids = redis.call('ZRANGEBYSCORE', P .. 'final', '-inf', now - tonumber(ARGV[3]), 'LIMIT', 0, batch)
@@ -11,8 +11,13 @@ if excess > 0 and #ids < batch then
 end
 for _, id in ipairs(ids) do
   local key = tkey(id)
-  local st, ik = unpack(redis.call('HMGET', key, 'st', 'ik'))
-  redis.call('DEL', key)
+  local st, ik, wh = unpack(redis.call('HMGET', key, 'st', 'ik', 'wh'))
+  if wh then
+    redis.call('DEL', key, P .. 'w:' .. id) -- its webhook delivery goes with it
+    redis.call('ZREM', P .. 'wdue', id)
+  else
+    redis.call('DEL', key)
+  end
   redis.call('ZREM', P .. 'final', id)
   if st then redis.call('ZREM', P .. 's:' .. st, id) end
   if ik and redis.call('HGET', P .. 'idem', ik) == id then
