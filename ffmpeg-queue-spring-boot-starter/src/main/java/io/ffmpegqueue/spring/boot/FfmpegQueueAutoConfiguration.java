@@ -7,6 +7,7 @@ import io.ffmpegqueue.io.InputFetcher;
 import io.ffmpegqueue.io.LocalStorage;
 import io.ffmpegqueue.io.Storage;
 import io.ffmpegqueue.postgres.PostgresQueueBackend;
+import io.ffmpegqueue.redis.RedisQueueBackend;
 import io.ffmpegqueue.s3.S3Storage;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spring.boot.FfmpegQueueProperties.BackendType;
@@ -21,16 +22,19 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.StringUtils;
 
 /**
  * Makes an {@link FfmpegQueue} bean from the {@code ffmpeg.queue.*} properties ({@link FfmpegQueueProperties}),
  * with its {@link Storage} (a local folder, or S3 with ffmpeg-queue-s3) and its {@link QueueBackend} (in
- * memory, or PostgreSQL on the application's {@code DataSource} with ffmpeg-queue-postgres). Each bean backs
- * off when the application defines its own of that type: define a {@code QueueBackend} bean to use another
- * backend (a Redis backend module will bring its own), an {@link FfmpegRunner} bean to run ffmpeg your way
- * (see {@link io.ffmpegqueue.spring.boot.test.AutoConfigureFakeFfmpegRunner} for tests), {@link InputFetcher}
- * beans for more input schemes, and {@link FfmpegQueueBuilderCustomizer} beans for the rest of the builder.
+ * memory, Redis at {@code ffmpeg.queue.redis.url} with ffmpeg-queue-redis, or PostgreSQL on the application's
+ * {@code DataSource} with ffmpeg-queue-postgres). Each bean backs off when the application defines its own of
+ * that type: define a {@code QueueBackend} bean to use another backend, an {@link FfmpegRunner} bean to run
+ * ffmpeg your way (see {@link io.ffmpegqueue.spring.boot.test.AutoConfigureFakeFfmpegRunner} for tests),
+ * {@link InputFetcher} beans for more input schemes, and {@link FfmpegQueueBuilderCustomizer} beans for the rest
+ * of the builder.
  *
  * <p>The queue is closed with the application context, after the web server has stopped: running tasks get
  * {@code ffmpeg.queue.drain-timeout} to finish, the rest go back to the queue.
@@ -63,6 +67,12 @@ public class FfmpegQueueAutoConfiguration {
     } else if (properties.getBackend() == BackendType.POSTGRES) {
       throw new IllegalStateException("ffmpeg.queue.backend=postgres needs io.ffmpegqueue:ffmpeg-queue-postgres"
           + " on the class path and a DataSource bean");
+    } else if (properties.getBackend() == BackendType.REDIS && !StringUtils.hasText(properties.getRedis().getUrl())) {
+      throw new IllegalStateException("ffmpeg.queue.backend=redis needs ffmpeg.queue.redis.url");
+    } else if (StringUtils.hasText(properties.getRedis().getUrl())
+        && (properties.getBackend() == null || properties.getBackend() == BackendType.REDIS)) {
+      throw new IllegalStateException("ffmpeg.queue.redis.url is set, but the Redis backend needs"
+          + " io.ffmpegqueue:ffmpeg-queue-redis on the class path");
     }
     if (properties.getWorkspaceRoot() != null) {
       builder.workspaceRoot(properties.getWorkspaceRoot());
@@ -113,12 +123,12 @@ public class FfmpegQueueAutoConfiguration {
 
   /**
    * The PostgreSQL backend on the application's {@code DataSource}, with ffmpeg-queue-postgres on the class
-   * path, unless {@code ffmpeg.queue.backend} says otherwise.
+   * path, unless {@code ffmpeg.queue.backend} says otherwise or {@code ffmpeg.queue.redis.url} is set.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "io.ffmpegqueue.postgres.PostgresQueueBackend")
   @ConditionalOnBean(DataSource.class)
-  @ConditionalOnProperty(prefix = "ffmpeg.queue", name = "backend", havingValue = "postgres", matchIfMissing = true)
+  @Conditional(ChosenBackend.Postgres.class)
   static class PostgresBackendConfiguration {
     @Bean
     @ConditionalOnMissingBean(QueueBackend.class)
@@ -128,6 +138,26 @@ public class FfmpegQueueAutoConfiguration {
           .schema(pg.getSchema())
           .tablePrefix(pg.getTablePrefix())
           .migrate(pg.isMigrate())
+          .build();
+    }
+  }
+
+  /**
+   * The Redis backend at {@code ffmpeg.queue.redis.url}, with ffmpeg-queue-redis on the class path, unless
+   * {@code ffmpeg.queue.backend} says otherwise. It connects when the context starts and is closed with it,
+   * after the queue.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.ffmpegqueue.redis.RedisQueueBackend")
+  @Conditional(ChosenBackend.Redis.class)
+  static class RedisBackendConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(QueueBackend.class)
+    RedisQueueBackend ffmpegQueueBackend(FfmpegQueueProperties properties) {
+      FfmpegQueueProperties.Redis redis = properties.getRedis();
+      return RedisQueueBackend.builder(redis.getUrl())
+          .cluster(redis.isCluster())
+          .prefix(redis.getPrefix())
           .build();
     }
   }

@@ -24,7 +24,9 @@ public class FfmpegQueueProperties {
     /** In this process's memory: tasks are lost when it stops. */
     MEMORY,
     /** PostgreSQL, on the application's {@code DataSource} (needs ffmpeg-queue-postgres). */
-    POSTGRES
+    POSTGRES,
+    /** Redis, at {@code ffmpeg.queue.redis.url} (needs ffmpeg-queue-redis). */
+    REDIS
   }
 
   /** Where outputs go. */
@@ -44,6 +46,7 @@ public class FfmpegQueueProperties {
   private final Input input = new Input();
   private final Storage storage = new Storage();
   private final Postgres postgres = new Postgres();
+  private final Redis redis = new Redis();
 
   /** Worker threads in this process; 0 makes it submit-only. Default 2. */
   public int getWorkers() {
@@ -56,8 +59,9 @@ public class FfmpegQueueProperties {
   }
 
   /**
-   * The backend; unset means {@code postgres} when ffmpeg-queue-postgres is on the class path and the
-   * application has a {@code DataSource}, else {@code memory}.
+   * The backend; unset means {@code redis} when {@code ffmpeg.queue.redis.url} is set, else {@code postgres}
+   * when ffmpeg-queue-postgres is on the class path and the application has a {@code DataSource}, else
+   * {@code memory}.
    */
   public BackendType getBackend() {
     return backend;
@@ -121,6 +125,11 @@ public class FfmpegQueueProperties {
   /** {@code ffmpeg.queue.postgres.*}. */
   public Postgres getPostgres() {
     return postgres;
+  }
+
+  /** {@code ffmpeg.queue.redis.*}. */
+  public Redis getRedis() {
+    return redis;
   }
 
   /** Where inputs may come from besides http(s) URLs. */
@@ -295,6 +304,46 @@ public class FfmpegQueueProperties {
     /** Sets {@link #isMigrate()}. */
     public void setMigrate(boolean migrate) {
       this.migrate = migrate;
+    }
+  }
+
+  /** The Redis backend's server and keys. */
+  public static class Redis {
+    private String url;
+    private boolean cluster;
+    private String prefix = "ffq";
+
+    /**
+     * The server: {@code redis://[user:password@]host:port/db}, {@code rediss://} for TLS. Setting it chooses
+     * the Redis backend unless {@code ffmpeg.queue.backend} says otherwise.
+     */
+    public String getUrl() {
+      return url;
+    }
+
+    /** Sets {@link #getUrl()}. */
+    public void setUrl(String url) {
+      this.url = url;
+    }
+
+    /** The URL is a seed node of a Redis Cluster. Default false. */
+    public boolean isCluster() {
+      return cluster;
+    }
+
+    /** Sets {@link #isCluster()}. */
+    public void setCluster(boolean cluster) {
+      this.cluster = cluster;
+    }
+
+    /** The queue's key prefix: every key is {@code {prefix}:...}; queues share a Redis by prefix. Default ffq. */
+    public String getPrefix() {
+      return prefix;
+    }
+
+    /** Sets {@link #getPrefix()}. */
+    public void setPrefix(String prefix) {
+      this.prefix = prefix;
     }
   }
 }

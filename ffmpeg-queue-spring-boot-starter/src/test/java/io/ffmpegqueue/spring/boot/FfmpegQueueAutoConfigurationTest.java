@@ -12,6 +12,7 @@ import io.ffmpegqueue.io.LocalStorage;
 import io.ffmpegqueue.io.Storage;
 import io.ffmpegqueue.memory.InMemoryQueueBackend;
 import io.ffmpegqueue.micrometer.FfmpegQueueMetrics;
+import io.ffmpegqueue.redis.RedisQueueBackend;
 import io.ffmpegqueue.s3.S3Storage;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spring.boot.test.FakeFfmpegRunnerConfiguration;
@@ -32,9 +33,8 @@ import org.springframework.boot.actuate.autoconfigure.health.HealthEndpointAutoC
 import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /** The auto-configuration in real application contexts, with the fake ffmpeg runner. */
 class FfmpegQueueAutoConfigurationTest {
@@ -80,31 +80,19 @@ class FfmpegQueueAutoConfigurationTest {
   @Test
   void the_application_s_own_beans_win() {
     // No workers: the task stays PENDING on the application's backend, which is all this test looks at.
-    runner().withUserConfiguration(OwnBeans.class).withPropertyValues("ffmpeg.queue.workers=0").run(context -> {
-      assertThat(context).hasSingleBean(Storage.class).hasSingleBean(QueueBackend.class);
-      assertThat(context.getBean(Storage.class)).isSameAs(context.getBean(OwnBeans.class).storage);
-      FfmpegQueue queue = context.getBean(FfmpegQueue.class);
-      Submission s = queue.submit(transcode());
-      // The queue is on the application's backend.
-      assertThat(context.getBean(InMemoryQueueBackend.class).find(s.id())).isPresent();
-    });
+    Storage own = LocalStorage.at(dir.resolve("own-outputs"));
+    runner().withBean("ownStorage", Storage.class, () -> own)
+        .withBean(InMemoryQueueBackend.class, InMemoryQueueBackend::create)
+        .withPropertyValues("ffmpeg.queue.workers=0").run(context -> {
+          assertThat(context).hasSingleBean(Storage.class).hasSingleBean(QueueBackend.class);
+          assertThat(context.getBean(Storage.class)).isSameAs(own);
+          FfmpegQueue queue = context.getBean(FfmpegQueue.class);
+          Submission s = queue.submit(transcode());
+          // The queue is on the application's backend.
+          assertThat(context.getBean(InMemoryQueueBackend.class).find(s.id())).isPresent();
+        });
     runner().withBean("myQueue", FfmpegQueue.class, () -> FfmpegQueue.builder().workers(0).build())
         .run(context -> assertThat(context).hasSingleBean(FfmpegQueue.class).hasBean("myQueue"));
-  }
-
-  @Configuration(proxyBeanMethods = false)
-  static class OwnBeans {
-    final Storage storage = LocalStorage.at(Path.of("own-outputs"));
-
-    @Bean
-    Storage ownStorage() {
-      return storage;
-    }
-
-    @Bean
-    InMemoryQueueBackend ownBackend() {
-      return InMemoryQueueBackend.create();
-    }
   }
 
   @Test
@@ -183,5 +171,27 @@ class FfmpegQueueAutoConfigurationTest {
     runner().withPropertyValues("ffmpeg.queue.backend=postgres").run(context ->
         assertThat(context).getFailure().rootCause()
             .hasMessageContaining("ffmpeg.queue.backend=postgres needs").hasMessageContaining("DataSource"));
+  }
+
+  @Test
+  void a_redis_url_without_the_redis_module_fails_and_says_what_it_needs() {
+    runner().withClassLoader(new FilteredClassLoader(RedisQueueBackend.class))
+        .withPropertyValues("ffmpeg.queue.redis.url=redis://127.0.0.1:9").run(context ->
+            assertThat(context).getFailure().rootCause()
+                .hasMessageContaining("ffmpeg.queue.redis.url is set").hasMessageContaining("ffmpeg-queue-redis"));
+    runner().withPropertyValues("ffmpeg.queue.backend=redis").run(context ->
+        assertThat(context).getFailure().rootCause()
+            .hasMessageContaining("ffmpeg.queue.backend=redis needs ffmpeg.queue.redis.url"));
+  }
+
+  @Test
+  void backend_memory_or_the_application_s_own_backend_win_over_a_redis_url_without_connecting() {
+    // Nothing listens on port 9: a Redis backend would fail the context at its connection.
+    runner().withPropertyValues("ffmpeg.queue.backend=memory", "ffmpeg.queue.redis.url=redis://127.0.0.1:9")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(QueueBackend.class));
+    runner().withBean(InMemoryQueueBackend.class, InMemoryQueueBackend::create)
+        .withPropertyValues("ffmpeg.queue.redis.url=redis://127.0.0.1:9")
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(QueueBackend.class)
+            .doesNotHaveBean(RedisQueueBackend.class));
   }
 }
