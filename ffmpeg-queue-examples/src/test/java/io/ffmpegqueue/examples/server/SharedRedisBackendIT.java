@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ffmpegqueue.examples.support.EventStream;
 import io.ffmpegqueue.examples.support.Http;
 import io.ffmpegqueue.examples.support.TestFfmpeg;
 import io.ffmpegqueue.examples.support.TestService;
@@ -68,6 +69,7 @@ class SharedRedisBackendIT {
   void a_worker_process_on_redis_runs_the_tasks_the_api_registers() throws Exception {
     Path media = TestService.media(dir);
     TestFfmpeg.makeClip(media.resolve("clip.mp4"), 1);
+    TestFfmpeg.makeClip(media.resolve("four.mp4"), 4);
     Map<String, String> shared = Map.of("QUEUE_BACKEND", "redis", "REDIS_URL", redisUrl);
     try (FfmpegService api = TestService.start(dir, new java.util.HashMap<>(Map.of("NUM_WORKERS", "0",
         "QUEUE_BACKEND", "redis", "REDIS_URL", redisUrl)), b -> { })) {
@@ -81,6 +83,12 @@ class SharedRedisBackendIT {
       assertThat(r.status()).as(r.body()).isEqualTo(200);
       String id = r.json().get("task_id").asText();
       assertThat(http.get("/ffmpeg/queue/size").json().get("queue_size").asInt()).isEqualTo(1);
+      // -re: the encode takes the clip's 4 s, so the worker in the other process reports progress for a while.
+      Http.Response paced = http.post("/ffmpeg/register", "{\"command\": \"-re -i input.mp4 -c:v libx264"
+          + " -preset ultrafast output.mp4\", \"input_files\": {\"input.mp4\": \"" + media.resolve("four.mp4").toUri()
+          + "\"}, \"output_filename\": \"output.mp4\"}");
+      assertThat(paced.status()).as(paced.body()).isEqualTo(200);
+      EventStream stream = EventStream.open(http, paced.json().get("task_id").asText());
 
       Path jar = Path.of("target", "ffmpeg-queue-worker.jar").toAbsolutePath();
       assertThat(jar).as("built by the package phase").exists();
@@ -105,6 +113,9 @@ class SharedRedisBackendIT {
         assertThat(output).startsWith(dir.resolve("worker-outputs")).exists();
         JsonNode probe = TestFfmpeg.probe(output);
         assertThat(probe.at("/streams/0/width").asInt()).isEqualTo(160);
+
+        // The same event types in the same order as with the API's own workers: progress, not status repeats.
+        EventStream.assertShape(stream.events(), true, 2);
 
         worker.destroy(); // SIGTERM: the worker drains and stops
         assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
