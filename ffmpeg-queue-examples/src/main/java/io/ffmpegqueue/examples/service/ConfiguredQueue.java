@@ -16,6 +16,7 @@ import io.ffmpegqueue.io.LocalStorage;
 import io.ffmpegqueue.io.Storage;
 import io.ffmpegqueue.s3.S3Settings;
 import io.ffmpegqueue.spi.QueueBackend;
+import io.ffmpegqueue.spi.WebhookOutbox;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -74,10 +75,13 @@ public final class ConfiguredQueue implements AutoCloseable {
       for (InputFetcher f : fetchers(config)) {
         b.fetcher(f);
       }
-      // Every process delivers: deliveries are stored in the backend and claimed, so each is made once.
-      WebhookSettings.Builder hooks = WebhookSettings.builder().secret(config.webhookSecret());
-      config.webhookAllowedHosts().forEach(hooks::allowHost);
-      b.webhooks(hooks.build());
+      // Every process delivers: deliveries are stored in the backend and claimed, so each is made once. A
+      // backend that stores no deliveries (Redis) runs without webhooks rather than not at all.
+      if (WebhookOutbox.of(backend).isPresent()) {
+        WebhookSettings.Builder hooks = WebhookSettings.builder().secret(config.webhookSecret());
+        config.webhookAllowedHosts().forEach(hooks::allowHost);
+        b.webhooks(hooks.build());
+      }
       Storage storage = null;
       if (workers > 0) {
         storage = storage(config);
