@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param id the task's id
  * @param request what was asked, with the queue's defaults filled in
  * @param status where the task is in its life
- * @param attempt how many attempts have started (0 while it never ran); also the fencing token of the
- *     current lease
+ * @param attempt how many attempts have started (0 while it never ran), not counting those handed back
+ *     unfinished at a worker's shutdown ({@link io.ffmpegqueue.spi.Outcome.Released}), so it never exceeds
+ *     the task's attempt limit; also the fencing token of the current lease
  * @param progress how far the current attempt is, from 0 to 1, or {@code null} when unknown
  * @param outputs the stored outputs, in the request's order, once {@link TaskStatus#COMPLETED}
  * @param error why the task failed (or why the last attempt failed, while a retry waits), or {@code null}

@@ -48,8 +48,11 @@ class FinishAndClaimTest {
   void a_lost_lease_writes_nothing_for_the_old_attempt_and_still_claims() throws Exception {
     TaskId id = enqueue();
     Lease first = claim();
-    backend.finish(first, new Outcome.Released());
+    // Another attempt took over (a retry, here; a release would give the number back, and its worker never
+    // writes again: see Outcome.Released).
+    backend.finish(first, new Outcome.Failed(TaskError.of(ErrorKind.INPUT, "HTTP 503"), Instant.now()));
     Lease second = claim();
+    assertThat(second.attempt()).isGreaterThan(first.attempt());
     TaskId next = enqueue();
 
     Handover h = backend.finishAndClaim(first, new Outcome.Completed(List.of()), NEXT);

@@ -72,6 +72,30 @@ class ShutdownTest {
   }
 
   @Test
+  void a_task_handed_back_at_shutdown_and_completed_elsewhere_never_reads_more_attempts_than_its_limit()
+      throws Exception {
+    InMemoryQueueBackend backend = InMemoryQueueBackend.create();
+    FfmpegQueue q = Fixtures.fastQueue().backend(backend).drainTimeout(Duration.ZERO).handler(ctx -> {
+      Fixtures.runUntilStopped(ctx);
+      return List.of();
+    }).build();
+    Submission s = q.submit(Fixtures.request().toBuilder().maxAttempts(1).build());
+    await().until(() -> backend.find(s.id()).orElseThrow().status() == TaskStatus.RUNNING);
+    q.close();
+    Task back = backend.find(s.id()).orElseThrow();
+    assertThat(back.status()).isEqualTo(TaskStatus.PENDING);
+    assertThat(back.attempt()).as("the hand-back is not an attempt").isZero();
+
+    try (FfmpegQueue next = Fixtures.fastQueue().backend(backend).handler(Fixtures::outputs).build()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> next.counts().get(TaskStatus.COMPLETED) == 1L);
+    }
+    Task done = backend.find(s.id()).orElseThrow();
+    assertThat(done.attempt()).isEqualTo(1);
+    var json = TaskJson.toJson(done);
+    assertThat(json.get("attempts").asInt()).isLessThanOrEqualTo(json.get("max_attempts").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void a_handler_that_ignores_its_stop_is_interrupted_and_its_task_released() throws Exception {
     InMemoryQueueBackend backend = InMemoryQueueBackend.create();
     CountDownLatch started = new CountDownLatch(1);
@@ -86,6 +110,8 @@ class ShutdownTest {
     q.close();
     assertThat(backend.find(s.id()).orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
     await().atMost(Duration.ofSeconds(5)).until(() -> queueThreads().isEmpty());
+    // Released once: the interrupted worker, ending later, recorded nothing more.
+    assertThat(backend.find(s.id()).orElseThrow().attempt()).isZero();
   }
 
   @Test

@@ -41,7 +41,8 @@ final class TaskStates {
       String reason = c.reason() == null ? "cancelled while running" : c.reason();
       next.status(TaskStatus.CANCELLED).error(TaskError.of(ErrorKind.CANCELLED, reason)).finishedAt(now);
     } else {
-      next.status(TaskStatus.PENDING).runAt(now).progress(null);
+      // Released at a worker's shutdown: not an attempt of the task's own, so it is not counted.
+      next.status(TaskStatus.PENDING).attempt(task.attempt() - 1).runAt(now).progress(null);
     }
     return next.build();
   }

@@ -2,6 +2,7 @@ package io.ffmpegqueue.spi;
 
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.ffmpeg.Progress;
 
 /**
  * What a shared backend tells the queue about changes made by other processes, so that a cancel reaches the
@@ -25,4 +26,11 @@ public interface BackendListener {
    * with {@link QueueBackend#find} when anybody listens.
    */
   default void onRemoteEvent(TaskEvent.Type type, TaskId id) {}
+
+  /**
+   * A task running in another process made progress: {@code progress} is what its worker last reported
+   * ({@link Renewal#detail()}), relayed at most as often as that worker renews with new progress (by default
+   * every half second). Ordered with {@link #onRemoteEvent} for the same task.
+   */
+  default void onRemoteProgress(TaskId id, Progress progress) {}
 }

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * A worker's hold on a running task. The task's {@link Task#attempt() attempt} is the fencing token:
- * writes with an older one are refused.
+ * writes with an older one are refused (a lease ended by {@link Outcome.Released} is never used again).
  *
  * @param task the task as claimed: RUNNING, with this attempt's number
  * @param workerId the worker that holds it

@@ -31,6 +31,11 @@ public sealed interface Outcome {
   /** The task was cancelled while it ran. */
   record Cancelled(String reason) implements Outcome {}
 
-  /** The worker gives the task back unfinished (it is shutting down): PENDING again, ready at once. */
+  /**
+   * The worker gives the task back unfinished (it is shutting down): PENDING again, ready at once, and its
+   * attempt is not counted: the backend stores the attempt one lower, so a task handed back and then run to
+   * its end elsewhere never reads more attempts than its limit. The releasing worker never writes with that
+   * lease again, so the next claim may reuse the number as its fencing token.
+   */
   record Released() implements Outcome {}
 }

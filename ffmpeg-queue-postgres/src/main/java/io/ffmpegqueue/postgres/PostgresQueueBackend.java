@@ -146,13 +146,13 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
     this.upkeep = new Upkeep(db, sql, b.retentionAge, b.retentionCount);
     this.webhooks = new Webhooks(db, b.schema, b.prefix);
     this.reads = new TaskReads(db, sql);
-    this.renewals = new Renewals(db, sql);
     this.cancels = new Cancels(db, sql);
     this.pollNanos = b.pollInterval.toNanos();
     this.clock = b.clock;
     String origin = UUID.randomUUID().toString().substring(0, 8);
     this.notices = new RemoteNotices(origin, wakeUps);
     this.buffer = new NoticeBuffer(origin, NOTICE_WINDOW_NANOS, NoticeBuffer.sender(db, sql));
+    this.renewals = new Renewals(db, sql, buffer);
     this.enqueuer = new Enqueuer(sql, new CapacityGate(b.capacity), b.clock, notices.readyAtCommit());
     this.listener = b.notifications
         ? new NotificationListener(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource,

@@ -193,7 +193,8 @@ class PostgresGroupCommitIT {
     PostgresQueueBackend b = backend(schema);
     b.enqueue(task(null));
     Lease first = claim(b, 1).get(0);
-    b.finish(first, new Outcome.Released());
+    // A retry due now (a release would give the number back, and its worker never writes again).
+    b.finish(first, new Outcome.Failed(TaskError.of(ErrorKind.INPUT, "HTTP 503"), Instant.now()));
     Lease again = claim(b, 1).get(0); // the same task, attempt 2
     TaskId next = b.enqueue(task(null)).task().id();
 

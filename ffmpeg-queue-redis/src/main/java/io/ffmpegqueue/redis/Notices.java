@@ -2,6 +2,7 @@ package io.ffmpegqueue.redis;
 
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.ffmpeg.Progress;
 import io.ffmpegqueue.spi.BackendListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the scripts publish on the queue's channel, heard by every backend of the queue: {@code R|origin} (a
- * task is ready), {@code E|origin|TYPE|id} (an event) and {@code C|origin|id} (a cancel was requested). Every
- * message wakes the claimers of this process that wait for work (a task may be ready, or a tenant may have
+ * task is ready), {@code E|origin|TYPE|id} (an event), {@code P|origin|detail|id} (progress, the detail as
+ * {@link ProgressText} writes it) and {@code C|origin|id} (a cancel was requested). Every message but
+ * progress wakes the claimers of this process that wait for work (a task may be ready, or a tenant may have
  * room again); events and cancels from other origins go to the {@link BackendListener}s, on a thread of their
  * own, so a listener that reads the backend never blocks the connection's thread.
  */
@@ -47,7 +49,9 @@ final class Notices extends RedisPubSubAdapter<String, String> implements AutoCl
 
   @Override
   public void message(String channel, String message) {
-    wakeUps.wakeAll();
+    if (!message.startsWith("P|")) {
+      wakeUps.wakeAll(); // progress never makes work ready
+    }
     if (listeners.isEmpty() || message.length() < 2) {
       return;
     }
@@ -62,6 +66,12 @@ final class Notices extends RedisPubSubAdapter<String, String> implements AutoCl
       TaskEvent.Type type = TaskEvent.Type.valueOf(p[2]);
       TaskId id = TaskId.of(p[3]);
       dispatch(l -> l.onRemoteEvent(type, id));
+    } else if (p[0].equals("P") && p.length == 4) {
+      Progress progress = ProgressText.parse(p[2]);
+      TaskId id = TaskId.of(p[3]);
+      if (progress != null) {
+        dispatch(l -> l.onRemoteProgress(id, progress));
+      }
     }
   }
 

@@ -189,7 +189,8 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox {
   public LeaseState renew(Renewal renewal) {
     Lease l = renewal.lease();
     long s = call("renew the lease of task " + l.taskId(), () -> scripts.number(Script.RENEW, l.taskId().value(),
-        l.attempt(), renewal.leaseDuration().toMillis(), renewal.progress() == null ? "" : renewal.progress()));
+        l.attempt(), renewal.leaseDuration().toMillis(), renewal.progress() == null ? "" : renewal.progress(),
+        renewal.detail() == null ? "" : ProgressText.of(renewal.detail())));
     return s == 0 ? LeaseState.LOST : s == 2 ? LeaseState.CANCEL_REQUESTED : LeaseState.ACTIVE;
   }
 

@@ -99,7 +99,7 @@ final class ScriptArgs {
       next.status(TaskStatus.CANCELLED).error(e);
     } else {
       kind = "RELEASED";
-      next.status(TaskStatus.PENDING);
+      next.status(TaskStatus.PENDING).attempt(lease.attempt() - 1); // a hand-back is not counted (finish-lib)
     }
     return new Ending(List.of(lease.taskId().value(), lease.attempt(), kind, payload, delay), next);
   }

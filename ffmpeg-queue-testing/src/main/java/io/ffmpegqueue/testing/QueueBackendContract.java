@@ -270,6 +270,21 @@ public abstract class QueueBackendContract extends TenantCases {
   }
 
   @Test
+  void a_hand_back_is_not_counted_so_attempts_never_exceed_the_limit() throws Exception {
+    QueueBackend b = backend();
+    Task t = task(0, 1, null);
+    b.enqueue(t);
+    Task back = b.finish(claimOne(b), new Outcome.Released());
+    assertEquals(0, back.attempt(), "the hand-back is not an attempt");
+    assertEquals(0, b.find(t.id()).orElseThrow().attempt());
+    Lease again = claimOne(b);
+    assertEquals(1, again.attempt());
+    Task done = b.finish(again, new Outcome.Completed(List.of(output(t.id()))));
+    assertEquals(1, done.attempt(), "attempts 1 of max_attempts 1");
+    assertEquals(1, b.find(t.id()).orElseThrow().attempt());
+  }
+
+  @Test
   void an_expired_lease_returns_the_task_to_pending_and_the_old_token_is_refused() throws Exception {
     QueueBackend b = backend();
     Task t = task();

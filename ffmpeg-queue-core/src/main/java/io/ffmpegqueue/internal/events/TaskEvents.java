@@ -5,6 +5,7 @@ import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskListener;
+import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.ffmpeg.Progress;
 import io.ffmpegqueue.spi.BackendListener;
 import io.ffmpegqueue.spi.Enqueued;
@@ -234,6 +235,19 @@ public final class TaskEvents implements AutoCloseable {
           onFinal(t, type, true);
         }
       });
+    }
+
+    @Override
+    public void onRemoteProgress(TaskId id, Progress progress) {
+      if (!bus.hasSubscribers()) {
+        return; // nobody here listens, so no read
+      }
+      try {
+        backend.find(id).filter(t -> t.status() == TaskStatus.RUNNING).ifPresent(t ->
+            publish(TaskEvent.Type.PROGRESS, t.toBuilder().progress(progress.fraction()).build(), progress, true));
+      } catch (RuntimeException e) {
+        // the backend is away: this progress is lost to this process; later ones follow
+      }
     }
   }
 

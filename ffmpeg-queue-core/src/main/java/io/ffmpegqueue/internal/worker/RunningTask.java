@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,10 @@ final class RunningTask implements TaskContext {
   private List<Runnable> stopActions;
   private volatile StopReason stopReason;
   private volatile Double progress;
+  // The latest progress in full, not yet relayed by a renewal (guarded by this).
+  private Progress unrelayed;
   private volatile boolean ended;
+  private final AtomicBoolean recorded = new AtomicBoolean();
   private long lastProgressEventNanos;
   private long lastRenewNanos;
   // Progress reported since the last renew, not written yet (guarded by this): the supervisor writes it once
@@ -94,6 +98,7 @@ final class RunningTask implements TaskContext {
     boolean renew;
     boolean wake;
     synchronized (this) {
+      unrelayed = p;
       boolean last = p.fraction() != null && p.fraction() >= 1.0;
       publish = last || now - lastProgressEventNanos >= PROGRESS_EVENT_INTERVAL_NANOS;
       if (publish) {
@@ -119,13 +124,17 @@ final class RunningTask implements TaskContext {
     if (ended) {
       return;
     }
+    Progress detail;
     synchronized (this) {
       lastRenewNanos = System.nanoTime();
       unsavedProgress = false;
+      detail = unrelayed;
+      unrelayed = null;
     }
     LeaseState state;
     try {
-      state = backend.renew(new Renewal(lease, progress, config.leaseDuration()));
+      state = backend.renew(new Renewal(lease, detail == null ? progress : detail.fraction(), config.leaseDuration(),
+          detail));
     } catch (RuntimeException e) {
       // A backend that is briefly away: the lease lasts several heartbeats, so try again next time.
       log.warn("task {}: could not renew its lease: {}", lease.taskId(), e.toString());
@@ -191,6 +200,15 @@ final class RunningTask implements TaskContext {
     }
     runQuietly(action);
     return () -> { };
+  }
+
+  /**
+   * Whether the caller may record the attempt's end with the backend: true once only, so that the worker
+   * and a shutdown that releases the task for it never both write (a release makes the lease's number
+   * reusable; see {@link io.ffmpegqueue.spi.Outcome.Released}).
+   */
+  boolean takeEnd() {
+    return recorded.compareAndSet(false, true);
   }
 
   /** The attempt is over: later progress and stop requests are ignored. */

@@ -255,7 +255,10 @@ public final class WorkerPool implements AutoCloseable {
     Lease lease = t.lease();
     t.thread = Thread.currentThread();
     MDC.put("task_id", lease.taskId().value());
+    long startNanos = System.nanoTime();
+    String outcome = "error";
     try {
+      TaskLog.started(lease);
       events.publishStarted(lease.task());
       List<TaskOutput> outputs = null;
       Throwable failure = null;
@@ -271,13 +274,16 @@ public final class WorkerPool implements AutoCloseable {
       }
       t.end();
       AttemptEnding ending = AttemptEnding.of(t, outputs, failure, config);
-      if (ending != null) {
-        finish(t, ending.outcome(), ending.event(), ending.mayClaimNext() ? next : null);
+      outcome = "dropped";
+      if (ending != null && t.takeEnd()
+          && finish(t, ending.outcome(), ending.event(), ending.mayClaimNext() ? next : null)) {
+        outcome = TaskLog.outcome(ending.event(), ending.outcome() instanceof Outcome.Released);
       }
     } catch (RuntimeException | Error e) {
       log.error("task {}: the worker failed to record the end of attempt {}; the lease will expire and the task be retried",
           lease.taskId(), lease.attempt(), e);
     } finally {
+      TaskLog.ended(lease, outcome, startNanos);
       t.end();
       running.remove(t);
       t.thread = null;
@@ -288,28 +294,30 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  private void finish(RunningTask t, Outcome outcome, TaskEvent.Type event, Next next) {
+  /** Records the end of {@code t}; false when its lease was lost and the result dropped. */
+  private boolean finish(RunningTask t, Outcome outcome, TaskEvent.Type event, Next next) {
     Task after = next == null ? null : finishAndClaim(t, outcome, next);
     if (next == null || !next.claimed) {
       try {
         after = backend.finish(t.lease(), outcome);
       } catch (LeaseLostException e) {
         log.warn("{}; the result of this attempt is dropped", e.getMessage()); // the message names the task
-        return;
+        return false;
       }
     } else if (after == null) {
       log.warn("{}; the result of this attempt is dropped", // the message names the task
           new LeaseLostException(t.lease().taskId(), t.lease().attempt()).getMessage());
-      return;
+      return false;
     }
     if (event == null) {
-      return;
+      return true;
     }
     if (event.isFinal()) {
       events.onFinal(after, event);
     } else {
       events.publish(event, after, null);
     }
+    return true;
   }
 
   /**
@@ -388,12 +396,15 @@ public final class WorkerPool implements AutoCloseable {
     executor.shutdown();
     for (RunningTask t : running) {
       // A handler that ignores its stop signal: interrupt it, and give the lease back ourselves; if it
-      // finishes later, the fencing token refuses its write.
+      // finishes later, it records nothing (takeEnd).
       Thread th = t.thread;
       if (th != null) {
         th.interrupt();
       }
       t.end();
+      if (!t.takeEnd()) {
+        continue; // its worker is recording the end right now
+      }
       try {
         backend.finish(t.lease(), new Outcome.Released());
         log.warn("task {}: its worker did not stop in time; the task was released", t.lease().taskId());

@@ -13,6 +13,7 @@ import io.ffmpegqueue.ffmpeg.Progress;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,8 +39,12 @@ import org.slf4j.LoggerFactory;
  * <p>Events come from a subscription on the client, closed when the stream ends or the HTTP client goes
  * away (a comment line is written every second without news, so a gone client is noticed at once). When
  * nothing arrives for a second the task is also read from the backend, so a stream still ends when the
- * task ran on a worker in another process. Streams run on their own bounded set of threads, so that
- * they never hold the threads that answer the API.
+ * task ran on a worker in another process. The events are the same whatever the backend and wherever the
+ * worker runs: a shared backend relays a remote worker's progress with its detail (see
+ * {@code BackendListener.onRemoteProgress}); should a relayed notice be lost, a changed fraction read from the
+ * backend still comes as a {@code progress} event, and only a changed status or attempt as a {@code status}
+ * event. Streams run on their own bounded set of threads, so that they never hold the threads that answer the
+ * API.
  */
 final class EventStreams implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventStreams.class);
@@ -159,8 +164,12 @@ final class EventStreams implements AutoCloseable {
           write(out, t.status().wireName(), TaskJson.toJson(t));
           return;
         }
-        if (t.status() != last.status() || t.attempt() != last.attempt() || !Objects.equals(t.progress(), last.progress())) {
+        if (t.status() != last.status() || t.attempt() != last.attempt()) {
           write(out, "status", TaskJson.toJson(t));
+          last = t;
+        } else if (!Objects.equals(t.progress(), last.progress())) {
+          // A progress notice from another process was lost: the stored fraction, as a progress event.
+          write(out, "progress", progressJson(new TaskEvent(TaskEvent.Type.PROGRESS, t, null, Instant.now())));
           last = t;
         } else {
           out.write(KEEP_ALIVE);

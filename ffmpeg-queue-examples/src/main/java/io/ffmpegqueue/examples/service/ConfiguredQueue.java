@@ -74,7 +74,8 @@ public final class ConfiguredQueue implements AutoCloseable {
       for (InputFetcher f : fetchers(config)) {
         b.fetcher(f);
       }
-      // Every process delivers: deliveries are stored in the backend and claimed, so each is made once.
+      // Every process delivers: deliveries are stored in the backend and claimed, so each is made once. Every
+      // backend the service offers stores them (a WebhookOutbox), so a task's webhook_url is never dropped.
       WebhookSettings.Builder hooks = WebhookSettings.builder().secret(config.webhookSecret());
       config.webhookAllowedHosts().forEach(hooks::allowHost);
       b.webhooks(hooks.build());

@@ -64,9 +64,14 @@ public final class WorkerMain {
       log.info("stopped");
       stopped.countDown();
     }, "ffq-shutdown"));
-    log.info("ffmpeg-queue worker started: {} workers on the {} backend, outputs to {}",
-        config.numWorkers(), config.queueBackend(), queue.storageDescription());
+    log.info("ffmpeg-queue worker started: {} on the {} backend, outputs to {}",
+        workers(config.numWorkers()), config.queueBackend(), queue.storageDescription());
     stopped.await();
+  }
+
+  /** "1 worker", "4 workers". */
+  static String workers(int n) {
+    return n + (n == 1 ? " worker" : " workers");
   }
 
   private static final String USAGE = """

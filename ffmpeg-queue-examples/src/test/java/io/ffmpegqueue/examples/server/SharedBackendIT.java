@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ffmpegqueue.examples.support.EventStream;
 import io.ffmpegqueue.examples.support.Http;
 import io.ffmpegqueue.examples.support.TestFfmpeg;
 import io.ffmpegqueue.examples.support.TestService;
@@ -47,6 +48,7 @@ class SharedBackendIT {
   void a_worker_process_on_the_shared_backend_runs_the_tasks_the_api_registers() throws Exception {
     Path media = TestService.media(dir);
     TestFfmpeg.makeClip(media.resolve("clip.mp4"), 1);
+    TestFfmpeg.makeClip(media.resolve("four.mp4"), 4);
     Map<String, String> shared = Map.of("QUEUE_BACKEND", "postgres", "DATABASE_URL", databaseUrl);
     try (FfmpegService api = TestService.start(dir, new java.util.HashMap<>(Map.of("NUM_WORKERS", "0",
         "QUEUE_BACKEND", "postgres", "DATABASE_URL", databaseUrl)), b -> { })) {
@@ -57,20 +59,15 @@ class SharedBackendIT {
       assertThat(r.status()).as(r.body()).isEqualTo(200);
       String id = r.json().get("task_id").asText();
       assertThat(http.get("/ffmpeg/queue/size").json().get("queue_size").asInt()).isEqualTo(1);
+      // -re: the encode takes the clip's 4 s, so the worker in the other process reports progress for a while.
+      Http.Response paced = http.post("/ffmpeg/register", "{\"command\": \"-re -i input.mp4 -c:v libx264"
+          + " -preset ultrafast output.mp4\", \"input_files\": {\"input.mp4\": \"" + media.resolve("four.mp4").toUri()
+          + "\"}, \"output_filename\": \"output.mp4\"}");
+      assertThat(paced.status()).as(paced.body()).isEqualTo(200);
+      EventStream stream = EventStream.open(http, paced.json().get("task_id").asText());
 
-      Path jar = Path.of("target", "ffmpeg-queue-worker.jar").toAbsolutePath();
-      assertThat(jar).as("built by the package phase").exists();
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-jar", jar.toString(), "--num-workers", "1"));
       Path log = dir.resolve("worker.log");
-      ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(log.toFile());
-      pb.environment().keySet().removeIf(k -> k.startsWith("S3_") || k.startsWith("AWS_") || k.equals("NUM_WORKERS"));
-      pb.environment().putAll(shared);
-      pb.environment().put("INPUT_ALLOWED_DIRS", media.toString());
-      pb.environment().put("OUTPUT_DIR", dir.resolve("worker-outputs").toString());
-      pb.environment().put("WORK_DIR", dir.resolve("worker-work").toString());
-      Process worker = pb.start();
+      Process worker = startWorker(media, shared, log);
       try {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
             .until(() -> List.of("completed", "failed").contains(http.get("/ffmpeg/status/" + id).json().get("status").asText()));
@@ -82,11 +79,55 @@ class SharedBackendIT {
         JsonNode probe = TestFfmpeg.probe(output);
         assertThat(probe.at("/streams/0/width").asInt()).isEqualTo(160);
 
-        worker.destroy(); // SIGTERM: the worker drains and stops
+        // The same event types in the same order as with the API's own workers: progress, not status repeats.
+        EventStream.assertShape(stream.events(), true, 2);
+
+        // A task of one attempt, handed back when its worker is stopped (SIGTERM, no drain time) and then
+        // completed by another worker, reads attempts 1 of max_attempts 1: the hand-back is not an attempt.
+        Http.Response once = http.post("/ffmpeg/register", "{\"command\": \"-re -i input.mp4 -c:v libx264"
+            + " -preset ultrafast output.mp4\", \"input_files\": {\"input.mp4\": \"" + media.resolve("four.mp4").toUri()
+            + "\"}, \"output_filename\": \"output.mp4\", \"max_attempts\": 1}");
+        assertThat(once.status()).as(once.body()).isEqualTo(200);
+        String onceId = once.json().get("task_id").asText();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            .until(() -> http.get("/ffmpeg/status/" + onceId).json().get("status").asText().equals("running"));
+        worker.destroy(); // SIGTERM: DRAIN_TIMEOUT=0, so the running task goes back to the queue
         assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        JsonNode back = http.get("/ffmpeg/status/" + onceId).json();
+        assertThat(back.get("status").asText()).as(back.toString()).isEqualTo("pending");
+        assertThat(back.get("attempts").asInt()).as(back.toString()).isZero();
+        Process second = startWorker(media, shared, dir.resolve("worker2.log"));
+        try {
+          await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+              .until(() -> http.get("/ffmpeg/status/" + onceId).json().get("status").asText().equals("completed"));
+          JsonNode again = http.get("/ffmpeg/status/" + onceId).json();
+          assertThat(again.get("attempts").asInt()).as(again.toString()).isEqualTo(1);
+          assertThat(again.get("max_attempts").asInt()).isEqualTo(1);
+          second.destroy();
+          assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+          second.destroyForcibly();
+        }
       } finally {
         worker.destroyForcibly();
       }
     }
+  }
+
+  /** The standalone worker jar in a process of its own, one worker, no drain time at SIGTERM. */
+  private static Process startWorker(Path media, Map<String, String> shared, Path log) throws Exception {
+    Path jar = Path.of("target", "ffmpeg-queue-worker.jar").toAbsolutePath();
+    assertThat(jar).as("built by the package phase").exists();
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-jar", jar.toString(), "--num-workers", "1"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("S3_") || k.startsWith("AWS_") || k.equals("NUM_WORKERS"));
+    pb.environment().putAll(shared);
+    pb.environment().put("DRAIN_TIMEOUT", "0");
+    pb.environment().put("INPUT_ALLOWED_DIRS", media.toString());
+    pb.environment().put("OUTPUT_DIR", dir.resolve("worker-outputs").toString());
+    pb.environment().put("WORK_DIR", dir.resolve("worker-work").toString());
+    return pb.start();
   }
 }

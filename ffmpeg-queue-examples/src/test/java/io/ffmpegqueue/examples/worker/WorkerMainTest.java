@@ -38,4 +38,10 @@ class WorkerMainTest {
     assertThat(WorkerMain.preflight(new String[] {"--num-workers", "x"}, Map.of(), errStream)).isEqualTo(2);
     assertThat(err()).contains("NUM_WORKERS: must be a whole number");
   }
+
+  @Test
+  void the_start_line_counts_one_worker_in_the_singular() {
+    assertThat(WorkerMain.workers(1)).isEqualTo("1 worker");
+    assertThat(WorkerMain.workers(2)).isEqualTo("2 workers");
+  }
 }

@@ -55,7 +55,8 @@ public record AttemptEnd(Finishes.Ending row, Task.Builder next, TaskEvent.Type 
       event = TaskEvent.Type.CANCELLED;
     } else {
       status = "PENDING";
-      next.status(TaskStatus.PENDING);
+      // Released at a worker's shutdown: not counted as an attempt (the statement takes it back too).
+      next.status(TaskStatus.PENDING).attempt(lease.attempt() - 1);
       event = null; // released: only a ready notice
     }
     return new AttemptEnd(new Finishes.Ending(lease, status, outputs, error, delay), next, event);

@@ -2,6 +2,7 @@ package io.ffmpegqueue.postgres.internal;
 
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.ffmpeg.Progress;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,12 @@ public final class NoticeBuffer implements AutoCloseable {
     if (type == TaskEvent.Type.RETRY_SCHEDULED) {
       ready = true;
     }
+    scheduleFlush();
+  }
+
+  /** A task running here made progress, for the listeners of other processes. */
+  public synchronized void progress(TaskId id, Progress p) {
+    events.add(TaskEvent.Type.PROGRESS.name() + ":" + id.value() + ":" + ProgressText.of(p));
     scheduleFlush();
   }
 

@@ -2,6 +2,7 @@ package io.ffmpegqueue.postgres.internal;
 
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.ffmpeg.Progress;
 import io.ffmpegqueue.spi.BackendListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -97,8 +98,18 @@ public final class RemoteNotices implements AutoCloseable {
           if (type == TaskEvent.Type.RETRY_SCHEDULED) {
             wakeUps.wakeAll();
           }
-          if (remote) {
-            String id = event.substring(colon + 1);
+          if (!remote) {
+            continue;
+          }
+          String id = event.substring(colon + 1);
+          int detail = id.indexOf(':');
+          if (type == TaskEvent.Type.PROGRESS && detail > 0) {
+            Progress progress = ProgressText.parse(id.substring(detail + 1));
+            TaskId task = TaskId.of(id.substring(0, detail));
+            if (progress != null) {
+              deliver(l -> l.onRemoteProgress(task, progress));
+            }
+          } else if (type != TaskEvent.Type.PROGRESS) {
             deliver(l -> l.onRemoteEvent(type, TaskId.of(id)));
           }
         }

@@ -11,8 +11,9 @@ import io.ffmpegqueue.TaskStatus;
  * that they go out exactly when it commits: the cancel request of a running task, and the ready notice of an
  * enqueue in a host's own transaction. Payloads: {@code r|origin|} (work is ready; {@code R|origin|id} for
  * the host-transaction one),
- * {@code c|origin|id} (cancel requested), {@code E|origin|TYPE:id;TYPE:id...} (task events), where origin is
- * the writing backend's random id.
+ * {@code c|origin|id} (cancel requested), {@code E|origin|TYPE:id;TYPE:id...} (task events; a progress
+ * event is {@code PROGRESS:id:detail}, the detail as {@link ProgressText} writes it), where origin is the
+ * writing backend's random id.
  */
 public final class Statements {
   /** Columns every task read selects. */
@@ -211,7 +212,9 @@ public final class Statements {
    * (text[], for COMPLETED), error json (text[], null to keep the stored one), retry delays in millis
    * (bigint[], null but for a retry). COMPLETED stores the outputs, progress 1 and no error; FAILED and
    * CANCELLED the error; a new status of PENDING is a retry (the error, run_at after the delay, no progress)
-   * or a release (without a delay: ready at once, no progress). Final statuses get finished_at; every end
+   * or a release (without a delay: ready at once, no progress, and its attempt not counted: the attempt goes
+   * back by one, as a hand-back at a worker's shutdown is no attempt of the task's own). Final statuses get
+   * finished_at; every end
    * clears the lease. It returns only what the database decided (run_at, finished_at, progress), with each
    * row's ord: the caller knows the rest, so no JSON travels back. An attempt whose row is missing lost its
    * lease. With {@code webhooks} it also stores the webhook deliveries of the tasks it ends (see
@@ -227,7 +230,8 @@ public final class Statements {
         + " error = CASE WHEN u.status = 'COMPLETED' THEN NULL ELSE coalesce(u.error::jsonb, t.error) END,"
         + " progress = CASE u.status WHEN 'COMPLETED' THEN 1.0 WHEN 'PENDING' THEN NULL ELSE t.progress END,"
         + " finished_at = CASE WHEN u.status IN " + FINAL + " THEN now() ELSE t.finished_at END,"
-        + " run_at = CASE WHEN u.delay IS NULL THEN t.run_at ELSE now() + greatest(u.delay, 0)" + MILLIS + " END, "
+        + " run_at = CASE WHEN u.delay IS NULL THEN t.run_at ELSE now() + greatest(u.delay, 0)" + MILLIS + " END,"
+        + " attempt = CASE WHEN u.status = 'PENDING' AND u.delay IS NULL THEN t.attempt - 1 ELSE t.attempt END, "
         + CLEAR_LEASE
         + " FROM unnest(?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[])"
         + " AS u(ord, id, attempt, status, outputs, error, delay)"

@@ -11,6 +11,8 @@ local function finish(id, attempt, kind, payload, delay_us, now)
   if kind == 'RETRY' or kind == 'RELEASED' then
     redis.call('HDEL', key, 'le', 'wk', 'cx')
     if kind == 'RETRY' then redis.call('HSET', key, 'err', payload) end
+    -- A hand-back at a worker's shutdown is not an attempt of the task's own: not counted.
+    if kind == 'RELEASED' then redis.call('HINCRBY', key, 'at', -1) end
     back_to_pending(id, key, kind == 'RETRY' and delay_us or 0, now)
     if kind == 'RETRY' then event('RETRY_SCHEDULED', id) end
     return {now + (kind == 'RETRY' and math.max(0, delay_us) or 0), false, pg}
