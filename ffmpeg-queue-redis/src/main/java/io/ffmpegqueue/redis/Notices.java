@@ -4,6 +4,7 @@ import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.ffmpeg.Progress;
 import io.ffmpegqueue.spi.BackendListener;
+import io.ffmpegqueue.support.ProgressText;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;

@@ -26,6 +26,7 @@ import io.ffmpegqueue.spi.Renewal;
 import io.ffmpegqueue.spi.WebhookOutbox;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisException;
+import io.ffmpegqueue.support.ProgressText;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

@@ -3,6 +3,7 @@ package io.ffmpegqueue.postgres.internal;
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.ffmpeg.Progress;
+import io.ffmpegqueue.support.ProgressText;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.ffmpegqueue.postgres.internal;
 
+import io.ffmpegqueue.support.ProgressText;
 import io.ffmpegqueue.TaskStatus;
 
 /**
