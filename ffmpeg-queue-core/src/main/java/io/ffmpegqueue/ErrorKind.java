@@ -24,6 +24,11 @@ public enum ErrorKind {
   LEASE_EXPIRED,
   /** The task was cancelled. */
   CANCELLED,
+  /**
+   * A task this one waits for ({@link TaskRequest#dependsOn()}) ended FAILED or CANCELLED, so this one was
+   * cancelled without running; the message names that task and its error.
+   */
+  DEPENDENCY,
   /** A bug or an unexpected error; the message has the detail. */
   INTERNAL;
 

@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param runAt the earliest time a worker may take it (later than {@code createdAt} for a retry)
  * @param startedAt when the current or last attempt started, or {@code null}
  * @param finishedAt when it reached a final status, or {@code null}
+ * @param waitingFor the tasks of {@link #dependsOn()} that have not completed yet, in that order
+ *     ({@code waiting_for} in the JSON form): while it is not empty a PENDING task is <em>waiting</em>, not
+ *     ready, and no worker takes it; empty once the task is ready or has ended
  */
 public record Task(
     TaskId id,
@@ -33,7 +36,8 @@ public record Task(
     Instant createdAt,
     Instant runAt,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    List<TaskId> waitingFor) {
 
   /** Checks the required fields and copies the outputs. */
   public Task {
@@ -45,14 +49,29 @@ public record Task(
       runAt = createdAt;
     }
     outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    waitingFor = waitingFor == null ? List.of() : List.copyOf(waitingFor);
     if (attempt < 0) {
       throw new IllegalArgumentException("attempt must not be negative");
     }
   }
 
-  /** A new PENDING task for {@code request}, created at {@code now}. */
+  /**
+   * A new PENDING task for {@code request}, created at {@code now}, waiting for all of its
+   * {@link TaskRequest#dependsOn()} (the backend leaves out those that have completed when it stores it).
+   */
   public static Task pending(TaskId id, TaskRequest request, Instant now) {
-    return new Task(id, request, TaskStatus.PENDING, 0, null, List.of(), null, now, now, null, null);
+    return new Task(id, request, TaskStatus.PENDING, 0, null, List.of(), null, now, now, null, null,
+        request.dependsOn());
+  }
+
+  /** The tasks this one waits for, as its request names them ({@link TaskRequest#dependsOn()}). */
+  public List<TaskId> dependsOn() {
+    return request.dependsOn();
+  }
+
+  /** Whether the task is PENDING and still waits for other tasks ({@link #waitingFor()} is not empty). */
+  public boolean isWaiting() {
+    return status == TaskStatus.PENDING && !waitingFor.isEmpty();
   }
 
   /** The first output's URI ({@code output_url} in the JSON form), or {@code null} until completed. */
@@ -83,6 +102,7 @@ public record Task(
     private Instant runAt;
     private Instant startedAt;
     private Instant finishedAt;
+    private List<TaskId> waitingFor;
 
     private Builder(Task t) {
       id = t.id;
@@ -96,6 +116,7 @@ public record Task(
       runAt = t.runAt;
       startedAt = t.startedAt;
       finishedAt = t.finishedAt;
+      waitingFor = t.waitingFor;
     }
 
     /** Sets the status. */
@@ -146,9 +167,16 @@ public record Task(
       return this;
     }
 
+    /** Sets the tasks it still waits for (empty when ready). */
+    public Builder waitingFor(List<TaskId> waitingFor) {
+      this.waitingFor = waitingFor;
+      return this;
+    }
+
     /** The snapshot. */
     public Task build() {
-      return new Task(id, request, status, attempt, progress, outputs, error, createdAt, runAt, startedAt, finishedAt);
+      return new Task(id, request, status, attempt, progress, outputs, error, createdAt, runAt, startedAt, finishedAt,
+          waitingFor);
     }
   }
 }

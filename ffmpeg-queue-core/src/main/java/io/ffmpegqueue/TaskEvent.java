@@ -34,6 +34,11 @@ public record TaskEvent(Type type, Task task, Progress progress, Instant at, boo
   public enum Type {
     /** The task was accepted and is PENDING. */
     SUBMITTED,
+    /**
+     * A task that waited for others ({@link TaskRequest#dependsOn()}) became ready to run: the last of them
+     * completed. Reported by the backend that made the change, so {@link TaskEvent#remote()} is true.
+     */
+    READY,
     /** A worker took the task; it is RUNNING. */
     STARTED,
     /** The running task made progress; see {@link TaskEvent#progress()}. */

@@ -28,6 +28,9 @@ import java.util.Map;
  *  "outputs":[{"name":"output.mp4","url":"s3://...","size":1234,...}],"error":null,
  *  "created_at":"2026-01-01T00:00:00Z","run_at":"...","started_at":"...","finished_at":"..."}
  * }</pre>
+ *
+ * A task that waits for others also has {@code "depends_on": [ids]} and {@code "waiting_for": [ids not completed
+ * yet]}; a join has {@code "command": null} and no output files.
  */
 public final class TaskJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -105,6 +108,7 @@ public final class TaskJson {
     n.put("run_at", str(t.runAt()));
     n.put("started_at", str(t.startedAt()));
     n.put("finished_at", str(t.finishedAt()));
+    TaskGraphJson.write(n, t);
     return n;
   }
 
@@ -192,6 +196,7 @@ public final class TaskJson {
     rb.metadata(meta);
     rb.tenant(text(n, "tenant"));
     rb.webhookUrl(text(n, "webhook_url"));
+    rb.after(TaskGraphJson.readIds(n.get("depends_on")));
     List<TaskOutput> outputs = new ArrayList<>();
     for (JsonNode o : n.path("outputs")) {
       outputs.add(readOutput(o));
@@ -213,7 +218,8 @@ public final class TaskJson {
         instant(text(n, "created_at")),
         instant(text(n, "run_at")),
         instant(text(n, "started_at")),
-        instant(text(n, "finished_at")));
+        instant(text(n, "finished_at")),
+        TaskGraphJson.readIds(n.get("waiting_for")));
   }
 
   private static TaskOutput readOutput(JsonNode o) {

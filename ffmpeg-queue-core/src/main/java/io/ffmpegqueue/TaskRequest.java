@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,6 +38,11 @@ import java.util.Set;
  *     absolute http or https URL), or {@code null} for none
  * @param tenant the tenant the task belongs to, for per-tenant limits and fair claiming
  *     ({@link TenantLimits}), or {@code null} for none: 1 to 64 characters of {@code [A-Za-z0-9_.-]}
+ * @param dependsOn the tasks this one waits for ({@code depends_on} in the JSON form): it becomes ready only when
+ *     every one of them is COMPLETED, and ends CANCELLED ({@link ErrorKind#DEPENDENCY}) when one of them ends
+ *     FAILED or CANCELLED. Holds the task of every {@code task://} input ({@link TaskOutputRef}) too, in
+ *     declaration order after those named; no duplicates; at most {@value #MAX_DEPENDENCIES}. A request with
+ *     dependencies may have no command (a <em>join</em>, see {@link #isJoin()}).
  */
 public record TaskRequest(
     String command,
@@ -48,7 +54,8 @@ public record TaskRequest(
     String idempotencyKey,
     Map<String, String> metadata,
     URI webhookUrl,
-    String tenant) {
+    String tenant,
+    List<TaskId> dependsOn) {
 
   /** The most attempts a request may ask for. */
   public static final int MAX_ATTEMPTS_LIMIT = 100;
@@ -60,20 +67,28 @@ public record TaskRequest(
 
   private static final int MAX_TENANT_LENGTH = 64;
 
+  /** The most tasks one task may wait for. */
+  public static final int MAX_DEPENDENCIES = 10_000;
+
   /** Validates every field and copies the collections. */
   public TaskRequest {
-    if (command == null || command.isBlank()) {
+    inputs = copyInputs(inputs);
+    dependsOn = TaskDependencies.copy(dependsOn, inputs);
+    if (command == null && !dependsOn.isEmpty()) {
+      TaskDependencies.checkJoin(inputs, outputs);
+      outputs = List.of();
+    } else if (command == null || command.isBlank()) {
       throw new InvalidTaskException("command", "must not be empty");
-    }
-    if (command.length() > MAX_COMMAND_LENGTH) {
+    } else if (command.length() > MAX_COMMAND_LENGTH) {
       throw new InvalidTaskException(
           "command", "is " + command.length() + " characters long, more than " + MAX_COMMAND_LENGTH);
     }
-    if (command.indexOf('\0') >= 0) {
-      throw new InvalidTaskException("command", "must not contain a NUL character");
+    if (command != null) {
+      if (command.indexOf('\0') >= 0) {
+        throw new InvalidTaskException("command", "must not contain a NUL character");
+      }
+      outputs = copyOutputs(outputs, inputs);
     }
-    inputs = copyInputs(inputs);
-    outputs = copyOutputs(outputs, inputs);
     if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
       throw new InvalidTaskException("timeout", "must be positive, got " + timeout);
     }
@@ -120,15 +135,24 @@ public record TaskRequest(
   public Builder toBuilder() {
     Builder b = new Builder().command(command).priority(priority).timeout(timeout)
         .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey).webhookUrl(webhookUrl).tenant(tenant);
+    b.dependsOn.addAll(dependsOn);
     b.inputs.putAll(inputs);
     b.outputs.addAll(outputs);
     b.metadata.putAll(metadata);
     return b;
   }
 
-  /** The first output ({@code output_filename} in the JSON form). */
+  /** The first output ({@code output_filename} in the JSON form), or {@code null} for a join. */
   public String outputFilename() {
-    return outputs.get(0);
+    return outputs.isEmpty() ? null : outputs.get(0);
+  }
+
+  /**
+   * Whether this is a join: a request with dependencies and no command, whose task completes (with no outputs,
+   * firing its events and webhook) as soon as every task it waits for has completed; no ffmpeg runs for it.
+   */
+  public boolean isJoin() {
+    return command == null;
   }
 
   /**
@@ -281,13 +305,36 @@ public record TaskRequest(
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private URI webhookUrl;
     private String tenant;
+    private final List<TaskId> dependsOn = new ArrayList<>();
 
     private Builder() {}
 
-    /** The ffmpeg arguments, e.g. {@code "-i input.mp4 output.mp4"}. */
+    /** The ffmpeg arguments, e.g. {@code "-i input.mp4 output.mp4"}; {@code null} (no command) for a join. */
     public Builder command(String command) {
       this.command = command;
       return this;
+    }
+
+    /**
+     * Makes the task wait for {@code tasks}: it runs only once all of them have COMPLETED, and is cancelled when
+     * one of them fails or is cancelled. With no command, the task is a join that completes when they have.
+     */
+    public Builder after(TaskId... tasks) {
+      return after(List.of(tasks));
+    }
+
+    /** {@link #after(TaskId...)} for a collection, in its iteration order. */
+    public Builder after(Collection<TaskId> tasks) {
+      dependsOn.addAll(tasks);
+      return this;
+    }
+
+    /**
+     * Declares input {@code name} as output {@code output} of task {@code task} ({@code task://task/output}, see
+     * {@link TaskOutputRef}); the task waits for {@code task}.
+     */
+    public Builder input(String name, TaskId task, String output) {
+      return input(name, TaskOutputRef.of(task, output).uri());
     }
 
     /** Declares an input file {@code name}, fetched from {@code uri} before ffmpeg runs. */
@@ -392,7 +439,7 @@ public record TaskRequest(
     /** The validated request. */
     public TaskRequest build() {
       return new TaskRequest(command, inputs, outputs, priority, timeout, maxAttempts, idempotencyKey, metadata,
-          webhookUrl, tenant);
+          webhookUrl, tenant, dependsOn);
     }
   }
 }

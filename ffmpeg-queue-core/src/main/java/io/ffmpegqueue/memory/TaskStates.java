@@ -6,6 +6,7 @@ import io.ffmpegqueue.TaskError;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.spi.Outcome;
 import java.time.Instant;
+import java.util.List;
 
 /** The snapshots a task moves through in the in-memory backend: claimed, ended by an attempt, expired, cancelled. */
 final class TaskStates {
@@ -20,7 +21,7 @@ final class TaskStates {
    */
   static Task claimed(Task p, Instant now) {
     return new Task(p.id(), p.request(), TaskStatus.RUNNING, p.attempt() + 1, null, p.outputs(), p.error(),
-        p.createdAt(), p.runAt(), now, p.finishedAt());
+        p.createdAt(), p.runAt(), now, p.finishedAt(), List.of());
   }
 
   /** The snapshot after an attempt ended with {@code outcome}. */
@@ -28,7 +29,7 @@ final class TaskStates {
     if (outcome instanceof Outcome.Completed c) {
       // The common end, built without a builder (see claimed).
       return new Task(task.id(), task.request(), TaskStatus.COMPLETED, task.attempt(), DONE, c.outputs(), null,
-          task.createdAt(), task.runAt(), task.startedAt(), now);
+          task.createdAt(), task.runAt(), task.startedAt(), now, List.of());
     }
     Task.Builder next = task.toBuilder();
     if (outcome instanceof Outcome.Failed f) {

@@ -15,8 +15,8 @@ import java.util.Objects;
  * A backend that passes every call, default methods included, to another: extend it and override what
  * you change (a wrapper that closes a pool with the backend, a test that cuts the network). Forwarding
  * the default methods too matters: a wrapper that inherited them would silently drop what the wrapped
- * backend does there. A wrapped backend's {@link WebhookOutbox} stays reachable through
- * {@link WebhookOutbox#of}.
+ * backend does there. A wrapped backend's {@link WebhookOutbox} and {@link TaskGraphs} stay reachable through
+ * {@link WebhookOutbox#of} and {@link TaskGraphs#of}.
  */
 public abstract class ForwardingQueueBackend implements QueueBackend {
   private final QueueBackend delegate;

@@ -22,7 +22,10 @@ import java.util.Optional;
  * to another worker, or it was cancelled and finished) are refused, so a worker that lost its lease can
  * never overwrite a newer attempt's result.
  *
- * <p>Tasks only: a backend that also stores webhook deliveries implements {@link WebhookOutbox} as well.
+ * <p>Tasks only: a backend that also stores webhook deliveries implements {@link WebhookOutbox} as well, and one
+ * that keeps task graphs (tasks that wait for others, {@link io.ffmpegqueue.TaskRequest#dependsOn()}) implements
+ * {@link TaskGraphs}, whose javadoc says what that adds to the methods here. "Ready" below means PENDING, due, and
+ * not waiting for other tasks.
  */
 public interface QueueBackend extends AutoCloseable {
 
@@ -107,7 +110,10 @@ public interface QueueBackend extends AutoCloseable {
   /** How many tasks there are of each status (every status is a key). */
   Map<TaskStatus, Long> counts();
 
-  /** How many tasks are PENDING (the HTTP API's {@code queue_size}). */
+  /**
+   * How many tasks are PENDING and not waiting for other tasks (the HTTP API's {@code queue_size}). The default
+   * counts every PENDING task, which is right for a backend without {@link TaskGraphs}.
+   */
   default long pendingCount() {
     return counts().getOrDefault(TaskStatus.PENDING, 0L);
   }

@@ -5,6 +5,7 @@ import io.ffmpegqueue.Submission;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.TaskOutputRef;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.ffmpeg.FfmpegCommand;
@@ -12,6 +13,7 @@ import io.ffmpegqueue.internal.events.TaskEvents;
 import io.ffmpegqueue.io.InputFetcher;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.QueueBackend;
+import io.ffmpegqueue.spi.TaskGraphs;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +63,9 @@ public final class TaskSubmitter {
     }
     Task task = Task.pending(TaskId.random(), resolved, settings.clock().instant());
     var e = events.submitted(task.id(), () -> backend.enqueue(task));
+    if (e.created() && e.task().status() == TaskStatus.CANCELLED) {
+      events.onFinal(e.task(), TaskEvent.Type.CANCELLED); // a task it waits for had failed or been cancelled
+    }
     return new Submission(e.task(), e.created(), events::completion);
   }
 
@@ -80,7 +85,7 @@ public final class TaskSubmitter {
     return new TaskRequest(command, inputs, outputs, r.priority(),
         r.timeout() != null ? r.timeout() : settings.defaultTimeout(),
         r.maxAttempts() != 0 ? r.maxAttempts() : settings.retryPolicy().maxAttempts(),
-        r.idempotencyKey(), r.metadata(), r.webhookUrl(), r.tenant());
+        r.idempotencyKey(), r.metadata(), r.webhookUrl(), r.tenant(), r.dependsOn());
   }
 
   /** {@code names}, or a list of the shared instances when any differs. */
@@ -95,12 +100,23 @@ public final class TaskSubmitter {
   }
 
   private void check(TaskRequest r) {
+    if (!r.dependsOn().isEmpty() && TaskGraphs.of(backend).isEmpty()) {
+      throw new InvalidTaskException("depends_on", "this queue's backend (" + backend.getClass().getSimpleName()
+          + ") does not keep task graphs, so no task can wait for others or read their outputs here");
+    }
+    if (r.isJoin()) {
+      return; // nothing to fetch, no command to check
+    }
     // forEach rather than entrySet()/keySet(): those views would be cached inside the request, so every
     // pending task would carry four more objects.
     String[] inputNames = new String[r.inputs().size()];
     int[] i = {0};
     r.inputs().forEach((name, uri) -> {
       String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+      if (scheme.equals(TaskOutputRef.SCHEME)) {
+        inputNames[i[0]++] = name; // checked by the request; fetched from the queue's storage by the workers
+        return;
+      }
       InputFetcher fetcher = settings.fetchers().forScheme(scheme);
       if (fetcher == null) {
         throw new InvalidTaskException("input_files", "'" + name + "' uses the URL scheme '" + scheme
