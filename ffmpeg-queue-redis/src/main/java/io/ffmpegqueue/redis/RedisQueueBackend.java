@@ -7,7 +7,6 @@ import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskError;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskQuery;
-import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.WebhookDelivery;
 import io.ffmpegqueue.redis.Scripts.Script;
@@ -23,6 +22,7 @@ import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
+import io.ffmpegqueue.spi.TaskGraphs;
 import io.ffmpegqueue.spi.WebhookOutbox;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisException;
@@ -66,11 +66,14 @@ import java.util.function.Supplier;
  *
  *   <li><b>Webhooks</b>: the script that ends a task with a webhook URL (finish, cancel, reap) also stores its
  *       delivery, and prune removes it with the task; any process on the queue with webhooks turned on sends it.
+ *   <li><b>Task graphs</b> ({@link TaskGraphs}): the script that ends a task also readies the children it was the
+ *       last parent of, or cancels those that waited for it when it failed or was cancelled, down the graph; prune
+ *       keeps a task while a child of it has not ended.
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} closes the backend's connections.
  */
-public final class RedisQueueBackend implements QueueBackend, WebhookOutbox {
+public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, TaskGraphs {
   /** The default key prefix (the keys are {@code {ffq}:...}). */
   public static final String DEFAULT_PREFIX = "ffq";
   /** The default most pending tasks, as the in-memory backend. */
@@ -84,13 +87,6 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox {
 
   // While the subscription is down, claimers poll at least this often.
   private static final long UNHEARD_POLL_NANOS = Duration.ofSeconds(1).toNanos();
-  private static final int REAP_BATCH = 500;
-  private static final int PRUNE_BATCH = 500;
-  private static final int PRUNE_MAX = 10_000;
-  private static final String EXPIRED_ERROR = TaskHashes.errorJson(
-      TaskError.of(ErrorKind.LEASE_EXPIRED, "the worker's lease expired (it stalled or died)"));
-  private static final String CANCELLED_UNOWNED = TaskHashes.errorJson(
-      TaskError.of(ErrorKind.CANCELLED, "cancelled while running; its worker's lease expired"));
   private static final String CANCELLED_PENDING = TaskHashes.errorJson(
       TaskError.of(ErrorKind.CANCELLED, "cancelled before it started"));
 
@@ -98,8 +94,7 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox {
   private final Scripts scripts;
   private final String keyPrefix;
   private final int capacity;
-  private final long retentionAgeMicros;
-  private final int retentionCount;
+  private final Upkeep upkeep;
   private final long pollNanos;
   private final InstantSource clock;
   private final WakeUps wakeUps = new WakeUps();
@@ -112,8 +107,7 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox {
     String origin = UUID.randomUUID().toString().substring(0, 8);
     this.scripts = new Scripts(redis.commands(), keyPrefix, origin);
     this.capacity = b.capacity;
-    this.retentionAgeMicros = TaskHashes.micros(java.time.Instant.EPOCH.plus(b.retentionAge));
-    this.retentionCount = b.retentionCount;
+    this.upkeep = new Upkeep(scripts, b.retentionAge, b.retentionCount);
     this.pollNanos = b.pollInterval.toNanos();
     this.clock = b.clock;
     this.notices = new Notices(origin, wakeUps);
@@ -144,16 +138,11 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox {
   public Enqueued enqueue(Task task) {
     List<?> r = call("enqueue task " + task.id(),
         () -> scripts.list(Script.ENQUEUE, ScriptArgs.enqueue(task, capacity, clock)));
-    long code = (Long) r.get(0);
-    if (code < 0) {
-      throw new TaskRejectedException(TaskRejectedException.Reason.QUEUE_FULL,
-          "the queue is full: " + capacity + " tasks are pending; try again later", Duration.ofSeconds(1));
+    Enqueued e = ScriptArgs.enqueued(task, r, capacity);
+    if (e.created() && !e.task().isWaiting()) {
+      wakeUps.wakeAll();
     }
-    if (code == 0) {
-      return new Enqueued(TaskHashes.task(r.get(1)), false);
-    }
-    wakeUps.wakeAll();
-    return new Enqueued(task, true);
+    return e;
   }
 
   // ---- claim and leases ----
@@ -234,14 +223,14 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox {
 
   @Override
   public Optional<Task> find(TaskId id) {
-    Map<String, String> h = call("find task " + id, () -> redis.commands().hgetall(keyPrefix + "t:" + id.value()));
-    return h == null || h.isEmpty() ? Optional.empty() : Optional.of(TaskHashes.task(h));
+    return Optional.ofNullable(TaskHashes.task(call("find task " + id, () -> scripts.list(Script.FIND, id.value()))));
   }
 
   @Override
   public List<Task> list(TaskQuery query) {
     List<?> r = call("list tasks", () -> scripts.list(Script.LIST,
-        query.status() == null ? "" : query.status().name(), query.offset(), query.limit()));
+        query.status() == null ? "" : query.status().name(), query.offset(), query.limit(),
+        query.waiting() == null ? "" : query.waiting() ? "1" : "0"));
     return TaskHashes.tasks(r, 0);
   }
 
@@ -259,24 +248,24 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox {
 
   @Override
   public List<Task> reapExpiredLeases() {
-    List<?> r = call("reap expired leases",
-        () -> scripts.list(Script.REAP, EXPIRED_ERROR, CANCELLED_UNOWNED, REAP_BATCH));
-    return TaskHashes.tasks(r, 0);
+    return call("reap expired leases", upkeep::reap);
   }
 
-  /** Removes final tasks past the retention age and count, a few hundred per script, at most ten thousand. */
+  /**
+   * Removes final tasks past the retention age and count, a few hundred per script, at most ten thousand; keeps
+   * those that a child that has not ended still needs.
+   */
   @Override
   public int prune() {
-    int removed = 0;
-    while (removed < PRUNE_MAX) {
-      long n = call("prune tasks",
-          () -> scripts.number(Script.PRUNE, retentionAgeMicros, retentionCount, PRUNE_BATCH));
-      removed += (int) n;
-      if (n < PRUNE_BATCH) {
-        break;
-      }
-    }
-    return removed;
+    return call("prune tasks", upkeep::prune);
+  }
+
+  // ---- task graphs ----
+
+  @Override
+  public List<TaskId> dependents(TaskId parent) {
+    return call("list the dependents of task " + parent,
+        () -> redis.commands().zrange(keyPrefix + "ch:" + parent.value(), 0, -1)).stream().map(TaskId::of).toList();
   }
 
   // ---- webhook outbox ----

@@ -1,14 +1,19 @@
 package io.ffmpegqueue.redis;
 
 import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.InvalidTaskException;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskError;
+import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.TenantLimits;
 import io.ffmpegqueue.spi.ClaimRequest;
+import io.ffmpegqueue.spi.Enqueued;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.Outcome;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** The arguments of the enqueue, claim and finish scripts, and the leases in a claim's answer. */
+/** The arguments of the enqueue, claim and finish scripts, and what the enqueue and claim scripts answer. */
 final class ScriptArgs {
   private ScriptArgs() {}
 
@@ -27,7 +32,40 @@ final class ScriptArgs {
     return new Object[] {task.id().value(), r.idempotencyKey() == null ? "" : r.idempotencyKey(), capacity,
         TaskHashes.priorityKey(r.priority()), r.tenant() == null ? TenantLimits.NO_TENANT : r.tenant(),
         r.maxAttempts(), delay, TaskHashes.requestJson(task), TaskHashes.micros(task.runAt()),
-        r.webhookUrl() == null ? "" : r.webhookUrl()};
+        r.webhookUrl() == null ? "" : r.webhookUrl(), ids(r.dependsOn())};
+  }
+
+  /**
+   * The task that the enqueue script's answer {@code r} stands for (see enqueue.lua).
+   *
+   * @throws TaskRejectedException {@code QUEUE_FULL} when the queue holds {@code capacity} pending tasks
+   * @throws InvalidTaskException on {@code depends_on} naming a parent that is not stored, or the task itself
+   */
+  static Enqueued enqueued(Task task, List<?> r, int capacity) {
+    long code = (Long) r.get(0);
+    if (code == -1) {
+      throw new TaskRejectedException(TaskRejectedException.Reason.QUEUE_FULL,
+          "the queue is full: " + capacity + " tasks are pending; try again later", Duration.ofSeconds(1));
+    }
+    if (code == -2) {
+      String parent = (String) r.get(1);
+      throw new InvalidTaskException("depends_on", parent.equals(task.id().value())
+          ? "names the task itself (" + parent + ")" : "names task " + parent + ", which does not exist (or was pruned)");
+    }
+    if (code == 1) {
+      return new Enqueued(task.toBuilder().waitingFor(TaskHashes.waitingFor(task.dependsOn(), (String) r.get(1)))
+          .build(), true);
+    }
+    return new Enqueued(TaskHashes.task(r.get(1)), code == 2); // 2: stored CANCELLED, a parent had failed
+  }
+
+  /** Task ids separated by spaces, as the scripts take and give them ({@code ""}: none). */
+  static String ids(List<TaskId> ids) {
+    StringBuilder b = new StringBuilder(ids.size() * 37);
+    for (TaskId id : ids) {
+      b.append(b.length() == 0 ? "" : " ").append(id.value());
+    }
+    return b.toString();
   }
 
   static Object[] claim(ClaimRequest request, List<Object> before) {

@@ -20,15 +20,16 @@ import java.util.List;
 final class Scripts {
   /** One script: its text and digest. */
   enum Script {
-    ENQUEUE("enqueue"),
+    ENQUEUE("enqueue", "graph-lib"),
     CLAIM("claim", "claim-lib"),
-    FINISH("finish", "finish-lib"),
-    FINISH_CLAIM("finish-claim", "claim-lib", "finish-lib"),
+    FINISH("finish", "graph-lib", "finish-lib"),
+    FINISH_CLAIM("finish-claim", "claim-lib", "graph-lib", "finish-lib"),
     RENEW("renew"),
-    CANCEL("cancel"),
-    REAP("reap"),
+    CANCEL("cancel", "graph-lib"),
+    REAP("reap", "graph-lib"),
     PRUNE("prune"),
-    LIST("list"),
+    FIND("find", "graph-lib"),
+    LIST("list", "graph-lib"),
     COUNTS("counts"),
     WEBHOOK_CLAIM("webhook-claim"),
     WEBHOOK_UPDATE("webhook-update");

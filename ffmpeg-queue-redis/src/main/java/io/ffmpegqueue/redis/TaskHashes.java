@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Tasks to Redis hashes and back. A task's hash holds the task as submitted in {@link TaskJson} form
@@ -24,7 +25,9 @@ import java.util.Map;
  * {@code run}, {@code sa}, {@code fa} and {@code le} (run-at, started, finished, lease expiry: microseconds on
  * the server's clock), {@code rk} its ready-set member, {@code tn} tenant, {@code ma} most attempts,
  * {@code ik} idempotency key, {@code wk} worker, {@code cx} cancel requested, {@code wh} webhook URL (absent:
- * none; its delivery is stored when the task ends, see {@link WebhookDeliveries}).
+ * none; its delivery is stored when the task ends, see {@link WebhookDeliveries}), {@code wt} waiting and
+ * {@code hd} the children that have not ended (graph-lib.lua). The scripts' snapshots add {@code wf}, the parents a
+ * waiting task still waits for, separated by spaces.
  */
 final class TaskHashes {
   // Carries outputs and errors through TaskJson, so their stored form is exactly TaskJson's.
@@ -32,7 +35,7 @@ final class TaskHashes {
       TaskId.of("carrier"), TaskRequest.builder().command("-version").output("out").build(), Instant.EPOCH);
   // State that the hash's own fields hold: left out of the request JSON.
   private static final List<String> STATE_FIELDS = List.of("status", "output_url", "error_message", "attempts",
-      "progress", "outputs", "error", "run_at", "started_at", "finished_at");
+      "progress", "outputs", "error", "run_at", "started_at", "finished_at", "waiting_for");
 
   private TaskHashes() {}
 
@@ -106,14 +109,25 @@ final class TaskHashes {
       throw new FfmpegQueueException("Redis: a task hash does not hold task JSON (" + e + ")", e);
     }
     String progress = h.get("pg");
-    return TaskJson.fromJson(n).toBuilder()
+    Task t = TaskJson.fromJson(n);
+    return t.toBuilder()
         .status(TaskStatus.valueOf(h.get("st")))
         .attempt(Integer.parseInt(h.get("at")))
         .progress(progress == null || progress.isEmpty() ? null : Double.valueOf(progress))
         .runAt(instant(h.get("run")))
         .startedAt(instant(h.get("sa")))
         .finishedAt(instant(h.get("fa")))
+        .waitingFor(waitingFor(t.dependsOn(), h.get("wf")))
         .build();
+  }
+
+  /** The parents of {@code dependsOn} that are in {@code waiting} (ids separated by spaces, or null), in order. */
+  static List<TaskId> waitingFor(List<TaskId> dependsOn, String waiting) {
+    if (waiting == null || waiting.isEmpty()) {
+      return List.of();
+    }
+    Set<String> w = Set.of(waiting.split(" "));
+    return dependsOn.stream().filter(id -> w.contains(id.value())).toList();
   }
 
   /** Every status's count from counts.lua's answer (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED). */

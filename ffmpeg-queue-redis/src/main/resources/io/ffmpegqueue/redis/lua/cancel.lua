@@ -1,4 +1,4 @@
--- ARGV: 3 id, 4 the error JSON of a task cancelled before it started. Returns {changed, hash}, or an empty
+-- ARGV: 3 id, 4 the error JSON of a task cancelled before it started (waiting or ready). Returns {changed, hash}, or an empty
 -- list when there is no such task.
 local id = ARGV[3]
 local key = tkey(id)
@@ -11,8 +11,10 @@ if st == 'PENDING' then
   redis.call('ZREM', P .. 'delayed', id)
   place(tn)
   redis.call('HSET', key, 'err', ARGV[4])
-  end_final(id, key, 'CANCELLED', now_us())
+  local now = now_us()
+  end_final(id, key, 'CANCELLED', now)
   event('CANCELLED', id)
+  settle(id, now) -- what waits for it is cancelled too
   changed = 1
 elseif st == 'RUNNING' and cx ~= '1' then
   redis.call('HSET', key, 'cx', '1')

@@ -1,5 +1,5 @@
 -- Ends attempt `attempt` of task id: kind is COMPLETED (payload: outputs JSON), FAILED or CANCELLED (payload:
--- error JSON; a task with a webhook URL gets its delivery), RETRY (error JSON; PENDING again after delay_us) or RELEASED (PENDING again, ready at once).
+-- error JSON; a task with a webhook URL gets its delivery, and its children follow: graph-lib's settle), RETRY (error JSON; PENDING again after delay_us) or RELEASED (PENDING again, ready at once).
 -- Returns what the server set, {run-at, finished-at, progress}, or false, writing nothing, when the lease is no
 -- longer current (the fencing check).
 local function finish(id, attempt, kind, payload, delay_us, now)
@@ -28,6 +28,7 @@ local function finish(id, attempt, kind, payload, delay_us, now)
   redis.call('ZADD', P .. 's:' .. kind, now, id)
   store_webhook(id, wh, now)
   event(kind, id)
+  settle(id, now) -- its children: readied when it was their last parent, or taken down with it
   if running <= 0 then forget_if_idle(tn) end -- its ready tasks are as they were; only its running count fell
   return {run, now, pg}
 end

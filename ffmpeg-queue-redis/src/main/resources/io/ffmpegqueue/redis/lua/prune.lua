@@ -1,27 +1,42 @@
--- ARGV: 3 retention age in microseconds, 4 retention count, 5 most tasks. Removes final tasks past the age,
--- then the oldest past the count, each with its webhook delivery; returns how many it removed.
+-- ARGV: 3 retention age in microseconds, 4 retention count, 5 most tasks, 6 how many of the oldest final tasks an
+-- earlier call of this prune kept. Removes final tasks past the age, then the oldest past the count, each with its
+-- webhook delivery, but keeps those that a child that has not ended still needs (its 'hd' above 0: graph-lib).
+-- Returns {removed, kept}.
 local now = now_us()
-local batch = tonumber(ARGV[5])
-local ids = redis.call('ZRANGEBYSCORE', P .. 'final', '-inf', now - tonumber(ARGV[3]), 'LIMIT', 0, batch)
+local batch, from = tonumber(ARGV[5]), tonumber(ARGV[6])
+local ids = redis.call('ZRANGEBYSCORE', P .. 'final', '-inf', now - tonumber(ARGV[3]), 'LIMIT', from, batch)
+-- Past the count: the kept ones stay, so the oldest others go in their stead.
 local excess = redis.call('ZCARD', P .. 'final') - #ids - tonumber(ARGV[4])
 if excess > 0 and #ids < batch then
-  for _, id in ipairs(redis.call('ZRANGE', P .. 'final', #ids, #ids + math.min(excess, batch - #ids) - 1)) do
+  local at = from + #ids
+  for _, id in ipairs(redis.call('ZRANGE', P .. 'final', at, at + math.min(excess, batch - #ids) - 1)) do
     ids[#ids + 1] = id
   end
 end
+local removed = 0
 for _, id in ipairs(ids) do
   local key = tkey(id)
-  local st, ik, wh = unpack(redis.call('HMGET', key, 'st', 'ik', 'wh'))
-  if wh then
-    redis.call('DEL', key, P .. 'w:' .. id) -- its webhook delivery goes with it
-    redis.call('ZREM', P .. 'wdue', id)
-  else
-    redis.call('DEL', key)
-  end
-  redis.call('ZREM', P .. 'final', id)
-  if st then redis.call('ZREM', P .. 's:' .. st, id) end
-  if ik and redis.call('HGET', P .. 'idem', ik) == id then
-    redis.call('HDEL', P .. 'idem', ik)
+  local st, ik, wh, hd = unpack(redis.call('HMGET', key, 'st', 'ik', 'wh', 'hd'))
+  if tonumber(hd or '0') <= 0 then
+    removed = removed + 1
+    if wh then
+      redis.call('DEL', key, P .. 'w:' .. id) -- its webhook delivery goes with it
+      redis.call('ZREM', P .. 'wdue', id)
+    else
+      redis.call('DEL', key)
+    end
+    redis.call('ZREM', P .. 'final', id)
+    if st then redis.call('ZREM', P .. 's:' .. st, id) end
+    if ik and redis.call('HGET', P .. 'idem', ik) == id then
+      redis.call('HDEL', P .. 'idem', ik)
+    end
+    -- No longer one of its parents' dependents; its own have all ended.
+    local ps = redis.call('GET', P .. 'ps:' .. id)
+    if ps then
+      for p in string.gmatch(ps, '%S+') do redis.call('ZREM', P .. 'ch:' .. p, id) end
+      redis.call('DEL', P .. 'ps:' .. id)
+    end
+    redis.call('DEL', P .. 'ch:' .. id)
   end
 end
-return #ids
+return {removed, #ids - removed}

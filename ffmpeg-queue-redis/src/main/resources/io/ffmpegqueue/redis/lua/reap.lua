@@ -12,10 +12,12 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now, 'LIM
       redis.call('HSET', key, 'err', ARGV[4])
       end_final(id, key, 'CANCELLED', now)
       event('CANCELLED', id)
+      settle(id, now)
     elseif tonumber(at) >= tonumber(ma) then
       redis.call('HSET', key, 'err', ARGV[3])
       end_final(id, key, 'FAILED', now)
       event('FAILED', id)
+      settle(id, now)
     else
       redis.call('HSET', key, 'err', ARGV[3])
       back_to_pending(id, key, 0, now)
