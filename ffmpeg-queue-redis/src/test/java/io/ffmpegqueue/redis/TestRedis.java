@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,9 +67,13 @@ final class TestRedis implements AutoCloseable {
           if (!process.isAlive()) {
             throw new IllegalStateException("redis-server exited: " + Files.readString(dir.resolve("stdout.log")));
           }
+          // Up once it answers PING: a restarted server accepts connections but answers LOADING while it reads
+          // its AOF back.
           try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
+            s.setSoTimeout(2000);
+            s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readNBytes(5), StandardCharsets.US_ASCII).equals("+PONG");
           } catch (IOException e) {
             return false;
           }
