@@ -12,12 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /** A redis-server of the benchmark's own, on a free loopback port with its files in a temporary folder. */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path dir;
 
-  RedisServerProcess(List<String> options) throws IOException {
+  /** Starts one with these extra options (e.g. {@code --appendonly no}). */
+  public RedisServerProcess(List<String> options) throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
@@ -45,7 +46,8 @@ final class RedisServerProcess implements AutoCloseable {
     return port;
   }
 
-  String url() {
+  /** Its {@code redis://} URL. */
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
@@ -65,7 +67,7 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Empties the server between runs. */
-  void flush() {
+  public void flush() {
     RedisClient c = RedisClient.create(url());
     try (StatefulRedisConnection<String, String> conn = c.connect()) {
       conn.sync().flushall();
@@ -75,7 +77,7 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** {@code INFO <section>} of the server. */
-  String info(String section) {
+  public String info(String section) {
     RedisClient c = RedisClient.create(url());
     try (StatefulRedisConnection<String, String> conn = c.connect()) {
       return conn.sync().info(section);
