@@ -10,7 +10,10 @@ import io.ffmpegqueue.ffmpeg.SandboxStatus;
 import io.ffmpegqueue.support.NamedThreadFactory;
 import io.ffmpegqueue.internal.submit.ClientSettings;
 import io.ffmpegqueue.internal.webhook.WebhookNotifier;
+import io.ffmpegqueue.internal.Fetchers;
 import io.ffmpegqueue.internal.worker.FfmpegPipeline;
+import io.ffmpegqueue.internal.worker.JoinCompleter;
+import io.ffmpegqueue.internal.worker.TaskOutputFetcher;
 import io.ffmpegqueue.internal.worker.WorkerConfig;
 import io.ffmpegqueue.internal.worker.WorkerCounters;
 import io.ffmpegqueue.internal.worker.WorkerPool;
@@ -94,8 +97,10 @@ public final class FfmpegQueue implements FfmpegQueueClient {
       sandbox = runner instanceof ProcessFfmpegRunner p ? p.sandboxStatus() : null;
       Path root = b.workspaceRoot != null ? b.workspaceRoot
           : Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "work");
-      handler = new FfmpegPipeline(settings.fetchers(), runner, storage,
-          new Workspaces(root, b.minFreeSpaceBytes), fetchExecutor, counters);
+      // task:// inputs: outputs of tasks this one waits for, read from the storage they went to.
+      Fetchers fetchers = settings.fetchers().with(new TaskOutputFetcher(settings.backend(), storage));
+      handler = new FfmpegPipeline(fetchers, runner, storage, new Workspaces(root, b.minFreeSpaceBytes), fetchExecutor,
+          counters);
     }
     WorkerConfig config = new WorkerConfig(
         b.workerId != null ? b.workerId : defaultWorkerId(),
@@ -103,7 +108,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
         b.drainTimeout, b.stopTimeout, b.reapInterval, settings.defaultTimeout(), settings.retryPolicy(),
         settings.clock(), settings.tenantLimits());
     this.sandboxStatus = sandbox;
-    this.pool = new WorkerPool(config, settings.backend(), handler, client.events(), counters);
+    this.pool = new WorkerPool(config, settings.backend(), new JoinCompleter(handler), client.events(), counters);
   }
 
   /** A builder with the embedded defaults: in-memory backend, local storage, 2 workers. */

@@ -2,6 +2,7 @@ package io.ffmpegqueue.internal;
 
 import io.ffmpegqueue.io.InputFetcher;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
@@ -16,6 +17,13 @@ public final class Fetchers {
   /** The fetchers of {@code byScheme}, keyed by lower-case scheme. */
   public Fetchers(Map<String, InputFetcher> byScheme) {
     this.byScheme = Map.copyOf(byScheme);
+  }
+
+  /** These fetchers with {@code fetcher} added for its schemes (in place of any there). */
+  public Fetchers with(InputFetcher fetcher) {
+    Map<String, InputFetcher> more = new HashMap<>(byScheme);
+    fetcher.schemes().forEach(s -> more.put(s.toLowerCase(Locale.ROOT), fetcher));
+    return new Fetchers(more);
   }
 
   /** The fetcher for {@code uri}'s scheme, or {@code null}. */

@@ -1,7 +1,9 @@
 package io.ffmpegqueue.memory;
 
 import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskId;
 import java.time.Instant;
+import java.util.Set;
 
 /** One task as the in-memory backend holds it: its latest snapshot, where it is queued and its lease. */
 final class Entry {
@@ -15,6 +17,10 @@ final class Entry {
   String leaseOwner;
   Instant leaseExpiresAt;
   boolean cancelRequested;
+  // Task graphs (see TaskGraph): the parents not completed yet while PENDING and waiting, else null; how many
+  // tasks that name this one have not ended.
+  Set<TaskId> waitingFor;
+  int openChildren;
 
   Entry(Task task, long seq) {
     this.task = task;

@@ -1,5 +1,6 @@
 package io.ffmpegqueue.memory;
 
+import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskQuery;
@@ -9,6 +10,7 @@ import io.ffmpegqueue.WebhookDelivery;
 import io.ffmpegqueue.support.Checks;
 import io.ffmpegqueue.spi.DueWebhook;
 import io.ffmpegqueue.spi.WebhookOutbox;
+import io.ffmpegqueue.spi.BackendListener;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Enqueued;
@@ -18,12 +20,12 @@ import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
+import io.ffmpegqueue.spi.TaskGraphs;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -31,7 +33,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -48,7 +49,7 @@ import java.util.function.Supplier;
  * QueueBackend backend = InMemoryQueueBackend.builder().capacity(50_000).build();
  * }</pre>
  */
-public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
+public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, TaskGraphs {
   /** The default most pending tasks. */
   public static final int DEFAULT_CAPACITY = 10_000;
   /** The default retention age of final tasks. */
@@ -62,17 +63,16 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
   private final ReentrantLock lock = new ReentrantLock();
   // Webhook deliveries, under the lock: stored with the task's end (see retire), removed with the task.
   private final DeliveryStore webhooks = new DeliveryStore();
-  private final Condition workAvailable = lock.newCondition();
   // Read without the lock by find(); written under it.
   private final ConcurrentHashMap<TaskId, Entry> tasks = new ConcurrentHashMap<>();
   private final Map<String, Entry> byIdempotencyKey = new HashMap<>();
-  // Ready tasks, by tenant, in the order of their turns.
-  private final TenantTurns ready = new TenantTurns();
-  private final DelayedTasks delayed = new DelayedTasks();
+  // Ready tasks, by tenant, in the order of their turns, and delayed ones.
+  private final ReadyTasks ready = new ReadyTasks(lock.newCondition());
   private final Map<TaskId, Entry> running = new HashMap<>();
   private final Retention finished;
-  private final long[] counts = new long[TaskStatus.values().length];
+  private final StatusCounts counts = new StatusCounts();
   private long nextSeq;
+  private final TaskGraph graph = new TaskGraph();
 
   private InMemoryQueueBackend(Builder b) {
     this.capacity = b.capacity;
@@ -105,14 +105,16 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
           return new Enqueued(existing.task, false);
         }
       }
-      if (counts[TaskStatus.PENDING.ordinal()] >= capacity) {
+      if (counts.of(TaskStatus.PENDING) >= capacity) {
         if (tasks.containsKey(task.id())) {
           throw new IllegalArgumentException("task " + task.id() + " exists already");
         }
         throw new TaskRejectedException(TaskRejectedException.Reason.QUEUE_FULL,
             "the queue is full: " + capacity + " tasks are pending; try again later", Duration.ofSeconds(1));
       }
-      Entry e = new Entry(task, nextSeq);
+      Instant now = clock.instant();
+      Task stored = graph.admit(task, tasks, now);
+      Entry e = new Entry(stored, nextSeq);
       // One lookup in the (large) map instead of containsKey() then put().
       if (tasks.putIfAbsent(task.id(), e) != null) {
         throw new IllegalArgumentException("task " + task.id() + " exists already");
@@ -121,9 +123,14 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
       if (key != null) {
         byIdempotencyKey.put(key, e);
       }
-      counts[TaskStatus.PENDING.ordinal()]++;
-      schedule(e, clock.instant());
-      return new Enqueued(task, true);
+      counts.add(stored.status());
+      graph.added(e, tasks);
+      if (stored.status() != TaskStatus.PENDING) {
+        retire(e, now); // a task it waits for had failed or been cancelled
+      } else if (!stored.isWaiting()) {
+        ready.schedule(e, now);
+      }
+      return new Enqueued(stored, true);
     } finally {
       lock.unlock();
     }
@@ -136,43 +143,15 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
     try {
       while (true) {
         Instant now = clock.instant();
-        delayed.promoteDue(now, ready);
-        List<Lease> leases = takeReady(request, now);
+        List<Lease> leases = ready.lease(request, now, this::move, running);
         if (!leases.isEmpty() || remaining <= 0) {
           return leases;
         }
-        long wait = remaining;
-        Instant next = delayed.nextRunAt();
-        if (next != null) {
-          long untilDue = Duration.between(now, next).toNanos();
-          wait = Math.max(1, Math.min(wait, untilDue));
-        }
-        long before = System.nanoTime();
-        workAvailable.awaitNanos(wait);
-        remaining -= System.nanoTime() - before;
+        remaining = ready.awaitWork(remaining, now);
       }
     } finally {
       lock.unlock();
     }
-  }
-
-  private List<Lease> takeReady(ClaimRequest request, Instant now) {
-    List<Entry> taken = ready.take(request.maxTasks(), request.tenantLimits());
-    if (taken.isEmpty()) {
-      return List.of();
-    }
-    Instant expiresAt = now.plus(request.leaseDuration());
-    List<Lease> leases = new ArrayList<>(taken.size());
-    for (Entry e : taken) {
-      Task t = TaskStates.claimed(e.task, now);
-      move(e, t);
-      e.leaseOwner = request.workerId();
-      e.leaseExpiresAt = expiresAt;
-      e.cancelRequested = false;
-      running.put(t.id(), e);
-      leases.add(new Lease(t, request.workerId(), expiresAt));
-    }
-    return leases;
   }
 
   @Override
@@ -203,7 +182,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
         throw new LeaseLostException(lease.taskId(), lease.attempt());
       }
       running.remove(e.task.id());
-      stoppedRunning(e);
+      ready.stoppedRunning(e);
       e.leaseOwner = null;
       e.leaseExpiresAt = null;
       Instant now = clock.instant();
@@ -211,16 +190,17 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
       move(e, t);
       if (t.status() == TaskStatus.PENDING) {
         if (outcome instanceof Outcome.Released) {
-          requeueFirst(e);
+          ready.requeueFirst(e);
         } else {
-          schedule(e, now);
+          ready.schedule(e, now);
         }
       } else {
         retire(e, now);
+        settle(e, now);
       }
       return t;
     } finally {
-      lock.unlock();
+      unlockAndTell();
     }
   }
 
@@ -237,8 +217,10 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
         case PENDING -> {
           Instant now = clock.instant();
           e.queued = Entry.Queued.NO; // left in its queue, skipped when reached
+          graph.cancelled(e);
           move(e, TaskStates.cancelledPending(e.task, now));
           retire(e, now);
+          settle(e, now);
         }
         case RUNNING -> {
           changed = !e.cancelRequested;
@@ -248,7 +230,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
       }
       return Optional.of(new CancelResult(e.task, changed));
     } finally {
-      lock.unlock();
+      unlockAndTell();
     }
   }
 
@@ -260,22 +242,18 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
 
   @Override
   public List<Task> list(TaskQuery query) {
-    return locked(() -> TaskListing.page(query, running.values(), ready, delayed, finished.newestFirst()));
+    return locked(() -> TaskListing.page(query, running.values(), ready.ready(), ready.delayed(), graph.waiting(),
+        finished.newestFirst()));
   }
 
   @Override
   public Map<TaskStatus, Long> counts() {
-    long[] now = locked(counts::clone);
-    Map<TaskStatus, Long> m = new EnumMap<>(TaskStatus.class);
-    for (TaskStatus s : TaskStatus.values()) {
-      m.put(s, now[s.ordinal()]);
-    }
-    return m;
+    return locked(counts::toMap);
   }
 
   @Override
   public long pendingCount() {
-    return locked(() -> counts[TaskStatus.PENDING.ordinal()]);
+    return locked(() -> counts.of(TaskStatus.PENDING) - graph.waitingCount());
   }
 
   @Override
@@ -290,21 +268,22 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
           continue;
         }
         it.remove();
-        stoppedRunning(e);
+        ready.stoppedRunning(e);
         Task t = TaskStates.expired(e.task, e.leaseOwner, now);
         e.leaseOwner = null;
         e.leaseExpiresAt = null;
         move(e, t);
         if (t.status() == TaskStatus.FAILED) {
           retire(e, now);
+          settle(e, now);
         } else {
-          schedule(e, now);
+          ready.schedule(e, now);
         }
         changed.add(t);
       }
       return changed;
     } finally {
-      lock.unlock();
+      unlockAndTell();
     }
   }
 
@@ -317,52 +296,64 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
     int removed = 0;
     Entry e;
     while ((e = finished.pollExpired(now)) != null) {
-      tasks.remove(e.task.id());
-      String key = e.task.request().idempotencyKey();
-      if (key != null && byIdempotencyKey.get(key) == e) {
-        byIdempotencyKey.remove(key);
+      if (!graph.holds(e)) { // a task that waits on it has not ended: kept until it has
+        remove(e);
+        removed++;
       }
-      counts[e.task.status().ordinal()]--;
-      webhooks.remove(e.task.id());
-      removed++;
     }
     return removed;
   }
 
+  /** Forgets a final task. Under the lock. */
+  private void remove(Entry e) {
+    tasks.remove(e.task.id());
+    String key = e.task.request().idempotencyKey();
+    if (key != null && byIdempotencyKey.get(key) == e) {
+      byIdempotencyKey.remove(key);
+    }
+    counts.remove(e.task.status());
+    webhooks.remove(e.task.id());
+    graph.removed(e);
+  }
+
+  /**
+   * The graph's step after task {@code e} ended, under the same lock: a COMPLETED task readies the tasks that
+   * waited for it alone; a FAILED or CANCELLED one cancels those that wait on it, down the graph.
+   */
+  private void settle(Entry e, Instant now) {
+    graph.settle(e, now, c -> ready.schedule(c, now), (c, cancelled) -> {
+      move(c, cancelled);
+      retire(c, now);
+    });
+  }
+
+  /** Releases the lock, then tells the listeners of the tasks the graph changed meanwhile. */
+  private void unlockAndTell() {
+    List<TaskGraph.Change> changes = graph.takeChanges();
+    lock.unlock();
+    graph.tell(changes);
+  }
+
+  @Override
+  public List<TaskId> dependents(TaskId parent) {
+    return locked(() -> graph.dependents(parent));
+  }
+
+  @Override
+  public Subscription addListener(BackendListener listener) {
+    return graph.addListener(listener);
+  }
+
   /** Replaces the entry's snapshot and keeps the counts by status. Under the lock. */
   private void move(Entry e, Task next) {
-    if (e.task.status() != next.status()) {
-      counts[e.task.status().ordinal()]--;
-      counts[next.status().ordinal()]++;
-    }
+    counts.moved(e.task.status(), next.status());
     e.task = next;
-  }
-
-  private void schedule(Entry e, Instant now) {
-    if (e.task.runAt().isAfter(now)) {
-      delayed.add(e);
-      workAvailable.signal(); // a waiting claimer may have to wake earlier
-    } else {
-      ready.addReady(e, false);
-      workAvailable.signal();
-    }
-  }
-
-  private void requeueFirst(Entry e) {
-    ready.addReady(e, true);
-    workAvailable.signal();
-  }
-
-  /** One of a tenant's tasks left RUNNING. Under the lock. */
-  private void stoppedRunning(Entry e) {
-    if (ready.stoppedRunning(e)) {
-      workAvailable.signal(); // its tenant may have been at its running limit
-    }
   }
 
   /** Keeps a task that ended, with its webhook delivery when it has a URL. Under the lock. */
   private void retire(Entry e, Instant now) {
     finished.add(e);
+    graph.ended(e, tasks, this::remove);
     URI url = e.task.request().webhookUrl();
     if (url != null) {
       webhooks.addFirst(e.task.id(), url, now);

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * A page of the in-memory backend's tasks: running ones, then pending ones (ready by priority and
- * submission order, then delayed by run time), then final ones newest first. Used under the backend's lock.
+ * submission order, then delayed by run time, then waiting for other tasks), then final ones newest first. Used under the backend's lock.
  */
 final class TaskListing {
   private final TaskQuery query;
@@ -25,7 +25,7 @@ final class TaskListing {
   }
 
   static List<Task> page(TaskQuery query, Collection<Entry> running, TenantTurns ready, DelayedTasks delayed,
-      Iterator<Entry> finishedNewestFirst) {
+      Collection<Entry> waiting, Iterator<Entry> finishedNewestFirst) {
     TaskListing l = new TaskListing(query);
     TaskStatus s = query.status();
     if (s == null || s == TaskStatus.RUNNING) {
@@ -36,6 +36,7 @@ final class TaskListing {
         l.collect(ReadyMerge.bySeq(level, e -> e.seq), TaskStatus.PENDING);
       }
       l.collect(delayed.inOrder().iterator(), TaskStatus.PENDING);
+      l.collect(waiting.iterator(), TaskStatus.PENDING);
     }
     if (s == null || s.isFinal()) {
       l.collect(finishedNewestFirst, s);
@@ -46,7 +47,7 @@ final class TaskListing {
   private void collect(Iterator<Entry> it, TaskStatus status) {
     while (it.hasNext() && page.size() < query.limit()) {
       Task t = it.next().task;
-      if (status != null && t.status() != status) {
+      if ((status != null && t.status() != status) || !query.matches(t)) {
         continue;
       }
       if (skip > 0) {
