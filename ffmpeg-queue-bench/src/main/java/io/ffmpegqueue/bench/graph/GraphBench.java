@@ -2,6 +2,7 @@ package io.ffmpegqueue.bench.graph;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.ffmpegqueue.bench.postgres.CpuMeter;
 import io.ffmpegqueue.bench.redis.RedisServerProcess;
 import io.ffmpegqueue.memory.InMemoryQueueBackend;
 import io.ffmpegqueue.postgres.PostgresQueueBackend;
@@ -11,6 +12,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +48,11 @@ public final class GraphBench {
     QueueBackend fresh(int run);
 
     default void after(int run) throws Exception {}
+
+    /** CPU seconds the server (not this JVM) has used so far; 0 for none. */
+    default double serverCpuSeconds() {
+      return 0;
+    }
 
     default void stop() throws Exception {}
   }
@@ -109,7 +116,7 @@ public final class GraphBench {
   private static GraphRun.Result once(GraphRun runner, Backends backends, int run, boolean edges, int children)
       throws Exception {
     try (QueueBackend backend = backends.fresh(run)) {
-      return runner.run(backend, edges, children);
+      return runner.run(backend, backends::serverCpuSeconds, edges, children);
     } finally {
       backends.after(run);
     }
@@ -121,8 +128,8 @@ public final class GraphBench {
     System.out.printf(Locale.ROOT, "Medians of %d rounds: 1 root -> %,d children -> 1 join (%,d edges), against"
         + " %,d tasks without edges:%n%n", rounds, children, (int) edges, children + 2);
     System.out.println("| backend | enqueue, no edges | enqueue, graph | drain, no edges | drain, graph"
-        + " | last child -> join start | enqueue per edge | drain per edge |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+        + " | last child -> join start | enqueue per edge | drain per edge | CPU per edge (JVM + server) |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     results.forEach((name, m) -> {
       List<GraphRun.Result> plain = m.get(false);
       List<GraphRun.Result> graph = m.get(true);
@@ -130,9 +137,12 @@ public final class GraphBench {
       double ge = median(graph, GraphRun.Result::enqueueSeconds);
       double pd = median(plain, GraphRun.Result::drainSeconds);
       double gd = median(graph, GraphRun.Result::drainSeconds);
-      System.out.printf(Locale.ROOT, "| %s | %.2f s | %.2f s | %.2f s | %.2f s | %.2f ms | %.1f µs | %.1f µs |%n", name,
-          pe, ge, pd, gd, median(graph, GraphRun.Result::joinLagMillis), (ge - pe) * 1e6 / edges,
-          (gd - pd) * 1e6 / edges);
+      System.out.printf(Locale.ROOT, "| %s | %.2f s | %.2f s | %.2f s | %.2f s | %.2f ms | %.1f µs | %.1f µs"
+          + " | %.1f + %.1f µs |%n", name, pe, ge, pd, gd, median(graph, GraphRun.Result::joinLagMillis),
+          (ge - pe) * 1e6 / edges, (gd - pd) * 1e6 / edges,
+          (median(graph, GraphRun.Result::jvmCpuSeconds) - median(plain, GraphRun.Result::jvmCpuSeconds)) * 1e6 / edges,
+          (median(graph, GraphRun.Result::serverCpuSeconds) - median(plain, GraphRun.Result::serverCpuSeconds)) * 1e6
+              / edges);
     });
   }
 
@@ -147,6 +157,14 @@ public final class GraphBench {
     config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres");
     config.setMaximumPoolSize(poolSize);
     HikariDataSource ds = new HikariDataSource(config);
+    CpuMeter meter;
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      // The server's processes are the backend's parent (the postmaster) and its children.
+      String stat = Files.readString(Path.of("/proc", rs.getString(1), "stat"));
+      meter = new CpuMeter(Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]));
+    }
     System.out.println("postgres: embedded, synchronous_commit on (its default)");
     return new Backends() {
       @Override
@@ -160,6 +178,11 @@ public final class GraphBench {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
           s.execute("DROP SCHEMA bench_graph_" + run + " CASCADE");
         }
+      }
+
+      @Override
+      public double serverCpuSeconds() {
+        return meter.serverSeconds();
       }
 
       @Override
@@ -184,6 +207,11 @@ public final class GraphBench {
       @Override
       public void after(int run) {
         redis.flush();
+      }
+
+      @Override
+      public double serverCpuSeconds() {
+        return redis.cpuSeconds();
       }
 
       @Override

@@ -8,6 +8,7 @@ import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.io.FileInputFetcher;
 import io.ffmpegqueue.spi.QueueBackend;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -44,18 +46,23 @@ final class GraphRun {
    * @param drainSeconds from the workers' start to the last task's end
    * @param joinLagMillis from the last child's completion to the join's start, on the backend's clock (graph runs
    *     only; NaN without edges)
+   * @param jvmCpuSeconds CPU this JVM used over enqueue and drain (all threads, GC and JIT included)
+   * @param serverCpuSeconds CPU the database server used meanwhile (0 for the in-memory backend)
    */
-  record Result(int tasks, double enqueueSeconds, double drainSeconds, double joinLagMillis) {
+  record Result(int tasks, double enqueueSeconds, double drainSeconds, double joinLagMillis, double jvmCpuSeconds,
+      double serverCpuSeconds) {
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "%,d tasks: enqueue %.2f s (%,.0f/s), drain %.2f s (%,.0f/s),"
-          + " last child -> join start %.2f ms", tasks, enqueueSeconds, tasks / enqueueSeconds, drainSeconds,
-          tasks / drainSeconds, joinLagMillis);
+          + " last child -> join start %.2f ms, CPU %.2f s + %.2f s", tasks, enqueueSeconds, tasks / enqueueSeconds,
+          drainSeconds, tasks / drainSeconds, joinLagMillis, jvmCpuSeconds, serverCpuSeconds);
     }
   }
 
-  Result run(QueueBackend backend, boolean edges, int children) throws Exception {
+  Result run(QueueBackend backend, DoubleSupplier serverCpu, boolean edges, int children) throws Exception {
     AtomicInteger handled = new AtomicInteger();
+    double jvm0 = jvmCpuSeconds();
+    double server0 = serverCpu.getAsDouble();
     try (FfmpegQueue submitter = FfmpegQueue.builder().backend(backend).workers(0)
         .fetcher(FileInputFetcher.allowing(inputs)).build()) {
       long t0 = System.nanoTime();
@@ -106,13 +113,20 @@ final class GraphRun {
       } finally {
         work.close();
       }
+      double jvm = jvmCpuSeconds() - jvm0;
+      double server = serverCpu.getAsDouble() - server0;
       Map<TaskStatus, Long> counts = backend.counts();
       if (counts.get(TaskStatus.COMPLETED) != children + 2) {
         throw new IllegalStateException("not every task completed: " + counts);
       }
       return new Result(children + 2, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-          edges ? joinLag(backend, root, join) : Double.NaN);
+          edges ? joinLag(backend, root, join) : Double.NaN, jvm, server);
     }
+  }
+
+  private static double jvmCpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1e9;
   }
 
   private static long remaining(QueueBackend backend) {

@@ -10,25 +10,25 @@ import java.util.stream.Stream;
  * CPU time used by this JVM and by the PostgreSQL server (the postmaster and all its children), read from
  * /proc: unlike rates, it hardly depends on how busy the shared machine is.
  */
-final class CpuMeter {
+public final class CpuMeter {
   private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
   private final long postmasterPid;
 
   /** A meter for the server whose postmaster is {@code postmasterPid}, or -1 for the JVM alone. */
-  CpuMeter(long postmasterPid) {
+  public CpuMeter(long postmasterPid) {
     this.postmasterPid = postmasterPid;
   }
 
   /** Seconds of CPU of this JVM so far. */
-  double jvmSeconds() {
+  public double jvmSeconds() {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     return os.getProcessCpuTime() / 1e9;
   }
 
   /** Seconds of CPU of the server's processes so far (those alive now, with their reaped children). */
-  double serverSeconds() {
+  public double serverSeconds() {
     if (postmasterPid < 0) {
       return Double.NaN;
     }

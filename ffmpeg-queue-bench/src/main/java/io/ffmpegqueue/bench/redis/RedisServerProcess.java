@@ -56,7 +56,7 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Seconds of CPU the server has used so far (user + system, from /proc). */
-  double cpuSeconds() {
+  public double cpuSeconds() {
     try {
       String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
