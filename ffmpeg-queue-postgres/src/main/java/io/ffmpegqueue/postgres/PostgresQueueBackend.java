@@ -24,6 +24,7 @@ import io.ffmpegqueue.postgres.internal.Jdbc;
 import io.ffmpegqueue.postgres.internal.Migrator;
 import io.ffmpegqueue.postgres.internal.NotificationListener;
 import io.ffmpegqueue.postgres.internal.NoticeBuffer;
+import io.ffmpegqueue.postgres.internal.PostgresGraph;
 import io.ffmpegqueue.postgres.internal.RemoteNotices;
 import io.ffmpegqueue.postgres.internal.Statements;
 import io.ffmpegqueue.postgres.internal.Upkeep;
@@ -41,6 +42,7 @@ import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
+import io.ffmpegqueue.spi.TaskGraphs;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -95,7 +97,7 @@ import javax.sql.DataSource;
  *
  * <p>Thread-safe. {@link #close()} stops the listening connection; the DataSource stays the host's.
  */
-public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
+public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, TaskGraphs {
   /** The default schema. */
   public static final String DEFAULT_SCHEMA = "public";
   /** The default prefix of the table names. */
@@ -134,6 +136,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
   private final ThreadLocal<Connection> bound = new ThreadLocal<>();
   private final Webhooks webhooks;
   private final TaskReads reads;
+  private final PostgresGraph graph;
   private final Renewals renewals;
   private final Cancels cancels;
 
@@ -145,7 +148,8 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
     this.writes = new WorkerWrites(db, sql, claims, this::webhookDue);
     this.upkeep = new Upkeep(db, sql, b.retentionAge, b.retentionCount);
     this.webhooks = new Webhooks(db, b.schema, b.prefix);
-    this.reads = new TaskReads(db, sql);
+    this.graph = new PostgresGraph(b.schema, b.prefix);
+    this.reads = new TaskReads(db, sql, graph);
     this.cancels = new Cancels(db, sql);
     this.pollNanos = b.pollInterval.toNanos();
     this.clock = b.clock;
@@ -153,7 +157,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
     this.notices = new RemoteNotices(origin, wakeUps);
     this.buffer = new NoticeBuffer(origin, NOTICE_WINDOW_NANOS, NoticeBuffer.sender(db, sql));
     this.renewals = new Renewals(db, sql, buffer);
-    this.enqueuer = new Enqueuer(sql, new CapacityGate(b.capacity), b.clock, notices.readyAtCommit());
+    this.enqueuer = new Enqueuer(sql, new CapacityGate(b.capacity), b.clock, notices.readyAtCommit(), graph);
     this.listener = b.notifications
         ? new NotificationListener(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource,
             sql.channel(), notices::accept, wakeUps::wakeAll)
@@ -184,7 +188,8 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
     if (c != null) {
       return enqueue(c, task);
     }
-    Enqueued e = db.run("enqueue task " + task.id(), enqueuer.exactCountNeeded(),
+    // A task that waits for others is stored in a transaction: its parents stay locked until its edges are in.
+    Enqueued e = db.run("enqueue task " + task.id(), enqueuer.exactCountNeeded() || !task.dependsOn().isEmpty(),
         conn -> enqueuer.insert(conn, task, false));
     if (e.created()) {
       wakeUps.wakeAll();
@@ -340,7 +345,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
 
   @Override
   public Optional<Task> find(TaskId id) {
-    return db.run("find task " + id, false, c -> Jdbc.queryOne(c, sql.find(), id.value()));
+    return reads.find(id);
   }
 
   @Override
@@ -356,6 +361,11 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
   @Override
   public long pendingCount() {
     return reads.pendingCount();
+  }
+
+  @Override
+  public List<TaskId> dependents(TaskId parent) {
+    return db.run("find the tasks that wait on " + parent, false, c -> graph.dependents(c, parent));
   }
 
   // ---- upkeep ----
@@ -431,17 +441,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
      * @throws FfmpegQueueException when the database cannot be reached or its tables are not as needed
      */
     public PostgresQueueBackend build() {
-      Migrator migrator = new Migrator(dataSource, schema, prefix);
-      if (migrate) {
-        migrator.migrate();
-      } else {
-        int version = migrator.version();
-        if (version != PostgresSchema.LATEST_VERSION) {
-          throw new FfmpegQueueException("PostgreSQL: the ffmpeg-queue tables in schema '" + schema + "' (prefix '"
-              + prefix + "') are at version " + version + ", but this library needs version "
-              + PostgresSchema.LATEST_VERSION + "; apply PostgresSchema.migrations(...) or build with migrate(true)");
-        }
-      }
+      new Migrator(dataSource, schema, prefix).ensure(migrate);
       return new PostgresQueueBackend(this).start();
     }
   }

@@ -24,14 +24,17 @@ public final class Enqueuer {
   private final CapacityGate gate;
   private final InstantSource clock;
   private final String readyAtCommit;
+  private final PostgresGraph graph;
 
   /**
    * An enqueuer.
    *
    * @param clock the clock tasks' run times were computed on
    * @param readyAtCommit the notice an insert in a host's transaction sends itself
+   * @param graph stores the edges of a task that waits for others
    */
-  public Enqueuer(Statements sql, CapacityGate gate, InstantSource clock, String readyAtCommit) {
+  public Enqueuer(Statements sql, CapacityGate gate, InstantSource clock, String readyAtCommit, PostgresGraph graph) {
+    this.graph = graph;
     this.sql = sql;
     this.gate = gate;
     this.clock = clock;
@@ -55,6 +58,8 @@ public final class Enqueuer {
       throw new IllegalArgumentException("a new task must be PENDING, got " + task.status());
     }
     String key = task.request().idempotencyKey();
+    // Its parents checked and locked first (a task with dependencies is stored in a transaction).
+    Task stored = graph.admit(c, task);
     if (gate.exactNeeded()) {
       if (!c.getAutoCommit()) {
         // Near the limit: count exactly, one enqueuer at a time (the lock lasts until the transaction ends).
@@ -96,7 +101,7 @@ public final class Enqueuer {
     }
     if (inserted) {
       gate.added();
-      return new Enqueued(task, true);
+      return new Enqueued(graph.stored(c, stored, sql, TaskRows.timestamp(clock.instant())), true);
     }
     if (key != null) {
       Optional<Task> existing = Jdbc.queryOne(c, sql.findByKey(), key);

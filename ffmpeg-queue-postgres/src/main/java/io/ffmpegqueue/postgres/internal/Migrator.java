@@ -31,6 +31,24 @@ public final class Migrator {
     this.prefix = prefix;
   }
 
+  /**
+   * Migrates when {@code migrate}, else checks that the tables are at {@link PostgresSchema#LATEST_VERSION}.
+   *
+   * @throws FfmpegQueueException when they are not
+   */
+  public void ensure(boolean migrate) {
+    if (migrate) {
+      migrate();
+      return;
+    }
+    int version = version();
+    if (version != PostgresSchema.LATEST_VERSION) {
+      throw new FfmpegQueueException("PostgreSQL: the ffmpeg-queue tables in schema '" + schema + "' (prefix '"
+          + prefix + "') are at version " + version + ", but this library needs version "
+          + PostgresSchema.LATEST_VERSION + "; apply PostgresSchema.migrations(...) or build with migrate(true)");
+    }
+  }
+
   private String lockKey() {
     return "ffmpeg-queue-migrate:" + schema + "." + prefix;
   }

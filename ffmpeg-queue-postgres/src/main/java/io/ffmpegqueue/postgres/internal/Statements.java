@@ -31,6 +31,8 @@ public final class Statements {
       + " substr('89ab', (position(substr(h, 17, 1) in '0123456789abcdef') - 1) % 4 + 1, 1) from 17 for 1)::uuid::text";
 
   private final String table;
+  // Retention keeps a final task t while a task that waits on it has not ended (see V5).
+  private final String noOpenChildren;
   private final String webhooks;
   private final String channel;
   private final String claim;
@@ -45,6 +47,8 @@ public final class Statements {
   public Statements(String schema, String prefix) {
     this.table = schema + "." + prefix + "tasks";
     this.webhooks = schema + "." + prefix + "webhooks";
+    this.noOpenChildren = "NOT EXISTS (SELECT 1 FROM " + schema + "." + prefix + "task_edges e JOIN " + table
+        + " k ON k.id = e.child_id WHERE e.parent_id = t.id AND k.status IN ('PENDING', 'RUNNING'))";
     this.channel = schema + "." + prefix + "tasks";
     this.claim = claimSql(false);
     this.claimLimited = claimSql(true);
@@ -117,9 +121,14 @@ public final class Statements {
     return "SELECT pg_advisory_xact_lock(hashtext(?))";
   }
 
-  /** How many tasks are PENDING. */
+  /** How many tasks are PENDING, waiting for other tasks or not (for the capacity). */
   public String pendingCount() {
     return "SELECT count(*) FROM " + table + " WHERE status = 'PENDING'";
+  }
+
+  /** How many PENDING tasks do not wait for other tasks (a waiting one has run_at 'infinity', see V5). */
+  public String readyCount() {
+    return "SELECT count(*) FROM " + table + " WHERE status = 'PENDING' AND run_at < 'infinity'";
   }
 
   /** A task by idempotency key: param key. */
@@ -194,7 +203,7 @@ public final class Statements {
   /** Milliseconds until the earliest PENDING task is due (negative when one is due), or NULL when none is. */
   public String nextDue() {
     return "SELECT (extract(epoch FROM min(run_at) - now()) * 1000)::bigint FROM " + table
-        + " WHERE status = 'PENDING'";
+        + " WHERE status = 'PENDING' AND run_at < 'infinity'";
   }
 
   /**
@@ -304,14 +313,15 @@ public final class Statements {
   /** Deletes a batch of final tasks that finished before the retention age: params age millis, batch. */
   public String pruneByAge() {
     return "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
-        + " WHERE status IN " + FINAL + " AND finished_at < now() - ?" + MILLIS
+        + " t WHERE status IN " + FINAL + " AND finished_at < now() - ?" + MILLIS + " AND " + noOpenChildren
         + " ORDER BY finished_at, seq LIMIT ?)";
   }
 
   /** Deletes a batch of the oldest final tasks beyond the newest {@code keep}: params keep, batch. */
   public String pruneByCount() {
     return "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
-        + " WHERE status IN " + FINAL + " ORDER BY finished_at DESC, seq DESC OFFSET ? LIMIT ?)";
+        + " t WHERE status IN " + FINAL + " AND " + noOpenChildren
+        + " ORDER BY finished_at DESC, seq DESC OFFSET ? LIMIT ?)";
   }
 
   /** Takes the prune lock if free, until the transaction ends: param key. */

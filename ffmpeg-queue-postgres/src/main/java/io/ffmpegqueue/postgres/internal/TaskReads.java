@@ -1,6 +1,7 @@
 package io.ffmpegqueue.postgres.internal;
 
 import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskStatus;
 import java.sql.PreparedStatement;
@@ -9,16 +10,33 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The reads of the tasks table: one task, a page, the counts by status.
+ * The reads of the tasks table: one task, a page, the counts by status. A task that waits for others is read with
+ * the parents it still waits for.
  *
  * @param db the connections
  * @param sql the statements
+ * @param graph the task graphs' reads
  */
-public record TaskReads(Jdbc db, Statements sql) {
-  /** A page of tasks. */
+public record TaskReads(Jdbc db, Statements sql, PostgresGraph graph) {
+  /** One task, or empty. */
+  public Optional<Task> find(TaskId id) {
+    return db.run("find task " + id, false, c -> {
+      Optional<Task> t = Jdbc.queryOne(c, sql.find(), id.value());
+      return t.isPresent() && t.get().isWaiting() ? Optional.of(graph.withWaitingFor(c, List.of(t.get())).get(0)) : t;
+    });
+  }
+
+  /**
+   * A page of tasks. With {@code waiting} set, the page is read as without it and the tasks that do not match are
+   * left out of it (so it may be short); the waiting tasks alone are read in submission order.
+   */
   public List<Task> list(TaskQuery query) {
+    if (Boolean.TRUE.equals(query.waiting())) {
+      return db.run("list waiting tasks", false, c -> graph.withWaitingFor(c, graph.listWaiting(c, query)));
+    }
     return db.run("list tasks", false, c -> {
       TaskStatus status = query.status();
       try (PreparedStatement ps = c.prepareStatement(sql.list(status))) {
@@ -39,9 +57,12 @@ public record TaskReads(Jdbc db, Statements sql) {
         try (ResultSet rs = ps.executeQuery()) {
           List<Task> page = new ArrayList<>();
           while (rs.next()) {
-            page.add(TaskRows.task(rs));
+            Task t = TaskRows.task(rs);
+            if (query.matches(t)) {
+              page.add(t);
+            }
           }
-          return page;
+          return graph.withWaitingFor(c, page);
         }
       }
     });
@@ -63,8 +84,8 @@ public record TaskReads(Jdbc db, Statements sql) {
     });
   }
 
-  /** How many tasks are PENDING. */
+  /** How many tasks are PENDING and do not wait for others. */
   public long pendingCount() {
-    return db.run("count pending tasks", false, c -> Jdbc.queryLong(c, sql.pendingCount()));
+    return db.run("count ready tasks", false, c -> Jdbc.queryLong(c, sql.readyCount()));
   }
 }

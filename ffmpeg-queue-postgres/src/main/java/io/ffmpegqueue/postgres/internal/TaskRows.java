@@ -30,7 +30,10 @@ public final class TaskRows {
 
   // State that the columns hold: left out of the request column, so rows stay small.
   private static final List<String> STATE_FIELDS = List.of("status", "output_url", "error_message", "attempts",
-      "progress", "outputs", "error", "run_at", "started_at", "finished_at");
+      "progress", "outputs", "error", "run_at", "started_at", "finished_at", "waiting_for");
+
+  // A task that waits for others has run_at 'infinity' (see V5), which the driver reads as OffsetDateTime.MAX.
+  private static final Instant WAITING = OffsetDateTime.MAX.toInstant();
 
   /** The task as submitted, in TaskJson form without the state fields, for the {@code request} column. */
   public static String requestJson(Task task) {
@@ -90,11 +93,15 @@ public final class TaskRows {
     if (row.error() != null) {
       n.set("error", json(row.error()));
     }
-    return TaskJson.fromJson(n).toBuilder()
+    Task read = TaskJson.fromJson(n);
+    boolean waiting = WAITING.equals(row.runAt());
+    return read.toBuilder()
+        // While waiting, all its parents stand for those it waits for; TaskReads reads the exact ones.
+        .waitingFor(waiting && row.status().equals("PENDING") ? read.dependsOn() : List.of())
         .status(TaskStatus.valueOf(row.status()))
         .attempt(row.attempt())
         .progress(row.progress())
-        .runAt(row.runAt())
+        .runAt(waiting ? null : row.runAt())
         .startedAt(row.startedAt())
         .finishedAt(row.finishedAt())
         .build();
