@@ -76,6 +76,26 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The {@code n} longest commands in the server's slow log (those past its {@code slowlog-log-slower-than}), longest
+   * first, as "duration µs: the first arguments"; empties the log.
+   */
+  public List<String> slowest(int n) {
+    RedisClient c = RedisClient.create(url());
+    try (StatefulRedisConnection<String, String> conn = c.connect()) {
+      List<Object> log = conn.sync().slowlogGet(1000);
+      conn.sync().slowlogReset();
+      // Each entry: id, time, duration in µs, the arguments, ...
+      return log.stream().map(e -> (List<?>) e)
+          .sorted(java.util.Comparator.comparingLong((List<?> e) -> (Long) e.get(2)).reversed()).limit(n)
+          .map(e -> e.get(2) + " µs: " + ((List<?>) e.get(3)).stream().limit(9).map(String::valueOf)
+              .map(a -> a.length() > 40 ? a.substring(0, 40) + "..." : a).toList())
+          .toList();
+    } finally {
+      c.shutdown();
+    }
+  }
+
   /** {@code INFO <section>} of the server. */
   public String info(String section) {
     RedisClient c = RedisClient.create(url());
