@@ -49,8 +49,10 @@ final class ScriptArgs {
     }
     if (code == -2) {
       String parent = (String) r.get(1);
+      // The in-memory backend's words.
       throw new InvalidTaskException("depends_on", parent.equals(task.id().value())
-          ? "names the task itself (" + parent + ")" : "names task " + parent + ", which does not exist (or was pruned)");
+          ? "task '" + parent + "' is the task itself; a task cannot wait for itself"
+          : "task '" + parent + "' does not exist (never submitted, or pruned)");
     }
     if (code == 1) {
       return new Enqueued(task.toBuilder().waitingFor(TaskHashes.waitingFor(task.dependsOn(), (String) r.get(1)))

@@ -38,7 +38,9 @@ import java.util.function.ToDoubleFunction;
  * Options: {@code --children N} (10000), {@code --rounds N} (3), {@code --workers N} (16), {@code --producers N}
  * (2), {@code --only a,b} (of memory, postgres, redis). Submissions go through {@code FfmpegQueue.submit} of a queue
  * without workers (validation and all, as an API process's), the work through a second queue on the same backend
- * with a no-op handler, started once everything is enqueued.
+ * with a no-op handler, started once everything is enqueued. With Redis, it also prints the slow log (scripts over
+ * 2 ms) of each run and, at the end, the three scripts that handle a whole side of the graph measured alone
+ * ({@link RedisGraphScripts}).
  */
 public final class GraphBench {
   private GraphBench() {}
@@ -48,6 +50,9 @@ public final class GraphBench {
     QueueBackend fresh(int run);
 
     default void after(int run) throws Exception {}
+
+    /** Called once a run's tasks have all completed, before the benchmark reads them back. */
+    default void drained() {}
 
     /** CPU seconds the server (not this JVM) has used so far; 0 for none. */
     default double serverCpuSeconds() {
@@ -84,8 +89,11 @@ public final class GraphBench {
       if (only.contains("postgres")) {
         systems.put("PostgreSQL", postgres(workers + producers + 8));
       }
+      RedisServerProcess redis = null;
       if (only.contains("redis")) {
-        systems.put("Redis", redis());
+        // The slow log keeps the scripts over 2 ms: those that handle a whole side of the graph at once.
+        redis = new RedisServerProcess(List.of("--appendonly", "no", "--slowlog-log-slower-than", "2000"));
+        systems.put("Redis", redis(redis));
       }
       GraphRun runner = new GraphRun(inputs, workers, producers);
       Map<String, Map<Boolean, List<GraphRun.Result>>> results = new LinkedHashMap<>();
@@ -106,6 +114,10 @@ public final class GraphBench {
         }
       }
       table(results, children, rounds);
+      if (redis != null) {
+        System.out.println();
+        RedisGraphScripts.measure(redis, children, rounds);
+      }
     } finally {
       for (Backends b : systems.values()) {
         b.stop();
@@ -116,7 +128,7 @@ public final class GraphBench {
   private static GraphRun.Result once(GraphRun runner, Backends backends, int run, boolean edges, int children)
       throws Exception {
     try (QueueBackend backend = backends.fresh(run)) {
-      return runner.run(backend, backends::serverCpuSeconds, edges, children);
+      return runner.run(backend, backends::serverCpuSeconds, backends::drained, edges, children);
     } finally {
       backends.after(run);
     }
@@ -193,9 +205,7 @@ public final class GraphBench {
     };
   }
 
-  private static Backends redis() throws Exception {
-    // The slow log keeps the scripts over 2 ms: those that handle a whole side of the graph at once.
-    RedisServerProcess redis = new RedisServerProcess(List.of("--appendonly", "no", "--slowlog-log-slower-than", "2000"));
+  private static Backends redis(RedisServerProcess redis) {
     System.out.println("redis: " + redis.info("server").lines().filter(l -> l.startsWith("redis_version:"))
         .findFirst().orElse("?") + ", appendonly no, save off");
     return new Backends() {
@@ -206,9 +216,14 @@ public final class GraphBench {
       }
 
       @Override
-      public void after(int run) {
+      public void drained() {
         redis.slowest(3).forEach(s -> System.out.println("  redis slow log: " + s));
+      }
+
+      @Override
+      public void after(int run) {
         redis.flush();
+        redis.slowest(0); // empties the slow log of the flush and the reads
       }
 
       @Override
