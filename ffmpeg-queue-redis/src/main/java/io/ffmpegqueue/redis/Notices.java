@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the scripts publish on the queue's channel, heard by every backend of the queue: {@code R|origin} (a
- * task is ready), {@code E|origin|TYPE|id} (an event), {@code P|origin|detail|id} (progress, the detail as
+ * task is ready), {@code E|origin|TYPE|id} (an event; {@code E|*|TYPE|id id ...} for the tasks a task graph changed,
+ * which every process hears, the calling one too), {@code P|origin|detail|id} (progress, the detail as
  * {@link ProgressText} writes it) and {@code C|origin|id} (a cancel was requested). Every message but
  * progress wakes the claimers of this process that wait for work (a task may be ready, or a tenant may have
  * room again); events and cancels from other origins go to the {@link BackendListener}s, on a thread of their
@@ -65,8 +66,10 @@ final class Notices extends RedisPubSubAdapter<String, String> implements AutoCl
       dispatch(l -> l.onCancelRequested(id));
     } else if (p[0].equals("E") && p.length == 4) {
       TaskEvent.Type type = TaskEvent.Type.valueOf(p[2]);
-      TaskId id = TaskId.of(p[3]);
-      dispatch(l -> l.onRemoteEvent(type, id));
+      for (String each : p[3].split(" ")) {
+        TaskId id = TaskId.of(each);
+        dispatch(l -> l.onRemoteEvent(type, id));
+      }
     } else if (p[0].equals("P") && p.length == 4) {
       Progress progress = ProgressText.parse(p[2]);
       TaskId id = TaskId.of(p[3]);

@@ -16,9 +16,10 @@ local function parents_of(ps)
   return t
 end
 
--- An event that every process's listeners hear, the calling one's too (a change it did not ask for).
-local function event_all(kind, id)
-  redis.call('PUBLISH', P .. 'ev', 'E|*|' .. kind .. '|' .. id)
+-- An event of the tasks ids (a list) that every process's listeners hear, the calling one's too (changes it did not
+-- ask for): one message for them all, 'E|*|kind|id id ...', so that a root that readies 10,000 children publishes once.
+local function event_all(kind, ids)
+  if #ids > 0 then redis.call('PUBLISH', P .. 'ev', 'E|*|' .. kind .. '|' .. table.concat(ids, ' ')) end
 end
 
 -- The error of a child that parent pid (FAILED or CANCELLED, its error JSON perr) takes down with it, as
@@ -37,14 +38,13 @@ local function dependency_error(pid, pst, perr)
 end
 
 -- A waiting task whose last parent completed now: ready, due now, and its tenant in turn.
-local function wake(id, key, now)
+local function wake(key, now)
   local rk, tn = unpack(redis.call('HMGET', key, 'rk', 'tn'))
   redis.call('HDEL', key, 'wt')
   redis.call('HSET', key, 'run', now)
   redis.call('ZREM', P .. 'waiting', rk)
   redis.call('ZADD', P .. 'pending', 0, rk)
   add_ready(rk, tn)
-  event_all('READY', id) -- also wakes the idle claimers, as every message on the channel does
 end
 
 -- Task id has just ended (its status set by the caller, in the same script): it lets go of its parents, and its
@@ -52,6 +52,7 @@ end
 -- DEPENDENCY (it FAILED or was CANCELLED), and theirs in turn, down the graph. One step per edge touched.
 local function settle(id, now)
   local todo = {id}
+  local readied = {}
   local i = 1
   while i <= #todo do
     local pid = todo[i]
@@ -71,17 +72,22 @@ local function settle(id, now)
       if redis.call('SREM', P .. 'wf:' .. c, pid) == 1 then
         local ckey = tkey(c)
         if pst == 'COMPLETED' then
-          if redis.call('EXISTS', P .. 'wf:' .. c) == 0 then wake(c, ckey, now) end
+          if redis.call('EXISTS', P .. 'wf:' .. c) == 0 then
+            wake(ckey, now)
+            readied[#readied + 1] = c
+          end
         else
           err = err or dependency_error(pid, pst, perr)
           redis.call('HSET', ckey, 'err', err)
           end_final(c, ckey, 'CANCELLED', now)
-          event_all('CANCELLED', c)
           todo[#todo + 1] = c
         end
       end
     end
   end
+  event_all('READY', readied) -- also wakes the idle claimers, as every message on the channel does
+  table.remove(todo, 1)
+  event_all('CANCELLED', todo) -- the cascade's: every task settled after the first
 end
 
 -- A task's hash as HGETALL gives it, with 'wf', the parents it still waits for (separated by spaces), when it waits.
