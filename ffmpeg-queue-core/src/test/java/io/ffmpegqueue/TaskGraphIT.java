@@ -32,6 +32,7 @@ class TaskGraphIT {
         .workspaceRoot(dir.resolve("work"))
         .workers(2)
         .build()) {
+      // sample:task-graph
       Submission transcode = queue.submit(TaskRequest.builder()
           .command("-i source.mp4 -vf scale=160:-2 -c:v libx264 -preset ultrafast -an video.mp4")
           .input("source.mp4", source.toUri()).output("video.mp4").build());
@@ -41,7 +42,10 @@ class TaskGraphIT {
       Submission preview = queue.submit(TaskRequest.builder()
           .command("-i video.mp4 -t 1 -c copy preview.mp4")
           .input("video.mp4", TaskOutputRef.of(transcode.id(), "video.mp4").uri()).output("preview.mp4").build());
-      Submission join = queue.submit(TaskRequest.builder().after(thumbnail.id(), preview.id()).build());
+      // A join: no command; it completes (and its webhook fires) once both have completed.
+      Submission join = queue.submit(TaskRequest.builder().after(thumbnail.id(), preview.id())
+          .webhookUrl("https://hooks.example.com/video-ready").build());
+      // end-sample
 
       assertThat(thumbnail.task().dependsOn()).containsExactly(transcode.id());
       assertThat(join.task().waitingFor()).containsExactly(thumbnail.id(), preview.id());
@@ -54,6 +58,7 @@ class TaskGraphIT {
       assertThat(prev.status()).as(String.valueOf(prev.error())).isEqualTo(TaskStatus.COMPLETED);
       assertThat(thumb.outputs().get(0).size()).isPositive();
       assertThat(prev.outputs().get(0).media().durationSeconds()).isLessThan(2.0);
+      assertThat(queue.webhook(join.id())).as("the join's webhook delivery is stored").isPresent();
       assertThat(joined.startedAt()).isAfterOrEqualTo(thumb.finishedAt()).isAfterOrEqualTo(prev.finishedAt());
     }
   }

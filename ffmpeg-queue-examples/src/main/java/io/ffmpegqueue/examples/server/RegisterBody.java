@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskJson;
 import io.ffmpegqueue.TaskRequest;
 import java.io.IOException;
@@ -18,13 +19,15 @@ import java.util.Set;
 /**
  * The body of {@code POST /ffmpeg/register} as a {@link TaskRequest}: the guide's
  * {@code {command, input_files, output_filename}} plus {@code output_files}, {@code priority},
- * {@code timeout_seconds}, {@code max_attempts}, {@code idempotency_key}, {@code metadata} and {@code tenant}. Each
+ * {@code timeout_seconds}, {@code max_attempts}, {@code idempotency_key}, {@code metadata}, {@code tenant} and
+ * {@code depends_on} (task ids; with it, {@code "command": null} makes a join, which has no files). Each
  * mistake is reported as a 400 naming its field; the request's own checks (file names, URLs) follow in
  * {@link TaskRequest}'s constructor, which names the field too.
  */
 final class RegisterBody {
   static final Set<String> FIELDS = Set.of("command", "input_files", "output_filename", "output_files",
-      "priority", "timeout_seconds", "max_attempts", "idempotency_key", "metadata", "webhook_url", "tenant");
+      "priority", "timeout_seconds", "max_attempts", "idempotency_key", "metadata", "webhook_url", "tenant",
+      "depends_on");
   private static final long MAX_TIMEOUT_SECONDS = Duration.ofDays(7).toSeconds();
   private static final ObjectReader READER = TaskJson.mapper().reader()
       .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -44,18 +47,25 @@ final class RegisterBody {
     for (Map.Entry<String, JsonNode> e : root.properties()) {
       if (!FIELDS.contains(e.getKey())) {
         throw ApiException.badField(e.getKey(), "unknown field (expected one of command, input_files, "
-            + "output_filename, output_files, priority, timeout_seconds, max_attempts, idempotency_key, metadata, webhook_url, tenant)");
+            + "output_filename, output_files, priority, timeout_seconds, max_attempts, idempotency_key, metadata, webhook_url, tenant,"
+            + " depends_on)");
       }
     }
     TaskRequest.Builder b = TaskRequest.builder();
+    List<TaskId> dependsOn = taskIds(root, "depends_on");
+    b.after(dependsOn);
     String command = string(root, "command");
-    if (command == null) {
-      throw ApiException.badField("command", "is required (the ffmpeg arguments, e.g. \"-i input.mp4 output.mp4\")");
+    if (command == null && dependsOn.isEmpty()) {
+      throw ApiException.badField("command", "is required (the ffmpeg arguments, e.g. \"-i input.mp4 output.mp4\");"
+          + " null only for a join, with depends_on");
     }
     b.command(command);
     strings(root, "input_files").forEach(b::input);
-    List<String> outputs = outputs(root);
-    b.outputs(outputs);
+    if (command != null) {
+      b.outputs(outputs(root));
+    } else {
+      b.outputs(optionalOutputs(root)); // a join has none: TaskRequest refuses any, naming the field
+    }
     Integer priority = integer(root, "priority");
     if (priority != null) {
       b.priority(priority);
@@ -106,6 +116,43 @@ final class RegisterBody {
 
   /** {@code output_filename} first, then the rest of {@code output_files}; at least one is required. */
   private static List<String> outputs(JsonNode root) {
+    List<String> outputs = optionalOutputs(root);
+    if (outputs.isEmpty()) {
+      throw ApiException.badField("output_filename", "is required (the file the command writes, e.g. \"output.mp4\")");
+    }
+    return outputs;
+  }
+
+  /** The task ids of an array field; none when it is absent or null. */
+  private static List<TaskId> taskIds(JsonNode root, String field) {
+    JsonNode v = value(root, field);
+    if (v == null) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw ApiException.badField(field, "must be an array of task ids, got " + kind(v));
+    }
+    List<TaskId> ids = new ArrayList<>(v.size());
+    for (JsonNode id : v) {
+      try {
+        if (!id.isTextual()) {
+          throw new IllegalArgumentException(kind(id));
+        }
+        ids.add(TaskId.of(id.asText()));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badField(field, "must contain only task ids (1 to 128 letters, digits, '_' or '-'), got "
+            + (id.isTextual() ? "'" + abbreviate(id.asText()) + "'" : kind(id)));
+      }
+    }
+    return ids;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+  }
+
+  /** {@code output_filename} first, then the rest of {@code output_files}; possibly none. */
+  private static List<String> optionalOutputs(JsonNode root) {
     String first = string(root, "output_filename");
     List<String> outputs = new ArrayList<>();
     if (first != null) {
@@ -124,9 +171,6 @@ final class RegisterBody {
           outputs.add(f.asText());
         }
       }
-    }
-    if (outputs.isEmpty()) {
-      throw ApiException.badField("output_filename", "is required (the file the command writes, e.g. \"output.mp4\")");
     }
     return outputs;
   }

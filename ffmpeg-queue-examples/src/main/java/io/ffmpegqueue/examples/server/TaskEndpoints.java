@@ -90,14 +90,17 @@ final class TaskEndpoints {
         : TaskJson.toJson(t, client.webhook(t.id()).orElse(null)));
   }
 
-  /** {@code GET /ffmpeg/queue/size}: how many tasks wait. */
+  /** {@code GET /ffmpeg/queue/size}: how many tasks are ready to run (not those that wait for other tasks). */
   void queueSize(HttpExchange ex) throws IOException {
     ObjectNode n = TaskJson.mapper().createObjectNode();
     n.put("queue_size", client.queueSize());
     HttpIo.sendJson(ex, 200, n);
   }
 
-  /** {@code GET /ffmpeg/tasks?status=&limit=&offset=}: a page of tasks. */
+  /**
+   * {@code GET /ffmpeg/tasks?status=&waiting=&limit=&offset=}: a page of tasks; {@code waiting=true} lists only the
+   * tasks that wait for others ({@code depends_on}), {@code waiting=false} only the others.
+   */
   void list(HttpExchange ex) throws IOException {
     Map<String, String> q = query(ex.getRequestURI().getRawQuery());
     TaskStatus status = null;
@@ -108,11 +111,18 @@ final class TaskEndpoints {
         throw ApiException.badField("status", e.getMessage());
       }
     }
+    Boolean waiting = null;
+    if (q.containsKey("waiting") && !q.get("waiting").isEmpty()) {
+      if (!q.get("waiting").equals("true") && !q.get("waiting").equals("false")) {
+        throw ApiException.badField("waiting", "must be true or false");
+      }
+      waiting = Boolean.valueOf(q.get("waiting"));
+    }
     int limit = intParam(q, "limit", DEFAULT_LIST_LIMIT, 1, TaskQuery.MAX_LIMIT);
     int offset = intParam(q, "offset", 0, 0, Integer.MAX_VALUE);
     ObjectNode n = TaskJson.mapper().createObjectNode();
     ArrayNode tasks = n.putArray("tasks");
-    for (Task t : client.list(new TaskQuery(status, limit, offset))) {
+    for (Task t : client.list(new TaskQuery(status, limit, offset, waiting))) {
       tasks.add(TaskJson.toJson(t));
     }
     n.put("count", tasks.size());
@@ -197,9 +207,9 @@ final class TaskEndpoints {
       int eq = pair.indexOf('=');
       String k = decode(eq < 0 ? pair : pair.substring(0, eq));
       String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
-      if (!k.equals("status") && !k.equals("limit") && !k.equals("offset")) {
+      if (!k.equals("status") && !k.equals("limit") && !k.equals("offset") && !k.equals("waiting")) {
         throw ApiException.badField(k.length() > 64 ? k.substring(0, 64) + "..." : k,
-            "unknown query parameter (expected status, limit or offset)");
+            "unknown query parameter (expected status, waiting, limit or offset)");
       }
       q.put(k, v);
     }
