@@ -37,6 +37,7 @@ import java.util.Set;
  *     absolute http or https URL), or {@code null} for none
  * @param tenant the tenant the task belongs to, for per-tenant limits and fair claiming
  *     ({@link TenantLimits}), or {@code null} for none: 1 to 64 characters of {@code [A-Za-z0-9_.-]}
+ * @param split how to split the encode across workers ({@link Split}), or {@code null} to run it in one piece
  */
 public record TaskRequest(
     String command,
@@ -48,7 +49,8 @@ public record TaskRequest(
     String idempotencyKey,
     Map<String, String> metadata,
     URI webhookUrl,
-    String tenant) {
+    String tenant,
+    Split split) {
 
   /** The most attempts a request may ask for. */
   public static final int MAX_ATTEMPTS_LIMIT = 100;
@@ -89,6 +91,9 @@ public record TaskRequest(
     if (tenant != null) {
       checkTenant(tenant);
     }
+    if (split != null) {
+      SplitRequests.check(command, outputs);
+    }
   }
 
   private static void checkWebhookUrl(URI url) {
@@ -119,7 +124,7 @@ public record TaskRequest(
   /** A builder that starts from this request. */
   public Builder toBuilder() {
     Builder b = new Builder().command(command).priority(priority).timeout(timeout)
-        .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey).webhookUrl(webhookUrl).tenant(tenant);
+        .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey).webhookUrl(webhookUrl).tenant(tenant).split(split);
     b.inputs.putAll(inputs);
     b.outputs.addAll(outputs);
     b.metadata.putAll(metadata);
@@ -281,6 +286,7 @@ public record TaskRequest(
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private URI webhookUrl;
     private String tenant;
+    private Split split;
 
     private Builder() {}
 
@@ -389,10 +395,19 @@ public record TaskRequest(
       return this;
     }
 
+    /**
+     * Encodes the video in parts of about {@link Split#segmentSeconds()} on several workers, joined into the
+     * one output; {@code null} (the default) runs it in one piece. The command must be one that can be split.
+     */
+    public Builder split(Split split) {
+      this.split = split;
+      return this;
+    }
+
     /** The validated request. */
     public TaskRequest build() {
       return new TaskRequest(command, inputs, outputs, priority, timeout, maxAttempts, idempotencyKey, metadata,
-          webhookUrl, tenant);
+          webhookUrl, tenant, split);
     }
   }
 }
