@@ -22,6 +22,18 @@ class SplitRequestTest {
   }
 
   @Test
+  void the_documented_request_builds() {
+    // docs/split-and-stitch.md
+    TaskRequest request = TaskRequest.builder()
+        .command("-i in.mp4 -vf scale=640:-2 -c:v libx264 -crf 23 out.mp4")
+        .input("in.mp4", "https://example.com/v.mp4")
+        .output("out.mp4")
+        .split(new Split(10))          // or Split.DEFAULT: 30 s
+        .build();
+    assertThat(request.split().segmentSeconds()).isEqualTo(10);
+  }
+
+  @Test
   void segments_shorter_than_two_seconds_are_refused_and_thirty_is_the_default() {
     assertThat(Split.DEFAULT.segmentSeconds()).isEqualTo(30);
     assertThatThrownBy(() -> new Split(1.5)).isInstanceOf(InvalidTaskException.class).hasMessageContaining("between 2 and");

@@ -28,11 +28,11 @@ import java.util.regex.Pattern;
  * in two. Every ffmpeg runs with {@code -threads 1} (decoder and encoder) and {@code -benchmark}, whose
  * {@code utime + stime} is its CPU time. Prints Markdown for {@code docs/benchmarks.md}.
  *
- * <p>Run from the repository root ({@code clip seconds}, default 600):
+ * <p>Run from the repository root ({@code clip seconds}, default 600; the frame size, default 1920x1080):
  * <pre>
  * ./mvnw -B -q -pl ffmpeg-queue-bench -am compile dependency:build-classpath -Dmdep.outputFile=$PWD/ffmpeg-queue-bench/target/bench-cp.txt -Dmdep.includeScope=runtime
  * java -cp ffmpeg-queue-bench/target/classes:ffmpeg-queue-core/target/classes:$(cat ffmpeg-queue-bench/target/bench-cp.txt) \
- *     io.ffmpegqueue.bench.ffmpeg.SplitBench [clip seconds] [folder]
+ *     io.ffmpegqueue.bench.ffmpeg.SplitBench [clip seconds] [folder] [WxH, default 1920x1080]
  * </pre>
  */
 public final class SplitBench {
@@ -50,12 +50,13 @@ public final class SplitBench {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 600;
     Path dir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("ffq-split-bench");
+    String frameSize = args.length > 2 ? args[2] : "1920x1080";
     Files.createDirectories(dir);
     SplitBench b = new SplitBench(FfmpegLocator.defaults().locate(), dir);
     System.out.println("ffmpeg " + b.ffmpeg.version() + ", " + Runtime.getRuntime().availableProcessors()
         + " CPUs, command `" + COMMAND + "` (-threads 1 for decoder and encoder), folder " + dir);
     System.out.println("load before: " + uptime());
-    b.generate(seconds);
+    b.generate(seconds, frameSize);
     Run single = b.single("src.mp4", "single.mp4");
     double[] singleQ = b.quality("single.mp4", "src.mp4");
     System.out.printf(Locale.ROOT, "%n| arm | parts | size (bytes) | size vs single | PSNR (dB) | SSIM | CPU-s | CPU vs single | wall s (2 workers) | load |%n");
@@ -81,17 +82,19 @@ public final class SplitBench {
         split60.wall / single60.wall, split60.cpu / single60.cpu, uptime());
   }
 
-  /** testsrc2, mandelbrot and noise scenes, a third of the clip each, 1920x1080 25 fps, with a tone. */
-  private void generate(int seconds) {
+  /** testsrc2, mandelbrot and noise scenes, a third of the clip each, {@code size} at 25 fps, with a tone. */
+  private void generate(int seconds, String size) {
     int scene = seconds / 3;
-    String graph = String.format(Locale.ROOT, "testsrc2=s=1920x1080:r=25:d=%d[a];"
-        + "mandelbrot=s=480x270:r=25:maxiter=256,trim=duration=%d,scale=1920:1080,format=yuv420p[b];"
-        + "testsrc2=s=1920x1080:r=25:d=%d,hue=H=t/3,noise=alls=8:allf=t+u[c];"
-        + "[a][b][c]concat=n=3:v=1:a=0,format=yuv420p[v]", scene, scene, seconds - 2 * scene);
+    String[] wh = size.split("x");
+    String graph = String.format(Locale.ROOT, "testsrc2=s=%1$s:r=25:d=%2$d[a];"
+        + "mandelbrot=s=480x270:r=25:maxiter=256,trim=duration=%2$d,scale=%3$s:%4$s,format=yuv420p[b];"
+        + "testsrc2=s=%1$s:r=25:d=%5$d,hue=H=t/3,noise=alls=8:allf=t+u[c];"
+        + "[a][b][c]concat=n=3:v=1:a=0,format=yuv420p[v]", size, scene, wh[0], wh[1], seconds - 2 * scene);
     long t0 = System.nanoTime();
     ffmpeg("-filter_complex", graph, "-f", "lavfi", "-i", "sine=f=440:b=2:d=" + seconds, "-map", "[v]", "-map", "0:a",
-        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "12", "-c:a", "aac", "-b:a", "192k", "src.mp4");
-    System.out.printf(Locale.ROOT, "generated a %d s 1920x1080 25 fps clip in %.0f s%n", seconds, (System.nanoTime() - t0) / 1e9);
+        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "16", "-c:a", "aac", "-b:a", "192k", "src.mp4");
+    System.out.printf(Locale.ROOT, "generated a %d s %s 25 fps clip (source: x264 ultrafast CRF 16) in %.0f s%n", seconds, size,
+        (System.nanoTime() - t0) / 1e9);
   }
 
   private Run single(String src, String out) throws IOException {
