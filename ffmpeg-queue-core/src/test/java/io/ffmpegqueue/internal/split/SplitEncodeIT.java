@@ -27,9 +27,9 @@ class SplitEncodeIT {
   @Test
   void cuts_inside_a_long_gop_keep_every_frame_at_its_time_and_the_audio_whole() throws Exception {
     SplitMedia m = new SplitMedia(build.installation(), dir);
-    // one keyframe every 10 s: every cut (about each 4 s) falls inside a GOP
+    // one keyframe every 10 s: every cut (about each 4 s) falls inside a GOP; B-frames: packets out of order
     m.ffmpeg("-f", "lavfi", "-i", "testsrc2=d=12:s=320x240:r=25", "-f", "lavfi", "-i", "sine=f=440:d=12:r=48000",
-        "-c:v", "libx264", "-preset", "ultrafast", "-g", "250", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "in.mp4");
+        "-c:v", "libx264", "-preset", "veryfast", "-bf", "3", "-g", "250", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "in.mp4");
     SplitMedia.Split s = m.plan("-i in.mp4 -c:v libx264 -preset ultrafast -crf 18 -c:a aac -b:a 128k out.mp4", 4);
     SourceMedia in = s.plan().source();
     assertThat(in.frames()).isEqualTo(300);
