@@ -112,11 +112,14 @@ public final class SplitCheck {
           }
         }
         case "vf", "filter" -> {
-          if (base.equals("filter") && !"v".equals(kind)) {
-            refuse("-" + o.name() + " without :v is not split; use -vf for video or -af for audio");
+          if (base.equals("filter") && "a".equals(kind)) {
+            audio.add(o); // the audio is encoded whole, so any audio filter means what it meant
+          } else if (base.equals("filter") && !"v".equals(kind)) {
+            refuse("-" + o.name() + " without :v or :a is not split; use -vf for video or -af for audio");
+          } else {
+            checkFilters(o.value());
+            video.add(o);
           }
-          checkFilters(o.value());
-          video.add(o);
         }
         case "c", "codec" -> {
           if (kind == null) {

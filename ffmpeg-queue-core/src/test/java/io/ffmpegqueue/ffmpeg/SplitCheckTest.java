@@ -21,6 +21,8 @@ class SplitCheckTest {
     assertThat(c.containerOptions()).extracting(FfmpegCommand.Option::name).containsExactly("movflags");
     assertThat(c.audio()).isTrue();
     assertThat(SplitCheck.check(FfmpegCommand.parse("-i in.mp4 -an -c libx264 out.mkv")).audio()).isFalse();
+    assertThat(SplitCheck.check(FfmpegCommand.parse("-i in.mp4 -filter:a loudnorm -af volume=2 out.mkv")).audioOptions())
+        .extracting(FfmpegCommand.Option::name).containsExactly("filter:a", "af");
   }
 
   @ParameterizedTest
