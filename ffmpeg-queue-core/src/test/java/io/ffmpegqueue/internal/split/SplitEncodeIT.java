@@ -77,4 +77,25 @@ class SplitEncodeIT {
       assertThat(out.seconds(i)).as("frame %d", i).isCloseTo(in.seconds(i), within(0.0011));
     }
   }
+
+  @Test
+  void audio_that_starts_before_the_video_keeps_its_offset() throws Exception {
+    SplitMedia m = new SplitMedia(build.installation(), dir);
+    m.ffmpeg("-itsoffset", "0.2", "-f", "lavfi", "-i", "testsrc2=d=8:s=320x240:r=25", "-f", "lavfi", "-i",
+        "sine=f=440:d=8.2:r=48000", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-fps_mode", "passthrough",
+        "-c:a", "aac",
+        "late.mp4");
+    SplitMedia.Split s = m.plan("-i late.mp4 -c:v libx264 -preset ultrafast -c:a aac out.mp4", 3);
+    SourceMedia in = s.plan().source();
+    assertThat(in.seconds(0)).isCloseTo(0.2, within(0.03));
+    assertThat(s.plan().parts()).hasSize(3);
+
+    m.encode(s);
+
+    SourceMedia out = m.probe("out.mp4");
+    assertThat(out.frames()).isEqualTo(in.frames());
+    assertThat(out.seconds(0) - out.audioStartSeconds()).as("video start after audio start")
+        .isCloseTo(in.seconds(0) - in.audioStartSeconds(), within(0.025));
+    assertThat(out.audioEndSeconds() - out.seconds(0)).isCloseTo(in.audioEndSeconds() - in.seconds(0), within(0.025));
+  }
 }
