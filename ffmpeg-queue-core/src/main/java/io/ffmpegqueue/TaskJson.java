@@ -86,6 +86,9 @@ public final class TaskJson {
     ObjectNode meta = n.putObject("metadata");
     r.metadata().forEach(meta::put);
     n.put("webhook_url", r.webhookUrl() == null ? null : r.webhookUrl().toString());
+    if (r.split() != null) {
+      n.putObject("split").put("segment_seconds", r.split().segmentSeconds());
+    }
     n.put("attempts", t.attempt());
     if (t.progress() == null) {
       n.putNull("progress");
@@ -197,6 +200,10 @@ public final class TaskJson {
     rb.tenant(text(n, "tenant"));
     rb.webhookUrl(text(n, "webhook_url"));
     rb.after(TaskGraphJson.readIds(n.get("depends_on")));
+    JsonNode split = n.get("split");
+    if (split != null && split.isObject()) {
+      rb.split(new Split(split.path("segment_seconds").asDouble(Split.DEFAULT.segmentSeconds())));
+    }
     List<TaskOutput> outputs = new ArrayList<>();
     for (JsonNode o : n.path("outputs")) {
       outputs.add(readOutput(o));

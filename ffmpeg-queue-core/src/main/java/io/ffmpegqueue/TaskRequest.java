@@ -43,6 +43,7 @@ import java.util.Set;
  *     FAILED or CANCELLED. Holds the task of every {@code task://} input ({@link TaskOutputRef}) too, in
  *     declaration order after those named; no duplicates; at most {@value #MAX_DEPENDENCIES}. A request with
  *     dependencies may have no command (a <em>join</em>, see {@link #isJoin()}).
+ * @param split how to split the encode across workers ({@link Split}), or {@code null} to run it in one piece
  */
 public record TaskRequest(
     String command,
@@ -55,7 +56,8 @@ public record TaskRequest(
     Map<String, String> metadata,
     URI webhookUrl,
     String tenant,
-    List<TaskId> dependsOn) {
+    List<TaskId> dependsOn,
+    Split split) {
 
   /** The most attempts a request may ask for. */
   public static final int MAX_ATTEMPTS_LIMIT = 100;
@@ -104,6 +106,9 @@ public record TaskRequest(
     if (tenant != null) {
       checkTenant(tenant);
     }
+    if (split != null) {
+      SplitRequests.check(command, outputs);
+    }
   }
 
   private static void checkWebhookUrl(URI url) {
@@ -134,7 +139,7 @@ public record TaskRequest(
   /** A builder that starts from this request. */
   public Builder toBuilder() {
     Builder b = new Builder().command(command).priority(priority).timeout(timeout)
-        .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey).webhookUrl(webhookUrl).tenant(tenant);
+        .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey).webhookUrl(webhookUrl).tenant(tenant).split(split);
     b.dependsOn.addAll(dependsOn);
     b.inputs.putAll(inputs);
     b.outputs.addAll(outputs);
@@ -306,6 +311,7 @@ public record TaskRequest(
     private URI webhookUrl;
     private String tenant;
     private final List<TaskId> dependsOn = new ArrayList<>();
+    private Split split;
 
     private Builder() {}
 
@@ -436,10 +442,19 @@ public record TaskRequest(
       return this;
     }
 
+    /**
+     * Encodes the video in parts of about {@link Split#segmentSeconds()} on several workers, joined into the
+     * one output; {@code null} (the default) runs it in one piece. The command must be one that can be split.
+     */
+    public Builder split(Split split) {
+      this.split = split;
+      return this;
+    }
+
     /** The validated request. */
     public TaskRequest build() {
       return new TaskRequest(command, inputs, outputs, priority, timeout, maxAttempts, idempotencyKey, metadata,
-          webhookUrl, tenant, dependsOn);
+          webhookUrl, tenant, dependsOn, split);
     }
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.Split;
 import io.ffmpegqueue.TaskJson;
 import io.ffmpegqueue.TaskRequest;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.Set;
 /**
  * The body of {@code POST /ffmpeg/register} as a {@link TaskRequest}: the guide's
  * {@code {command, input_files, output_filename}} plus {@code output_files}, {@code priority},
- * {@code timeout_seconds}, {@code max_attempts}, {@code idempotency_key}, {@code metadata}, {@code tenant} and
+ * {@code timeout_seconds}, {@code max_attempts}, {@code idempotency_key}, {@code metadata}, {@code tenant}, {@code split} and
  * {@code depends_on} (task ids; with it, {@code "command": null} makes a join, which has no files). Each
  * mistake is reported as a 400 naming its field; the request's own checks (file names, URLs) follow in
  * {@link TaskRequest}'s constructor, which names the field too.
@@ -27,7 +28,7 @@ import java.util.Set;
 final class RegisterBody {
   static final Set<String> FIELDS = Set.of("command", "input_files", "output_filename", "output_files",
       "priority", "timeout_seconds", "max_attempts", "idempotency_key", "metadata", "webhook_url", "tenant",
-      "depends_on");
+      "depends_on", "split");
   private static final long MAX_TIMEOUT_SECONDS = Duration.ofDays(7).toSeconds();
   private static final ObjectReader READER = TaskJson.mapper().reader()
       .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -48,7 +49,7 @@ final class RegisterBody {
       if (!FIELDS.contains(e.getKey())) {
         throw ApiException.badField(e.getKey(), "unknown field (expected one of command, input_files, "
             + "output_filename, output_files, priority, timeout_seconds, max_attempts, idempotency_key, metadata, webhook_url, tenant,"
-            + " depends_on)");
+            + " depends_on, split)");
       }
     }
     TaskRequest.Builder b = TaskRequest.builder();
@@ -93,7 +94,32 @@ final class RegisterBody {
     if (tenant != null) {
       b.tenant(tenant);
     }
+    b.split(split(root));
     return b.build();
+  }
+
+  /** {@code "split": {"segment_seconds": 30}}; {@code {}} for the default segment; absent or null for none. */
+  private static Split split(JsonNode root) {
+    JsonNode split = value(root, "split");
+    if (split == null) {
+      return null;
+    }
+    if (!split.isObject()) {
+      throw ApiException.badField("split", "must be an object such as {\"segment_seconds\": 30}, got " + kind(split));
+    }
+    for (Map.Entry<String, JsonNode> e : split.properties()) {
+      if (!e.getKey().equals("segment_seconds")) {
+        throw ApiException.badField("split", "unknown field '" + e.getKey() + "' (expected segment_seconds)");
+      }
+    }
+    JsonNode seconds = split.get("segment_seconds");
+    if (seconds == null || seconds.isNull()) {
+      return Split.DEFAULT;
+    }
+    if (!seconds.isNumber()) {
+      throw ApiException.badField("split", "segment_seconds must be a number, got " + kind(seconds));
+    }
+    return new Split(seconds.asDouble());
   }
 
   private static JsonNode readTree(byte[] body) {

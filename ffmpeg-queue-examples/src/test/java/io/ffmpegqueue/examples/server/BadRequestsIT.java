@@ -77,7 +77,10 @@ class BadRequestsIT {
         Arguments.of("a timeout that is text", "{\"command\": \"-f lavfi -i testsrc out.mp4\", \"output_filename\": \"out.mp4\", \"timeout_seconds\": \"1h\"}", 400, "invalid_request", "timeout_seconds"),
         Arguments.of("too many attempts", "{\"command\": \"-f lavfi -i testsrc out.mp4\", \"output_filename\": \"out.mp4\", \"max_attempts\": 1000}", 400, "invalid_request", "max_attempts"),
         Arguments.of("metadata with a number", "{\"command\": \"-f lavfi -i testsrc out.mp4\", \"output_filename\": \"out.mp4\", \"metadata\": {\"n\": 1}}", 400, "invalid_request", "metadata"),
-        Arguments.of("an unknown field", "{\"command\": \"-f lavfi -i testsrc out.mp4\", \"ouput_filename\": \"out.mp4\"}", 400, "invalid_request", "ouput_filename"));
+        Arguments.of("an unknown field", "{\"command\": \"-f lavfi -i testsrc out.mp4\", \"ouput_filename\": \"out.mp4\"}", 400, "invalid_request", "ouput_filename"),
+        Arguments.of("a split with a temporal filter", "{\"command\": \"-i in.mp4 -vf yadif out.mp4\", \"input_files\": {\"in.mp4\": \"https://example.com/v.mp4\"}, \"output_filename\": \"out.mp4\", \"split\": {}}", 400, "invalid_request", "split"),
+        Arguments.of("a split with -filter_complex", "{\"command\": \"-i in.mp4 -filter_complex hflip out.mp4\", \"input_files\": {\"in.mp4\": \"https://example.com/v.mp4\"}, \"output_filename\": \"out.mp4\", \"split\": {\"segment_seconds\": 30}}", 400, "invalid_request", "split"),
+        Arguments.of("a split segment below 2 s", "{\"command\": \"-i in.mp4 out.mp4\", \"input_files\": {\"in.mp4\": \"https://example.com/v.mp4\"}, \"output_filename\": \"out.mp4\", \"split\": {\"segment_seconds\": 1}}", 400, "invalid_request", "split"));
   }
 
   @ParameterizedTest(name = "{0} is refused with {2}")
