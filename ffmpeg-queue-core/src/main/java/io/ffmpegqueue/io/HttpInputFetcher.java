@@ -63,7 +63,7 @@ import okhttp3.Protocol;
  *
  * <p>Thread-safe; one instance serves every task. {@link #close()} releases its idle connections and threads.
  */
-public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
+public final class HttpInputFetcher implements ProgressiveInputFetcher, AutoCloseable {
   /** The default largest input: 10 GiB. */
   public static final long DEFAULT_MAX_SIZE = 10L << 30;
 
@@ -135,8 +135,8 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
   }
 
   @Override
-  public void fetch(FetchRequest request) {
-    new HttpDownload(settings, client, rangeExecutor, request).run();
+  public void fetch(FetchRequest request, FetchProgress progress) {
+    new HttpDownload(settings, client, rangeExecutor, request, progress).run();
   }
 
   /** The hosts and CIDRs allowed beside public addresses, as given. */
