@@ -100,10 +100,10 @@ public final class ObjectDownloader {
           if (err != null) {
             failure.compareAndSet(null, err);
           } else {
-            long done = inOrder.done(part);
-            if (done >= 0) {
+            long inOrderRanges = inOrder.done(part);
+            if (inOrderRanges >= 0) {
               try {
-                progress.written(tmp, Math.min(size, done * partSize));
+                progress.written(tmp, Math.min(size, inOrderRanges * partSize));
               } catch (RuntimeException e) {
                 failure.compareAndSet(null, e);
               }
