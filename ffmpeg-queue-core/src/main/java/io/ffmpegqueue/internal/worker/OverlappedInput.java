@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A download that fails stops ffmpeg, and the task fails with the download's error; stopping the task stops
  * both; every thread is joined before {@link #run} returns, and the workspace (pipe and partial download with
- * it) is removed by the pipeline. Only tasks with one input, read once by one {@code -i}, qualify.
+ * it) is removed by the pipeline. Only tasks with one input, named once in the command (by its {@code -i}),
+ * qualify.
  */
 final class OverlappedInput {
   private static final Logger log = LoggerFactory.getLogger(OverlappedInput.class);
@@ -65,9 +66,12 @@ final class OverlappedInput {
     String name = input.getKey();
     List<FfmpegCommand.Input> readers = job.command().inputs().stream()
         .filter(i -> i.url().equals(name) || i.url().equals("file:" + name)).toList();
-    if (readers.size() != 1 || readers.get(0).options().stream().anyMatch(o -> SEEKING_OPTIONS.contains(o.name()))
-        || logHidesDurations(job.command())) {
-      return null; // the runner would probe the input's duration with ffprobe, which would read the pipe
+    // Named anywhere else (a movie= or subtitles= filter), ffmpeg would open the pipe twice.
+    long mentions = job.command().arguments().stream().filter(a -> a.contains(name)).count();
+    if (readers.size() != 1 || mentions != 1
+        || readers.get(0).options().stream().anyMatch(o -> SEEKING_OPTIONS.contains(o.name()))
+        || logHidesDurations(job.command())) { // the runner would ask ffprobe for durations: it would read the pipe
+      return null;
     }
     return new OverlappedInput(job, name, input.getValue(), progressive);
   }
