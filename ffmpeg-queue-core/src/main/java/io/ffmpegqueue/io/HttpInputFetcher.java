@@ -48,6 +48,8 @@ import okhttp3.Protocol;
  *       (honouring {@code Retry-After} up to a bound); then the task fails as retryable. A broken stream
  *       resumes with a range request instead of starting over.
  *   <li><b>Parallel ranges</b>: big inputs from servers that support ranges download in several parts at once.
+ *   <li><b>Progressive</b>: it tells how much of the input has arrived in order ({@link ProgressiveInputFetcher}),
+ *       so that the worker can start ffmpeg on the head of an input that reads front to back.
  * </ul>
  *
  * <p>Inputs stream to a temporary file in the workspace, never whole into memory, and are moved into place
