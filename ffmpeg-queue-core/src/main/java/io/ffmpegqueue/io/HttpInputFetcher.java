@@ -48,6 +48,8 @@ import okhttp3.Protocol;
  *       (honouring {@code Retry-After} up to a bound); then the task fails as retryable. A broken stream
  *       resumes with a range request instead of starting over.
  *   <li><b>Parallel ranges</b>: big inputs from servers that support ranges download in several parts at once.
+ *   <li><b>Progressive</b>: it tells how much of the input has arrived in order ({@link ProgressiveInputFetcher}),
+ *       so that the worker can start ffmpeg on the head of an input that reads front to back.
  * </ul>
  *
  * <p>Inputs stream to a temporary file in the workspace, never whole into memory, and are moved into place
@@ -63,7 +65,7 @@ import okhttp3.Protocol;
  *
  * <p>Thread-safe; one instance serves every task. {@link #close()} releases its idle connections and threads.
  */
-public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
+public final class HttpInputFetcher implements ProgressiveInputFetcher, AutoCloseable {
   /** The default largest input: 10 GiB. */
   public static final long DEFAULT_MAX_SIZE = 10L << 30;
 
@@ -135,8 +137,8 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
   }
 
   @Override
-  public void fetch(FetchRequest request) {
-    new HttpDownload(settings, client, rangeExecutor, request).run();
+  public void fetch(FetchRequest request, FetchProgress progress) {
+    new HttpDownload(settings, client, rangeExecutor, request, progress).run();
   }
 
   /** The hosts and CIDRs allowed beside public addresses, as given. */

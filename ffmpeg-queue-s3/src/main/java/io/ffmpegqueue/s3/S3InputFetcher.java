@@ -4,8 +4,9 @@ import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.InvalidTaskException;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.support.Checks;
+import io.ffmpegqueue.io.FetchProgress;
 import io.ffmpegqueue.io.FetchRequest;
-import io.ffmpegqueue.io.InputFetcher;
+import io.ffmpegqueue.io.ProgressiveInputFetcher;
 import io.ffmpegqueue.s3.internal.Buckets;
 import io.ffmpegqueue.s3.internal.ObjectDownloader;
 import io.ffmpegqueue.s3.internal.OwnedClient;
@@ -29,7 +30,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * FfmpegQueue queue = FfmpegQueue.builder().storage(storage).fetcher(fetcher).build();
  * }</pre>
  */
-public final class S3InputFetcher implements InputFetcher, AutoCloseable {
+public final class S3InputFetcher implements ProgressiveInputFetcher, AutoCloseable {
   private final S3AsyncClient client;
   private final OwnedClient owned;
   private final Set<String> allowedBuckets;
@@ -60,14 +61,15 @@ public final class S3InputFetcher implements InputFetcher, AutoCloseable {
     }
   }
 
+  /** Downloads the object, telling {@code progress} as its ranges complete in order (ffmpeg may start on them). */
   @Override
-  public void fetch(FetchRequest request) {
+  public void fetch(FetchRequest request, FetchProgress progress) {
     String what = "input '" + request.name() + "'";
     String problem = problem(request.source());
     if (problem != null) {
       throw new TaskFailureException(ErrorKind.INPUT, what + ": " + problem, false);
     }
-    downloader.download(what, S3Uri.parse(request.source()), request.target(), request.context());
+    downloader.download(what, S3Uri.parse(request.source()), request.target(), request.context(), progress);
   }
 
   private String problem(URI uri) {

@@ -7,12 +7,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.InvalidTaskException;
 import io.ffmpegqueue.TaskFailureException;
+import io.ffmpegqueue.io.FetchProgress;
 import io.ffmpegqueue.io.FetchRequest;
 import io.ffmpegqueue.spi.StopReason;
 import io.ffmpegqueue.testing.FakeTaskContext;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +72,28 @@ class S3InputFetcherIT {
         assertThat(s).hasSize(1);
       }
     }
+  }
+
+  @Test
+  void the_progress_hears_the_ranges_complete_in_order_up_to_the_whole_object() throws Exception {
+    List<Long> reported = new CopyOnWriteArrayList<>();
+    FetchProgress progress = new FetchProgress() {
+      @Override
+      public void written(Path file, long bytes) {
+        reported.add(bytes);
+      }
+
+      @Override
+      public void restarted() {
+        reported.add(-1L);
+      }
+    };
+    try (S3InputFetcher f = fetcher().partSize(1 << 20).concurrency(4).build()) {
+      f.fetch(request("s3://inputs/uploads/big%20clip.mov", new FakeTaskContext()), progress);
+    }
+    long size = Files.size(workspace.resolve("input.mov"));
+    assertThat(reported).isNotEmpty().allMatch(b -> b > 0 && b <= size && b % (1 << 20) == 0 || b == size);
+    assertThat(reported.stream().mapToLong(Long::longValue).max().getAsLong()).isEqualTo(size);
   }
 
   @Test

@@ -106,8 +106,11 @@ public final class HttpFetchBenchmark {
     }
   }
 
-  /** The server side: serves the file on a free loopback port, prints the port, stops when stdin closes. */
-  private static void serveUntilStdinCloses(Path file, long cap) throws IOException {
+  /**
+   * The server side: serves the files of the folder of {@code file} on a free loopback port, prints the port,
+   * stops when stdin closes.
+   */
+  static void serveUntilStdinCloses(Path file, long cap) throws IOException {
     ExecutorService threads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "bench-http");
       t.setDaemon(true);
@@ -132,9 +135,11 @@ public final class HttpFetchBenchmark {
     return List.of(t -> curl(url, t), t -> fetch(url, t, 1), t -> fetch(url, t, 4), t -> fetch(url, t, 8));
   }
 
-  private static String name(HttpExchange ex) {
+  /** The file a request names, in the served folder: the last part of its path when it is a plain name. */
+  static String name(HttpExchange ex) {
     String path = ex.getRequestURI().getPath();
-    return path.endsWith("/warm.bin") ? "warm.bin" : "source.bin";
+    String last = path.substring(path.lastIndexOf('/') + 1);
+    return last.matches("[A-Za-z0-9][A-Za-z0-9._-]*") ? last : "source.bin";
   }
 
   private interface Download {

@@ -1,10 +1,14 @@
 package io.ffmpegqueue.internal.http;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketException;
+import java.time.Duration;
 import javax.net.SocketFactory;
 
 /**
@@ -13,13 +17,32 @@ import javax.net.SocketFactory;
  * {@code Dns}, and this is what still sees them.
  */
 public final class GuardedSocketFactory extends SocketFactory {
+  // Big enough that one read takes what a fast connection has queued; Okio asks for 8 KiB at a time.
+  private static final int DOWNLOAD_READ_BYTES = 256 * 1024;
+
   private final HostPolicy policy;
   private final GuardedDns dns;
+  private final int readTimeoutMillis;
 
   /** Sockets that check their destination against {@code policy} and {@code dns}. */
   public GuardedSocketFactory(HostPolicy policy, GuardedDns dns) {
+    this(policy, dns, 0);
+  }
+
+  private GuardedSocketFactory(HostPolicy policy, GuardedDns dns, int readTimeoutMillis) {
     this.policy = policy;
     this.dns = dns;
+    this.readTimeoutMillis = readTimeoutMillis;
+  }
+
+  /**
+   * Guarded sockets for bulk downloads, for a client whose own read timeout is off (zero): the socket keeps
+   * {@code readTimeout} itself ({@code SO_TIMEOUT}, whatever OkHttp sets), and reads the network in large
+   * chunks. Okio's read timeout wakes its watchdog thread on every 8 KiB read, and 8 KiB reads cost a system
+   * call each; together they made a download cost half as much CPU again as curl's.
+   */
+  public static GuardedSocketFactory forDownloads(HostPolicy policy, GuardedDns dns, Duration readTimeout) {
+    return new GuardedSocketFactory(policy, dns, (int) Math.min(Integer.MAX_VALUE, Math.max(1, readTimeout.toMillis())));
   }
 
   void check(SocketAddress endpoint) throws IOException {
@@ -72,10 +95,29 @@ public final class GuardedSocketFactory extends SocketFactory {
   }
 
   private final class GuardedSocket extends Socket {
+    private InputStream in;
+
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
       check(endpoint);
       super.connect(endpoint, timeout);
+    }
+
+    @Override
+    public synchronized void setSoTimeout(int timeout) throws SocketException {
+      // The client's read timeout is off for downloads (see forDownloads): zero from it means ours.
+      super.setSoTimeout(timeout == 0 && readTimeoutMillis > 0 ? readTimeoutMillis : timeout);
+    }
+
+    @Override
+    public synchronized InputStream getInputStream() throws IOException {
+      if (readTimeoutMillis == 0) {
+        return super.getInputStream();
+      }
+      if (in == null) {
+        in = new BufferedInputStream(super.getInputStream(), DOWNLOAD_READ_BYTES);
+      }
+      return in;
     }
   }
 }

@@ -58,7 +58,10 @@ final class HttpCalls {
   HttpCalls(HttpSettings settings, OkHttpClient base, FetchRequest request) {
     GuardedDns dns = new GuardedDns(settings.policy(), settings.dns());
     this.settings = settings;
-    this.client = base.newBuilder().dns(dns).socketFactory(new GuardedSocketFactory(settings.policy(), dns)).build();
+    this.client = base.newBuilder().dns(dns)
+        .socketFactory(GuardedSocketFactory.forDownloads(settings.policy(), dns, settings.readTimeout()))
+        .readTimeout(Duration.ZERO) // kept by the socket instead: see GuardedSocketFactory.forDownloads
+        .build();
     this.request = request;
     this.name = request.name();
     this.deadline = System.nanoTime() + settings.downloadTimeout().toNanos();

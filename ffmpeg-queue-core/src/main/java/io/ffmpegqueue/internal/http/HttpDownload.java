@@ -3,6 +3,7 @@ package io.ffmpegqueue.internal.http;
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.TaskFailureException;
+import io.ffmpegqueue.io.FetchProgress;
 import io.ffmpegqueue.io.FetchRequest;
 import java.io.EOFException;
 import java.io.IOException;
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class HttpDownload {
   private static final Logger log = LoggerFactory.getLogger(HttpDownload.class);
   private static final int BUFFER_BYTES = 256 * 1024;
+  // Written and reported this often while someone reads the file as it arrives: a server that pauses should
+  // not leave much of what it sent in the buffer, out of the reader's sight.
+  private static final int PROGRESSIVE_CHUNK_BYTES = 64 * 1024;
   // What counts as progress: a server that drips a few bytes before each failure should not retry forever.
   private static final long MIN_PROGRESS = 1L << 20;
   private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_BYTES));
@@ -44,13 +48,20 @@ public final class HttpDownload {
   private final HttpCalls http;
   private final Executor rangeExecutor;
   private final FetchRequest request;
+  private final FetchProgress progress;
+  private Path tmp;
 
-  /** A fetch of {@code request} over {@code base}; {@code rangeExecutor} runs the extra streams of a parallel download. */
-  public HttpDownload(HttpSettings settings, OkHttpClient base, Executor rangeExecutor, FetchRequest request) {
+  /**
+   * A fetch of {@code request} over {@code base}; {@code rangeExecutor} runs the extra streams of a parallel
+   * download; {@code progress} hears how much of the file is complete from its start.
+   */
+  public HttpDownload(HttpSettings settings, OkHttpClient base, Executor rangeExecutor, FetchRequest request,
+      FetchProgress progress) {
     this.settings = settings;
     this.http = new HttpCalls(settings, base, request);
     this.rangeExecutor = rangeExecutor;
     this.request = request;
+    this.progress = progress;
   }
 
   /** Downloads the input to its target. */
@@ -61,7 +72,7 @@ public final class HttpDownload {
       throw http.fatal(Urls.redact(source) + " is not a valid http(s) URL", false, null);
     }
     Path target = request.target();
-    Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
+    tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
     Subscription stop = request.context().onStop(() -> http.abort(HttpCalls.Abort.STOPPED));
     try {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -120,7 +131,7 @@ public final class HttpDownload {
         } else {
           if (cursor.pos > 0) {
             // The server sends the whole again (no range support, or the input changed): start over.
-            truncate(channel);
+            restart(channel);
             cursor.pos = 0;
           }
           total = r.body().contentLength();
@@ -141,7 +152,7 @@ public final class HttpDownload {
         }
         long before = cursor.pos;
         try {
-          copy(r.body().source(), channel, cursor, total >= 0 ? total : settings.maxSize(), at);
+          copy(r.body().source(), channel, cursor, total >= 0 ? total : settings.maxSize(), at, true);
           if (total >= 0 && cursor.pos < total) {
             throw new EOFException("the body ended at byte " + cursor.pos + " of " + total);
           }
@@ -149,7 +160,7 @@ public final class HttpDownload {
         } catch (IOException e) {
           long wait = attempts.failed(http.bodyFailure(e, at, cursor.pos), cursor.pos - before >= MIN_PROGRESS);
           if (!resumable) {
-            truncate(channel);
+            restart(channel);
             cursor.pos = 0;
           }
           http.pause(wait);
@@ -169,6 +180,7 @@ public final class HttpDownload {
     int streams = Math.min(settings.parallelism(), parts);
     AtomicInteger next = new AtomicInteger();
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    InOrder inOrder = new InOrder(parts, partSize, total);
     CountDownLatch done = new CountDownLatch(streams);
     log.debug("task {}: input '{}': {} in {} parts over {} streams", http.taskId(), request.name(), Urls.size(total), parts, streams);
     Runnable stream = () -> {
@@ -177,6 +189,10 @@ public final class HttpDownload {
         while (http.aborted() == null && (i = next.getAndIncrement()) < parts) {
           long first = i * partSize;
           part(at, first, Math.min(total, first + partSize), total, validator, channel);
+          long complete = inOrder.done(i);
+          if (complete >= 0) {
+            progress.written(tmp, complete);
+          }
         }
       } catch (HttpCalls.SiblingFailed e) {
         // another part failed first and reports it
@@ -231,7 +247,7 @@ public final class HttpDownload {
               + cursor.pos + "-" + (end - 1) + ", got HTTP " + r.code()
               + (r.header("Content-Range") != null ? " " + r.header("Content-Range") : "") + ")", true, null);
         }
-        copy(r.body().source(), channel, cursor, end, at);
+        copy(r.body().source(), channel, cursor, end, at, false);
         if (cursor.pos < end) {
           throw new EOFException("the body ended at byte " + cursor.pos + " of " + end);
         }
@@ -244,14 +260,23 @@ public final class HttpDownload {
     }
   }
 
-  /** Streams {@code source} into {@code channel} at the cursor, never past {@code limit}. */
-  private void copy(BufferedSource source, FileChannel channel, Cursor cursor, long limit, HttpUrl at) throws IOException {
+  /**
+   * Streams {@code source} into {@code channel} at the cursor, never past {@code limit}; {@code inOrder} when
+   * the file is complete up to the cursor, so that the progress hears of each write.
+   */
+  private void copy(BufferedSource source, FileChannel channel, Cursor cursor, long limit, HttpUrl at, boolean inOrder)
+      throws IOException {
     ByteBuffer buffer = BUFFERS.get();
-    buffer.clear();
+    int chunk = inOrder && progress != FetchProgress.NONE ? PROGRESSIVE_CHUNK_BYTES : BUFFER_BYTES;
+    buffer.clear().limit(chunk);
     try {
       while (source.read(buffer) >= 0) {
         if (!buffer.hasRemaining()) {
           flush(buffer, channel, cursor, limit, at);
+          buffer.limit(chunk);
+          if (inOrder) {
+            progress.written(tmp, cursor.pos);
+          }
         }
       }
     } catch (IOException e) {
@@ -259,6 +284,9 @@ public final class HttpDownload {
       throw e;
     }
     flush(buffer, channel, cursor, limit, at);
+    if (inOrder) {
+      progress.written(tmp, cursor.pos);
+    }
   }
 
   private void flush(ByteBuffer buffer, FileChannel channel, Cursor cursor, long limit, HttpUrl at) throws IOException {
@@ -282,11 +310,38 @@ public final class HttpDownload {
     }
   }
 
-  private static void truncate(FileChannel channel) {
+  private void restart(FileChannel channel) {
+    progress.restarted();
     try {
       channel.truncate(0);
     } catch (IOException e) {
       throw new WriteFailed(e);
+    }
+  }
+
+  /** Which parts of a parallel download are done, and so how much of the file is complete from its start. */
+  private static final class InOrder {
+    private final boolean[] done;
+    private final long partSize;
+    private final long total;
+    private int firstPending;
+
+    InOrder(int parts, long partSize, long total) {
+      this.done = new boolean[parts];
+      this.partSize = partSize;
+      this.total = total;
+    }
+
+    /** Marks part {@code i} done; the bytes now complete from the start when that grew, else -1. */
+    synchronized long done(int i) {
+      done[i] = true;
+      if (i != firstPending) {
+        return -1;
+      }
+      while (firstPending < done.length && done[firstPending]) {
+        firstPending++;
+      }
+      return Math.min(total, firstPending * partSize);
     }
   }
 

@@ -61,12 +61,22 @@ public final class FfmpegPipeline implements TaskHandler {
     TaskRequest request = task.request();
     Path workspace = workspaces.create(context);
     try {
-      fetchInputs(context, workspace);
-      if (context.isStopped()) {
-        return List.of();
+      FfmpegJob job = new FfmpegJob(FfmpegCommand.parse(request.command()), workspace,
+          List.copyOf(request.inputs().keySet()), request.outputs(), context);
+      OverlappedInput overlapped = OverlappedInput.of(job, request.inputs(), fetchers);
+      FfmpegResult result;
+      if (overlapped != null) {
+        result = overlapped.run(runner, counters); // ffmpeg starts while the input downloads, where it can
+        if (result == null) {
+          return List.of();
+        }
+      } else {
+        fetchInputs(context, workspace);
+        if (context.isStopped()) {
+          return List.of();
+        }
+        result = runner.run(job);
       }
-      FfmpegResult result = runner.run(new FfmpegJob(FfmpegCommand.parse(request.command()), workspace,
-          List.copyOf(request.inputs().keySet()), request.outputs(), context));
       List<TaskOutput> outputs = new ArrayList<>(request.outputs().size());
       for (String name : request.outputs()) {
         Path file = workspace.resolve(name);

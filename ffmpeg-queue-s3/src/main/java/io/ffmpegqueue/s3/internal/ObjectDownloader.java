@@ -3,12 +3,14 @@ package io.ffmpegqueue.s3.internal;
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.TaskFailureException;
+import io.ffmpegqueue.io.FetchProgress;
 import io.ffmpegqueue.spi.TaskContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -45,9 +47,10 @@ public final class ObjectDownloader {
 
   /**
    * Downloads {@code source} to {@code target} (which must not exist); {@code what} names the input in
-   * errors. Stops promptly when {@code context} is stopped.
+   * errors. Stops promptly when {@code context} is stopped. {@code progress} hears how much of the temporary
+   * file is complete from its start, as ranges complete.
    */
-  public long download(String what, S3Uri source, Path target, TaskContext context) {
+  public long download(String what, S3Uri source, Path target, TaskContext context, FetchProgress progress) {
     HeadObjectResponse head = await(what, source, client.headObject(r -> r.bucket(source.bucket()).key(source.key())));
     long size = head.contentLength();
     if (size > maxSize) {
@@ -70,6 +73,7 @@ public final class ObjectDownloader {
       Files.createFile(tmp);
       Semaphore permits = new Semaphore(concurrency);
       long ranges = Math.max(1, (size + partSize - 1) / partSize);
+      InOrder inOrder = new InOrder(ranges);
       for (long i = 0; i < ranges && failure.get() == null; i++) {
         permits.acquire();
         if (failure.get() != null) {
@@ -91,9 +95,19 @@ public final class ObjectDownloader {
         synchronized (inFlight) {
           inFlight.add(f);
         }
+        long part = i;
         f.whenComplete((resp, err) -> {
           if (err != null) {
             failure.compareAndSet(null, err);
+          } else {
+            long inOrderRanges = inOrder.done(part);
+            if (inOrderRanges >= 0) {
+              try {
+                progress.written(tmp, Math.min(size, inOrderRanges * partSize));
+              } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+              }
+            }
           }
           permits.release();
         });
@@ -135,6 +149,29 @@ public final class ObjectDownloader {
           // the workspace is removed with the attempt anyway
         }
       }
+    }
+  }
+
+  /** Which ranges are done, and so how many from the start are. */
+  private static final class InOrder {
+    private final BitSet done = new BitSet();
+    private final long ranges;
+    private long firstPending;
+
+    InOrder(long ranges) {
+      this.ranges = ranges;
+    }
+
+    /** Marks range {@code i} done; how many ranges from the start are done when that grew, else -1. */
+    synchronized long done(long i) {
+      done.set((int) i);
+      if (i != firstPending) {
+        return -1;
+      }
+      while (firstPending < ranges && done.get((int) firstPending)) {
+        firstPending++;
+      }
+      return firstPending;
     }
   }
 
