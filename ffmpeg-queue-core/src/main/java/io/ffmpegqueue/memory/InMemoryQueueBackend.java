@@ -237,13 +237,22 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
   @Override
   public Optional<Task> find(TaskId id) {
     Entry e = tasks.get(id);
+    if (e != null && e.task.isWaiting()) {
+      return Optional.of(locked(() -> { // its parents may have completed since its snapshot was made
+        graph.refresh(e);
+        return e.task;
+      }));
+    }
     return e == null ? Optional.empty() : Optional.of(e.task);
   }
 
   @Override
   public List<Task> list(TaskQuery query) {
-    return locked(() -> TaskListing.page(query, running.values(), ready.ready(), ready.delayed(), graph.waiting(),
-        finished.newestFirst()));
+    return locked(() -> {
+      graph.refreshAll();
+      return TaskListing.page(query, running.values(), ready.ready(), ready.delayed(), graph.waiting(),
+          finished.newestFirst());
+    });
   }
 
   @Override

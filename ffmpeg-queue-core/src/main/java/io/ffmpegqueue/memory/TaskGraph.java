@@ -33,6 +33,9 @@ final class TaskGraph {
   private final Map<TaskId, Set<Entry>> children = new HashMap<>();
   // The PENDING tasks that still wait, in submission order.
   private final Set<Entry> waiting = new LinkedHashSet<>();
+  // Waiting tasks whose snapshot lists parents that have completed since: refreshed when read (see refresh), so a
+  // parent's completion costs one set removal per child, not a copy of the child's list of parents.
+  private final Set<Entry> stale = new LinkedHashSet<>();
   // Final parents past the retention limits, kept while a task that names them has not ended.
   private final Set<Entry> held = new LinkedHashSet<>();
   // The tasks changed as a consequence of a call on another, for the listeners: told after the lock is released.
@@ -123,11 +126,12 @@ final class TaskGraph {
       if (c.waitingFor.isEmpty()) {
         c.waitingFor = null;
         waiting.remove(c);
+        stale.remove(c);
         c.task = c.task.toBuilder().waitingFor(List.of()).runAt(now).build();
         changes.add(new Change(TaskEvent.Type.READY, c.task.id()));
         ready.accept(c);
       } else {
-        c.task = c.task.toBuilder().waitingFor(List.copyOf(c.waitingFor)).build();
+        stale.add(c);
       }
     }
   }
@@ -151,6 +155,7 @@ final class TaskGraph {
         }
         c.waitingFor = null;
         waiting.remove(c);
+        stale.remove(c);
         Task cancelled = c.task.toBuilder().status(TaskStatus.CANCELLED).error(TaskError.dependency(parent.task))
             .finishedAt(now).waitingFor(List.of()).progress(null).build();
         changes.add(new Change(TaskEvent.Type.CANCELLED, c.task.id()));
@@ -165,7 +170,23 @@ final class TaskGraph {
     if (e.waitingFor != null) {
       e.waitingFor = null;
       waiting.remove(e);
+      stale.remove(e);
     }
+  }
+
+  /** Brings the snapshot of waiting task {@code e} up to date with the parents it still waits for. */
+  void refresh(Entry e) {
+    if (stale.remove(e)) {
+      e.task = e.task.toBuilder().waitingFor(List.copyOf(e.waitingFor)).build();
+    }
+  }
+
+  /** Brings every waiting task's snapshot up to date (before a listing). */
+  void refreshAll() {
+    for (Entry e : stale) {
+      e.task = e.task.toBuilder().waitingFor(List.copyOf(e.waitingFor)).build();
+    }
+    stale.clear();
   }
 
   /**
