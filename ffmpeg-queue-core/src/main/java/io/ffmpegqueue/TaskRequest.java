@@ -230,14 +230,21 @@ public record TaskRequest(
     }
     // One output, the usual case, cannot be declared twice: no set for it.
     Set<String> seen = outputs.size() == 1 ? null : new HashSet<>();
+    boolean media = false;
     for (String name : outputs) {
-      checkFileName("output_files", name);
+      if (isValidFileName(name)) {
+        if (inputs.containsKey(name)) {
+          throw new InvalidTaskException("output_files", "'" + name + "' is also an input; an output must not overwrite an input");
+        }
+      } else {
+        media = true;
+      }
       if (seen != null && !seen.add(name)) {
         throw new InvalidTaskException("output_files", "'" + name + "' is declared twice");
       }
-      if (inputs.containsKey(name)) {
-        throw new InvalidTaskException("output_files", "'" + name + "' is also an input; an output must not overwrite an input");
-      }
+    }
+    if (media) {
+      OutputNames.check(outputs, inputs.keySet());
     }
     // List.copyOf keeps an immutable list as it is (a request made from another's).
     return List.copyOf(outputs);
