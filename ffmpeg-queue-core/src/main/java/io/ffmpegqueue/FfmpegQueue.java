@@ -95,7 +95,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
       Path root = b.workspaceRoot != null ? b.workspaceRoot
           : Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "work");
       handler = new FfmpegPipeline(settings.fetchers(), runner, storage,
-          new Workspaces(root, b.minFreeSpaceBytes), fetchExecutor, counters);
+          new Workspaces(root, b.minFreeSpaceBytes), fetchExecutor, counters, b.outputLimits);
     }
     WorkerConfig config = new WorkerConfig(
         b.workerId != null ? b.workerId : defaultWorkerId(),
@@ -256,6 +256,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     private int workers = 2;
     private Path workspaceRoot;
     private long minFreeSpaceBytes = 256L << 20;
+    private OutputLimits outputLimits = OutputLimits.defaults();
     private Duration leaseDuration = Duration.ofSeconds(60);
     private Duration heartbeatInterval = Duration.ofSeconds(10);
     private Duration progressInterval = Duration.ofMillis(500);
@@ -319,6 +320,12 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     /** The least free disk space under the workspace root for an attempt to start. Default 256 MiB. */
     public Builder minFreeSpace(long bytes) {
       this.minFreeSpaceBytes = nonNegative(bytes, "minFreeSpace");
+      return this;
+    }
+
+    /** How many files and bytes one task may write. Default {@link OutputLimits#defaults()}. */
+    public Builder outputLimits(OutputLimits limits) {
+      this.outputLimits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
