@@ -106,6 +106,11 @@ final class OutputUploader {
     return failure;
   }
 
+  /** One look at the workspace, as the scanner takes every {@code scanInterval}; for tests that drive the steps. */
+  void scanOnce() {
+    scan();
+  }
+
   private void scan() {
     if (failure != null) {
       return;
