@@ -119,6 +119,11 @@ final class CommandCheck {
       return;
     }
     written.add(url);
+    for (FfmpegCommand.Option o : out.options()) {
+      if (o.value() != null && MediaOutputCheck.FILE_OPTIONS.containsKey(o.baseName())) {
+        checkValue(o, o.value()); // a muxer a trusted caller allowed: its side files still name no path or URL
+      }
+    }
     if (!outputs.contains(url)) {
       if (inputs.contains(url)) {
         throw refused("output '" + url + "' is a declared input; ffmpeg must not overwrite its inputs");

@@ -225,6 +225,36 @@ class MediaOutputsIT {
         .containsExactly("thumbs/t_001.jpg", "thumbs/t_002.jpg", "thumbs/t_003.jpg");
   }
 
+  @org.junit.jupiter.api.Test
+  void segments_are_stored_while_ffmpeg_encodes_and_a_cancelled_task_leaves_none() throws Exception {
+    ffmpeg = TestFfmpeg.Build.INSTALLED.installation();
+    LocalStorage storage = LocalStorage.at(dir.resolve("outputs"));
+    queue = FfmpegQueue.builder()
+        .fetcher(FileInputFetcher.allowing(media))
+        .storage(storage)
+        .runner(ProcessFfmpegRunner.builder().installation(ffmpeg).sandbox(Sandbox.AUTO).build())
+        .workspaceRoot(dir.resolve("work"))
+        .minFreeSpace(0)
+        .pollWait(Duration.ofMillis(200))
+        .workers(1)
+        .build();
+    // Real time (-re) for a minute: the playlist lists each segment as ffmpeg closes it.
+    io.ffmpegqueue.Submission s = queue.submit(TaskRequest.builder()
+        .command("-re -f lavfi -i testsrc=s=160x120:r=10:d=60 -c:v libx264 -preset ultrafast -g 10 -f hls "
+            + "-hls_time 1 -hls_list_size 0 -hls_segment_filename hls/seg_%03d.ts hls/index.m3u8")
+        .output("hls/").maxAttempts(1).build());
+
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+        .until(() -> storage.list(s.task().id(), "hls/").size() >= 2);
+    assertThat(storage.list(s.task().id(), "hls/")).extracting(StoredFile::name)
+        .allMatch(n -> n.endsWith(".ts")); // the playlist only after ffmpeg exits
+    queue.cancel(s.task().id());
+    Task done = s.completion().get(60, TimeUnit.SECONDS);
+
+    assertThat(done.status()).isEqualTo(TaskStatus.CANCELLED);
+    assertThat(storage.list(done.id(), "")).isEmpty();
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(TestFfmpeg.Build.class)
   void a_task_past_its_output_file_limit_fails_and_leaves_nothing_stored(TestFfmpeg.Build build) throws Exception {
