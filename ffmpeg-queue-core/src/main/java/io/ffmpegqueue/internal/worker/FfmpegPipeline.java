@@ -25,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -93,6 +95,7 @@ public final class FfmpegPipeline implements TaskHandler {
       }
       Map<String, TaskOutput> files = media == null ? Map.of() : media.finish();
       List<TaskOutput> outputs = new ArrayList<>(request.outputs().size() + files.size());
+      Set<String> added = new HashSet<>();
       for (String name : request.outputs()) {
         if (!TaskRequest.isValidFileName(name)) {
           continue;
@@ -108,7 +111,7 @@ public final class FfmpegPipeline implements TaskHandler {
           return List.of();
         }
         if (!TaskRequest.isValidFileName(name)) {
-          addStored(names.all().get(request.outputs().indexOf(name)), files, outputs);
+          addStored(names.all().get(request.outputs().indexOf(name)), files, outputs, added);
           continue;
         }
         StoredObject o = storage.store(task.id(), name, workspace.resolve(name));
@@ -132,9 +135,10 @@ public final class FfmpegPipeline implements TaskHandler {
   }
 
   /** Adds the stored files of one declared folder, pattern or file in a folder, in name order, each once. */
-  private static void addStored(OutputName declared, Map<String, TaskOutput> files, List<TaskOutput> outputs) {
+  private static void addStored(OutputName declared, Map<String, TaskOutput> files, List<TaskOutput> outputs,
+      Set<String> added) {
     for (TaskOutput o : files.values()) {
-      if (declared.covers(o.name()) && !outputs.contains(o)) {
+      if (declared.covers(o.name()) && added.add(o.name())) {
         outputs.add(o);
       }
     }
