@@ -100,7 +100,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
       // task:// inputs: outputs of tasks this one waits for, read from the storage they went to.
       Fetchers fetchers = settings.fetchers().with(new TaskOutputFetcher(settings.backend(), storage));
       handler = new FfmpegPipeline(fetchers, runner, storage, new Workspaces(root, b.minFreeSpaceBytes), fetchExecutor,
-          counters);
+          counters, b.outputLimits);
     }
     WorkerConfig config = new WorkerConfig(
         b.workerId != null ? b.workerId : defaultWorkerId(),
@@ -261,6 +261,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     private int workers = 2;
     private Path workspaceRoot;
     private long minFreeSpaceBytes = 256L << 20;
+    private OutputLimits outputLimits = OutputLimits.defaults();
     private Duration leaseDuration = Duration.ofSeconds(60);
     private Duration heartbeatInterval = Duration.ofSeconds(10);
     private Duration progressInterval = Duration.ofMillis(500);
@@ -324,6 +325,12 @@ public final class FfmpegQueue implements FfmpegQueueClient {
     /** The least free disk space under the workspace root for an attempt to start. Default 256 MiB. */
     public Builder minFreeSpace(long bytes) {
       this.minFreeSpaceBytes = nonNegative(bytes, "minFreeSpace");
+      return this;
+    }
+
+    /** How many files and bytes one task may write. Default {@link OutputLimits#defaults()}. */
+    public Builder outputLimits(OutputLimits limits) {
+      this.outputLimits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

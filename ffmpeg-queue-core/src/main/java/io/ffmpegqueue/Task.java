@@ -76,7 +76,17 @@ public record Task(
 
   /** The first output's URI ({@code output_url} in the JSON form), or {@code null} until completed. */
   public String outputUrl() {
-    return outputs.isEmpty() ? null : outputs.get(0).uri().toString();
+    if (outputs.isEmpty()) {
+      return null;
+    }
+    String url = outputs.get(0).uri().toString();
+    String first = request.outputFilename();
+    String name = outputs.get(0).name();
+    // A folder declared first: its prefix URL, ending in '/' ({@code s3://bucket/ffmpeg-outputs/{id}/hls/}).
+    if (first.endsWith("/") && url.endsWith(name)) {
+      return url.substring(0, url.length() - name.length()) + first;
+    }
+    return url;
   }
 
   /** The error's message ({@code error_message} in the JSON form), or {@code null}. */

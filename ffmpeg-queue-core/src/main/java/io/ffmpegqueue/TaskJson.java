@@ -144,7 +144,8 @@ public final class TaskJson {
     return n;
   }
 
-  private static ObjectNode outputJson(TaskOutput o) {
+  /** One stored output as JSON: {@code name}, {@code url}, {@code size}, {@code content_type}, ... as in a task's {@code outputs}. */
+  public static ObjectNode outputJson(TaskOutput o) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("name", o.name());
     n.put("url", o.uri().toString());

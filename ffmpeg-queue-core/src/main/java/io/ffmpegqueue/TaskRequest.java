@@ -64,8 +64,6 @@ public record TaskRequest(
 
   private static final int MAX_COMMAND_LENGTH = 64 * 1024;
   private static final int MAX_FILES = 64;
-  private static final int MAX_METADATA_ENTRIES = 64;
-  private static final int MAX_METADATA_LENGTH = 1024;
 
   private static final int MAX_TENANT_LENGTH = 64;
 
@@ -101,33 +99,13 @@ public record TaskRequest(
     if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
       throw new InvalidTaskException("idempotency_key", "must be 1 to 255 characters");
     }
-    metadata = copyMetadata(metadata);
-    checkWebhookUrl(webhookUrl);
+    metadata = RequestFields.copyMetadata(metadata);
+    RequestFields.checkWebhookUrl(webhookUrl);
     if (tenant != null) {
       checkTenant(tenant);
     }
     if (split != null) {
       SplitRequests.check(command, outputs);
-    }
-  }
-
-  private static void checkWebhookUrl(URI url) {
-    if (url == null) {
-      return;
-    }
-    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
-    if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
-      throw new InvalidTaskException("webhook_url", "must be an absolute http or https URL");
-    }
-    if (url.getHost() == null || url.getHost().isEmpty()) {
-      throw new InvalidTaskException("webhook_url", "has no host");
-    }
-    if (url.getRawUserInfo() != null) {
-      // Credentials in a URL end up in logs and task listings; receivers verify the signature instead.
-      throw new InvalidTaskException("webhook_url", "must not carry user info (credentials)");
-    }
-    if (url.toString().length() > 2048) {
-      throw new InvalidTaskException("webhook_url", "is longer than 2048 characters");
     }
   }
 
@@ -259,36 +237,24 @@ public record TaskRequest(
     }
     // One output, the usual case, cannot be declared twice: no set for it.
     Set<String> seen = outputs.size() == 1 ? null : new HashSet<>();
+    boolean media = false;
     for (String name : outputs) {
-      checkFileName("output_files", name);
+      if (isValidFileName(name)) {
+        if (inputs.containsKey(name)) {
+          throw new InvalidTaskException("output_files", "'" + name + "' is also an input; an output must not overwrite an input");
+        }
+      } else {
+        media = true;
+      }
       if (seen != null && !seen.add(name)) {
         throw new InvalidTaskException("output_files", "'" + name + "' is declared twice");
       }
-      if (inputs.containsKey(name)) {
-        throw new InvalidTaskException("output_files", "'" + name + "' is also an input; an output must not overwrite an input");
-      }
+    }
+    if (media) {
+      OutputNames.check(outputs, inputs.keySet());
     }
     // List.copyOf keeps an immutable list as it is (a request made from another's).
     return List.copyOf(outputs);
-  }
-
-  private static Map<String, String> copyMetadata(Map<String, String> metadata) {
-    if (metadata == null || metadata.isEmpty()) {
-      return Map.of();
-    }
-    if (metadata.size() > MAX_METADATA_ENTRIES) {
-      throw new InvalidTaskException("metadata", "has " + metadata.size() + " entries, more than " + MAX_METADATA_ENTRIES);
-    }
-    for (Map.Entry<String, String> e : metadata.entrySet()) {
-      if (e.getKey() == null || e.getKey().isBlank() || e.getKey().length() > 128) {
-        throw new InvalidTaskException("metadata", "keys must be 1 to 128 characters");
-      }
-      if (e.getValue() == null || e.getValue().length() > MAX_METADATA_LENGTH) {
-        throw new InvalidTaskException(
-            "metadata", "'" + e.getKey() + "' must have a value of at most " + MAX_METADATA_LENGTH + " characters");
-      }
-    }
-    return Map.copyOf(metadata);
   }
 
   private static String abbreviate(String s) {

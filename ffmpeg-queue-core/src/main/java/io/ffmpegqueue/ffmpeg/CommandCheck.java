@@ -1,6 +1,7 @@
 package io.ffmpegqueue.ffmpeg;
 
 import io.ffmpegqueue.InvalidTaskException;
+import io.ffmpegqueue.OutputNames;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -26,17 +27,21 @@ final class CommandCheck {
   private static final Pattern VALUE_PARTS = Pattern.compile("[:=,|;]");
   /** Options whose values are filtergraphs ({@code graph} is the lavfi device's, which replaces its input URL). */
   private static final Set<String> FILTER_OPTIONS = Set.of("filter", "vf", "af", "filter_complex", "lavfi", "graph");
+  /** Options that make a muxer name its files by the clock ({@code strftime} patterns). */
+  private static final Set<String> CLOCK_NAMES = Set.of("strftime", "use_localtime", "strftime_mkdir", "use_localtime_mkdir");
   /** Options whose values are free text or expressions, never opened as files. */
   private static final Set<String> TEXT_OPTIONS = Set.of(
       "metadata", "force_key_frames", "program", "stream_group", "timecode", "disposition", "apad");
-  /** Muxers that ffmpeg picks by an output's extension and that strict refuses. */
-  private static final Map<String, String> MUXER_BY_EXTENSION = Map.of("m3u8", "hls", "mpd", "dash");
 
   private final CommandPolicy policy;
   private final Set<String> inputs;
   private final Set<String> outputs;
   // Declared outputs the command writes, as outputs or through filters (psnr's stats_file, ...).
   private final Set<String> written = new HashSet<>();
+  // Read only when an output needs it (a folder, a pattern, a multi-file muxer): most commands write one file.
+  private OutputNames declared;
+  // Whether the options being checked are an output's, where options that name output files are checked with it.
+  private boolean outputOptions;
 
   CommandCheck(CommandPolicy policy, Set<String> inputs, Set<String> outputs) {
     this.policy = policy;
@@ -55,11 +60,12 @@ final class CommandCheck {
       input(in);
     }
     for (FfmpegCommand.Output out : command.outputs()) {
+      outputOptions = true;
       for (FfmpegCommand.Option o : out.options()) {
         option(o);
       }
+      outputOptions = false;
       output(out);
-      written.add(out.url());
     }
     for (FfmpegCommand.Option o : command.trailingOptions()) {
       option(o);
@@ -100,23 +106,34 @@ final class CommandCheck {
 
   private void output(FfmpegCommand.Output out) {
     String url = out.url();
+    String format = out.format();
+    String muxer = format != null ? format.toLowerCase(Locale.ROOT) : MediaOutputCheck.muxerByName(url);
+    if (MediaOutputCheck.applies(out, muxer) && !policy.allowsOutputFormatAsTrusted(muxer)) {
+      if (muxer != null && !MediaOutputCheck.MUXERS.contains(muxer) && !policy.allowsOutputFormat(muxer)) {
+        throw refused("'-f " + format + "': the muxer '" + muxer + "' " + CommandPolicy.REFUSED_OUTPUT_FORMATS.get(muxer));
+      }
+      if (declared == null) {
+        declared = OutputNames.of(outputs);
+      }
+      written.addAll(new MediaOutputCheck(declared, out, muxer).check());
+      return;
+    }
+    written.add(url);
+    for (FfmpegCommand.Option o : out.options()) {
+      if (o.value() != null && MediaOutputCheck.FILE_OPTIONS.containsKey(o.baseName())) {
+        checkValue(o, o.value()); // a muxer a trusted caller allowed: its side files still name no path or URL
+      }
+    }
     if (!outputs.contains(url)) {
       if (inputs.contains(url)) {
         throw refused("output '" + url + "' is a declared input; ffmpeg must not overwrite its inputs");
       }
       throw refused("output '" + url + "': " + whyNotDeclared(url, "output", outputs, inputs));
     }
-    String format = out.format();
-    String muxer = format != null ? format.toLowerCase(Locale.ROOT) : byExtension(url);
     if (muxer != null && !policy.allowsOutputFormat(muxer)) {
       throw refused((format != null ? "'-f " + format + "'" : "output '" + url + "'") + ": the muxer '" + muxer
           + "' " + CommandPolicy.REFUSED_OUTPUT_FORMATS.get(muxer));
     }
-  }
-
-  private static String byExtension(String url) {
-    int dot = url.lastIndexOf('.');
-    return dot < 0 ? null : MUXER_BY_EXTENSION.get(url.substring(dot + 1).toLowerCase(Locale.ROOT));
   }
 
   private static String whyNotDeclared(String url, String kind, Set<String> declared, Set<String> other) {
@@ -161,6 +178,15 @@ final class CommandCheck {
       if (name.equals("safe") && o.value() != null && !o.value().trim().equals("1")) {
         throw refused("'" + shown(o) + "': lets a playlist name any file");
       }
+      if (CLOCK_NAMES.contains(name) && o.value() != null && !o.value().trim().equals("0")) {
+        throw refused("'" + shown(o) + "': names output files by the clock, which the policy cannot check");
+      }
+    }
+    if (MediaOutputCheck.FILE_OPTIONS.containsKey(name)) {
+      if (!outputOptions) {
+        throw refused("'" + shown(o) + "': names an output's file, so it must stand before that output");
+      }
+      return; // checked with its output, by ffmpeg's naming rules
     }
     String value = o.value();
     if (value == null) {

@@ -18,16 +18,23 @@ import java.util.TreeSet;
  * ({@code -i}) and output must be a declared file by its bare name; no protocols ({@code file:},
  * {@code concat:}, {@code http:}, {@code pipe:} ...), no paths, no options that read or write side files
  * ({@code -attach}, {@code -vstats_file}, {@code -passlogfile}, {@code -report}, {@code -progress},
- * presets, {@code -/opt file}, {@code *_script}), no whitelist overrides, no multi-file or network muxers
- * ({@code tee}, {@code segment}, {@code hls}, {@code rtp} ...), only media demuxers (no playlists,
+ * presets, {@code -/opt file}, {@code *_script}), no whitelist overrides, no network, device or other
+ * multi-file muxers ({@code tee}, {@code rtp}, {@code hds} ...), only media demuxers (no playlists,
  * devices or network), and inside filtergraphs only declared files ({@code movie}, {@code subtitles},
  * {@code drawtext} {@code fontfile}/{@code textfile}, {@code lut3d} ...). The runner adds defences at run
  * time (a per-input protocol and format whitelist, a private working folder, a sandbox where available).
  *
+ * <p>The muxers {@code hls}, {@code dash}, {@code segment} ({@code ssegment}, {@code stream_segment}) and
+ * {@code image2} may write many files, but only inside the task's declared folders ({@code "hls/"}) and
+ * numbered patterns ({@code "thumb_%03d.jpg"}): every name they will write, by ffmpeg's own rules (the
+ * output, {@code -hls_segment_filename}, {@code -master_pl_name}, {@code -hls_fmp4_init_filename}, every
+ * {@code %v} of {@code -var_stream_map}, DASH's segment templates, {@code -segment_list}), is checked, and
+ * anything else is refused naming the option.
+ *
  * <p>Trusted callers can allow more, one named thing at a time:
  * <pre>{@code
  * CommandPolicy policy = CommandPolicy.builder()
- *     .allowOutputFormats("segment")   // writes files the task does not declare
+ *     .allowOutputFormats("tee")       // writes files the task does not declare
  *     .allowFilters("sendcmd")         // commands from a declared file
  *     .build();
  * FfmpegQueue.builder().commandPolicy(policy) ...
@@ -118,6 +125,11 @@ public final class CommandPolicy {
     return !REFUSED_OUTPUT_FORMATS.containsKey(name) || allowedOutputFormats.contains(name);
   }
 
+  /** Whether a trusted caller allowed this muxer by name, so that it may write files the task does not declare. */
+  boolean allowsOutputFormatAsTrusted(String name) {
+    return name != null && allowedOutputFormats.contains(name);
+  }
+
   boolean allowsOption(String name) {
     return allowedOptions.contains(name);
   }
@@ -173,6 +185,9 @@ public final class CommandPolicy {
     m.put("enable_drefs", "follows references to files outside the task");
     m.put("use_absolute_path", "follows references to files outside the task");
     m.put("graph_file", "reads a filtergraph from a file");
+    m.put("hls_key_info_file", "reads a key info file that names further files on the server; use -hls_enc 1 "
+        + "(a generated key) instead");
+    m.put("hls_subtitle_path", "names a subtitle playlist path the policy does not check");
     return Map.copyOf(m);
   }
 
@@ -199,7 +214,10 @@ public final class CommandPolicy {
       return allowInputFormats(names);
     }
 
-    /** Lets outputs use these muxers that strict refuses (e.g. {@code "segment"}, {@code "hls"}). */
+    /**
+     * Lets outputs use these muxers that strict refuses (e.g. {@code "tee"}), or lets {@code "hls"},
+     * {@code "segment"} ... write files outside the declared outputs: only the output's own name is checked.
+     */
     public Builder allowOutputFormats(String... names) {
       for (String n : names) {
         outputFormats.add(n.toLowerCase(Locale.ROOT));

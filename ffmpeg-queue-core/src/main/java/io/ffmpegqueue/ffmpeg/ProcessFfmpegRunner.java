@@ -5,6 +5,7 @@ import static io.ffmpegqueue.support.Checks.nonNegative;
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.TaskFailureException;
+import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.spi.StopReason;
 import io.ffmpegqueue.spi.TaskContext;
 import java.io.IOException;
@@ -166,6 +167,9 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
     Double duration = job.outputs().size() == 1 && lastOutTime.compareTo(Duration.ZERO) > 0
         ? lastOutTime.toNanos() / 1e9 : null;
     for (String name : job.outputs()) {
+      if (!TaskRequest.isValidFileName(name)) {
+        continue; // a folder, a pattern or a file inside a folder: stored file by file by the worker, not described
+      }
       MediaInfo m = description == OutputDescription.FFMPEG_REPORT ? report.describe(name, duration) : null;
       if ((m == null || m.durationSeconds() == null) && probe != null) {
         if (context.isStopped()) {
@@ -192,6 +196,9 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
 
   private static void checkOutputs(Path workspace, List<String> outputs) {
     for (String name : outputs) {
+      if (!TaskRequest.isValidFileName(name)) {
+        continue; // checked by the worker, which stores folders and patterns file by file
+      }
       Path file = workspace.resolve(name);
       try {
         if (!Files.isRegularFile(file)) {

@@ -3,7 +3,7 @@ package io.ffmpegqueue.io;
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskId;
-import io.ffmpegqueue.TaskRequest;
+import io.ffmpegqueue.OutputName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,8 +17,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +28,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * The embedded storage: outputs under a local folder as {@code {root}/{task_id}/{name}}. Each output is
+ * The embedded storage: outputs under a local folder as {@code {root}/{task_id}/{name}}, where a name may
+ * have folder parts ({@code hls/seg_001.ts}). Each output is
  * written to a temporary name and moved into place atomically, so a crash never leaves a half-written
  * file under the final name. The stored URI is the file's {@code file:} URI.
  */
@@ -34,7 +37,7 @@ public final class LocalStorage implements Storage {
   private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(
       Map.entry("mp4", "video/mp4"), Map.entry("m4v", "video/mp4"), Map.entry("mov", "video/quicktime"),
       Map.entry("mkv", "video/x-matroska"), Map.entry("webm", "video/webm"), Map.entry("avi", "video/x-msvideo"),
-      Map.entry("ts", "video/mp2t"), Map.entry("m3u8", "application/vnd.apple.mpegurl"), Map.entry("mpd", "application/dash+xml"),
+      Map.entry("ts", "video/mp2t"), Map.entry("m4s", "video/iso.segment"), Map.entry("m3u8", "application/vnd.apple.mpegurl"), Map.entry("mpd", "application/dash+xml"),
       Map.entry("mp3", "audio/mpeg"), Map.entry("m4a", "audio/mp4"), Map.entry("aac", "audio/aac"), Map.entry("wav", "audio/wav"),
       Map.entry("flac", "audio/flac"), Map.entry("ogg", "audio/ogg"), Map.entry("opus", "audio/opus"),
       Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"), Map.entry("png", "image/png"), Map.entry("gif", "image/gif"),
@@ -67,14 +70,14 @@ public final class LocalStorage implements Storage {
   public StoredObject store(TaskId taskId, String name, Path file) {
     Objects.requireNonNull(taskId, "taskId");
     Objects.requireNonNull(file, "file");
-    if (!TaskRequest.isValidFileName(name)) {
-      throw new IllegalArgumentException("output name '" + name + "' is not a bare file name");
+    if (!OutputName.isRelativePath(name)) {
+      throw new IllegalArgumentException("output name '" + name + "' is not a bare file name or a relative path");
     }
-    Path dir = root.resolve(taskId.value());
-    Path target = dir.resolve(name);
+    Path target = root.resolve(taskId.value()).resolve(name);
+    Path dir = target.getParent();
     // A hidden name that no output can have (outputs never start with '.'), unique per store: two attempts
     // of one task storing at once each write their own, and the last move wins whole.
-    Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
+    Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       Files.createDirectories(dir);
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -140,10 +143,48 @@ public final class LocalStorage implements Storage {
       throw new NoSuchFileException(uri + " is not in this storage");
     }
     Path p = Path.of(uri).toAbsolutePath().normalize();
-    if (!p.startsWith(root) || p.getNameCount() != root.getNameCount() + 2 || p.getFileName().toString().startsWith(".")) {
+    if (!p.startsWith(root) || p.getNameCount() < root.getNameCount() + 2
+        || p.getNameCount() > root.getNameCount() + 1 + OutputName.MAX_DEPTH || isHidden(root.relativize(p))) {
       throw new NoSuchFileException(uri + " is not in this storage");
     }
     return Files.newInputStream(p);
+  }
+
+  private static boolean isHidden(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void delete(TaskId taskId, String name) throws IOException {
+    if (!OutputName.isRelativePath(name)) {
+      throw new IllegalArgumentException("output name '" + name + "' is not a bare file name or a relative path");
+    }
+    Files.deleteIfExists(root.resolve(taskId.value()).resolve(name));
+  }
+
+  @Override
+  public List<StoredFile> list(TaskId taskId, String prefix) throws IOException {
+    Path dir = root.resolve(taskId.value());
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<StoredFile> files = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(dir, OutputName.MAX_DEPTH)) {
+      for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+        Path rel = dir.relativize(p);
+        String name = rel.toString().replace('\\', '/');
+        if (!isHidden(rel) && name.startsWith(prefix)) {
+          files.add(new StoredFile(name, new StoredObject(p.toUri(), Files.size(p), contentType(name), null, null)));
+        }
+      }
+    }
+    files.sort(Comparator.comparing(StoredFile::name));
+    return List.copyOf(files);
   }
 
   @Override

@@ -3,9 +3,10 @@ package io.ffmpegqueue.s3;
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskId;
-import io.ffmpegqueue.TaskRequest;
+import io.ffmpegqueue.OutputName;
 import io.ffmpegqueue.support.Checks;
 import io.ffmpegqueue.io.Storage;
+import io.ffmpegqueue.io.StoredFile;
 import io.ffmpegqueue.io.StoredObject;
 import io.ffmpegqueue.s3.internal.Buckets;
 import io.ffmpegqueue.s3.internal.ContentTypes;
@@ -16,6 +17,7 @@ import io.ffmpegqueue.s3.internal.PendingAborts;
 import io.ffmpegqueue.s3.internal.S3Clients;
 import io.ffmpegqueue.s3.internal.S3Errors;
 import io.ffmpegqueue.s3.internal.S3Uri;
+import io.ffmpegqueue.s3.internal.StoredKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -139,8 +141,8 @@ public final class S3Storage implements Storage, AutoCloseable {
   public StoredObject store(TaskId taskId, String name, Path file) {
     Objects.requireNonNull(taskId, "taskId");
     Objects.requireNonNull(file, "file");
-    if (!TaskRequest.isValidFileName(name)) {
-      throw new IllegalArgumentException("'" + name + "' is not a bare file name");
+    if (!OutputName.isRelativePath(name)) {
+      throw new IllegalArgumentException("'" + name + "' is not a bare file name or a relative path");
     }
     S3Uri target = location(taskId, name);
     String what = "output '" + name + "'";
@@ -253,6 +255,16 @@ public final class S3Storage implements Storage, AutoCloseable {
     } catch (ExecutionException e) {
       throw S3Errors.io("cannot delete the outputs of task " + taskId.value() + " under", where, client, e);
     }
+  }
+
+  @Override
+  public void delete(TaskId taskId, String name) throws IOException {
+    StoredKeys.delete(client, location(taskId, name));
+  }
+
+  @Override
+  public List<StoredFile> list(TaskId taskId, String prefix) throws IOException {
+    return StoredKeys.list(client, bucket, keyPrefix() + taskId.value() + "/", prefix, contentTypes);
   }
 
   /** Makes a last attempt at pending aborts, then closes what this storage built. */

@@ -31,16 +31,28 @@ final class S3ProxyServer implements AutoCloseable {
   static final String SECRET_KEY = "ffq-test-secret-9f8e7d6c5b4a";
 
   private final Path dir;
+  private final AuthenticationType authentication;
   private int port;
   private S3Proxy proxy;
 
-  private S3ProxyServer(Path dir) {
+  private S3ProxyServer(Path dir, AuthenticationType authentication) {
     this.dir = dir;
+    this.authentication = authentication;
   }
 
   /** A started server over {@code dir}. */
   static S3ProxyServer start(Path dir) throws Exception {
-    S3ProxyServer s = new S3ProxyServer(dir);
+    S3ProxyServer s = new S3ProxyServer(dir, AuthenticationType.AWS_V4);
+    s.startOn(0);
+    return s;
+  }
+
+  /**
+   * A started server over {@code dir} that also answers unsigned requests, as a public bucket behind a CDN
+   * does: for readers (ffmpeg opening a stored playlist) that cannot sign.
+   */
+  static S3ProxyServer startPublic(Path dir) throws Exception {
+    S3ProxyServer s = new S3ProxyServer(dir, AuthenticationType.NONE);
     s.startOn(0);
     return s;
   }
@@ -49,7 +61,7 @@ final class S3ProxyServer implements AutoCloseable {
     S3Proxy s = S3Proxy.builder()
         .blobStore(new FilesystemNio2BlobStore(dir.toString()))
         .endpoint(URI.create("http://127.0.0.1:" + p))
-        .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
+        .awsAuthentication(authentication, ACCESS_KEY, SECRET_KEY)
         .stopTimeout(0)
         .build();
     s.start();

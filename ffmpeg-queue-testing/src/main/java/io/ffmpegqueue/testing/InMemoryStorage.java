@@ -1,10 +1,11 @@
 package io.ffmpegqueue.testing;
 
 import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.OutputName;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskId;
-import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.io.Storage;
+import io.ffmpegqueue.io.StoredFile;
 import io.ffmpegqueue.io.StoredObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,8 +17,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -77,8 +80,8 @@ public final class InMemoryStorage implements Storage {
   @Override
   public StoredObject store(TaskId taskId, String name, Path file) {
     Objects.requireNonNull(taskId, "taskId");
-    if (!TaskRequest.isValidFileName(name)) {
-      throw new IllegalArgumentException("'" + name + "' is not a bare file name");
+    if (!OutputName.isRelativePath(name)) {
+      throw new IllegalArgumentException("'" + name + "' is not a bare file name or a relative path");
     }
     String failure;
     synchronized (failures) {
@@ -113,6 +116,26 @@ public final class InMemoryStorage implements Storage {
   public void delete(TaskId taskId) {
     String prefix = SCHEME + "://" + bucket + "/" + taskId.value() + "/";
     objects.keySet().removeIf(u -> u.toString().startsWith(prefix));
+  }
+
+  @Override
+  public void delete(TaskId taskId, String name) {
+    objects.remove(uri(taskId, name));
+  }
+
+  @Override
+  public List<StoredFile> list(TaskId taskId, String prefix) {
+    String base = SCHEME + "://" + bucket + "/" + taskId.value() + "/";
+    List<StoredFile> files = new ArrayList<>();
+    objects.forEach((uri, stored) -> {
+      String u = uri.toString();
+      if (u.startsWith(base + prefix)) {
+        files.add(new StoredFile(u.substring(base.length()),
+            new StoredObject(uri, stored.bytes.length, stored.contentType, null, null)));
+      }
+    });
+    files.sort(java.util.Comparator.comparing(StoredFile::name));
+    return List.copyOf(files);
   }
 
   /** Whether output {@code name} of task {@code id} is stored. */

@@ -11,6 +11,7 @@ import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.io.Storage;
+import io.ffmpegqueue.io.StoredFile;
 import io.ffmpegqueue.io.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -231,10 +232,31 @@ public abstract class StorageContract {
   @Test
   void a_name_with_a_path_or_an_unsafe_form_is_refused() throws IOException {
     Path f = file("a", new byte[] {1});
-    for (String bad : new String[] {"../escape.mp4", "a/b.mp4", "/abs.mp4", "..", ".", "", "a\\b.mp4",
-        "-option.mp4", "new\nline.mp4", "nul\0.mp4"}) {
+    for (String bad : new String[] {"../escape.mp4", "a/../../b.mp4", "a//b.mp4", "a/", "/abs.mp4", "..", ".", "",
+        "a\\b.mp4", "-option.mp4", "hls/-x.ts", "new\nline.mp4", "nul\0.mp4", "1/2/3/4/5/6/7/8/9.ts"}) {
       assertThrows(RuntimeException.class, () -> storage().store(TaskId.random(), bad, f), "name '" + bad + "'");
     }
+  }
+
+  @Test
+  void an_output_inside_a_folder_keeps_its_path_and_is_listed_and_deleted_by_name() throws IOException {
+    TaskId id = TaskId.random();
+    StoredObject seg = storage().store(id, "hls/low/seg_000.ts", file("a", bytes("segment")));
+    storage().store(id, "hls/index.m3u8", file("b", bytes("#EXTM3U")));
+    storage().store(id, "out.mp4", file("c", bytes("mp4")));
+    assertArrayEquals(bytes("segment"), read(seg));
+    assertTrue(seg.uri().toString().endsWith("/" + id.value() + "/hls/low/seg_000.ts"), "the path is kept: " + seg.uri());
+
+    List<StoredFile> listed = storage().list(id, "hls/");
+    assertEquals(List.of("hls/index.m3u8", "hls/low/seg_000.ts"), listed.stream().map(StoredFile::name).toList());
+    assertEquals(seg.uri(), listed.get(1).object().uri());
+    assertEquals(3, storage().list(id, "").size());
+
+    storage().delete(id, "hls/low/seg_000.ts");
+    assertThrows(IOException.class, () -> read(seg));
+    assertEquals(List.of("hls/index.m3u8"), storage().list(id, "hls/").stream().map(StoredFile::name).toList());
+    storage().delete(id, "hls/low/seg_000.ts");
+    assertEquals(List.of(), storage().list(TaskId.random(), ""));
   }
 
   @Test

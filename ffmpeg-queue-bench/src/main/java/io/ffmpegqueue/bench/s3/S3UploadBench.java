@@ -35,8 +35,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code --concurrency N} (8), {@code --aws PATH} ({@code aws} on the PATH).
  */
 public final class S3UploadBench {
-  private static final String KEY = "bench-access-key";
-  private static final String SECRET = "bench-secret-key-0123456789";
+  static final String KEY = "bench-access-key";
+  static final String SECRET = "bench-secret-key-0123456789";
   private static final String BUCKET = "bench";
   private static final long MIB = 1L << 20;
 
@@ -172,7 +172,7 @@ public final class S3UploadBench {
         .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return f[0];
@@ -203,7 +203,7 @@ public final class S3UploadBench {
     return out;
   }
 
-  private static Process startServer(Path dataDir) throws IOException {
+  static Process startServer(Path dataDir) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"), S3ProxyProcess.class.getName(),
@@ -212,7 +212,7 @@ public final class S3UploadBench {
         .start();
   }
 
-  private static int readPort(Process server) throws IOException {
+  static int readPort(Process server) throws IOException {
     BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     for (int i = 0; i < 200; i++) {
       String line = r.readLine();
@@ -226,7 +226,7 @@ public final class S3UploadBench {
     throw new IllegalStateException("S3Proxy did not start");
   }
 
-  private static S3Client admin(URI endpoint) {
+  static S3Client admin(URI endpoint) {
     return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -252,7 +252,7 @@ public final class S3UploadBench {
     }
   }
 
-  private static String machine() {
+  static String machine() {
     String cpu = "unknown CPU";
     try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
       cpu = lines.filter(l -> l.startsWith("model name")).findFirst()

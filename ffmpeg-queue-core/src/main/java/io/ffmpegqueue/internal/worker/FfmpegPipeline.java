@@ -1,6 +1,9 @@
 package io.ffmpegqueue.internal.worker;
 
 import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.OutputLimits;
+import io.ffmpegqueue.OutputName;
+import io.ffmpegqueue.OutputNames;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskOutput;
@@ -20,9 +23,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -34,20 +40,25 @@ import java.util.concurrent.RejectedExecutionException;
  * store the outputs, and always remove the workspace.
  */
 public final class FfmpegPipeline implements TaskHandler {
+  private static final int UPLOADS_PER_TASK = 4;
+  private static final Duration SCAN_INTERVAL = Duration.ofMillis(200);
   private final Fetchers fetchers;
   private final FfmpegRunner runner;
   private final Storage storage;
   private final Workspaces workspaces;
   private final ExecutorService fetchExecutor;
   private final WorkerCounters counters;
+  private final OutputLimits outputLimits;
 
   /**
    * A pipeline over the given parts; {@code fetchExecutor} runs the downloads of tasks with several inputs,
-   * and the size of every fetched input is added to {@code counters}.
+   * the size of every fetched input is added to {@code counters}, and folder and pattern outputs are
+   * stored while ffmpeg writes them, within {@code outputLimits}.
    */
   public FfmpegPipeline(Fetchers fetchers, FfmpegRunner runner, Storage storage,
-      Workspaces workspaces, ExecutorService fetchExecutor, WorkerCounters counters) {
+      Workspaces workspaces, ExecutorService fetchExecutor, WorkerCounters counters, OutputLimits outputLimits) {
     this.counters = counters;
+    this.outputLimits = outputLimits;
     this.fetchers = fetchers;
     this.runner = runner;
     this.storage = storage;
@@ -60,25 +71,43 @@ public final class FfmpegPipeline implements TaskHandler {
     Task task = context.task();
     TaskRequest request = task.request();
     Path workspace = workspaces.create(context);
+    OutputNames names = OutputNames.of(request.outputs());
+    OutputUploader media = names.hasMedia()
+        ? new OutputUploader(storage, task.id(), workspace, names, outputLimits, UPLOADS_PER_TASK, SCAN_INTERVAL) : null;
+    boolean stored = false;
     try {
       FfmpegJob job = new FfmpegJob(FfmpegCommand.parse(request.command()), workspace,
           List.copyOf(request.inputs().keySet()), request.outputs(), context);
       OverlappedInput overlapped = OverlappedInput.of(job, request.inputs(), fetchers);
-      FfmpegResult result;
-      if (overlapped != null) {
-        result = overlapped.run(runner, counters); // ffmpeg starts while the input downloads, where it can
-        if (result == null) {
-          return List.of();
-        }
-      } else {
+      if (overlapped == null) {
         fetchInputs(context, workspace);
         if (context.isStopped()) {
           return List.of();
         }
-        result = runner.run(job);
       }
-      List<TaskOutput> outputs = new ArrayList<>(request.outputs().size());
+      if (media != null) {
+        media.prepare();
+        media.start(Thread.currentThread());
+      }
+      FfmpegResult result;
+      try {
+        // With an overlapped input, ffmpeg starts while the input downloads (null: the attempt was stopped).
+        result = overlapped != null ? overlapped.run(runner, counters) : runner.run(job);
+      } finally {
+        if (media != null) {
+          media.ffmpegExited();
+        }
+      }
+      if (result == null) {
+        return List.of();
+      }
+      Map<String, TaskOutput> files = media == null ? Map.of() : media.finish();
+      List<TaskOutput> outputs = new ArrayList<>(request.outputs().size() + files.size());
+      Set<String> added = new HashSet<>();
       for (String name : request.outputs()) {
+        if (!TaskRequest.isValidFileName(name)) {
+          continue;
+        }
         Path file = workspace.resolve(name);
         if (!Files.isRegularFile(file) || Files.size(file) == 0) {
           throw new TaskFailureException(ErrorKind.MISSING_OUTPUT, "ffmpeg finished but output '" + name + "' "
@@ -89,13 +118,37 @@ public final class FfmpegPipeline implements TaskHandler {
         if (context.isStopped()) {
           return List.of();
         }
+        if (!TaskRequest.isValidFileName(name)) {
+          addStored(names.all().get(request.outputs().indexOf(name)), files, outputs, added);
+          continue;
+        }
         StoredObject o = storage.store(task.id(), name, workspace.resolve(name));
         outputs.add(new TaskOutput(name, o.uri(), o.size(), o.contentType(), o.checksum(), o.downloadUrl(),
             result.media().get(name)));
       }
+      stored = true;
       return outputs;
+    } catch (Exception e) {
+      if (media != null && media.failure() != null) {
+        Thread.interrupted(); // the uploader stopped ffmpeg by interrupting this thread; its failure is the cause
+        throw media.failure();
+      }
+      throw e;
     } finally {
+      if (media != null && !stored) {
+        media.discard();
+      }
       Workspaces.delete(workspace);
+    }
+  }
+
+  /** Adds the stored files of one declared folder, pattern or file in a folder, in name order, each once. */
+  private static void addStored(OutputName declared, Map<String, TaskOutput> files, List<TaskOutput> outputs,
+      Set<String> added) {
+    for (TaskOutput o : files.values()) {
+      if (declared.covers(o.name()) && added.add(o.name())) {
+        outputs.add(o);
+      }
     }
   }
 

@@ -57,6 +57,19 @@ final class EnvValues {
     throw new ConfigException(name, "must be a whole number from " + min + " to " + max + ", got '" + s + "'");
   }
 
+  long integer(String name, long min, long max) {
+    String s = text(name);
+    try {
+      long n = Long.parseLong(s);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException(name, "must be a whole number from " + min + " to " + max + ", got '" + s + "'");
+  }
+
   Duration duration(String name, boolean zeroAllowed) {
     String s = text(name);
     Duration d = null;

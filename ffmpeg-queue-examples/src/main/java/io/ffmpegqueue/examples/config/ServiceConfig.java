@@ -1,5 +1,6 @@
 package io.ffmpegqueue.examples.config;
 
+import io.ffmpegqueue.OutputLimits;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TenantLimits;
 import io.ffmpegqueue.ffmpeg.Sandbox;
@@ -49,6 +50,7 @@ public final class ServiceConfig {
   private final String logLevel;
   private final int httpThreads;
   private final Duration drainTimeout;
+  private final OutputLimits outputLimits;
 
   private ServiceConfig(Map<String, String> variables) {
     this.env = new EnvValues(variables);
@@ -85,6 +87,8 @@ public final class ServiceConfig {
     }
     this.httpThreads = env.integer("HTTP_THREADS", 1, 1024);
     this.drainTimeout = env.duration("DRAIN_TIMEOUT", true);
+    this.outputLimits = new OutputLimits(env.integer("MAX_OUTPUT_FILES", 1, OutputLimits.MAX_FILES),
+        env.integer("MAX_OUTPUT_BYTES", 1L, Long.MAX_VALUE));
   }
 
   /** The configuration of exactly these variables (unset and empty ones take their defaults). */
@@ -202,6 +206,11 @@ public final class ServiceConfig {
   /** {@code HTTP_THREADS}: the threads that serve requests. */
   public int httpThreads() {
     return httpThreads;
+  }
+
+  /** {@code MAX_OUTPUT_FILES} and {@code MAX_OUTPUT_BYTES}: how much one task may write. */
+  public OutputLimits outputLimits() {
+    return outputLimits;
   }
 
   /** {@code DRAIN_TIMEOUT}: at shutdown, how long running tasks may finish before they are released. */

@@ -21,6 +21,8 @@ public final class Variables {
       new Variable("REDIS_URL", "", "the shared backend's Redis, for QUEUE_BACKEND=redis: redis://[user:pass@]host:port/db", true),
       new Variable("REDIS_CLUSTER", "false", "true when REDIS_URL is a seed node of a Redis Cluster", false),
       new Variable("MAX_QUEUE", "10000", "most pending tasks; past it registration answers 503", false),
+      new Variable("MAX_OUTPUT_FILES", "20000", "most files one task may write (folders, sequences); past it the task fails", false),
+      new Variable("MAX_OUTPUT_BYTES", "68719476736", "most bytes one task's outputs may hold (64 GiB); past it the task fails", false),
       new Variable("TASK_TIMEOUT", "3600", "how long one attempt may run: seconds, or 90s, 15m, 2h", false),
       new Variable("OUTPUT_DIR", "./ffmpeg-outputs", "local storage root for outputs when S3_BUCKET is empty", false),
       new Variable("WORK_DIR", "", "where task workspaces are made (default: the temp folder)", false),

@@ -134,6 +134,11 @@ final class ApiHandler implements HttpHandler {
       }
       return false;
     }
+    if (seg.length == 5 && seg[4].equals("outputs")) {
+      allow(method, path, "GET");
+      tasks.outputs(ex, seg[3]);
+      return false;
+    }
     if (seg.length == 5 && seg[4].equals("events")) {
       allow(method, path, "GET");
       return streams.start(ex, seg[3]);

@@ -86,8 +86,17 @@ final class TaskEndpoints {
   void status(HttpExchange ex, String id) throws IOException {
     Task t = find(id);
     // Tasks with a webhook show its delivery (state and every attempt) in a "webhook" section.
-    HttpIo.sendJson(ex, 200, t.request().webhookUrl() == null ? TaskJson.toJson(t)
-        : TaskJson.toJson(t, client.webhook(t.id()).orElse(null)));
+    HttpIo.sendJson(ex, 200, OutputPages.listed(t.request().webhookUrl() == null ? TaskJson.toJson(t)
+        : TaskJson.toJson(t, client.webhook(t.id()).orElse(null)), t));
+  }
+
+  /** {@code GET /ffmpeg/tasks/{id}/outputs?offset=&limit=}: a page of the task's stored outputs. */
+  void outputs(HttpExchange ex, String id) throws IOException {
+    Task t = find(id);
+    Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+    int limit = intParam(q, "limit", OutputPages.LISTED, 1, OutputPages.MAX_PAGE);
+    int offset = intParam(q, "offset", 0, 0, Integer.MAX_VALUE);
+    HttpIo.sendJson(ex, 200, OutputPages.page(t, offset, limit));
   }
 
   /** {@code GET /ffmpeg/queue/size}: how many tasks are ready to run (not those that wait for other tasks). */

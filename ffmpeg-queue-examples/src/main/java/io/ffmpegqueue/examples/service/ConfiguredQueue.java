@@ -70,6 +70,7 @@ public final class ConfiguredQueue implements AutoCloseable {
           .workers(workers)
           .defaultTimeout(config.taskTimeout())
           .drainTimeout(config.drainTimeout())
+          .outputLimits(config.outputLimits())
           .tenantLimits(config.tenantLimits());
       for (InputFetcher f : fetchers(config)) {
         b.fetcher(f);

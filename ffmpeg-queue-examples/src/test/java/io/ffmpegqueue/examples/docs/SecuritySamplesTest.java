@@ -27,11 +27,14 @@ class SecuritySamplesTest {
         .build();
     // FfmpegQueue.builder().commandPolicy(trusted).runner(ProcessFfmpegRunner.builder().policy(trusted).build())
     // end-sample
-    FfmpegCommand segment = FfmpegCommand.parse("-i in.mp4 -f segment out.mp4");
+    FfmpegCommand segment = FfmpegCommand.parse("-i in.mp4 -f segment -segment_list list.m3u8 out.mp4");
     assertThatThrownBy(() -> CommandPolicy.strict().check(segment, Set.of("in.mp4"), Set.of("out.mp4")))
         .isInstanceOf(InvalidTaskException.class)
-        .hasMessageContaining("the muxer 'segment' writes files the task does not declare");
+        .hasMessageContaining("'list.m3u8' is outside the declared outputs");
     assertThatCode(() -> trusted.check(segment, Set.of("in.mp4"), Set.of("out.mp4"))).doesNotThrowAnyException();
+    // A trusted muxer's file options still name no paths.
+    assertThatThrownBy(() -> trusted.check(FfmpegCommand.parse("-i in.mp4 -f segment -segment_list /tmp/l.m3u8 out.mp4"),
+        Set.of("in.mp4"), Set.of("out.mp4"))).hasMessageContaining("is a path");
     // Still refused whatever the policy: a path instead of a declared file.
     assertThatThrownBy(() -> trusted.check(FfmpegCommand.parse("-i /etc/passwd out.mp4"), Set.of("in.mp4"), Set.of("out.mp4")))
         .hasMessageContaining("is a path");
