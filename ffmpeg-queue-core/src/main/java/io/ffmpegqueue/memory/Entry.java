@@ -1,7 +1,9 @@
 package io.ffmpegqueue.memory;
 
+import io.ffmpegqueue.AttemptSeries;
 import io.ffmpegqueue.Task;
 import java.time.Instant;
+import java.util.List;
 
 /** One task as the in-memory backend holds it: its latest snapshot, where it is queued and its lease. */
 final class Entry {
@@ -15,6 +17,8 @@ final class Entry {
   String leaseOwner;
   Instant leaseExpiresAt;
   boolean cancelRequested;
+  // The attempt series that ended before each retry by hand, oldest first; null until the first one.
+  List<AttemptSeries> history;
 
   Entry(Task task, long seq) {
     this.task = task;

@@ -18,12 +18,12 @@ import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
-import java.net.URI;
+import io.ffmpegqueue.spi.TaskAdmin;
+import io.ffmpegqueue.spi.WorkerRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -57,26 +57,27 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
   public static final int DEFAULT_RETENTION_COUNT = 100_000;
 
   private final int capacity;
-  private final InstantSource clock;
+  final InstantSource clock;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  // Webhook deliveries, under the lock: stored with the task's end (see retire), removed with the task.
-  private final DeliveryStore webhooks = new DeliveryStore();
+  final ReentrantLock lock = new ReentrantLock();
   private final Condition workAvailable = lock.newCondition();
   // Read without the lock by find(); written under it.
-  private final ConcurrentHashMap<TaskId, Entry> tasks = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<TaskId, Entry> tasks = new ConcurrentHashMap<>();
   private final Map<String, Entry> byIdempotencyKey = new HashMap<>();
   // Ready tasks, by tenant, in the order of their turns.
   private final TenantTurns ready = new TenantTurns();
-  private final DelayedTasks delayed = new DelayedTasks();
+  final DelayedTasks delayed = new DelayedTasks();
   private final Map<TaskId, Entry> running = new HashMap<>();
-  private final Retention finished;
-  private final long[] counts = new long[TaskStatus.values().length];
+  // Final tasks and their webhook deliveries.
+  final FinalTasks finished;
+  final StatusCounts counts = new StatusCounts();
+  private final MemoryTaskAdmin admin = new MemoryTaskAdmin(this);
+  private final MemoryWorkers workers = new MemoryWorkers(this);
   private long nextSeq;
 
   private InMemoryQueueBackend(Builder b) {
     this.capacity = b.capacity;
-    this.finished = new Retention(b.retentionAge, b.retentionCount);
+    this.finished = new FinalTasks(b.retentionAge, b.retentionCount, tasks, byIdempotencyKey, counts);
     this.clock = b.clock;
   }
 
@@ -105,7 +106,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
           return new Enqueued(existing.task, false);
         }
       }
-      if (counts[TaskStatus.PENDING.ordinal()] >= capacity) {
+      if (counts.get(TaskStatus.PENDING) >= capacity) {
         if (tasks.containsKey(task.id())) {
           throw new IllegalArgumentException("task " + task.id() + " exists already");
         }
@@ -121,7 +122,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
       if (key != null) {
         byIdempotencyKey.put(key, e);
       }
-      counts[TaskStatus.PENDING.ordinal()]++;
+      counts.add(TaskStatus.PENDING, 1);
       schedule(e, clock.instant());
       return new Enqueued(task, true);
     } finally {
@@ -216,7 +217,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
           schedule(e, now);
         }
       } else {
-        retire(e, now);
+        finished.retire(e, now);
       }
       return t;
     } finally {
@@ -238,7 +239,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
           Instant now = clock.instant();
           e.queued = Entry.Queued.NO; // left in its queue, skipped when reached
           move(e, TaskStates.cancelledPending(e.task, now));
-          retire(e, now);
+          finished.retire(e, now);
         }
         case RUNNING -> {
           changed = !e.cancelRequested;
@@ -265,17 +266,12 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
 
   @Override
   public Map<TaskStatus, Long> counts() {
-    long[] now = locked(counts::clone);
-    Map<TaskStatus, Long> m = new EnumMap<>(TaskStatus.class);
-    for (TaskStatus s : TaskStatus.values()) {
-      m.put(s, now[s.ordinal()]);
-    }
-    return m;
+    return locked(counts::snapshot);
   }
 
   @Override
   public long pendingCount() {
-    return locked(() -> counts[TaskStatus.PENDING.ordinal()]);
+    return locked(() -> counts.get(TaskStatus.PENDING));
   }
 
   @Override
@@ -296,7 +292,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
         e.leaseExpiresAt = null;
         move(e, t);
         if (t.status() == TaskStatus.FAILED) {
-          retire(e, now);
+          finished.retire(e, now);
         } else {
           schedule(e, now);
         }
@@ -310,35 +306,16 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
 
   @Override
   public int prune() {
-    return locked(() -> pruneLocked(clock.instant()));
-  }
-
-  private int pruneLocked(Instant now) {
-    int removed = 0;
-    Entry e;
-    while ((e = finished.pollExpired(now)) != null) {
-      tasks.remove(e.task.id());
-      String key = e.task.request().idempotencyKey();
-      if (key != null && byIdempotencyKey.get(key) == e) {
-        byIdempotencyKey.remove(key);
-      }
-      counts[e.task.status().ordinal()]--;
-      webhooks.remove(e.task.id());
-      removed++;
-    }
-    return removed;
+    return locked(() -> finished.prune(clock.instant()));
   }
 
   /** Replaces the entry's snapshot and keeps the counts by status. Under the lock. */
-  private void move(Entry e, Task next) {
-    if (e.task.status() != next.status()) {
-      counts[e.task.status().ordinal()]--;
-      counts[next.status().ordinal()]++;
-    }
+  void move(Entry e, Task next) {
+    counts.moved(e.task.status(), next.status());
     e.task = next;
   }
 
-  private void schedule(Entry e, Instant now) {
+  void schedule(Entry e, Instant now) {
     if (e.task.runAt().isAfter(now)) {
       delayed.add(e);
       workAvailable.signal(); // a waiting claimer may have to wake earlier
@@ -360,17 +337,17 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
     }
   }
 
-  /** Keeps a task that ended, with its webhook delivery when it has a URL. Under the lock. */
-  private void retire(Entry e, Instant now) {
-    finished.add(e);
-    URI url = e.task.request().webhookUrl();
-    if (url != null) {
-      webhooks.addFirst(e.task.id(), url, now);
-    }
-    pruneLocked(now);
+  @Override
+  public Optional<TaskAdmin> admin() {
+    return Optional.of(admin);
   }
 
-  private <T> T locked(Supplier<T> action) {
+  @Override
+  public Optional<WorkerRegistry> workerRegistry() {
+    return Optional.of(workers);
+  }
+
+  <T> T locked(Supplier<T> action) {
     lock.lock();
     try {
       return action.get();
@@ -391,7 +368,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
   public void updateWebhook(TaskId id, WebhookDelivery delivery) {
     lock.lock();
     try {
-      webhooks.update(id, delivery);
+      finished.webhooks().update(id, delivery);
     } finally {
       lock.unlock();
     }
@@ -399,12 +376,12 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox {
 
   @Override
   public Optional<WebhookDelivery> findWebhook(TaskId id) {
-    return locked(() -> Optional.ofNullable(webhooks.find(id)));
+    return locked(() -> Optional.ofNullable(finished.webhooks().find(id)));
   }
 
   @Override
   public List<DueWebhook> claimDueWebhooks(Instant now, Duration holdFor, int limit) {
-    return locked(() -> webhooks.claimDue(now, holdFor, limit));
+    return locked(() -> finished.webhooks().claimDue(now, holdFor, limit));
   }
 
   /** Builds an {@link InMemoryQueueBackend}. */

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * fencing, delayed retry, lease expiry, idempotency, cancel in each state, capacity and retention, tenants (fair
  * turns between tenants, per-tenant running limits at claim), and, for a backend that is
  * also a {@link WebhookOutbox}, exactly one due delivery for every task with a webhook URL that ends by
- * finish, cancel or lease expiry. The groups beyond the basic cases are in the classes this one extends. Extend it
+ * finish, cancel or lease expiry; task management (retry, delete, search, stats) and the worker registry for a
+ * backend that offers them. The groups beyond the basic cases are in the classes this one extends. Extend it
  * and make a new, empty backend with the given limits:
  *
  * <pre>{@code
@@ -54,7 +55,7 @@ import org.junit.jupiter.api.Test;
  *
  * Time-based cases use short real durations (a backend may judge time on its own clock, e.g. a database's).
  */
-public abstract class QueueBackendContract extends TenantCases {
+public abstract class QueueBackendContract extends TaskAdminCases {
   /** The wait for anything that should happen at once. */
   protected static final Duration PROMPTLY = Duration.ofSeconds(10);
   static final Duration LEASE = Duration.ofSeconds(30);
