@@ -41,6 +41,8 @@ import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
+import io.ffmpegqueue.spi.TaskAdmin;
+import io.ffmpegqueue.spi.WorkerRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -363,13 +365,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
   @Override
   public List<Task> reapExpiredLeases() {
     List<Task> changed = upkeep.reap(webhookDue());
-    for (Task t : changed) {
-      buffer.event(switch (t.status()) {
-        case FAILED -> TaskEvent.Type.FAILED;
-        case CANCELLED -> TaskEvent.Type.CANCELLED;
-        default -> TaskEvent.Type.RETRY_SCHEDULED;
-      }, t.id());
-    }
+    buffer.reaped(changed);
     if (changed.stream().anyMatch(t -> t.status() == TaskStatus.PENDING)) {
       wakeUps.wakeAll();
     }
@@ -391,6 +387,20 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
     Objects.requireNonNull(l, "listener");
     notices.add(l);
     return () -> notices.remove(l);
+  }
+
+  /** Retry, delete, search and statistics in SQL ({@link PostgresTaskAdmin}); a retried task wakes the workers. */
+  @Override
+  public Optional<TaskAdmin> admin() {
+    return Optional.of(new PostgresTaskAdmin(db, sql, () -> {
+      wakeUps.wakeAll();
+      buffer.ready();
+    }));
+  }
+
+  @Override
+  public Optional<WorkerRegistry> workerRegistry() {
+    return Optional.of(new PostgresWorkers(db, sql));
   }
 
   /** Whether the connection that hears other processes' notices is up now. */
@@ -431,17 +441,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox {
      * @throws FfmpegQueueException when the database cannot be reached or its tables are not as needed
      */
     public PostgresQueueBackend build() {
-      Migrator migrator = new Migrator(dataSource, schema, prefix);
-      if (migrate) {
-        migrator.migrate();
-      } else {
-        int version = migrator.version();
-        if (version != PostgresSchema.LATEST_VERSION) {
-          throw new FfmpegQueueException("PostgreSQL: the ffmpeg-queue tables in schema '" + schema + "' (prefix '"
-              + prefix + "') are at version " + version + ", but this library needs version "
-              + PostgresSchema.LATEST_VERSION + "; apply PostgresSchema.migrations(...) or build with migrate(true)");
-        }
-      }
+      new Migrator(dataSource, schema, prefix).migrateOrCheck(migrate);
       return new PostgresQueueBackend(this).start();
     }
   }

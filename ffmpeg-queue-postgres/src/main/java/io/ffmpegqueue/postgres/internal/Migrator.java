@@ -36,6 +36,25 @@ public final class Migrator {
   }
 
   /**
+   * Migrates the tables when {@code migrate} is set, or else checks that they are at
+   * {@link PostgresSchema#LATEST_VERSION}.
+   *
+   * @throws FfmpegQueueException when the database cannot be reached or its tables are not as needed
+   */
+  public void migrateOrCheck(boolean migrate) {
+    if (migrate) {
+      migrate();
+      return;
+    }
+    int version = version();
+    if (version != PostgresSchema.LATEST_VERSION) {
+      throw new FfmpegQueueException("PostgreSQL: the ffmpeg-queue tables in schema '" + schema + "' (prefix '"
+          + prefix + "') are at version " + version + ", but this library needs version "
+          + PostgresSchema.LATEST_VERSION + "; apply PostgresSchema.migrations(...) or build with migrate(true)");
+    }
+  }
+
+  /**
    * Applies the missing migrations, all in one transaction that first takes a transaction-level advisory
    * lock: processes that start together wait for the first, then find nothing to do. (A transaction lock,
    * unlike a session lock, also holds behind a transaction-pooling PgBouncer.)
