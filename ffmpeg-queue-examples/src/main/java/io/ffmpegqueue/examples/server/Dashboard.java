@@ -63,8 +63,16 @@ final class Dashboard {
   static void requireSameOrigin(HttpExchange ex) {
     String origin = ex.getRequestHeaders().getFirst("Origin");
     String host = ex.getRequestHeaders().getFirst("Host");
-    if (origin != null && (host == null || !URI.create(origin).getRawAuthority().equalsIgnoreCase(host))) {
+    if (origin != null && (host == null || !host.equalsIgnoreCase(authority(origin)))) {
       throw new ApiException(403, "forbidden", "a request from another origin may not use the dashboard's cookie");
+    }
+  }
+
+  private static String authority(String origin) {
+    try {
+      return URI.create(origin).getRawAuthority(); // null for the opaque origin "null"
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 
@@ -143,7 +151,8 @@ final class Dashboard {
     Headers h = ex.getResponseHeaders();
     h.set("Content-Security-Policy", CSP);
     h.set("X-Content-Type-Options", "nosniff");
-    h.set("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: with no-referrer the browser sends "Origin: null" on the pages' own POSTs.
+    h.set("Referrer-Policy", "same-origin");
     h.set("X-Frame-Options", "DENY");
     HttpIo.send(ex, status, type, body);
   }
