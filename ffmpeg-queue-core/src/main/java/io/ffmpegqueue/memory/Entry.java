@@ -1,9 +1,11 @@
 package io.ffmpegqueue.memory;
 
+import io.ffmpegqueue.AttemptSeries;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskId;
 import java.time.Instant;
 import java.util.Set;
+import java.util.List;
 
 /** One task as the in-memory backend holds it: its latest snapshot, where it is queued and its lease. */
 final class Entry {
@@ -21,6 +23,8 @@ final class Entry {
   // tasks that name this one have not ended.
   Set<TaskId> waitingFor;
   int openChildren;
+  // The attempt series that ended before each retry by hand, oldest first; null until the first one.
+  List<AttemptSeries> history;
 
   Entry(Task task, long seq) {
     this.task = task;

@@ -20,8 +20,9 @@ import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
+import io.ffmpegqueue.spi.TaskAdmin;
 import io.ffmpegqueue.spi.TaskGraphs;
-import java.net.URI;
+import io.ffmpegqueue.spi.WorkerRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -58,25 +59,26 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
   public static final int DEFAULT_RETENTION_COUNT = 100_000;
 
   private final int capacity;
-  private final InstantSource clock;
+  final InstantSource clock;
 
   private final ReentrantLock lock = new ReentrantLock();
-  // Webhook deliveries, under the lock: stored with the task's end (see retire), removed with the task.
-  private final DeliveryStore webhooks = new DeliveryStore();
   // Read without the lock by find(); written under it.
-  private final ConcurrentHashMap<TaskId, Entry> tasks = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<TaskId, Entry> tasks = new ConcurrentHashMap<>();
   private final Map<String, Entry> byIdempotencyKey = new HashMap<>();
   // Ready tasks, by tenant, in the order of their turns, and delayed ones.
-  private final ReadyTasks ready = new ReadyTasks(lock.newCondition());
+  final ReadyTasks ready = new ReadyTasks(lock.newCondition());
   private final Map<TaskId, Entry> running = new HashMap<>();
-  private final Retention finished;
-  private final StatusCounts counts = new StatusCounts();
+  // Final tasks, kept while retention and the graph need them, with their webhook deliveries.
+  final FinalTasks finished;
+  final StatusCounts counts = new StatusCounts();
   private long nextSeq;
   private final TaskGraph graph = new TaskGraph();
+  private final MemoryTaskAdmin admin = new MemoryTaskAdmin(this);
+  private final MemoryWorkers workers = new MemoryWorkers(this);
 
   private InMemoryQueueBackend(Builder b) {
     this.capacity = b.capacity;
-    this.finished = new Retention(b.retentionAge, b.retentionCount);
+    this.finished = new FinalTasks(b.retentionAge, b.retentionCount, tasks, byIdempotencyKey, counts, graph);
     this.clock = b.clock;
   }
 
@@ -126,7 +128,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
       counts.add(stored.status());
       graph.added(e, tasks);
       if (stored.status() != TaskStatus.PENDING) {
-        retire(e, now); // a task it waits for had failed or been cancelled
+        finished.retire(e, now); // a task it waits for had failed or been cancelled
       } else if (!stored.isWaiting()) {
         ready.schedule(e, now);
       }
@@ -195,7 +197,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
           ready.schedule(e, now);
         }
       } else {
-        retire(e, now);
+        finished.retire(e, now);
         settle(e, now);
       }
       return t;
@@ -219,7 +221,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
           e.queued = Entry.Queued.NO; // left in its queue, skipped when reached
           graph.cancelled(e);
           move(e, TaskStates.cancelledPending(e.task, now));
-          retire(e, now);
+          finished.retire(e, now);
           settle(e, now);
         }
         case RUNNING -> {
@@ -283,7 +285,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
         e.leaseExpiresAt = null;
         move(e, t);
         if (t.status() == TaskStatus.FAILED) {
-          retire(e, now);
+          finished.retire(e, now);
           settle(e, now);
         } else {
           ready.schedule(e, now);
@@ -298,31 +300,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
 
   @Override
   public int prune() {
-    return locked(() -> pruneLocked(clock.instant()));
-  }
-
-  private int pruneLocked(Instant now) {
-    int removed = 0;
-    Entry e;
-    while ((e = finished.pollExpired(now)) != null) {
-      if (!graph.holds(e)) { // a task that waits on it has not ended: kept until it has
-        remove(e);
-        removed++;
-      }
-    }
-    return removed;
-  }
-
-  /** Forgets a final task. Under the lock. */
-  private void remove(Entry e) {
-    tasks.remove(e.task.id());
-    String key = e.task.request().idempotencyKey();
-    if (key != null && byIdempotencyKey.get(key) == e) {
-      byIdempotencyKey.remove(key);
-    }
-    counts.remove(e.task.status());
-    webhooks.remove(e.task.id());
-    graph.removed(e);
+    return locked(() -> finished.prune(clock.instant()));
   }
 
   /**
@@ -332,7 +310,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
   private void settle(Entry e, Instant now) {
     graph.settle(e, now, c -> ready.schedule(c, now), (c, cancelled) -> {
       move(c, cancelled);
-      retire(c, now);
+      finished.retire(c, now);
     });
   }
 
@@ -354,23 +332,22 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
   }
 
   /** Replaces the entry's snapshot and keeps the counts by status. Under the lock. */
-  private void move(Entry e, Task next) {
+  void move(Entry e, Task next) {
     counts.moved(e.task.status(), next.status());
     e.task = next;
   }
 
-  /** Keeps a task that ended, with its webhook delivery when it has a URL. Under the lock. */
-  private void retire(Entry e, Instant now) {
-    finished.add(e);
-    graph.ended(e, tasks, this::remove);
-    URI url = e.task.request().webhookUrl();
-    if (url != null) {
-      webhooks.addFirst(e.task.id(), url, now);
-    }
-    pruneLocked(now);
+  @Override
+  public Optional<TaskAdmin> admin() {
+    return Optional.of(admin);
   }
 
-  private <T> T locked(Supplier<T> action) {
+  @Override
+  public Optional<WorkerRegistry> workerRegistry() {
+    return Optional.of(workers);
+  }
+
+  <T> T locked(Supplier<T> action) {
     lock.lock();
     try {
       return action.get();
@@ -391,7 +368,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
   public void updateWebhook(TaskId id, WebhookDelivery delivery) {
     lock.lock();
     try {
-      webhooks.update(id, delivery);
+      finished.webhooks().update(id, delivery);
     } finally {
       lock.unlock();
     }
@@ -399,12 +376,12 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
 
   @Override
   public Optional<WebhookDelivery> findWebhook(TaskId id) {
-    return locked(() -> Optional.ofNullable(webhooks.find(id)));
+    return locked(() -> Optional.ofNullable(finished.webhooks().find(id)));
   }
 
   @Override
   public List<DueWebhook> claimDueWebhooks(Instant now, Duration holdFor, int limit) {
-    return locked(() -> webhooks.claimDue(now, holdFor, limit));
+    return locked(() -> finished.webhooks().claimDue(now, holdFor, limit));
   }
 
   /** Builds an {@link InMemoryQueueBackend}. */

@@ -32,6 +32,11 @@ final class Retention {
     return null;
   }
 
+  /** Takes a task out (a retry or a delete); linear in the tasks kept, which only an operator's action pays. */
+  void remove(Entry e) {
+    finished.removeFirstOccurrence(e);
+  }
+
   Iterator<Entry> newestFirst() {
     return finished.descendingIterator();
   }

@@ -4,7 +4,8 @@ import io.ffmpegqueue.Task;
 import java.util.Objects;
 
 /**
- * The answer of {@link QueueBackend#cancel}.
+ * The answer of {@link QueueBackend#cancel}, and of {@link TaskAdmin#retry} and {@link TaskAdmin#delete} (the
+ * task after the call, and whether the call changed it).
  *
  * @param task the task after the call: CANCELLED when it was pending, still RUNNING with a cancel
  *     requested when it was running, unchanged when it had ended

@@ -97,6 +97,16 @@ public abstract class ForwardingQueueBackend implements QueueBackend {
   }
 
   @Override
+  public Optional<TaskAdmin> admin() {
+    return delegate.admin();
+  }
+
+  @Override
+  public Optional<WorkerRegistry> workerRegistry() {
+    return delegate.workerRegistry();
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

@@ -145,6 +145,16 @@ public interface QueueBackend extends AutoCloseable {
     return () -> { };
   }
 
+  /** Retry, delete, search and statistics of the tasks, when the backend offers them; empty by default. */
+  default Optional<TaskAdmin> admin() {
+    return Optional.empty();
+  }
+
+  /** The registry of worker processes and their heartbeats, when the backend keeps one; empty by default. */
+  default Optional<WorkerRegistry> workerRegistry() {
+    return Optional.empty();
+  }
+
   /** Releases the backend's own resources; the host's resources (a DataSource) stay open. */
   @Override
   default void close() {}

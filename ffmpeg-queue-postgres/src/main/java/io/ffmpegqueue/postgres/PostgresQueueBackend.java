@@ -43,6 +43,8 @@ import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
 import io.ffmpegqueue.spi.TaskGraphs;
+import io.ffmpegqueue.spi.TaskAdmin;
+import io.ffmpegqueue.spi.WorkerRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -373,13 +375,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
   @Override
   public List<Task> reapExpiredLeases() {
     List<Task> changed = upkeep.reap(webhookDue());
-    for (Task t : changed) {
-      buffer.event(switch (t.status()) {
-        case FAILED -> TaskEvent.Type.FAILED;
-        case CANCELLED -> TaskEvent.Type.CANCELLED;
-        default -> TaskEvent.Type.RETRY_SCHEDULED;
-      }, t.id());
-    }
+    buffer.reaped(changed);
     if (changed.stream().anyMatch(t -> t.status() == TaskStatus.PENDING)) {
       wakeUps.wakeAll();
     }
@@ -401,6 +397,20 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
     Objects.requireNonNull(l, "listener");
     notices.add(l);
     return () -> notices.remove(l);
+  }
+
+  /** Retry, delete, search and statistics in SQL ({@link PostgresTaskAdmin}); a retried task wakes the workers. */
+  @Override
+  public Optional<TaskAdmin> admin() {
+    return Optional.of(new PostgresTaskAdmin(db, sql, () -> {
+      wakeUps.wakeAll();
+      buffer.ready();
+    }));
+  }
+
+  @Override
+  public Optional<WorkerRegistry> workerRegistry() {
+    return Optional.of(new PostgresWorkers(db, sql));
   }
 
   /** Whether the connection that hears other processes' notices is up now. */

@@ -21,6 +21,7 @@ import io.ffmpegqueue.spi.LeaseLostException;
 import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
+import io.ffmpegqueue.spi.WorkerRegistry;
 import io.ffmpegqueue.spi.Renewal;
 import io.ffmpegqueue.spi.TaskGraphs;
 import io.ffmpegqueue.spi.WebhookOutbox;
@@ -316,6 +317,12 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, Tas
   @Override
   public String toString() {
     return "RedisQueueBackend[" + keyPrefix + "]";
+  }
+
+  /** The worker registry: a hash of the processes' heartbeats ({@link RedisWorkers}). */
+  @Override
+  public Optional<WorkerRegistry> workerRegistry() {
+    return Optional.of(new RedisWorkers(redis, keyPrefix));
   }
 
   /** Builds a {@link RedisQueueBackend}; {@link #build()} connects. */

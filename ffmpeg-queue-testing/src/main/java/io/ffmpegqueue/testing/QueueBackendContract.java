@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * turns between tenants, per-tenant running limits at claim), and, for a backend that is
  * also a {@link WebhookOutbox}, exactly one due delivery for every task with a webhook URL that ends by
  * finish, cancel or lease expiry, and task graphs ({@link io.ffmpegqueue.spi.TaskGraphs}: readiness, the failure and
- * cancel cascades, concurrent finishing of the last parents, retention of needed parents). The groups beyond the basic cases are in the classes this one extends. Extend it
+ * cancel cascades, concurrent finishing of the last parents, retention of needed parents).; task management (retry, delete, search, stats) and the worker registry for a
+ * backend that offers them. The groups beyond the basic cases are in the classes this one extends. Extend it
  * and make a new, empty backend with the given limits:
  *
  * <pre>{@code
@@ -55,7 +56,7 @@ import org.junit.jupiter.api.Test;
  *
  * Time-based cases use short real durations (a backend may judge time on its own clock, e.g. a database's).
  */
-public abstract class QueueBackendContract extends TaskGraphCascadeCases {
+public abstract class QueueBackendContract extends TaskAdminCases {
   /** The wait for anything that should happen at once. */
   protected static final Duration PROMPTLY = Duration.ofSeconds(10);
   static final Duration LEASE = Duration.ofSeconds(30);

@@ -23,6 +23,9 @@ final class ApiHandler implements HttpHandler {
   private final HealthEndpoint health;
   private final BearerAuth auth;
   private final Supplier<String> metrics;
+  private AdminEndpoints admin;
+  private BatchRegistration batch;
+  private Dashboard dashboard;
 
   ApiHandler(TaskEndpoints tasks, EventStreams streams, HealthEndpoint health, BearerAuth auth,
       Supplier<String> metrics) {
@@ -31,6 +34,14 @@ final class ApiHandler implements HttpHandler {
     this.streams = streams;
     this.health = health;
     this.auth = auth;
+  }
+
+  /** Adds the management endpoints ({@code null}: the backend has none), batch registration and the dashboard. */
+  ApiHandler withManagement(AdminEndpoints admin, BatchRegistration batch, Dashboard dashboard) {
+    this.admin = admin;
+    this.batch = batch;
+    this.dashboard = dashboard;
+    return this;
   }
 
   @Override
@@ -64,8 +75,20 @@ final class ApiHandler implements HttpHandler {
     // The tenant of a tenant-bound token, passed on by hand: the JDK server's exchange attributes are
     // shared by every exchange of a context.
     String tenant = null;
+    String authorization = ex.getRequestHeaders().getFirst("Authorization");
+    String cookie = authorization == null && auth != null ? Dashboard.cookieToken(ex) : null;
+    if (cookie != null) {
+      authorization = "Bearer " + cookie; // the dashboard's
+    }
+    if (dashboard != null && Dashboard.isDashboardPath(path)) {
+      dashboard.handle(ex, method, path, auth == null || BearerAuth.NO_TENANT.equals(auth.check(authorization)));
+      return false;
+    }
+    if (cookie != null && !method.equals("GET")) {
+      Dashboard.requireSameOrigin(ex);
+    }
     if (auth != null) {
-      tenant = auth.check(ex.getRequestHeaders().getFirst("Authorization"));
+      tenant = auth.check(authorization);
       if (tenant == null) {
         throw new ApiException(401, "unauthorized", "missing or wrong bearer token: send 'Authorization: Bearer <API_TOKEN>'",
             null, Map.of("WWW-Authenticate", "Bearer realm=\"ffmpeg-queue\""));
@@ -84,8 +107,16 @@ final class ApiHandler implements HttpHandler {
     if (seg.length < 3 || !seg[0].isEmpty() || !seg[1].equals("ffmpeg")) {
       throw notFound(method, path);
     }
+    if (AdminEndpoints.route(admin, ex, method, seg, tenant)) {
+      return false;
+    }
     switch (seg[2]) {
       case "register" -> {
+        if (seg.length == 4 && seg[3].equals("batch") && batch != null) {
+          allow(method, path, "POST");
+          batch.register(ex, tenant);
+          return false;
+        }
         if (seg.length == 3) {
           allow(method, path, "POST");
           tasks.register(ex, tenant);
@@ -146,7 +177,7 @@ final class ApiHandler implements HttpHandler {
     throw notFound(method, path);
   }
 
-  private static void allow(String method, String path, String allowed) {
+  static void allow(String method, String path, String allowed) {
     for (String m : allowed.split(", ")) {
       if (m.equals(method)) {
         return;

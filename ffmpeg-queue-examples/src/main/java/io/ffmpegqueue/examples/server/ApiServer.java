@@ -87,9 +87,12 @@ public final class ApiServer implements AutoCloseable {
       throw new UncheckedIOException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage(), e);
     }
     server.setExecutor(executor);
-    HttpContext ctx = server.createContext("/", new ApiHandler(tasks, streams, health,
-        config.apiToken == null && config.tenantTokens.isEmpty() ? null
-            : new BearerAuth(config.apiToken, config.tenantTokens), config.metrics));
+    BearerAuth auth = config.apiToken == null && config.tenantTokens.isEmpty() ? null
+        : new BearerAuth(config.apiToken, config.tenantTokens);
+    HttpContext ctx = server.createContext("/", new ApiHandler(tasks, streams, health, auth, config.metrics)
+        .withManagement(Management.endpoints(config.backend, config.storage, tasks),
+            new BatchRegistration(config.client, config.maxBodyBytes, config.defaultWebhookUrl),
+            Management.dashboard(config.dashboard, auth)));
     ctx.getFilters().add(new AccessLogFilter(config.accessLog));
     server.start();
     return this;
@@ -149,6 +152,9 @@ public final class ApiServer implements AutoCloseable {
     private Supplier<String> metrics;
     private java.net.URI defaultWebhookUrl;
     private Consumer<String> accessLog = LoggerFactory.getLogger("io.ffmpegqueue.examples.access")::info;
+    private io.ffmpegqueue.spi.QueueBackend backend;
+    private io.ffmpegqueue.io.Storage storage;
+    private boolean dashboard = true;
 
     private Builder(FfmpegQueueClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -235,6 +241,23 @@ public final class ApiServer implements AutoCloseable {
     /** Where access-log lines go. Default: the logger {@code io.ffmpegqueue.examples.access} at info. */
     public Builder accessLog(Consumer<String> sink) {
       this.accessLog = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /**
+     * The backend whose task management ({@code retry}, {@code ?purge=true}, the search, {@code /ffmpeg/workers},
+     * {@code /ffmpeg/stats}) the API offers, and the storage whose outputs a purge deletes ({@code null}: none).
+     * Default none: those endpoints answer 501.
+     */
+    public Builder management(io.ffmpegqueue.spi.QueueBackend backend, io.ffmpegqueue.io.Storage storage) {
+      this.backend = backend;
+      this.storage = storage;
+      return this;
+    }
+
+    /** Whether to serve the dashboard at {@code /dashboard} ({@code /} redirects there). Default true. */
+    public Builder dashboard(boolean on) {
+      this.dashboard = on;
       return this;
     }
 

@@ -59,6 +59,7 @@ public final class FfmpegService implements AutoCloseable {
           .apiToken(config.apiToken())
           .tenantTokens(config.tenantTokens())
           .threads(config.httpThreads())
+          .management(q.backend(), q.storage())
           .healthCheck(HealthCheck.of("backend", () -> backendCheck(q)));
       if (q.backend() instanceof RedisQueueBackend redis) {
         // Ready either way; the detail warns when Redis keeps no AOF (tasks since its last snapshot can be lost).

@@ -41,6 +41,7 @@ public final class ConfiguredQueue implements AutoCloseable {
   private final BackendFactory backendFactory;
   private final Storage storage;
   private final AmqpBridge amqp;
+  private WorkerHeartbeat heartbeat;
   private boolean closed;
 
   private ConfiguredQueue(FfmpegQueue queue, QueueBackend backend, BackendFactory factory, Storage storage,
@@ -101,7 +102,11 @@ public final class ConfiguredQueue implements AutoCloseable {
         queue.close();
         throw e;
       }
-      return new ConfiguredQueue(queue, backend, factory, storage, amqp);
+      ConfiguredQueue q = new ConfiguredQueue(queue, backend, factory, storage, amqp);
+      if (workers > 0) {
+        backend.workerRegistry().ifPresent(r -> q.heartbeat = WorkerHeartbeat.start(r, queue, workers));
+      }
+      return q;
     } catch (RuntimeException e) {
       backend.close();
       throw e;
@@ -258,6 +263,9 @@ public final class ConfiguredQueue implements AutoCloseable {
     try {
       if (amqp != null) {
         amqp.stopIntake(); // no new tasks; the events of the draining ones are still published
+      }
+      if (heartbeat != null) {
+        heartbeat.close();
       }
       queue.close();
     } finally {

@@ -176,7 +176,9 @@ class BadRequestsIT {
   @Test
   void an_unknown_path_gets_404_and_a_wrong_method_405_with_allow() {
     assertError(http.get("/ffmpeg/nothing"), 404, "not_found");
-    assertError(http.get("/"), 404, "not_found");
+    assertError(http.get("/nothing"), 404, "not_found");
+    assertThat(http.get("/").header("Location")).as("/ leads to the dashboard").isEqualTo("/dashboard/");
+    assertError(http.get("/dashboard/nothing"), 404, "not_found");
     Http.Response r = http.method("PUT", "/ffmpeg/register", "{}");
     assertError(r, 405, "method_not_allowed");
     assertThat(r.header("Allow")).isEqualTo("POST");

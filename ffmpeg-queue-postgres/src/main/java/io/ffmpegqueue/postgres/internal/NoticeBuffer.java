@@ -64,6 +64,18 @@ public final class NoticeBuffer implements AutoCloseable {
   }
 
   /** Something happened to a task, for the listeners of other processes. */
+  /** Tells of the tasks a reap changed: each one's end, or its retry. */
+  public synchronized void reaped(List<io.ffmpegqueue.Task> changed) {
+    for (io.ffmpegqueue.Task t : changed) {
+      event(switch (t.status()) {
+        case FAILED -> TaskEvent.Type.FAILED;
+        case CANCELLED -> TaskEvent.Type.CANCELLED;
+        default -> TaskEvent.Type.RETRY_SCHEDULED;
+      }, t.id());
+    }
+  }
+
+  /** Tells of one event of a task. */
   public synchronized void event(TaskEvent.Type type, TaskId id) {
     events.add(type.name() + ":" + id.value());
     if (type == TaskEvent.Type.RETRY_SCHEDULED) {

@@ -69,6 +69,16 @@ public final class Statements {
     return table;
   }
 
+  /** Another of the backend's tables: {@code schema.prefix + name}. */
+  public String tableNamed(String name) {
+    return table.substring(0, table.length() - "tasks".length()) + name;
+  }
+
+  /** The columns every task read selects, for {@link TaskRows#task}. */
+  public String columns() {
+    return COLUMNS;
+  }
+
   /** The notification channel (quote it in LISTEN). */
   public String channel() {
     return channel;
