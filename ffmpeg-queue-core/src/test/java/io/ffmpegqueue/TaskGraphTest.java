@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,11 @@ class TaskGraphTest {
   @Test
   void a_failed_parent_cancels_its_children_and_listeners_hear_of_the_ready_and_the_cancelled() throws Exception {
     List<String> heard = new CopyOnWriteArrayList<>();
+    // The parents wait until the whole graph is submitted: a child submitted after its parents completed never
+    // waits, and so is never heard becoming ready.
+    CountDownLatch submitted = new CountDownLatch(1);
     try (FfmpegQueue queue = Fixtures.fastQueue().handler(ctx -> {
+      submitted.await();
       if (ctx.task().request().metadata().containsKey("fail")) {
         throw new TaskFailureException(ErrorKind.FFMPEG, "ffmpeg exited with 1", false);
       }
@@ -39,6 +44,7 @@ class TaskGraphTest {
       Submission child = queue.submit(Fixtures.request().toBuilder().after(bad.id(), good.id()).build());
       Submission grandchild = queue.submit(Fixtures.request().toBuilder().after(child.id()).build());
       Submission join = queue.submit(TaskRequest.builder().after(good.id()).build());
+      submitted.countDown();
 
       Task cancelled = grandchild.completion().get(10, TimeUnit.SECONDS);
       assertThat(cancelled.status()).isEqualTo(TaskStatus.CANCELLED);
