@@ -185,8 +185,6 @@ public final class CommandPolicy {
     m.put("enable_drefs", "follows references to files outside the task");
     m.put("use_absolute_path", "follows references to files outside the task");
     m.put("graph_file", "reads a filtergraph from a file");
-    m.put("hls_key_info_file", "reads a key info file that names further files on the server; use -hls_enc 1 "
-        + "(a generated key) instead");
     m.put("hls_subtitle_path", "names a subtitle playlist path the policy does not check");
     return Map.copyOf(m);
   }
