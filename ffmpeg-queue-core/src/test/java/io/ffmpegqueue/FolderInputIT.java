@@ -42,6 +42,7 @@ class FolderInputIT {
         .minFreeSpace(0)
         .workers(2)
         .build()) {
+      // sample:folder-input
       Submission hls = queue.submit(TaskRequest.builder()
           .command("-i source.mp4 -c:v libx264 -preset ultrafast -g 25 -c:a aac -f hls -hls_time 1 "
               + "-hls_playlist_type vod -hls_segment_filename hls/seg_%03d.ts hls/index.m3u8")
@@ -50,6 +51,7 @@ class FolderInputIT {
           .command("-i hls/index.m3u8 -c copy out.mp4")
           .input("hls/", TaskOutputRef.of(hls.id(), "hls/").uri())
           .output("out.mp4").maxAttempts(1).build());
+      // end-sample
 
       assertThat(remux.task().dependsOn()).containsExactly(hls.id());
       Task done = remux.completion().get(120, TimeUnit.SECONDS);

@@ -31,6 +31,10 @@ import java.util.TreeSet;
  * {@code %v} of {@code -var_stream_map}, DASH's segment templates, {@code -segment_list}), is checked, and
  * anything else is refused naming the option.
  *
+ * <p>An input may also be a file inside a declared folder input ({@code -i hls/index.m3u8} with the input
+ * {@code "hls/"}, see {@link io.ffmpegqueue.InputFolders}); {@code -hls_key_info_file} may name a declared input.
+ * What those files name (a playlist's segments, the key file) is checked by the runner before ffmpeg starts.
+ *
  * <p>Trusted callers can allow more, one named thing at a time:
  * <pre>{@code
  * CommandPolicy policy = CommandPolicy.builder()
