@@ -35,7 +35,10 @@ final class TaskDependencies {
     if (!(inputs instanceof CompactInputs)) {
       inputs.forEach((name, uri) -> {
         try {
-          TaskOutputRef.parse(uri).ifPresent(ref -> all.add(ref.task()));
+          TaskOutputRef.parse(uri).ifPresent(ref -> {
+            InputFolders.checkRef(name, ref);
+            all.add(ref.task());
+          });
         } catch (IllegalArgumentException e) {
           throw new InvalidTaskException("input_files", "'" + name + "' URL " + e.getMessage());
         }

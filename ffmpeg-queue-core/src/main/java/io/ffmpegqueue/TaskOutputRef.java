@@ -26,12 +26,12 @@ public record TaskOutputRef(TaskId task, String name) {
   /** The URI scheme of task outputs. */
   public static final String SCHEME = "task";
 
-  /** Checks the name: a bare file name, or one followed by {@code /} for a folder. */
+  /** Checks the name: a bare file name, or a relative path of bare names followed by {@code /} for a folder. */
   public TaskOutputRef {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(name, "name");
-    String bare = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
-    if (!TaskRequest.isValidFileName(bare)) {
+    boolean valid = name.endsWith("/") ? InputFolders.isFolder(name) : TaskRequest.isValidFileName(name);
+    if (!valid) {
       throw new IllegalArgumentException("'" + abbreviate(name) + "' is not an output name of task " + task);
     }
   }

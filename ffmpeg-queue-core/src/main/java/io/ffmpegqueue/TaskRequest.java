@@ -195,7 +195,7 @@ public record TaskRequest(
       // The queue's stored form, immutable, made from a request's checked inputs (only absolute URIs):
       // kept as it is, without making its URIs again; the names are checked again, which is cheap.
       for (int i = 0; i < compact.size(); i++) {
-        checkFileName("input_files", compact.name(i));
+        checkInputName(compact.name(i));
       }
       return compact;
     }
@@ -216,8 +216,16 @@ public record TaskRequest(
     return Collections.unmodifiableMap(copy);
   }
 
+  private static void checkInputName(String name) {
+    if (name != null && name.endsWith("/")) {
+      InputFolders.checkInput(name, null);
+    } else {
+      checkFileName("input_files", name);
+    }
+  }
+
   private static URI checkedInput(String name, URI uri) {
-    checkFileName("input_files", name);
+    checkInputName(name);
     if (uri == null) {
       throw new InvalidTaskException("input_files", "'" + name + "' has no URL");
     }
@@ -225,6 +233,7 @@ public record TaskRequest(
       throw new InvalidTaskException(
           "input_files", "'" + name + "' URL '" + abbreviate(uri.getRawPath()) + "' has no scheme");
     }
+    InputFolders.checkInput(name, uri);
     return uri;
   }
 
@@ -253,6 +262,7 @@ public record TaskRequest(
     if (media) {
       OutputNames.check(outputs, inputs.keySet());
     }
+    InputFolders.checkOverlaps(inputs, outputs);
     // List.copyOf keeps an immutable list as it is (a request made from another's).
     return List.copyOf(outputs);
   }

@@ -75,10 +75,10 @@ class TaskGraphTest {
   void task_inputs_add_their_task_to_depends_on_and_malformed_ones_are_refused() {
     TaskId a = TaskId.of("a_1");
     TaskId b = TaskId.random();
-    TaskRequest r = TaskRequest.builder().command("-i x.mp4 -i y.mp4 out.mp4").after(b)
-        .input("x.mp4", a, "video.mp4").input("y.mp4", "task://" + b + "/hls/").output("out.mp4").build();
+    TaskRequest r = TaskRequest.builder().command("-i x.mp4 -i hls/index.m3u8 out.mp4").after(b)
+        .input("x.mp4", a, "video.mp4").input("hls/", "task://" + b + "/hls/").output("out.mp4").build();
     assertThat(r.dependsOn()).containsExactly(b, a);
-    assertThat(TaskOutputRef.parse(r.inputs().get("y.mp4")).orElseThrow().folder()).isTrue();
+    assertThat(TaskOutputRef.parse(r.inputs().get("hls/")).orElseThrow().folder()).isTrue();
     assertThatThrownBy(() -> TaskRequest.builder().command("-i x.mp4 out.mp4").input("x.mp4", "task://a/")
         .output("out.mp4").build())
         .isInstanceOfSatisfying(InvalidTaskException.class, e -> assertThat(e.getMessage()).contains("'x.mp4'"));

@@ -1,5 +1,6 @@
 package io.ffmpegqueue.ffmpeg;
 
+import io.ffmpegqueue.InputFolders;
 import io.ffmpegqueue.InvalidTaskException;
 import io.ffmpegqueue.OutputNames;
 import java.util.HashSet;
@@ -99,7 +100,13 @@ final class CommandCheck {
     }
     String url = in.url();
     if (inputs.contains(url)) {
+      if (url.endsWith("/")) {
+        throw refused("input '" + url + "' is a folder input; read a file inside it (-i " + url + "index.m3u8)");
+      }
       return;
+    }
+    if (InputFolders.containing(inputs, url) != null) {
+      return; // a file inside a declared folder input (a playlist and its segments); the runner checks playlists
     }
     throw refused("input '" + url + "': " + whyNotDeclared(url, "input", inputs, outputs));
   }
@@ -167,6 +174,10 @@ final class CommandCheck {
     if (FfmpegOptions.INFORMATION.contains(base)) {
       throw refused("'" + shown(o) + "': prints information and exits; it is not a task");
     }
+    if (name.equals(KeyInfoCheck.OPTION) && !policy.allowsOption(name)) {
+      keyInfoFile(o);
+      return;
+    }
     if (!policy.allowsOption(name)) {
       String why = CommandPolicy.REFUSED_OPTIONS.get(name);
       if (why != null) {
@@ -200,6 +211,21 @@ final class CommandCheck {
       return;
     }
     checkValue(o, value);
+  }
+
+  /**
+   * {@code -hls_key_info_file}: ffmpeg reads the file it names and the key file named inside it, so its value
+   * must be a declared input; the runner checks the file's content before ffmpeg starts ({@link KeyInfoCheck}).
+   */
+  private void keyInfoFile(FfmpegCommand.Option o) {
+    String v = o.value();
+    if (!outputOptions) {
+      throw refused("'" + shown(o) + "': is an option of an HLS output, so it must stand before that output");
+    }
+    if (v == null || !io.ffmpegqueue.TaskRequest.isValidFileName(v) || !inputs.contains(v)) {
+      throw refused("'" + shown(o) + "': the key info file must be a declared input, by its bare name; "
+          + (v == null ? "none is given" : "'" + v + "' " + whyNotDeclared(v, "input", inputs, outputs)));
+    }
   }
 
   /** A value must not name a URL or a path. */

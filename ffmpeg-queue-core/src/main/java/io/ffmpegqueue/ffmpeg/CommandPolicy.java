@@ -31,6 +31,10 @@ import java.util.TreeSet;
  * {@code %v} of {@code -var_stream_map}, DASH's segment templates, {@code -segment_list}), is checked, and
  * anything else is refused naming the option.
  *
+ * <p>An input may also be a file inside a declared folder input ({@code -i hls/index.m3u8} with the input
+ * {@code "hls/"}, see {@link io.ffmpegqueue.InputFolders}); {@code -hls_key_info_file} may name a declared input.
+ * What those files name (a playlist's segments, the key file) is checked by the runner before ffmpeg starts.
+ *
  * <p>Trusted callers can allow more, one named thing at a time:
  * <pre>{@code
  * CommandPolicy policy = CommandPolicy.builder()
@@ -185,8 +189,6 @@ public final class CommandPolicy {
     m.put("enable_drefs", "follows references to files outside the task");
     m.put("use_absolute_path", "follows references to files outside the task");
     m.put("graph_file", "reads a filtergraph from a file");
-    m.put("hls_key_info_file", "reads a key info file that names further files on the server; use -hls_enc 1 "
-        + "(a generated key) instead");
     m.put("hls_subtitle_path", "names a subtitle playlist path the policy does not check");
     return Map.copyOf(m);
   }

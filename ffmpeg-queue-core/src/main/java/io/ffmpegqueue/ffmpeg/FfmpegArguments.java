@@ -18,6 +18,16 @@ public final class FfmpegArguments {
 
   /** The arguments (without the program) for {@code command}, whose inputs may use {@code inputFormats}. */
   public static List<String> build(FfmpegCommand command, Set<String> inputFormats) {
+    return build(command, inputFormats, List.of());
+  }
+
+  /**
+   * {@link #build(FfmpegCommand, Set)} for a task with the declared inputs {@code inputs}: an input read from
+   * inside a folder input ({@code -i hls/index.m3u8}, see {@link io.ffmpegqueue.InputFolders}) may also use the
+   * {@code hls} demuxer, whose segments open with the same whitelists (the runner checks the folder's playlists
+   * before ffmpeg starts).
+   */
+  public static List<String> build(FfmpegCommand command, Set<String> inputFormats, List<String> inputs) {
     String allFormats = String.join(",", new TreeSet<>(inputFormats));
     List<String> args = new ArrayList<>(command.arguments().size() + 8 + 4 * command.inputs().size());
     args.addAll(List.of("-hide_banner", "-nostats", "-progress", "pipe:1"));
@@ -35,8 +45,9 @@ public final class FfmpegArguments {
         add(args, o);
       }
       String format = in.format();
-      args.addAll(List.of("-protocol_whitelist", "file",
-          "-format_whitelist", format != null ? format.toLowerCase(Locale.ROOT) : allFormats, "-i", in.url()));
+      String formats = format != null ? format.toLowerCase(Locale.ROOT)
+          : io.ffmpegqueue.InputFolders.containing(inputs, in.url()) != null ? "hls," + allFormats : allFormats;
+      args.addAll(List.of("-protocol_whitelist", "file", "-format_whitelist", formats, "-i", in.url()));
     }
     for (FfmpegCommand.Output out : command.outputs()) {
       for (FfmpegCommand.Option o : out.options()) {

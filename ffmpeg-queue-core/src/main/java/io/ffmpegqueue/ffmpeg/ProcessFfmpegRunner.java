@@ -95,7 +95,11 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
     String taskId = context.task().id().value();
     Path workspace = job.workspace().toAbsolutePath();
     InputSniffer.check(workspace, job.inputs(), policy);
+    FolderInputCheck.check(workspace, job.inputs());
     FfmpegCommand command = job.command();
+    if (!policy.allowsOption(KeyInfoCheck.OPTION)) {
+      KeyInfoCheck.check(command, workspace, job.inputs());
+    }
     ExpectedDuration expected = new ExpectedDuration(command);
     if (ExpectedDuration.logHidesDurations(command) && probe != null) {
       probeInputDurations(command, workspace, expected);
@@ -104,7 +108,7 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
     OutputReport report = new OutputReport();
     List<String> argv = new ArrayList<>();
     argv.add(installation.ffmpeg().toString());
-    argv.addAll(FfmpegArguments.build(command, policy.inputFormats()));
+    argv.addAll(FfmpegArguments.build(command, policy.inputFormats(), job.inputs()));
     FfmpegProcess process = new FfmpegProcess(sandbox.wrap(argv, workspace), workspace, sandbox.environment(workspace),
         stderrTailBytes,
         line -> {

@@ -57,7 +57,12 @@ class MediaOutputPolicyTest {
         c(HLS + "hls/%v/index.m3u8", "hls/", "uses '%v' without -var_stream_map"),
         c(LADDER + "-hls_segment_filename '%v/seg_%d.ts' hls/%v/index.m3u8", "hls/", "'0/seg_%d.ts' is outside"),
         // Files HLS would read.
-        c(HLS + "-hls_key_info_file key.info hls/index.m3u8", "hls/", "'-hls_key_info_file key.info': reads a key info file"),
+        c(HLS + "-hls_key_info_file /tmp/key.info hls/index.m3u8", "hls/", "'-hls_key_info_file /tmp/key.info': the key info file must be a declared input"),
+        c(HLS + "-hls_key_info_file ../key.info hls/index.m3u8", "hls/", "'-hls_key_info_file ../key.info': the key info file must be a declared input"),
+        c(HLS + "-hls_key_info_file other.info hls/index.m3u8", "hls/", "'other.info' is not a declared input"),
+        c(HLS + "-hls_key_info_file http://evil.example/key.info hls/index.m3u8", "hls/", "uses the protocol 'http:'"),
+        c(HLS + "-hls_key_info_file hls/index.m3u8 hls/index.m3u8", "hls/", "'-hls_key_info_file hls/index.m3u8'"),
+        c("-hls_key_info_file key.info -i in.mp4 -f hls hls/index.m3u8", "hls/", "must stand before that output"),
         c(HLS + "-hls_subtitle_path /tmp/subs hls/index.m3u8", "hls/", "'-hls_subtitle_path /tmp/subs'"),
         c(HLS + "-strftime 1 -hls_segment_filename 'hls/%Y.ts' hls/index.m3u8", "hls/", "names output files by the clock"),
         c(HLS + "-use_localtime_mkdir 1 hls/index.m3u8", "hls/", "names output files by the clock"),
@@ -133,5 +138,26 @@ class MediaOutputPolicyTest {
         Set.of("out.mp4", "hls/"))).hasMessageContaining("declared output 'hls/' is not written");
     assertThatThrownBy(() -> STRICT.check(FfmpegCommand.parse(HLS + "hls/index.m3u8"), Set.of("in.mp4"),
         Set.of("hls/", "hls/master.m3u8"))).hasMessageContaining("declared output 'hls/master.m3u8' is not written");
+  }
+
+  @Test
+  void a_key_info_file_that_is_a_declared_input_is_accepted() {
+    assertThatCode(() -> STRICT.check(FfmpegCommand.parse(HLS + "-hls_key_info_file key.info hls/index.m3u8"),
+        Set.of("in.mp4", "key.info", "enc.key"), Set.of("hls/"))).doesNotThrowAnyException();
+  }
+
+  @Test
+  void a_command_reads_files_inside_a_declared_folder_input_and_nothing_else() {
+    Set<String> inputs = Set.of("hls/", "in.mp4");
+    assertThatCode(() -> STRICT.check(FfmpegCommand.parse("-i hls/index.m3u8 -c copy out.mp4"), inputs,
+        Set.of("out.mp4"))).doesNotThrowAnyException();
+    assertThatCode(() -> STRICT.check(FfmpegCommand.parse("-i hls/720p/seg_001.ts -c copy out.mp4"), inputs,
+        Set.of("out.mp4"))).doesNotThrowAnyException();
+    for (String hostile : List.of("-i hls/ out.mp4", "-i hls/../in.mp4 out.mp4", "-i other/index.m3u8 out.mp4",
+        "-i /tmp/hls/index.m3u8 out.mp4", "-i file:hls/index.m3u8 out.mp4", "-f hls -i hls/index.m3u8 out.mp4",
+        "-i in.mp4 -vf movie=hls/seg_000.ts out.mp4", "-i hls/index.m3u8 -c copy hls/out.mp4")) {
+      assertThatThrownBy(() -> STRICT.check(FfmpegCommand.parse(hostile), inputs, Set.of("out.mp4")))
+          .as(hostile).isInstanceOf(InvalidTaskException.class);
+    }
   }
 }

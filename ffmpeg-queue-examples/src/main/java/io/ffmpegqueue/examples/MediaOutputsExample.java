@@ -13,7 +13,7 @@ public final class MediaOutputsExample {
 
   /** Every example request, by name. */
   public static List<TaskRequest> all() {
-    return List.of(hls(), ladder(), fmp4(), dash(), segments(), thumbnails());
+    return List.of(hls(), ladder(), fmp4(), dash(), segments(), thumbnails(), encryptedHls());
   }
 
   /** One rendition of HLS, 4-second segments, in the folder {@code hls/}. */
@@ -97,6 +97,22 @@ public final class MediaOutputsExample {
         .command("-i input.mp4 -vf fps=1/10,scale=320:-2 -q:v 4 thumbs/thumb_%03d.jpg")
         .input("input.mp4", URI.create("https://example.com/video.mp4"))
         .output("thumbs/thumb_%03d.jpg")
+        .build();
+    // end-sample
+    return request;
+  }
+
+  /** HLS encrypted with the host's own AES-128 key: the key info file and the key are declared inputs. */
+  public static TaskRequest encryptedHls() {
+    // sample:encrypted-hls
+    TaskRequest request = TaskRequest.builder()
+        .command("-i input.mp4 -c:v libx264 -c:a aac -f hls -hls_time 4 -hls_playlist_type vod "
+            + "-hls_key_info_file key.info -hls_segment_filename hls/seg_%03d.ts hls/index.m3u8")
+        .input("input.mp4", URI.create("https://example.com/video.mp4"))
+        .input("key.info", URI.create("https://keys.internal.example.com/video-42.info")) // URI, key file, IV
+        .input("enc.key", URI.create("https://keys.internal.example.com/video-42.key"))   // 16 bytes
+        .output("hls/index.m3u8")
+        .output("hls/")
         .build();
     // end-sample
     return request;

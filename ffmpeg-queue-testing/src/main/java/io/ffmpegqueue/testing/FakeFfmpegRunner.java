@@ -1,6 +1,7 @@
 package io.ffmpegqueue.testing;
 
 import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.OutputName;
 import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.ffmpeg.FfmpegCommand;
@@ -36,6 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * assertEquals(List.of("-i", "input.mp4", "-vf", "scale=640:-2", "output.mp4"),
  *     ffmpeg.takeCommand().arguments());
  * }</pre>
+ *
+ * A declared folder ({@code "hls/"}) gets two segments and a playlist naming them, a numbered pattern
+ * ({@code "thumb_%03d.jpg"}) two numbered files, a declared {@code .m3u8} inside a folder a playlist of that
+ * folder's segments, so media tasks run through the queue's upload path without ffmpeg.
  *
  * Thread-safe.
  */
@@ -159,7 +164,11 @@ public final class FakeFfmpegRunner implements FfmpegRunner {
       Path file = job.workspace().resolve(name);
       String input = o.copies.get(name);
       try {
-        if (input != null) {
+        OutputName declared = OutputName.parse(name);
+        if (!declared.isBareFile() && input == null && !o.outputs.containsKey(name)) {
+          FakeMediaOutputs.write(job.workspace(), declared, job.outputs(),
+              o.content != null ? o.content : FakeOutcome.defaultContent(name));
+        } else if (input != null) {
           copyInput(job.workspace().resolve(input), file, input);
         } else {
           byte[] bytes = o.outputs.get(name);

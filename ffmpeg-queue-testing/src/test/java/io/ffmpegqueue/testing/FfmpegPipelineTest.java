@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -165,5 +166,33 @@ class FfmpegPipelineTest {
     assertThat(progress).isNotEmpty();
     assertThat(progress.get(progress.size() - 1).progress().fraction()).isEqualTo(1.0);
     assertThat(done.progress()).isEqualTo(1.0);
+  }
+
+  @Test
+  void fake_ffmpeg_writes_folders_and_patterns_which_are_stored_and_a_folder_reaches_the_next_task(
+      FfmpegQueueHarness queue, FakeFfmpegRunner ffmpeg, InMemoryStorage storage) throws Exception {
+    Submission media = queue.submit(TaskRequest.builder().input("input.mp4", URI.create(CAT))
+        .command("-i input.mp4 -f hls -hls_segment_filename hls/seg_%03d.ts hls/index.m3u8 -vf fps=1 thumb_%03d.jpg")
+        .output("hls/").output("thumb_%03d.jpg").build());
+    Task done = queue.runNext().orElseThrow();
+    ffmpeg.takeJob();
+
+    assertThat(done.status()).as(String.valueOf(done.error())).isEqualTo(TaskStatus.COMPLETED);
+    assertThat(done.outputs()).extracting(TaskOutput::name).containsExactly(
+        "hls/index.m3u8", "hls/seg_000.ts", "hls/seg_001.ts", "thumb_001.jpg", "thumb_002.jpg");
+    String playlist = new String(storage.open(done.outputs().get(0).uri()).readAllBytes());
+    assertThat(playlist).startsWith("#EXTM3U").contains("\nseg_000.ts\n", "\nseg_001.ts\n", "#EXT-X-ENDLIST");
+
+    queue.submit(TaskRequest.builder().command("-i hls/index.m3u8 -c copy out.mp4")
+        .input("hls/", media.id(), "hls/").output("out.mp4").build());
+    CompletableFuture<Void> looked = new CompletableFuture<>();
+    ffmpeg.enqueue(FakeOutcome.succeed().withPauseUntil(looked));
+    FfmpegQueueHarness.BackgroundRun run = queue.runNextInBackground();
+    FfmpegJob job = ffmpeg.takeJob();
+    assertThat(job.inputs()).containsExactly("hls/");
+    assertThat(Files.readString(job.workspace().resolve("hls/index.m3u8"))).isEqualTo(playlist);
+    assertThat(job.workspace().resolve("hls/seg_001.ts")).isRegularFile();
+    looked.complete(null);
+    assertThat(run.await().orElseThrow().status()).isEqualTo(TaskStatus.COMPLETED);
   }
 }

@@ -1,6 +1,7 @@
 package io.ffmpegqueue.internal.worker;
 
 import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.OutputName;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskOutput;
@@ -16,6 +17,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -24,7 +28,8 @@ import java.util.UUID;
  * the queue's {@link Storage} (where that task's worker stored it) by the URI its task records. The parent must be
  * COMPLETED and have the output; the copy must have the size the storage reported when it stored it. Like the
  * other fetchers it writes to a temporary name and moves the file into place, and a stop ends it within one
- * buffer.
+ * buffer. A folder output ({@code task://{id}/hls/}, under a folder input name such as {@code "hls/"}) arrives as a
+ * folder holding every stored file under it.
  */
 public final class TaskOutputFetcher implements InputFetcher {
   private static final int BUFFER = 1 << 16;
@@ -69,34 +74,57 @@ public final class TaskOutputFetcher implements InputFetcher {
   }
 
   /**
-   * A folder output ({@code task://id/hls/}) arrives as a folder: the seam for folder outputs, which tasks cannot
-   * declare yet. Until they can, no completed task has one, and this refuses the input.
+   * A folder output ({@code task://id/hls/}) arrives as a folder: every stored file of the parent under that
+   * folder, at its path relative to it, each checked again (a relative path of bare names, inside the folder)
+   * and of the size stored. The files go to a temporary folder beside the target, moved into place whole.
    */
   private void fetchFolder(FetchRequest request, Task parent, TaskOutputRef ref) {
-    throw new TaskFailureException(ErrorKind.INPUT, "input '" + request.name() + "': task " + parent.id()
-        + " has no folder output '" + ref.outputName() + "/' (folder outputs are not supported yet)", false);
+    String name = request.name();
+    String prefix = ref.name();
+    List<TaskOutput> files = new ArrayList<>();
+    for (TaskOutput o : parent.outputs()) {
+      if (o.name().length() > prefix.length() && o.name().startsWith(prefix)) {
+        files.add(o);
+      }
+    }
+    if (files.isEmpty()) {
+      throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': task " + parent.id()
+          + " stored no file under the folder '" + prefix + "' (it declared " + parent.request().outputs() + ")", false);
+    }
+    Path target = request.target().toAbsolutePath().normalize();
+    Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
+    try {
+      Files.createDirectories(tmp);
+      Set<String> seen = new HashSet<>();
+      for (TaskOutput o : files) {
+        String relative = o.name().substring(prefix.length());
+        Path file = tmp.resolve(relative).normalize();
+        if (!OutputName.isRelativePath(relative) || !file.startsWith(tmp) || file.equals(tmp)) {
+          throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': task " + parent.id()
+              + " has a stored file '" + abbreviate(o.name()) + "' that is not a relative path inside '" + prefix
+              + "'", false);
+        }
+        if (!seen.add(relative)) {
+          throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': task " + parent.id()
+              + " lists the stored file '" + o.name() + "' twice", false);
+        }
+        Files.createDirectories(file.getParent());
+        copyBytes(request, o, file);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': cannot copy the folder '" + prefix
+          + "' of task " + parent.id() + " from the storage: " + e.getMessage(), true, null, e);
+    } finally {
+      Workspaces.delete(tmp);
+    }
   }
 
   private void copy(FetchRequest request, TaskOutput output) {
     Path target = request.target();
     Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
     try {
-      long copied = 0;
-      try (InputStream in = storage.open(output.uri()); OutputStream out = Files.newOutputStream(tmp)) {
-        byte[] buf = new byte[BUFFER];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          if (request.context().isStopped()) {
-            throw new TaskFailureException(ErrorKind.INPUT, "input '" + request.name() + "': copy stopped", true);
-          }
-          out.write(buf, 0, n);
-          copied += n;
-        }
-      }
-      if (copied != output.size()) {
-        throw new TaskFailureException(ErrorKind.INPUT, "input '" + request.name() + "': read " + copied
-            + " bytes of " + output.uri() + ", which was stored with " + output.size(), true);
-      }
+      copyBytes(request, output, tmp);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new TaskFailureException(ErrorKind.INPUT, "input '" + request.name() + "': cannot read " + output.uri()
@@ -108,5 +136,29 @@ public final class TaskOutputFetcher implements InputFetcher {
         // the workspace is removed with the attempt anyway
       }
     }
+  }
+
+  /** Copies {@code output} from the storage to {@code file}, checking its stored size; a stop ends it within one buffer. */
+  private void copyBytes(FetchRequest request, TaskOutput output, Path file) throws IOException {
+    long copied = 0;
+    try (InputStream in = storage.open(output.uri()); OutputStream out = Files.newOutputStream(file)) {
+      byte[] buf = new byte[BUFFER];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        if (request.context().isStopped()) {
+          throw new TaskFailureException(ErrorKind.INPUT, "input '" + request.name() + "': copy stopped", true);
+        }
+        out.write(buf, 0, n);
+        copied += n;
+      }
+    }
+    if (copied != output.size()) {
+      throw new TaskFailureException(ErrorKind.INPUT, "input '" + request.name() + "': read " + copied
+          + " bytes of " + output.uri() + ", which was stored with " + output.size(), true);
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
   }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class MediaOutputsExampleTest {
   @Test
   void every_media_outputs_example_passes_the_strict_policy() {
-    assertThat(MediaOutputsExample.all()).hasSize(6);
+    assertThat(MediaOutputsExample.all()).hasSize(7);
     for (TaskRequest r : MediaOutputsExample.all()) {
       assertThatCode(() -> CommandPolicy.strict().check(FfmpegCommand.parse(r.command()), r.inputs().keySet(),
           new HashSet<>(r.outputs()))).as(r.command()).doesNotThrowAnyException();
