@@ -20,7 +20,7 @@ import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
-import io.ffmpegqueue.spi.TaskGraphs;
+import io.ffmpegqueue.spi.TaskContinuations;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +49,7 @@ import java.util.function.Supplier;
  * QueueBackend backend = InMemoryQueueBackend.builder().capacity(50_000).build();
  * }</pre>
  */
-public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, TaskGraphs {
+public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, TaskContinuations {
   /** The default most pending tasks. */
   public static final int DEFAULT_CAPACITY = 10_000;
   /** The default retention age of final tasks. */
@@ -181,17 +181,19 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
       if (e == null) {
         throw new LeaseLostException(lease.taskId(), lease.attempt());
       }
+      Instant now = clock.instant();
+      List<TaskId> parents = e.task.dependsOn();
+      Task t = outcome instanceof Outcome.Await a ? graph.await(e.task, a, tasks, now) : TaskStates.ended(e.task, outcome, now);
       running.remove(e.task.id());
       ready.stoppedRunning(e);
       e.leaseOwner = null;
       e.leaseExpiresAt = null;
-      Instant now = clock.instant();
-      Task t = TaskStates.ended(e.task, outcome, now);
       move(e, t);
+      graph.awaited(e, parents, tasks); // the edges an Await added, if any
       if (t.status() == TaskStatus.PENDING) {
         if (outcome instanceof Outcome.Released) {
           ready.requeueFirst(e);
-        } else {
+        } else if (!t.isWaiting()) {
           ready.schedule(e, now);
         }
       } else {

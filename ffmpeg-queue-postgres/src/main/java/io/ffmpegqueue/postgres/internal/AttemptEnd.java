@@ -24,6 +24,10 @@ public record AttemptEnd(Finishes.Ending row, Task.Builder next, TaskEvent.Type 
   /** The end of {@code lease} with {@code outcome}; a retry's time is turned into a delay from {@code now}. */
   public static AttemptEnd of(Lease lease, Outcome outcome, Instant now) {
     Objects.requireNonNull(outcome, "outcome");
+    if (outcome instanceof Outcome.Await) {
+      // Not a TaskContinuations backend (yet): refused before any write, never mistaken for a hand-back.
+      throw new UnsupportedOperationException("this backend does not take Outcome.Await (see TaskContinuations)");
+    }
     Task.Builder next = lease.task().toBuilder();
     String status;
     String outputs = null;
