@@ -62,6 +62,11 @@ public final class SplitParts {
 
   /** The parts of {@code t} among the tasks it waits for: empty before its first run split it. */
   List<Task> of(Task t) {
+    return of(backend, t);
+  }
+
+  /** The parts of split task {@code t} stored in {@code backend}, as they are now (empty before it split). */
+  public static List<Task> of(QueueBackend backend, Task t) {
     List<Task> parts = new ArrayList<>();
     for (TaskId id : t.dependsOn()) {
       Optional<Task> p = backend.find(id);
