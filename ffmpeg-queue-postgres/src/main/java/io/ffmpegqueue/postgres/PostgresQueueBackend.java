@@ -18,6 +18,7 @@ import io.ffmpegqueue.postgres.internal.Cancels;
 import io.ffmpegqueue.postgres.internal.AttemptEnd;
 import io.ffmpegqueue.postgres.internal.CapacityGate;
 import io.ffmpegqueue.postgres.internal.Claims;
+import io.ffmpegqueue.postgres.internal.Continuations;
 import io.ffmpegqueue.postgres.internal.Enqueuer;
 import io.ffmpegqueue.postgres.internal.Finishes;
 import io.ffmpegqueue.postgres.internal.Jdbc;
@@ -42,7 +43,7 @@ import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
-import io.ffmpegqueue.spi.TaskGraphs;
+import io.ffmpegqueue.spi.TaskContinuations;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -97,7 +98,7 @@ import javax.sql.DataSource;
  *
  * <p>Thread-safe. {@link #close()} stops the listening connection; the DataSource stays the host's.
  */
-public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, TaskGraphs {
+public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, TaskContinuations {
   /** The default schema. */
   public static final String DEFAULT_SCHEMA = "public";
   /** The default prefix of the table names. */
@@ -139,6 +140,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
   private final PostgresGraph graph;
   private final Renewals renewals;
   private final Cancels cancels;
+  private final Continuations continuations;
 
   private PostgresQueueBackend(Builder b) {
     this.db = new Jdbc(b.dataSource);
@@ -157,6 +159,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
     this.notices = new RemoteNotices(origin, wakeUps);
     this.buffer = new NoticeBuffer(origin, NOTICE_WINDOW_NANOS, NoticeBuffer.sender(db, sql));
     this.renewals = new Renewals(db, sql, buffer);
+    this.continuations = new Continuations(db, sql, graph, reads, buffer, wakeUps, b.schema, b.prefix);
     this.enqueuer = new Enqueuer(sql, new CapacityGate(b.capacity), b.clock, notices.readyAtCommit(), graph);
     this.listener = b.notifications
         ? new NotificationListener(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource,
@@ -279,6 +282,9 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
 
   @Override
   public Task finish(Lease lease, Outcome outcome) {
+    if (outcome instanceof Outcome.Await a) {
+      return continuations.finish(lease, a, webhookDue());
+    }
     AttemptEnd e = AttemptEnd.of(lease, outcome, clock.instant());
     Task after = ended(e, writes.finish(e.row()));
     if (after == null) {
@@ -290,6 +296,9 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
   /** Ends the attempt and claims the next tasks in one round trip (one transaction). */
   @Override
   public Handover finishAndClaim(Lease lease, Outcome outcome, ClaimRequest next) {
+    if (outcome instanceof Outcome.Await) {
+      return new Handover(finish(lease, outcome), List.of());
+    }
     AttemptEnd e = AttemptEnd.of(lease, outcome, clock.instant());
     WorkerWrites.Handover h = writes.finishAndClaim(e.row(), next);
     Task after = ended(e, h.ended());
@@ -372,19 +381,9 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
 
   @Override
   public List<Task> reapExpiredLeases() {
-    List<Task> changed = upkeep.reap(webhookDue());
-    for (Task t : changed) {
-      buffer.event(switch (t.status()) {
-        case FAILED -> TaskEvent.Type.FAILED;
-        case CANCELLED -> TaskEvent.Type.CANCELLED;
-        default -> TaskEvent.Type.RETRY_SCHEDULED;
-      }, t.id());
-    }
-    if (changed.stream().anyMatch(t -> t.status() == TaskStatus.PENDING)) {
-      wakeUps.wakeAll();
-    }
-    return changed;
+    return upkeep.reap(webhookDue(), buffer, wakeUps);
   }
+
 
   /**
    * Removes final tasks past the retention age and count, in batches of a few hundred rows, each its own

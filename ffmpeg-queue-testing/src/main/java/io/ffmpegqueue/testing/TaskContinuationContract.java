@@ -171,8 +171,8 @@ public abstract class TaskContinuationContract {
   void parents_completing_while_the_task_awaits_them_ready_it_exactly_once() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
+      QueueBackend b = backend();
       for (int round = 0; round < 100; round++) {
-        QueueBackend b = backend();
         TaskId t = enqueue(b, task(1));
         Lease tl = claimAll(b).get(t);
         TaskId p1 = enqueue(b, task(3));
@@ -200,7 +200,6 @@ public abstract class TaskContinuationContract {
         assertEquals(1, again.get(t).attempt(), "round " + round);
         assertEquals(TaskStatus.COMPLETED, complete(b, again.get(t)).status());
         assertTrue(claimAll(b).isEmpty(), "round " + round + ": readied once");
-        closeBackends();
       }
     } finally {
       pool.shutdownNow();
