@@ -11,6 +11,8 @@ import io.ffmpegqueue.support.NamedThreadFactory;
 import io.ffmpegqueue.internal.submit.ClientSettings;
 import io.ffmpegqueue.internal.webhook.WebhookNotifier;
 import io.ffmpegqueue.internal.Fetchers;
+import io.ffmpegqueue.internal.split.SplitParts;
+import io.ffmpegqueue.internal.split.SplitRunner;
 import io.ffmpegqueue.internal.worker.FfmpegPipeline;
 import io.ffmpegqueue.internal.worker.JoinCompleter;
 import io.ffmpegqueue.internal.worker.TaskOutputFetcher;
@@ -99,8 +101,14 @@ public final class FfmpegQueue implements FfmpegQueueClient {
           : Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "work");
       // task:// inputs: outputs of tasks this one waits for, read from the storage they went to.
       Fetchers fetchers = settings.fetchers().with(new TaskOutputFetcher(settings.backend(), storage));
-      handler = new FfmpegPipeline(fetchers, runner, storage, new Workspaces(root, b.minFreeSpaceBytes), fetchExecutor,
-          counters, b.outputLimits);
+      Workspaces workspaces = new Workspaces(root, b.minFreeSpaceBytes);
+      handler = new FfmpegPipeline(fetchers, runner, storage, workspaces, fetchExecutor, counters,
+          b.outputLimits);
+      // Split tasks: parts on the task graph; the stitch reads a concat list, which the located runner allows.
+      FfmpegRunner stitch = b.runner != null ? b.runner : ProcessFfmpegRunner.builder().sandbox(Sandbox.AUTO)
+          .policy(settings.commandPolicy().toBuilder().allowInputFormats("concat").build()).build();
+      handler = new SplitRunner(handler, settings.backend(), new SplitParts(settings.backend(), settings.clock()),
+          fetchers, runner, stitch, storage, workspaces);
     }
     WorkerConfig config = new WorkerConfig(
         b.workerId != null ? b.workerId : defaultWorkerId(),

@@ -86,14 +86,21 @@ public final class TaskJson {
     ObjectNode meta = n.putObject("metadata");
     r.metadata().forEach(meta::put);
     n.put("webhook_url", r.webhookUrl() == null ? null : r.webhookUrl().toString());
+    Double progress = t.progress();
     if (r.split() != null) {
-      n.putObject("split").put("segment_seconds", r.split().segmentSeconds());
+      ObjectNode split = n.putObject("split").put("segment_seconds", r.split().segmentSeconds());
+      int parts = r.dependsOn().size(); // once split, it waits for its parts (and any task it was submitted after)
+      if (parts > 0) {
+        int done = t.status() == TaskStatus.PENDING ? parts - t.waitingFor().size() : parts;
+        split.put("parts", parts).put("parts_completed", done);
+        progress = progress == null && t.status() == TaskStatus.PENDING ? (double) done / parts : progress;
+      }
     }
     n.put("attempts", t.attempt());
-    if (t.progress() == null) {
+    if (progress == null) {
       n.putNull("progress");
     } else {
-      n.put("progress", t.progress());
+      n.put("progress", progress);
     }
     ArrayNode outputs = n.putArray("outputs");
     for (TaskOutput o : t.outputs()) {

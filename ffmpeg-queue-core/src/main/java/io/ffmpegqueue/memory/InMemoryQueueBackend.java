@@ -21,6 +21,7 @@ import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.Renewal;
 import io.ffmpegqueue.spi.TaskAdmin;
+import io.ffmpegqueue.spi.TaskContinuations;
 import io.ffmpegqueue.spi.TaskGraphs;
 import io.ffmpegqueue.spi.WorkerRegistry;
 import java.time.Duration;
@@ -50,7 +51,7 @@ import java.util.function.Supplier;
  * QueueBackend backend = InMemoryQueueBackend.builder().capacity(50_000).build();
  * }</pre>
  */
-public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, TaskGraphs {
+public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, TaskContinuations {
   /** The default most pending tasks. */
   public static final int DEFAULT_CAPACITY = 10_000;
   /** The default retention age of final tasks. */
@@ -183,17 +184,19 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
       if (e == null) {
         throw new LeaseLostException(lease.taskId(), lease.attempt());
       }
+      Instant now = clock.instant();
+      List<TaskId> parents = e.task.dependsOn();
+      Task t = outcome instanceof Outcome.Await a ? graph.await(e.task, a, tasks, now) : TaskStates.ended(e.task, outcome, now);
       running.remove(e.task.id());
       ready.stoppedRunning(e);
       e.leaseOwner = null;
       e.leaseExpiresAt = null;
-      Instant now = clock.instant();
-      Task t = TaskStates.ended(e.task, outcome, now);
       move(e, t);
+      graph.awaited(e, parents, tasks); // the edges an Await added, if any
       if (t.status() == TaskStatus.PENDING) {
         if (outcome instanceof Outcome.Released) {
           ready.requeueFirst(e);
-        } else {
+        } else if (!t.isWaiting()) {
           ready.schedule(e, now);
         }
       } else {

@@ -6,8 +6,10 @@ import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskError;
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.spi.BackendListener;
+import io.ffmpegqueue.spi.Outcome;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -79,6 +81,45 @@ final class TaskGraph {
           .finishedAt(now).waitingFor(List.of()).build();
     }
     return task.toBuilder().waitingFor(open).build();
+  }
+
+  /**
+   * The snapshot of running task {@code task} after it ended its attempt with {@link Outcome.Await}: the awaited
+   * ids added to its {@code dependsOn}, PENDING and waiting for those not completed (its attempt given back, as
+   * at a hand-back), or CANCELLED at once as in {@link #admit}. Changes nothing; {@link #awaited} records it.
+   *
+   * @throws InvalidTaskException naming {@code depends_on} for an unknown task or the task itself
+   */
+  Task await(Task task, Outcome.Await await, Map<TaskId, Entry> tasks, Instant now) {
+    List<TaskId> more = new ArrayList<>();
+    for (TaskId id : await.tasks()) {
+      if (!task.dependsOn().contains(id) && !more.contains(id)) {
+        more.add(id);
+      }
+    }
+    TaskRequest request = task.request().toBuilder().after(more).build();
+    Task pending = new Task(task.id(), request, TaskStatus.PENDING, task.attempt() - 1, null, task.outputs(),
+        task.error(), task.createdAt(), now, task.startedAt(), null, List.of());
+    Task next = admit(pending, tasks, now);
+    return next.status() == TaskStatus.PENDING ? next : next.toBuilder().attempt(task.attempt()).build();
+  }
+
+  /** Records the edges that {@link #await} added to {@code e} (its snapshot stored), and whether it waits; nothing
+   * when its request is still {@code before}'s. */
+  void awaited(Entry e, List<TaskId> before, Map<TaskId, Entry> tasks) {
+    if (e.task.dependsOn() == before) {
+      return; // the same request: no Await
+    }
+    for (TaskId id : e.task.dependsOn()) {
+      if (!before.contains(id)) {
+        children.computeIfAbsent(id, k -> new LinkedHashSet<>()).add(e);
+        tasks.get(id).openChildren++;
+      }
+    }
+    if (e.task.isWaiting()) {
+      e.waitingFor = new LinkedHashSet<>(e.task.waitingFor());
+      waiting.add(e);
+    }
   }
 
   /** Records the edges of a stored task and whether it waits. */

@@ -1,6 +1,7 @@
 package io.ffmpegqueue.spi;
 
 import io.ffmpegqueue.TaskError;
+import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskOutput;
 import java.time.Instant;
 import java.util.List;
@@ -38,4 +39,19 @@ public sealed interface Outcome {
    * lease again, so the next claim may reuse the number as its fencing token.
    */
   record Released() implements Outcome {}
+
+  /**
+   * The attempt ends unfinished and the task waits for {@code tasks} before it runs again: a continuation, for a
+   * task that has handed its work to other tasks it enqueued (split-and-stitch's parts). Only for a backend that
+   * is {@link TaskContinuations}; see there for what it does.
+   */
+  record Await(List<TaskId> tasks) implements Outcome {
+    /** Copies the ids and checks there is at least one. */
+    public Await {
+      tasks = List.copyOf(tasks);
+      if (tasks.isEmpty()) {
+        throw new IllegalArgumentException("Await needs at least one task to wait for");
+      }
+    }
+  }
 }

@@ -18,8 +18,8 @@ import io.ffmpegqueue.postgres.internal.Cancels;
 import io.ffmpegqueue.postgres.internal.AttemptEnd;
 import io.ffmpegqueue.postgres.internal.CapacityGate;
 import io.ffmpegqueue.postgres.internal.Claims;
+import io.ffmpegqueue.postgres.internal.Continuations;
 import io.ffmpegqueue.postgres.internal.Enqueuer;
-import io.ffmpegqueue.postgres.internal.Finishes;
 import io.ffmpegqueue.postgres.internal.Jdbc;
 import io.ffmpegqueue.postgres.internal.Migrator;
 import io.ffmpegqueue.postgres.internal.NotificationListener;
@@ -45,6 +45,7 @@ import io.ffmpegqueue.spi.Renewal;
 import io.ffmpegqueue.spi.TaskGraphs;
 import io.ffmpegqueue.spi.TaskAdmin;
 import io.ffmpegqueue.spi.WorkerRegistry;
+import io.ffmpegqueue.spi.TaskContinuations;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -99,7 +100,7 @@ import javax.sql.DataSource;
  *
  * <p>Thread-safe. {@link #close()} stops the listening connection; the DataSource stays the host's.
  */
-public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, TaskGraphs {
+public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, TaskContinuations {
   /** The default schema. */
   public static final String DEFAULT_SCHEMA = "public";
   /** The default prefix of the table names. */
@@ -141,6 +142,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
   private final PostgresGraph graph;
   private final Renewals renewals;
   private final Cancels cancels;
+  private final Continuations continuations;
 
   private PostgresQueueBackend(Builder b) {
     this.db = new Jdbc(b.dataSource);
@@ -159,6 +161,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
     this.notices = new RemoteNotices(origin, wakeUps);
     this.buffer = new NoticeBuffer(origin, NOTICE_WINDOW_NANOS, NoticeBuffer.sender(db, sql));
     this.renewals = new Renewals(db, sql, buffer);
+    this.continuations = new Continuations(db, sql, graph, reads, buffer, wakeUps, b.schema, b.prefix);
     this.enqueuer = new Enqueuer(sql, new CapacityGate(b.capacity), b.clock, notices.readyAtCommit(), graph);
     this.listener = b.notifications
         ? new NotificationListener(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource,
@@ -281,8 +284,11 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
 
   @Override
   public Task finish(Lease lease, Outcome outcome) {
+    if (outcome instanceof Outcome.Await a) {
+      return continuations.finish(lease, a, webhookDue());
+    }
     AttemptEnd e = AttemptEnd.of(lease, outcome, clock.instant());
-    Task after = ended(e, writes.finish(e.row()));
+    Task after = e.after(writes.finish(e.row()), buffer, wakeUps);
     if (after == null) {
       throw new LeaseLostException(lease.taskId(), lease.attempt());
     }
@@ -292,29 +298,16 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
   /** Ends the attempt and claims the next tasks in one round trip (one transaction). */
   @Override
   public Handover finishAndClaim(Lease lease, Outcome outcome, ClaimRequest next) {
+    if (outcome instanceof Outcome.Await) {
+      return new Handover(finish(lease, outcome), List.of());
+    }
     AttemptEnd e = AttemptEnd.of(lease, outcome, clock.instant());
     WorkerWrites.Handover h = writes.finishAndClaim(e.row(), next);
-    Task after = ended(e, h.ended());
+    Task after = e.after(h.ended(), buffer, wakeUps);
     for (Lease l : h.leases()) {
       buffer.event(TaskEvent.Type.STARTED, l.taskId());
     }
     return new Handover(after, h.leases());
-  }
-
-  /** The task after its end was written, with the database's values; null when the lease was not current. */
-  private Task ended(AttemptEnd e, Finishes.Ended ended) {
-    if (ended == null) {
-      return null;
-    }
-    Task after = e.next().progress(ended.progress()).runAt(ended.runAt()).finishedAt(ended.finishedAt()).build();
-    if (e.event() != null) {
-      buffer.event(e.event(), after.id());
-    }
-    if (after.status() == TaskStatus.PENDING) {
-      wakeUps.wakeAll();
-      buffer.ready();
-    }
-    return after;
   }
 
   @Override
@@ -374,12 +367,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
 
   @Override
   public List<Task> reapExpiredLeases() {
-    List<Task> changed = upkeep.reap(webhookDue());
-    buffer.reaped(changed);
-    if (changed.stream().anyMatch(t -> t.status() == TaskStatus.PENDING)) {
-      wakeUps.wakeAll();
-    }
-    return changed;
+    return upkeep.reap(webhookDue(), buffer, wakeUps);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskOutput;
+import io.ffmpegqueue.io.FileInputFetcher;
 import io.ffmpegqueue.io.LocalStorage;
 import io.ffmpegqueue.spi.TaskContext;
 import io.ffmpegqueue.spi.TaskHandler;
@@ -71,6 +72,7 @@ public final class WorkerMain {
       // The real pipeline: the located (here the bundled) ffmpeg, in its sandbox.
       Path dir = Path.of(args[8]);
       builder.storage(LocalStorage.at(dir.resolve("outputs")))
+          .fetcher(FileInputFetcher.allowing(dir.resolve("media"))) // inputs the test made (split tasks)
           .workspaceRoot(dir.resolve("work-" + workerId))
           .minFreeSpace(0)
           .listener(TaskEvent.Type.STARTED, e -> {

@@ -116,6 +116,10 @@ final class ScriptArgs {
 
   static Ending ending(Lease lease, Outcome outcome, InstantSource clock) {
     Objects.requireNonNull(outcome, "outcome");
+    if (outcome instanceof Outcome.Await) {
+      // Not a TaskContinuations backend (yet): refused before any write, never mistaken for a hand-back.
+      throw new UnsupportedOperationException("this backend does not take Outcome.Await (see TaskContinuations)");
+    }
     Task.Builder next = lease.task().toBuilder();
     String kind;
     String payload = "";

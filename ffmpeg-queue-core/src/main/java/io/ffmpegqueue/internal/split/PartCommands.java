@@ -76,10 +76,15 @@ public final class PartCommands {
    * frame to the next part's), so each part starts exactly where its frames stood in the input.
    */
   public String concatList(SplitPlan plan) {
+    return concatList(plan.parts().stream().map(SplitPlan.Part::durationSeconds).toList());
+  }
+
+  /** {@link #concatList(SplitPlan)} from the parts' durations in seconds, in order. */
+  public String concatList(List<Double> durations) {
     StringBuilder sb = new StringBuilder("ffconcat version 1.0\n");
-    for (SplitPlan.Part p : plan.parts()) {
-      sb.append("file ").append(partName(p.index())).append('\n');
-      sb.append(String.format(Locale.ROOT, "duration %.6f%n", p.durationSeconds()));
+    for (int i = 0; i < durations.size(); i++) {
+      sb.append("file ").append(partName(i)).append('\n');
+      sb.append(String.format(Locale.ROOT, "duration %.6f%n", durations.get(i)));
     }
     return sb.toString();
   }
@@ -89,8 +94,12 @@ public final class PartCommands {
    * is one. The video starts where the input's first frame stood, so audio and video keep their offset.
    */
   public FfmpegCommand stitch(SplitPlan plan, boolean withAudio) {
+    return stitch(plan.source().seconds(0), withAudio);
+  }
+
+  /** {@link #stitch(SplitPlan, boolean)} for a video whose first frame stands at {@code videoStart} seconds. */
+  public FfmpegCommand stitch(double videoStart, boolean withAudio) {
     List<String> a = new ArrayList<>();
-    double videoStart = plan.source().seconds(0);
     if (videoStart > 0) {
       a.addAll(List.of("-itsoffset", String.format(Locale.ROOT, "%.6f", videoStart)));
     }
@@ -110,8 +119,15 @@ public final class PartCommands {
 
   /** The names of the files the stitch reads: the parts, the list and (with audio) the audio part. */
   public List<String> stitchInputs(SplitPlan plan, boolean withAudio) {
+    return stitchInputs(plan.parts().size(), withAudio);
+  }
+
+  /** {@link #stitchInputs(SplitPlan, boolean)} for {@code parts} video parts. */
+  public List<String> stitchInputs(int parts, boolean withAudio) {
     List<String> names = new ArrayList<>();
-    plan.parts().forEach(p -> names.add(partName(p.index())));
+    for (int i = 0; i < parts; i++) {
+      names.add(partName(i));
+    }
     names.add(CONCAT_LIST);
     if (withAudio) {
       names.add(audioName());

@@ -10,6 +10,7 @@ import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.ffmpeg.FfmpegCommand;
 import io.ffmpegqueue.internal.events.TaskEvents;
+import io.ffmpegqueue.internal.split.SplitParts;
 import io.ffmpegqueue.io.InputFetcher;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.QueueBackend;
@@ -156,6 +157,9 @@ public final class TaskSubmitter {
     r.ifPresent(c -> {
       if (!c.changed()) {
         return;
+      }
+      if (c.task().request().split() != null) {
+        SplitParts.of(backend, c.task()).forEach(p -> cancel(p.id())); // parts wait on nothing: not cascaded
       }
       if (c.task().status() == TaskStatus.CANCELLED) {
         events.onFinal(c.task(), TaskEvent.Type.CANCELLED);

@@ -36,6 +36,9 @@ record AttemptEnding(Outcome outcome, TaskEvent.Type event, boolean mayClaimNext
     if (stop != null) {
       return stopped(t, stop, config);
     }
+    if (failure instanceof AwaitTasks a) {
+      return new AttemptEnding(new Outcome.Await(a.tasks()), null, false);
+    }
     if (failure != null) {
       return failed(t, failure, config);
     }

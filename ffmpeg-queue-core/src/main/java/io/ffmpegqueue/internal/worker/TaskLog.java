@@ -2,6 +2,7 @@ package io.ffmpegqueue.internal.worker;
 
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.spi.Lease;
+import io.ffmpegqueue.spi.Outcome;
 import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -29,9 +30,9 @@ final class TaskLog {
   }
 
   /** The outcome's word for an attempt that ended with {@code event} (null: released or dropped). */
-  static String outcome(TaskEvent.Type event, boolean released) {
+  static String outcome(TaskEvent.Type event, Outcome outcome) {
     if (event == null) {
-      return released ? "released" : "dropped";
+      return outcome instanceof Outcome.Released ? "released" : outcome instanceof Outcome.Await ? "awaiting" : "dropped";
     }
     return event.name().toLowerCase(Locale.ROOT);
   }

@@ -277,7 +277,7 @@ public final class WorkerPool implements AutoCloseable {
       outcome = "dropped";
       if (ending != null && t.takeEnd()
           && finish(t, ending.outcome(), ending.event(), ending.mayClaimNext() ? next : null)) {
-        outcome = TaskLog.outcome(ending.event(), ending.outcome() instanceof Outcome.Released);
+        outcome = TaskLog.outcome(ending.event(), ending.outcome());
       }
     } catch (RuntimeException | Error e) {
       log.error("task {}: the worker failed to record the end of attempt {}; the lease will expire and the task be retried",

@@ -8,8 +8,10 @@ import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.spi.Lease;
+import io.ffmpegqueue.spi.Outcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TaskLogTest {
@@ -25,10 +27,11 @@ class TaskLogTest {
 
   @Test
   void the_end_line_names_the_task_the_attempt_the_outcome_and_the_duration() {
-    assertThat(TaskLog.endLine(lease, TaskLog.outcome(TaskEvent.Type.COMPLETED, false), Duration.ofMillis(2345)))
+    assertThat(TaskLog.endLine(lease, TaskLog.outcome(TaskEvent.Type.COMPLETED, null), Duration.ofMillis(2345)))
         .isEqualTo("task t-1: attempt 2 ended: completed after 2.3 s");
-    assertThat(TaskLog.outcome(TaskEvent.Type.RETRY_SCHEDULED, false)).isEqualTo("retry_scheduled");
-    assertThat(TaskLog.outcome(null, true)).isEqualTo("released");
-    assertThat(TaskLog.outcome(null, false)).isEqualTo("dropped");
+    assertThat(TaskLog.outcome(TaskEvent.Type.RETRY_SCHEDULED, null)).isEqualTo("retry_scheduled");
+    assertThat(TaskLog.outcome(null, new Outcome.Released())).isEqualTo("released");
+    assertThat(TaskLog.outcome(null, new Outcome.Await(List.of(TaskId.random())))).isEqualTo("awaiting");
+    assertThat(TaskLog.outcome(null, null)).isEqualTo("dropped");
   }
 }

@@ -24,6 +24,10 @@ public record AttemptEnd(Finishes.Ending row, Task.Builder next, TaskEvent.Type 
   /** The end of {@code lease} with {@code outcome}; a retry's time is turned into a delay from {@code now}. */
   public static AttemptEnd of(Lease lease, Outcome outcome, Instant now) {
     Objects.requireNonNull(outcome, "outcome");
+    if (outcome instanceof Outcome.Await) {
+      // Not a TaskContinuations backend (yet): refused before any write, never mistaken for a hand-back.
+      throw new UnsupportedOperationException("this backend does not take Outcome.Await (see TaskContinuations)");
+    }
     Task.Builder next = lease.task().toBuilder();
     String status;
     String outputs = null;
@@ -60,5 +64,24 @@ public record AttemptEnd(Finishes.Ending row, Task.Builder next, TaskEvent.Type 
       event = null; // released: only a ready notice
     }
     return new AttemptEnd(new Finishes.Ending(lease, status, outputs, error, delay), next, event);
+  }
+
+  /**
+   * The task after its end was written, with the database's values, its event buffered and the workers woken
+   * when it is PENDING again; null when the lease was not current ({@code ended} is null).
+   */
+  public Task after(Finishes.Ended ended, NoticeBuffer buffer, WakeUps wakeUps) {
+    if (ended == null) {
+      return null;
+    }
+    Task after = next.progress(ended.progress()).runAt(ended.runAt()).finishedAt(ended.finishedAt()).build();
+    if (event != null) {
+      buffer.event(event, after.id());
+    }
+    if (after.status() == TaskStatus.PENDING) {
+      wakeUps.wakeAll();
+      buffer.ready();
+    }
+    return after;
   }
 }

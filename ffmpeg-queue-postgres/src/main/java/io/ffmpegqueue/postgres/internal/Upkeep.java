@@ -1,6 +1,8 @@
 package io.ffmpegqueue.postgres.internal;
 
 import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskEvent;
+import io.ffmpegqueue.TaskStatus;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -30,6 +32,25 @@ public final class Upkeep {
     this.sql = sql;
     this.retentionAge = retentionAge;
     this.retentionCount = retentionCount;
+  }
+
+  /**
+   * {@link #reap} that tells of each task it changed through {@code buffer} (after the commit) and wakes this
+   * process's claimers when one is PENDING again.
+   */
+  public List<Task> reap(OffsetDateTime webhookDue, NoticeBuffer buffer, WakeUps wakeUps) {
+    List<Task> changed = reap(webhookDue);
+    for (Task t : changed) {
+      buffer.event(switch (t.status()) {
+        case FAILED -> TaskEvent.Type.FAILED;
+        case CANCELLED -> TaskEvent.Type.CANCELLED;
+        default -> TaskEvent.Type.RETRY_SCHEDULED;
+      }, t.id());
+    }
+    if (changed.stream().anyMatch(t -> t.status() == TaskStatus.PENDING)) {
+      wakeUps.wakeAll();
+    }
+    return changed;
   }
 
   /**

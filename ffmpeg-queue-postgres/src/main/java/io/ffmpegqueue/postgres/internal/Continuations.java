@@ -1,0 +1,143 @@
+package io.ffmpegqueue.postgres.internal;
+
+import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskEvent;
+import io.ffmpegqueue.TaskId;
+import io.ffmpegqueue.TaskRequest;
+import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.spi.Lease;
+import io.ffmpegqueue.spi.LeaseLostException;
+import io.ffmpegqueue.spi.Outcome;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link Outcome.Await} on PostgreSQL ({@link io.ffmpegqueue.spi.TaskContinuations}), in one transaction: the
+ * running row locked and its lease checked, the awaited tasks checked and locked as an enqueue's parents are
+ * ({@link PostgresGraph#admit}), the request with its longer {@code depends_on}, the new edges and the waiting
+ * state written, the attempt given back. A parent that ends meanwhile waits for the lock and then finds the new
+ * edges, so the trigger that readies children counts it; one that ended before is read COMPLETED (edge done) or
+ * FAILED (the task is cancelled at once, and the trigger cascades to its own children).
+ */
+public final class Continuations {
+  private final Jdbc db;
+  private final Statements sql;
+  private final PostgresGraph graph;
+  private final TaskReads reads;
+  private final NoticeBuffer buffer;
+  private final WakeUps wakeUps;
+  private final String edges;
+
+  /**
+   * Continuations on the tables of {@code schema} named with {@code prefix} (validated identifiers), telling of
+   * the changes through {@code buffer} and {@code wakeUps}.
+   */
+  public Continuations(Jdbc db, Statements sql, PostgresGraph graph, TaskReads reads, NoticeBuffer buffer,
+      WakeUps wakeUps, String schema, String prefix) {
+    this.db = db;
+    this.sql = sql;
+    this.graph = graph;
+    this.reads = reads;
+    this.buffer = buffer;
+    this.wakeUps = wakeUps;
+    this.edges = schema + "." + prefix + "task_edges";
+  }
+
+  /**
+   * Ends {@code lease}'s attempt waiting for {@code await}'s tasks; the task after.
+   *
+   * @throws LeaseLostException when the lease is not current (nothing changed)
+   */
+  public Task finish(Lease lease, Outcome.Await await, OffsetDateTime webhookDue) {
+    TaskStatus status = await(lease, await, webhookDue);
+    if (status == null) {
+      throw new LeaseLostException(lease.taskId(), lease.attempt());
+    }
+    Task after = reads.find(lease.taskId()).orElseThrow();
+    if (status == TaskStatus.CANCELLED) {
+      buffer.event(TaskEvent.Type.CANCELLED, after.id());
+    } else if (!after.isWaiting()) {
+      wakeUps.wakeAll();
+      buffer.ready();
+    }
+    return after;
+  }
+
+  /**
+   * Ends {@code lease}'s attempt waiting for {@code await}'s tasks.
+   *
+   * @return whether the task is now ready, waits, or was cancelled; {@code null} when the lease was not current
+   */
+  TaskStatus await(Lease lease, Outcome.Await await, OffsetDateTime webhookDue) {
+    return db.run("end task " + lease.taskId() + " waiting for " + await.tasks().size() + " tasks", true,
+        c -> awaitIn(c, lease, await, webhookDue));
+  }
+
+  private TaskStatus awaitIn(Connection c, Lease lease, Outcome.Await await, OffsetDateTime webhookDue)
+      throws SQLException {
+    Task running;
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + Statements.COLUMNS + " FROM " + sql.table()
+        + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' FOR UPDATE")) {
+      ps.setString(1, lease.taskId().value());
+      ps.setInt(2, lease.attempt());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        running = TaskRows.task(rs);
+      }
+    }
+    List<TaskId> before = running.dependsOn();
+    List<TaskId> more = new ArrayList<>();
+    for (TaskId id : await.tasks()) {
+      if (!before.contains(id) && !more.contains(id)) {
+        more.add(id);
+      }
+    }
+    TaskRequest request = running.request().toBuilder().after(more).build();
+    Task pending = new Task(running.id(), request, TaskStatus.PENDING, running.attempt() - 1, null,
+        running.outputs(), running.error(), running.createdAt(), running.runAt(), running.startedAt(), null, List.of());
+    Task next = graph.admit(c, pending); // throws, rolling back, for an unknown task
+    try (PreparedStatement ps = c.prepareStatement("UPDATE " + sql.table() + " SET status = 'PENDING',"
+        + " request = ?::json, attempt = attempt - 1, progress = NULL, run_at = now(), waiting = ?,"
+        + " lease_owner = NULL, lease_expires_at = NULL, cancel_requested = false WHERE id = ?")) {
+      ps.setString(1, TaskRows.requestJson(pending));
+      ps.setInt(2, next.status() == TaskStatus.PENDING ? next.waitingFor().size() : 0);
+      ps.setString(3, running.id().value());
+      ps.executeUpdate();
+    }
+    int n = more.size();
+    String[] ids = new String[n];
+    Integer[] ords = new Integer[n];
+    Boolean[] done = new Boolean[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = more.get(i).value();
+      ords[i] = before.size() + i;
+      done[i] = next.status() == TaskStatus.PENDING && !next.waitingFor().contains(more.get(i));
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + edges + " (parent_id, child_id, ord, done)"
+        + " SELECT p, ?, o, d FROM unnest(?::text[], ?::int[], ?::boolean[]) AS x(p, o, d)")) {
+      ps.setString(1, running.id().value());
+      ps.setArray(2, c.createArrayOf("text", ids));
+      ps.setArray(3, c.createArrayOf("integer", ords));
+      ps.setArray(4, c.createArrayOf("boolean", done));
+      ps.executeUpdate();
+    }
+    if (next.status() == TaskStatus.CANCELLED) {
+      Jdbc.queryOne(c, sql.cancelPending(), TaskRows.errorJson(next.error()), next.id().value(), webhookDue);
+      return TaskStatus.CANCELLED;
+    }
+    if (next.isWaiting()) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + sql.table() + " SET run_at = 'infinity' WHERE id = ?")) {
+        ps.setString(1, running.id().value());
+        ps.executeUpdate();
+      }
+    }
+    return TaskStatus.PENDING;
+  }
+}
