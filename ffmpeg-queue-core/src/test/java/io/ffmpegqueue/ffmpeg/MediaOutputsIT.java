@@ -223,6 +223,27 @@ class MediaOutputsIT {
     LocalStorage storage = LocalStorage.at(dir.resolve("outputs"));
     assertThat(storage.list(done.id(), "thumbs/")).extracting(StoredFile::name)
         .containsExactly("thumbs/t_001.jpg", "thumbs/t_002.jpg", "thumbs/t_003.jpg");
+    // Each stored thumbnail is a picture a reader decodes: one frame, at the source's size.
+    String prefix = serve(done);
+    for (String name : names(done)) {
+      CapturedRun decode = CapturedRun.run(List.of(ffmpeg.ffmpeg().toString(), "-v", "error", "-i", prefix + name,
+          "-f", "framecrc", "-"), dir, null, Duration.ofSeconds(60));
+      assertThat(decode.succeeded()).as("decoding %s: %s", name, decode.stderr()).isTrue();
+      assertThat(decode.stdout().lines().filter(l -> !l.startsWith("#")).count()).as("frames of %s", name)
+          .isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(TestFfmpeg.Build.class)
+  void a_plain_output_past_the_byte_limit_fails_the_task_and_leaves_nothing_stored(TestFfmpeg.Build build)
+      throws Exception {
+    Task done = run(build, new OutputLimits(10, 1_000), "-i in.mp4 " + X264 + "out.mp4", "out.mp4");
+
+    assertThat(done.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(done.error().kind()).isEqualTo(ErrorKind.RESOURCES);
+    assertThat(done.errorMessage()).contains("more than 1000 bytes (MAX_OUTPUT_BYTES)");
+    assertThat(LocalStorage.at(dir.resolve("outputs")).list(done.id(), "")).isEmpty();
   }
 
   @org.junit.jupiter.api.Test

@@ -104,6 +104,9 @@ public final class FfmpegPipeline implements TaskHandler {
       Map<String, TaskOutput> files = media == null ? Map.of() : media.finish();
       List<TaskOutput> outputs = new ArrayList<>(request.outputs().size() + files.size());
       Set<String> added = new HashSet<>();
+      // The limits hold for every output together: the plain files as well as the folders' and patterns'.
+      int count = files.size();
+      long bytes = files.values().stream().mapToLong(TaskOutput::size).sum();
       for (String name : request.outputs()) {
         if (!TaskRequest.isValidFileName(name)) {
           continue;
@@ -113,7 +116,10 @@ public final class FfmpegPipeline implements TaskHandler {
           throw new TaskFailureException(ErrorKind.MISSING_OUTPUT, "ffmpeg finished but output '" + name + "' "
               + (Files.exists(file) ? "is empty" : "was not written"), false);
         }
+        count++;
+        bytes += Files.size(file);
       }
+      OutputUploader.checkLimits(outputLimits, count, bytes);
       for (String name : request.outputs()) {
         if (context.isStopped()) {
           return List.of();

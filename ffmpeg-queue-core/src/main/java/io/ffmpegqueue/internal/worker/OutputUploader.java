@@ -134,19 +134,25 @@ final class OutputUploader {
   }
 
   private void checkLimits(Map<String, OutputScan.Found> files) {
-    if (files.size() > limits.maxFiles()) {
-      throw new TaskFailureException(ErrorKind.RESOURCES, "the task wrote more than " + limits.maxFiles()
-          + " output files (MAX_OUTPUT_FILES); its outputs are removed", false);
-    }
     long bytes = 0;
     for (OutputScan.Found f : files.values()) {
       bytes += f.size();
+    }
+    checkLimits(limits, files.size(), bytes);
+  }
+
+  /** Fails the attempt when {@code files} files of {@code bytes} in all are past {@code limits}. */
+  static void checkLimits(OutputLimits limits, int files, long bytes) {
+    if (files > limits.maxFiles()) {
+      throw new TaskFailureException(ErrorKind.RESOURCES, "the task wrote more than " + limits.maxFiles()
+          + " output files (MAX_OUTPUT_FILES); its outputs are removed", false);
     }
     if (bytes > limits.maxBytes()) {
       throw new TaskFailureException(ErrorKind.RESOURCES, "the task's outputs hold more than " + limits.maxBytes()
           + " bytes (MAX_OUTPUT_BYTES); its outputs are removed", false);
     }
   }
+
 
   private void submit(OutputScan.Found f) {
     submitted.add(f.name());
