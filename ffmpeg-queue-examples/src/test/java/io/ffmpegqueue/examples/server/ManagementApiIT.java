@@ -9,6 +9,9 @@ import io.ffmpegqueue.examples.support.TestService;
 import io.ffmpegqueue.testing.FakeFfmpegRunner;
 import io.ffmpegqueue.testing.FakeOutcome;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -39,6 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ManagementApiIT {
   private static final AtomicInteger DATABASES = new AtomicInteger();
   static EmbeddedPostgres db;
+  static Process redis;
+  static int redisPort;
 
   @TempDir
   Path dir;
@@ -53,6 +59,34 @@ class ManagementApiIT {
     db.close();
   }
 
+  @BeforeAll
+  static void startRedis(@TempDir Path data) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String server = System.getenv().getOrDefault("REDIS_SERVER", "/usr/bin/redis-server");
+    redis = new ProcessBuilder(server, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--dir",
+        data.toString(), "--save", "", "--appendonly", "no").redirectErrorStream(true)
+        .redirectOutput(data.resolve("redis.log").toFile()).start();
+    int p = port;
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", p), 200);
+        return true;
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    });
+    redisPort = port;
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    redis.destroy();
+    redis.waitFor(20, TimeUnit.SECONDS);
+  }
+
   /** The variables of {@code backend}: for PostgreSQL a new, empty database. */
   private static Map<String, String> backend(String backend, Map<String, String> more) throws Exception {
     Map<String, String> vars = new HashMap<>(more);
@@ -63,6 +97,11 @@ class ManagementApiIT {
       }
       vars.put("QUEUE_BACKEND", "postgres");
       vars.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + db.getPort() + "/" + name);
+    }
+    if (backend.equals("redis")) {
+      // Its own database (of Redis's 16) per test, so no test sees another's tasks.
+      vars.put("QUEUE_BACKEND", "redis");
+      vars.put("REDIS_URL", "redis://127.0.0.1:" + redisPort + "/" + (DATABASES.incrementAndGet() % 15 + 1));
     }
     return vars;
   }
@@ -79,7 +118,7 @@ class ManagementApiIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"memory", "postgres"})
+  @ValueSource(strings = {"memory", "postgres", "redis"})
   void a_failed_task_retried_runs_again_and_keeps_its_first_series(String backend) throws Exception {
     FakeFfmpegRunner ffmpeg = new FakeFfmpegRunner().enqueue(FakeOutcome.fail(1, "Invalid data found when processing input"));
     try (FfmpegService s = TestService.startWithFakeFfmpeg(dir, backend(backend, Map.of("NUM_WORKERS", "1")), ffmpeg)) {
@@ -108,7 +147,7 @@ class ManagementApiIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"memory", "postgres"})
+  @ValueSource(strings = {"memory", "postgres", "redis"})
   void purge_deletes_a_finished_task_with_its_outputs_and_refuses_a_running_one(String backend) throws Exception {
     FakeFfmpegRunner ffmpeg = new FakeFfmpegRunner();
     try (FfmpegService s = TestService.startWithFakeFfmpeg(dir, backend(backend, Map.of("NUM_WORKERS", "1")), ffmpeg)) {
@@ -136,7 +175,7 @@ class ManagementApiIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"memory", "postgres"})
+  @ValueSource(strings = {"memory", "postgres", "redis"})
   void search_filters_and_pages_through_tasks_without_skipping_or_repeating_while_more_arrive(String backend)
       throws Exception {
     try (FfmpegService s = TestService.start(dir, backend(backend, Map.of("NUM_WORKERS", "0")), b -> { })) {
@@ -183,7 +222,7 @@ class ManagementApiIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"memory", "postgres"})
+  @ValueSource(strings = {"memory", "postgres", "redis"})
   void workers_stats_and_batch_registration_answer_from_the_backend(String backend) throws Exception {
     FakeFfmpegRunner ffmpeg = new FakeFfmpegRunner();
     try (FfmpegService s = TestService.startWithFakeFfmpeg(dir, backend(backend, Map.of("NUM_WORKERS", "2")), ffmpeg)) {
