@@ -17,6 +17,7 @@ import io.ffmpegqueue.TaskSearch;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.WorkerInfo;
 import io.ffmpegqueue.spi.CancelResult;
+import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
@@ -132,6 +133,32 @@ abstract class TaskAdminCases extends TaskGraphCascadeCases {
     assertTrue(admin.delete(a).orElseThrow().changed());
     assertFalse(b.find(a).isPresent());
     assertTrue(b.find(child).isPresent());
+  }
+
+  @Test
+  void a_task_asked_to_run_later_is_scheduled_and_claimed_only_when_it_is_due() throws Exception {
+    QueueBackend b = backend();
+    TaskAdmin admin = admin(b);
+    Instant hourAhead = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+    Task later = Task.pending(TaskId.random(),
+        QueueBackendContract.task().request().toBuilder().runAt(hourAhead).build(), Instant.now());
+    assertEquals(hourAhead, later.runAt());
+    assertNull(later.request().runAt(), "the run time moves from the request to the task");
+    b.enqueue(later);
+    assertTrue(b.claim(QueueBackendContract.claimNow(10)).isEmpty(), "not due for an hour");
+    Instant soonAt = Instant.now().plusMillis(500);
+    Task soon = Task.pending(TaskId.random(),
+        QueueBackendContract.task().request().toBuilder().runAt(soonAt).build(), Instant.now());
+    b.enqueue(soon);
+
+    assertTrue(ids(admin.search(TaskSearch.builder().scheduled(true).build())).contains(later.id()));
+    assertTrue(admin.stats().scheduled() >= 1, "counted as scheduled");
+    List<Lease> got = b.claim(new ClaimRequest("worker-a", 10, QueueBackendContract.LEASE, Duration.ofSeconds(30)));
+    assertEquals(List.of(soon.id()), got.stream().map(Lease::taskId).toList(), "only the task that is due");
+    Task waiting = b.find(later.id()).orElseThrow();
+    assertEquals(TaskStatus.PENDING, waiting.status());
+    assertEquals(hourAhead, waiting.runAt());
+    assertEquals(List.of(later.id()), ids(admin.search(TaskSearch.builder().scheduled(true).build())));
   }
 
   @Test

@@ -258,6 +258,44 @@ class ManagementApiIT {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"memory", "postgres", "redis"})
+  void a_task_registered_for_later_is_scheduled_until_then_and_bad_times_name_their_field(String backend)
+      throws Exception {
+    FakeFfmpegRunner ffmpeg = new FakeFfmpegRunner();
+    try (FfmpegService s = TestService.startWithFakeFfmpeg(dir, backend(backend, Map.of("NUM_WORKERS", "1")), ffmpeg)) {
+      Http http = new Http(s.port(), null);
+      Http.Response later = http.post("/ffmpeg/register", body("\"delay_seconds\": 3600"));
+      assertThat(later.status()).as(later.body()).isEqualTo(200);
+      String laterId = later.json().get("task_id").asText();
+      String soonAt = java.time.Instant.now().plusSeconds(1).toString();
+      Http.Response batch = http.post("/ffmpeg/register/batch", "[" + body("\"run_at\": \"" + soonAt + "\"") + ", "
+          + body("\"run_at\": \"" + soonAt + "\", \"delay_seconds\": 5") + ", " + body("\"run_at\": \"tomorrow\"")
+          + ", " + body("\"delay_seconds\": -1") + ", " + body("\"run_at\": \"2001-01-01T00:00:00Z\"") + "]");
+      assertThat(batch.status()).as(batch.body()).isEqualTo(200);
+      JsonNode b = batch.json();
+      assertThat(b.get("accepted").asInt()).as(batch.body()).isEqualTo(1);
+      assertThat(b.at("/results/1/field").asText()).isEqualTo("run_at");
+      assertThat(b.at("/results/1/error").toString() + b.at("/results/1/detail")).contains("delay_seconds");
+      assertThat(b.at("/results/2/field").asText()).isEqualTo("run_at");
+      assertThat(b.at("/results/3/field").asText()).isEqualTo("delay_seconds");
+      assertThat(b.at("/results/4/field").asText()).isEqualTo("run_at");
+      awaitStatus(http, b.at("/results/0/task_id").asText(), "completed");
+
+      JsonNode waiting = http.get("/ffmpeg/tasks/" + laterId).json();
+      assertThat(waiting.get("status").asText()).isEqualTo("pending");
+      assertThat(java.time.Instant.parse(waiting.get("run_at").asText()))
+          .isAfter(java.time.Instant.now().plusSeconds(3000));
+      JsonNode scheduled = http.get("/ffmpeg/tasks?status=scheduled").json();
+      assertThat(scheduled.get("count").asInt()).isEqualTo(1);
+      assertThat(scheduled.at("/tasks/0/task_id").asText()).isEqualTo(laterId);
+      assertThat(http.get("/ffmpeg/stats").json().at("/counts/scheduled").asInt()).isEqualTo(1);
+      Http.Response bad = http.post("/ffmpeg/register", body("\"delay_seconds\": \"soon\""));
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.body()).contains("delay_seconds");
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"memory"})
   void the_dashboard_login_sets_an_http_only_cookie_that_the_api_accepts(String backend) throws Exception {
     try (FfmpegService s = TestService.start(dir, backend(backend, Map.of("NUM_WORKERS", "0", "API_TOKEN", "s3cret-dashboard-token")),
