@@ -57,11 +57,14 @@ public record Task(
 
   /**
    * A new PENDING task for {@code request}, created at {@code now}, waiting for all of its
-   * {@link TaskRequest#dependsOn()} (the backend leaves out those that have completed when it stores it).
+   * {@link TaskRequest#dependsOn()} (the backend leaves out those that have completed when it stores it). It runs
+   * at the request's {@link TaskRequest#runAt()} when that is later than {@code now}, which the task keeps as its
+   * {@link #runAt()} in the request's stead.
    */
   public static Task pending(TaskId id, TaskRequest request, Instant now) {
-    return new Task(id, request, TaskStatus.PENDING, 0, null, List.of(), null, now, now, null, null,
-        request.dependsOn());
+    Instant runAt = request.runAt() != null && request.runAt().isAfter(now) ? request.runAt() : now;
+    TaskRequest r = request.runAt() == null ? request : request.toBuilder().runAt(null).build();
+    return new Task(id, r, TaskStatus.PENDING, 0, null, List.of(), null, now, runAt, null, null, r.dependsOn());
   }
 
   /** The tasks this one waits for, as its request names them ({@link TaskRequest#dependsOn()}). */

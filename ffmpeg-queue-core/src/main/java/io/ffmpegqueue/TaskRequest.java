@@ -4,6 +4,7 @@ import io.ffmpegqueue.internal.submit.CompactInputs;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -44,6 +45,8 @@ import java.util.Set;
  *     declaration order after those named; no duplicates; at most {@value #MAX_DEPENDENCIES}. A request with
  *     dependencies may have no command (a <em>join</em>, see {@link #isJoin()}).
  * @param split how to split the encode across workers ({@link Split}), or {@code null} to run it in one piece
+ * @param runAt the earliest time the task may run ({@code run_at}), or {@code null} for at once: it becomes the
+ *     new task's {@link Task#runAt()} (a time already past runs it at once) and is not kept in the request
  */
 public record TaskRequest(
     String command,
@@ -57,7 +60,8 @@ public record TaskRequest(
     URI webhookUrl,
     String tenant,
     List<TaskId> dependsOn,
-    Split split) {
+    Split split,
+    Instant runAt) {
 
   /** The most attempts a request may ask for. */
   public static final int MAX_ATTEMPTS_LIMIT = 100;
@@ -104,6 +108,9 @@ public record TaskRequest(
     if (tenant != null) {
       checkTenant(tenant);
     }
+    if (runAt != null && !dependsOn.isEmpty()) {
+      throw new InvalidTaskException("run_at", "cannot be given with depends_on: the task runs when its parents end");
+    }
     if (split != null) {
       SplitRequests.check(command, outputs);
     }
@@ -117,7 +124,8 @@ public record TaskRequest(
   /** A builder that starts from this request. */
   public Builder toBuilder() {
     Builder b = new Builder().command(command).priority(priority).timeout(timeout)
-        .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey).webhookUrl(webhookUrl).tenant(tenant).split(split);
+        .maxAttempts(maxAttempts).idempotencyKey(idempotencyKey).webhookUrl(webhookUrl).tenant(tenant).split(split)
+        .runAt(runAt);
     b.dependsOn.addAll(dependsOn);
     b.inputs.putAll(inputs);
     b.outputs.addAll(outputs);
@@ -288,6 +296,7 @@ public record TaskRequest(
     private String tenant;
     private final List<TaskId> dependsOn = new ArrayList<>();
     private Split split;
+    private Instant runAt;
 
     private Builder() {}
 
@@ -427,10 +436,19 @@ public record TaskRequest(
       return this;
     }
 
+    /**
+     * The earliest time the task may run; {@code null} (the default) runs it as soon as a worker is free. For a
+     * delay, {@code runAt(clock.instant().plus(delay))}. Listed as scheduled until then.
+     */
+    public Builder runAt(Instant runAt) {
+      this.runAt = runAt;
+      return this;
+    }
+
     /** The validated request. */
     public TaskRequest build() {
       return new TaskRequest(command, inputs, outputs, priority, timeout, maxAttempts, idempotencyKey, metadata,
-          webhookUrl, tenant, dependsOn, split);
+          webhookUrl, tenant, dependsOn, split, runAt);
     }
   }
 }

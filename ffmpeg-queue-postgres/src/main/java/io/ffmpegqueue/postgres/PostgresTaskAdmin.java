@@ -80,7 +80,10 @@ final class PostgresTaskAdmin implements TaskAdmin {
   @Override
   public Optional<CancelResult> delete(TaskId id) {
     return db.run("delete task " + id, true, c -> {
-      Optional<Task> gone = Jdbc.queryOne(c, "DELETE FROM " + sql.table() + " WHERE id = ? AND status IN " + FINAL
+      // Not while a child that has not ended needs it (its outputs may be that child's input), as in memory.
+      Optional<Task> gone = Jdbc.queryOne(c, "DELETE FROM " + sql.table() + " t WHERE id = ? AND status IN " + FINAL
+          + " AND NOT EXISTS (SELECT 1 FROM " + sql.tableNamed("task_edges") + " e JOIN " + sql.table()
+          + " k ON k.id = e.child_id WHERE e.parent_id = t.id AND k.status NOT IN " + FINAL + ")"
           + " RETURNING " + sql.columns(), id.value());
       if (gone.isPresent()) {
         return Optional.of(new CancelResult(gone.get(), true));

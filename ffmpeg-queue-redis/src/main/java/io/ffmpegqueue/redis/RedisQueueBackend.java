@@ -23,6 +23,7 @@ import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.WorkerRegistry;
 import io.ffmpegqueue.spi.Renewal;
+import io.ffmpegqueue.spi.TaskAdmin;
 import io.ffmpegqueue.spi.TaskGraphs;
 import io.ffmpegqueue.spi.WebhookOutbox;
 import io.lettuce.core.RedisCommandInterruptedException;
@@ -317,6 +318,12 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, Tas
   @Override
   public String toString() {
     return "RedisQueueBackend[" + keyPrefix + "]";
+  }
+
+  /** Retry, delete, search and statistics in Lua scripts ({@link RedisTaskAdmin}). */
+  @Override
+  public Optional<TaskAdmin> admin() {
+    return Optional.of(new RedisTaskAdmin(scripts, clock));
   }
 
   /** The worker registry: a hash of the processes' heartbeats ({@link RedisWorkers}). */

@@ -32,7 +32,7 @@ final class ScriptArgs {
     return new Object[] {task.id().value(), r.idempotencyKey() == null ? "" : r.idempotencyKey(), capacity,
         TaskHashes.priorityKey(r.priority()), r.tenant() == null ? TenantLimits.NO_TENANT : r.tenant(),
         r.maxAttempts(), delay, TaskHashes.requestJson(task), TaskHashes.micros(task.runAt()),
-        r.webhookUrl() == null ? "" : r.webhookUrl(), ids(r.dependsOn())};
+        r.webhookUrl() == null ? "" : r.webhookUrl(), ids(r.dependsOn()), TaskHashes.createdKey(task.createdAt())};
   }
 
   /**

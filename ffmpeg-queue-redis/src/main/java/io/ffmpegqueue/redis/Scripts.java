@@ -27,12 +27,17 @@ final class Scripts {
     RENEW("renew"),
     CANCEL("cancel", "graph-lib"),
     REAP("reap", "graph-lib"),
-    PRUNE("prune"),
+    PRUNE("prune", "remove-lib"),
     FIND("find", "graph-lib"),
     LIST("list", "graph-lib"),
     COUNTS("counts"),
     WEBHOOK_CLAIM("webhook-claim"),
-    WEBHOOK_UPDATE("webhook-update");
+    WEBHOOK_UPDATE("webhook-update"),
+    ADMIN_RETRY("admin-retry", "graph-lib"),
+    ADMIN_DELETE("admin-delete", "graph-lib", "remove-lib"),
+    ADMIN_HISTORY("admin-history"),
+    ADMIN_SEARCH("admin-search", "graph-lib"),
+    ADMIN_STATS("admin-stats");
 
     private final String text;
     private final String digest;

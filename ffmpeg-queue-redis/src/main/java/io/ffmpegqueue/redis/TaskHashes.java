@@ -25,9 +25,10 @@ import java.util.Set;
  * {@code run}, {@code sa}, {@code fa} and {@code le} (run-at, started, finished, lease expiry: microseconds on
  * the server's clock), {@code rk} its ready-set member, {@code tn} tenant, {@code ma} most attempts,
  * {@code ik} idempotency key, {@code wk} worker, {@code cx} cancel requested, {@code wh} webhook URL (absent:
- * none; its delivery is stored when the task ends, see {@link WebhookDeliveries}), {@code wt} waiting and
- * {@code hd} the children that have not ended (graph-lib.lua). The scripts' snapshots add {@code wf}, the parents a
- * waiting task still waits for, separated by spaces.
+ * none; its delivery is stored when the task ends, see {@link WebhookDeliveries}), {@code ck} its member of the
+ * {@code created} index ({@link RedisTaskAdmin}), {@code wt} waiting and {@code hd} the children that have not ended
+ * (graph-lib.lua). The scripts' snapshots add {@code wf}, the parents a waiting task still waits for, separated by
+ * spaces.
  */
 final class TaskHashes {
   // Carries outputs and errors through TaskJson, so their stored form is exactly TaskJson's.
@@ -67,6 +68,14 @@ final class TaskHashes {
   /** Microseconds since the epoch. */
   static long micros(Instant i) {
     return Math.multiplyExact(i.getEpochSecond(), 1_000_000L) + i.getNano() / 1000;
+  }
+
+  /**
+   * A creation time as 16 hex digits of microseconds: the start of a task's member in the {@code created} index
+   * (then its id), so that the index's byte order is the order of {@code TaskCursor}.
+   */
+  static String createdKey(Instant createdAt) {
+    return String.format("%016x", micros(createdAt));
   }
 
   static Instant instant(String micros) {

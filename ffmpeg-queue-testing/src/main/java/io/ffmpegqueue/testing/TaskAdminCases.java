@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ffmpegqueue.AttemptSeries;
 import io.ffmpegqueue.ErrorKind;
@@ -18,6 +17,7 @@ import io.ffmpegqueue.TaskSearch;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.WorkerInfo;
 import io.ffmpegqueue.spi.CancelResult;
+import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
@@ -44,8 +44,7 @@ abstract class TaskAdminCases extends TaskGraphCascadeCases {
   private static final TaskError BROKEN = new TaskError(ErrorKind.FFMPEG, "ffmpeg exited with 1", "Invalid data");
 
   private TaskAdmin admin(QueueBackend b) {
-    assumeTrue(b.admin().isPresent(), "the backend offers no TaskAdmin");
-    return b.admin().orElseThrow();
+    return b.admin().orElseThrow(() -> new AssertionError("every backend offers a TaskAdmin"));
   }
 
   private static Task failedOnce(QueueBackend b) throws InterruptedException {
@@ -114,6 +113,54 @@ abstract class TaskAdminCases extends TaskGraphCascadeCases {
     assertFalse(b.find(failed.id()).isPresent());
     assertEquals(0L, b.counts().get(TaskStatus.FAILED));
     assertFalse(admin.delete(failed.id()).isPresent());
+  }
+
+  @Test
+  void a_final_task_that_a_waiting_task_still_needs_is_not_deleted_until_that_one_ends() throws Exception {
+    QueueBackend b = graphBackend();
+    TaskAdmin admin = admin(b);
+    TaskId a = TaskGraphCases.enqueue(b, QueueBackendContract.task());
+    TaskId other = TaskGraphCases.enqueue(b, QueueBackendContract.task());
+    TaskId child = TaskGraphCases.enqueue(b, TaskGraphCases.child(a, other));
+    var leases = TaskGraphCases.claimAll(b);
+    TaskGraphCases.complete(b, leases.get(a));
+    CancelResult refused = admin.delete(a).orElseThrow();
+    assertFalse(refused.changed(), "the child still waits for its other parent and then reads a's outputs");
+    assertEquals(TaskStatus.COMPLETED, b.find(a).orElseThrow().status());
+
+    TaskGraphCases.complete(b, leases.get(other));
+    TaskGraphCases.complete(b, TaskGraphCases.claimAll(b).get(child));
+    assertTrue(admin.delete(a).orElseThrow().changed());
+    assertFalse(b.find(a).isPresent());
+    assertTrue(b.find(child).isPresent());
+  }
+
+  @Test
+  void a_task_asked_to_run_later_is_scheduled_and_claimed_only_when_it_is_due() throws Exception {
+    QueueBackend b = backend();
+    TaskAdmin admin = admin(b);
+    Instant hourAhead = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+    Task later = Task.pending(TaskId.random(),
+        QueueBackendContract.task().request().toBuilder().runAt(hourAhead).build(), Instant.now());
+    assertEquals(hourAhead, later.runAt());
+    assertNull(later.request().runAt(), "the run time moves from the request to the task");
+    b.enqueue(later);
+    assertTrue(b.claim(QueueBackendContract.claimNow(10)).isEmpty(), "not due for an hour");
+    Instant soonAt = Instant.now().plusMillis(500);
+    Task soon = Task.pending(TaskId.random(),
+        QueueBackendContract.task().request().toBuilder().runAt(soonAt).build(), Instant.now());
+    b.enqueue(soon);
+
+    assertTrue(ids(admin.search(TaskSearch.builder().scheduled(true).build())).contains(later.id()));
+    assertTrue(admin.stats().scheduled() >= 1, "counted as scheduled");
+    List<Lease> got = b.claim(new ClaimRequest("worker-a", 10, QueueBackendContract.LEASE, Duration.ofSeconds(30)));
+    assertEquals(List.of(soon.id()), got.stream().map(Lease::taskId).toList(), "only the task that is due");
+    Task waiting = b.find(later.id()).orElseThrow();
+    assertEquals(TaskStatus.PENDING, waiting.status());
+    // PostgreSQL carries the delay over to the database's clock: the same time to within the step's latency.
+    assertTrue(Duration.between(hourAhead, waiting.runAt()).abs().compareTo(Duration.ofMinutes(1)) < 0,
+        "runs at " + waiting.runAt() + ", asked for " + hourAhead);
+    assertEquals(List.of(later.id()), ids(admin.search(TaskSearch.builder().scheduled(true).build())));
   }
 
   @Test
@@ -204,8 +251,7 @@ abstract class TaskAdminCases extends TaskGraphCascadeCases {
   @Test
   void a_worker_that_sends_heartbeats_is_live_until_it_is_removed() {
     QueueBackend b = backend();
-    assumeTrue(b.workerRegistry().isPresent(), "the backend keeps no worker registry");
-    WorkerRegistry reg = b.workerRegistry().orElseThrow();
+    WorkerRegistry reg = b.workerRegistry().orElseThrow(() -> new AssertionError("every backend keeps workers"));
     Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     reg.heartbeat(WorkerInfo.builder("host-1:42").host("host-1").pid(42).version("0.1.0").workers(4)
         .startedAt(started).tasksRunning(1).build());

@@ -86,7 +86,8 @@ public final class TaskSubmitter {
     return new TaskRequest(command, inputs, outputs, r.priority(),
         r.timeout() != null ? r.timeout() : settings.defaultTimeout(),
         r.maxAttempts() != 0 ? r.maxAttempts() : settings.retryPolicy().maxAttempts(),
-        r.idempotencyKey(), r.metadata(), r.webhookUrl(), r.tenant(), r.dependsOn(), r.split());
+        r.idempotencyKey(), r.metadata(), r.webhookUrl(), r.tenant(), r.dependsOn(), r.split(),
+        r.runAt());
   }
 
   /** {@code names}, or a list of the shared instances when any differs. */

@@ -82,13 +82,13 @@ class CompactInputsTest {
   void a_request_keeps_compact_inputs_and_still_checks_their_names() {
     Map<String, URI> c = CompactInputs.of(INPUTS);
     TaskRequest r = TaskRequest.builder().command("-i b.mp4 out.mp4").output("out.mp4").build();
-    TaskRequest compact = new TaskRequest(r.command(), c, r.outputs(), 0, null, 0, null, null, null, null, null, null);
+    TaskRequest compact = new TaskRequest(r.command(), c, r.outputs(), 0, null, 0, null, null, null, null, null, null, null);
     assertThat(compact.inputs()).isSameAs(c);
     assertThat(compact.toBuilder().build().inputs()).isEqualTo(INPUTS);
-    assertThatThrownBy(() -> new TaskRequest(r.command(), c, List.of("a.srt"), 0, null, 0, null, null, null, null, null, null))
+    assertThatThrownBy(() -> new TaskRequest(r.command(), c, List.of("a.srt"), 0, null, 0, null, null, null, null, null, null, null))
         .isInstanceOfSatisfying(InvalidTaskException.class, e -> assertThat(e.field()).isEqualTo("output_files"));
     Map<String, URI> badName = CompactInputs.of(Map.of("../x", URI.create("https://x/y")));
-    assertThatThrownBy(() -> new TaskRequest(r.command(), badName, r.outputs(), 0, null, 0, null, null, null, null, null, null))
+    assertThatThrownBy(() -> new TaskRequest(r.command(), badName, r.outputs(), 0, null, 0, null, null, null, null, null, null, null))
         .isInstanceOfSatisfying(InvalidTaskException.class, e -> assertThat(e.field()).isEqualTo("input_files"));
     assertThatThrownBy(() -> CompactInputs.of(Map.of("x.mp4", URI.create("relative/x.mp4"))))
         .isInstanceOf(IllegalArgumentException.class);

@@ -120,6 +120,10 @@ final class AdminEndpoints {
   void purge(HttpExchange ex, String id) throws IOException {
     TaskId taskId = taskId(id);
     CancelResult check = admin.delete(taskId).orElseThrow(() -> ApiException.notFound(noTask(id)));
+    if (!check.changed() && check.task().status().isFinal()) {
+      throw new ApiException(409, "conflict", "task " + id + " is still needed by a task that depends on it and"
+          + " has not ended; delete it once that one has ended");
+    }
     if (!check.changed()) {
       throw new ApiException(409, "conflict", "task " + id + " is " + check.task().status().wireName()
           + "; only finished tasks can be deleted (cancel it first)");

@@ -11,6 +11,7 @@ import io.ffmpegqueue.TaskJson;
 import io.ffmpegqueue.TaskRequest;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ import java.util.Set;
 final class RegisterBody {
   static final Set<String> FIELDS = Set.of("command", "input_files", "output_filename", "output_files",
       "priority", "timeout_seconds", "max_attempts", "idempotency_key", "metadata", "webhook_url", "tenant",
-      "depends_on", "split");
+      "depends_on", "split", "run_at", "delay_seconds");
   private static final long MAX_TIMEOUT_SECONDS = Duration.ofDays(7).toSeconds();
   private static final ObjectReader READER = TaskJson.mapper().reader()
       .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -49,7 +50,7 @@ final class RegisterBody {
       if (!FIELDS.contains(e.getKey())) {
         throw ApiException.badField(e.getKey(), "unknown field (expected one of command, input_files, "
             + "output_filename, output_files, priority, timeout_seconds, max_attempts, idempotency_key, metadata, webhook_url, tenant,"
-            + " depends_on, split)");
+            + " depends_on, split, run_at, delay_seconds)");
       }
     }
     TaskRequest.Builder b = TaskRequest.builder();
@@ -95,6 +96,7 @@ final class RegisterBody {
       b.tenant(tenant);
     }
     b.split(split(root));
+    b.runAt(RunAtField.parse(root, Instant.now()));
     return b.build();
   }
 

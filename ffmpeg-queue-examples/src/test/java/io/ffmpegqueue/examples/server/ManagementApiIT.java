@@ -9,6 +9,9 @@ import io.ffmpegqueue.examples.support.TestService;
 import io.ffmpegqueue.testing.FakeFfmpegRunner;
 import io.ffmpegqueue.testing.FakeOutcome;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -39,6 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ManagementApiIT {
   private static final AtomicInteger DATABASES = new AtomicInteger();
   static EmbeddedPostgres db;
+  static Process redis;
+  static int redisPort;
 
   @TempDir
   Path dir;
@@ -53,6 +59,34 @@ class ManagementApiIT {
     db.close();
   }
 
+  @BeforeAll
+  static void startRedis(@TempDir Path data) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String server = System.getenv().getOrDefault("REDIS_SERVER", "/usr/bin/redis-server");
+    redis = new ProcessBuilder(server, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--dir",
+        data.toString(), "--save", "", "--appendonly", "no").redirectErrorStream(true)
+        .redirectOutput(data.resolve("redis.log").toFile()).start();
+    int p = port;
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", p), 200);
+        return true;
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    });
+    redisPort = port;
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    redis.destroy();
+    redis.waitFor(20, TimeUnit.SECONDS);
+  }
+
   /** The variables of {@code backend}: for PostgreSQL a new, empty database. */
   private static Map<String, String> backend(String backend, Map<String, String> more) throws Exception {
     Map<String, String> vars = new HashMap<>(more);
@@ -63,6 +97,11 @@ class ManagementApiIT {
       }
       vars.put("QUEUE_BACKEND", "postgres");
       vars.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + db.getPort() + "/" + name);
+    }
+    if (backend.equals("redis")) {
+      // Its own database (of Redis's 16) per test, so no test sees another's tasks.
+      vars.put("QUEUE_BACKEND", "redis");
+      vars.put("REDIS_URL", "redis://127.0.0.1:" + redisPort + "/" + (DATABASES.incrementAndGet() % 15 + 1));
     }
     return vars;
   }
@@ -79,7 +118,7 @@ class ManagementApiIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"memory", "postgres"})
+  @ValueSource(strings = {"memory", "postgres", "redis"})
   void a_failed_task_retried_runs_again_and_keeps_its_first_series(String backend) throws Exception {
     FakeFfmpegRunner ffmpeg = new FakeFfmpegRunner().enqueue(FakeOutcome.fail(1, "Invalid data found when processing input"));
     try (FfmpegService s = TestService.startWithFakeFfmpeg(dir, backend(backend, Map.of("NUM_WORKERS", "1")), ffmpeg)) {
@@ -108,7 +147,7 @@ class ManagementApiIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"memory", "postgres"})
+  @ValueSource(strings = {"memory", "postgres", "redis"})
   void purge_deletes_a_finished_task_with_its_outputs_and_refuses_a_running_one(String backend) throws Exception {
     FakeFfmpegRunner ffmpeg = new FakeFfmpegRunner();
     try (FfmpegService s = TestService.startWithFakeFfmpeg(dir, backend(backend, Map.of("NUM_WORKERS", "1")), ffmpeg)) {
@@ -136,7 +175,7 @@ class ManagementApiIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"memory", "postgres"})
+  @ValueSource(strings = {"memory", "postgres", "redis"})
   void search_filters_and_pages_through_tasks_without_skipping_or_repeating_while_more_arrive(String backend)
       throws Exception {
     try (FfmpegService s = TestService.start(dir, backend(backend, Map.of("NUM_WORKERS", "0")), b -> { })) {
@@ -183,7 +222,7 @@ class ManagementApiIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"memory", "postgres"})
+  @ValueSource(strings = {"memory", "postgres", "redis"})
   void workers_stats_and_batch_registration_answer_from_the_backend(String backend) throws Exception {
     FakeFfmpegRunner ffmpeg = new FakeFfmpegRunner();
     try (FfmpegService s = TestService.startWithFakeFfmpeg(dir, backend(backend, Map.of("NUM_WORKERS", "2")), ffmpeg)) {
@@ -215,6 +254,44 @@ class ManagementApiIT {
       assertThat(workers.get("count").asInt()).isEqualTo(1);
       assertThat(workers.at("/workers/0/pid").asLong()).isEqualTo(ProcessHandle.current().pid());
       assertThat(workers.at("/workers/0/workers").asInt()).isEqualTo(2);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "postgres", "redis"})
+  void a_task_registered_for_later_is_scheduled_until_then_and_bad_times_name_their_field(String backend)
+      throws Exception {
+    FakeFfmpegRunner ffmpeg = new FakeFfmpegRunner();
+    try (FfmpegService s = TestService.startWithFakeFfmpeg(dir, backend(backend, Map.of("NUM_WORKERS", "1")), ffmpeg)) {
+      Http http = new Http(s.port(), null);
+      Http.Response later = http.post("/ffmpeg/register", body("\"delay_seconds\": 3600"));
+      assertThat(later.status()).as(later.body()).isEqualTo(200);
+      String laterId = later.json().get("task_id").asText();
+      String soonAt = java.time.Instant.now().plusSeconds(1).toString();
+      Http.Response batch = http.post("/ffmpeg/register/batch", "[" + body("\"run_at\": \"" + soonAt + "\"") + ", "
+          + body("\"run_at\": \"" + soonAt + "\", \"delay_seconds\": 5") + ", " + body("\"run_at\": \"tomorrow\"")
+          + ", " + body("\"delay_seconds\": -1") + ", " + body("\"run_at\": \"2001-01-01T00:00:00Z\"") + "]");
+      assertThat(batch.status()).as(batch.body()).isEqualTo(200);
+      JsonNode b = batch.json();
+      assertThat(b.get("accepted").asInt()).as(batch.body()).isEqualTo(1);
+      assertThat(b.at("/results/1/field").asText()).isEqualTo("run_at");
+      assertThat(b.at("/results/1/error").toString() + b.at("/results/1/detail")).contains("delay_seconds");
+      assertThat(b.at("/results/2/field").asText()).isEqualTo("run_at");
+      assertThat(b.at("/results/3/field").asText()).isEqualTo("delay_seconds");
+      assertThat(b.at("/results/4/field").asText()).isEqualTo("run_at");
+      awaitStatus(http, b.at("/results/0/task_id").asText(), "completed");
+
+      JsonNode waiting = http.get("/ffmpeg/tasks/" + laterId).json();
+      assertThat(waiting.get("status").asText()).isEqualTo("pending");
+      assertThat(java.time.Instant.parse(waiting.get("run_at").asText()))
+          .isAfter(java.time.Instant.now().plusSeconds(3000));
+      JsonNode scheduled = http.get("/ffmpeg/tasks?status=scheduled").json();
+      assertThat(scheduled.get("count").asInt()).isEqualTo(1);
+      assertThat(scheduled.at("/tasks/0/task_id").asText()).isEqualTo(laterId);
+      assertThat(http.get("/ffmpeg/stats").json().at("/counts/scheduled").asInt()).isEqualTo(1);
+      Http.Response bad = http.post("/ffmpeg/register", body("\"delay_seconds\": \"soon\""));
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.body()).contains("delay_seconds");
     }
   }
 

@@ -1,6 +1,7 @@
 -- ARGV: 3 id, 4 idempotency key or '', 5 capacity, 6 priority (8 hex digits), 7 tenant, 8 max attempts,
 -- 9 delay in microseconds, 10 the request JSON, 11 run-at, 12 webhook URL or '', 13 its parents (dependsOn, ids
--- separated by spaces) or ''. Returns {1, the parents it waits for (separated by spaces; '': ready)} when stored,
+-- separated by spaces) or '', 14 its creation time (16 hex digits of microseconds: the 'created' index's order).
+-- Returns {1, the parents it waits for (separated by spaces; '': ready)} when stored,
 -- {2, hash} when stored CANCELLED at once (a parent had failed or been cancelled), {0, hash} for the earlier task
 -- with the key (or id), {-1} when full, {-2, parent} when a parent is not stored or is the task itself.
 local id, ik = ARGV[3], ARGV[4]
@@ -26,7 +27,8 @@ if redis.call('ZCARD', P .. 'pending') + redis.call('ZCARD', P .. 'waiting') >= 
 local seq = redis.call('INCR', P .. 'seq')
 local rk = ARGV[6] .. string.format('%012x', seq) .. id
 redis.call('HSET', key, 'req', ARGV[10], 'st', 'PENDING', 'at', 0, 'run', ARGV[11], 'rk', rk, 'tn', ARGV[7],
-  'ma', ARGV[8])
+  'ma', ARGV[8], 'ck', ARGV[14] .. id)
+redis.call('ZADD', P .. 'created', 0, ARGV[14] .. id) -- the admin's search walks it (RedisTaskAdmin)
 if ARGV[12] ~= '' then redis.call('HSET', key, 'wh', ARGV[12]) end -- its delivery is stored when it ends
 if ik ~= '' then
   redis.call('HSET', key, 'ik', ik)

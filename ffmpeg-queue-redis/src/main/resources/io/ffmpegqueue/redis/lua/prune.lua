@@ -15,28 +15,10 @@ if excess > 0 and #ids < batch then
 end
 local removed = 0
 for _, id in ipairs(ids) do
-  local key = tkey(id)
-  local st, ik, wh, hd = unpack(redis.call('HMGET', key, 'st', 'ik', 'wh', 'hd'))
+  local hd = redis.call('HGET', tkey(id), 'hd')
   if tonumber(hd or '0') <= 0 then
     removed = removed + 1
-    if wh then
-      redis.call('DEL', key, P .. 'w:' .. id) -- its webhook delivery goes with it
-      redis.call('ZREM', P .. 'wdue', id)
-    else
-      redis.call('DEL', key)
-    end
-    redis.call('ZREM', P .. 'final', id)
-    if st then redis.call('ZREM', P .. 's:' .. st, id) end
-    if ik and redis.call('HGET', P .. 'idem', ik) == id then
-      redis.call('HDEL', P .. 'idem', ik)
-    end
-    -- No longer one of its parents' dependents; its own have all ended.
-    local ps = redis.call('GET', P .. 'ps:' .. id)
-    if ps then
-      for p in string.gmatch(ps, '%S+') do redis.call('ZREM', P .. 'ch:' .. p, id) end
-      redis.call('DEL', P .. 'ps:' .. id)
-    end
-    redis.call('DEL', P .. 'ch:' .. id)
+    remove_task(id)
   end
 end
 return {removed, #ids - removed}
