@@ -48,4 +48,12 @@ final class RequestFields {
     }
     return Map.copyOf(metadata);
   }
+
+  /** {@code s} cut to 80 characters for an error message ("null" for none). */
+  static String abbreviate(String s) {
+    if (s == null) {
+      return "null";
+    }
+    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+  }
 }

@@ -153,7 +153,7 @@ public record TaskRequest(
    */
   public static String checkTenant(String tenant) {
     if (tenant == null || tenant.length() > MAX_TENANT_LENGTH || !hasFileNameChars(tenant)) {
-      throw new InvalidTaskException("tenant", "'" + abbreviate(tenant) + "' is not a tenant name (1 to "
+      throw new InvalidTaskException("tenant", "'" + RequestFields.abbreviate(tenant) + "' is not a tenant name (1 to "
           + MAX_TENANT_LENGTH + " characters: letters, digits, '_', '-', '.')");
     }
     return tenant;
@@ -187,7 +187,7 @@ public record TaskRequest(
 
   private static void checkFileName(String field, String name) {
     if (!isValidFileName(name)) {
-      throw new InvalidTaskException(field, "'" + abbreviate(name)
+      throw new InvalidTaskException(field, "'" + RequestFields.abbreviate(name)
           + "' is not a bare file name (letters, digits, '_', '-', '.'; no path separator, no '..', not starting with '-')");
     }
   }
@@ -239,7 +239,7 @@ public record TaskRequest(
     }
     if (!uri.isAbsolute()) {
       throw new InvalidTaskException(
-          "input_files", "'" + name + "' URL '" + abbreviate(uri.getRawPath()) + "' has no scheme");
+          "input_files", "'" + name + "' URL '" + RequestFields.abbreviate(uri.getRawPath()) + "' has no scheme");
     }
     InputFolders.checkInput(name, uri);
     return uri;
@@ -275,12 +275,6 @@ public record TaskRequest(
     return List.copyOf(outputs);
   }
 
-  private static String abbreviate(String s) {
-    if (s == null) {
-      return "null";
-    }
-    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
-  }
 
   /** Builds a {@link TaskRequest}; {@link #build()} validates. */
   public static final class Builder {
