@@ -103,35 +103,6 @@ final class ExpectedDuration {
     return longest > 0 ? Math.max(longest - outStart, -1) : -1;
   }
 
-  /** Whether the command's log level hides the {@code Duration:} lines (below {@code info}). */
-  public static boolean logHidesDurations(FfmpegCommand command) {
-    String level = null;
-    for (FfmpegCommand.Option o : command.globalOptions()) {
-      if (o.name().equals("loglevel") || o.name().equals("v")) {
-        level = o.value();
-      }
-    }
-    if (level == null) {
-      return false;
-    }
-    String l = level.substring(level.lastIndexOf('+') + 1).trim();
-    switch (l) {
-      case "quiet", "panic", "fatal", "error", "warning" -> {
-        return true;
-      }
-      case "info", "verbose", "debug", "trace", "" -> {
-        return false;
-      }
-      default -> {
-        try {
-          return Integer.parseInt(l) < 32;
-        } catch (NumberFormatException e) {
-          return false;
-        }
-      }
-    }
-  }
-
   private static String value(List<FfmpegCommand.Option> options, String name) {
     String v = null;
     for (FfmpegCommand.Option o : options) {

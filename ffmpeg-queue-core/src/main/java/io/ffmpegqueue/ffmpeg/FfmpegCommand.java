@@ -107,6 +107,38 @@ public final class FfmpegCommand {
   public List<Option> globalOptions() {
     return globalOptions;
   }
+  /**
+   * Whether the command's log level ({@code -loglevel}/{@code -v}) hides ffmpeg's {@code Duration:} lines (below
+   * {@code info}), so that the runner learns the inputs' durations from ffprobe instead.
+   */
+  public boolean logHidesDurations() {
+    String level = null;
+    for (FfmpegCommand.Option o : globalOptions()) {
+      if (o.name().equals("loglevel") || o.name().equals("v")) {
+        level = o.value();
+      }
+    }
+    if (level == null) {
+      return false;
+    }
+    String l = level.substring(level.lastIndexOf('+') + 1).trim();
+    switch (l) {
+      case "quiet", "panic", "fatal", "error", "warning" -> {
+        return true;
+      }
+      case "info", "verbose", "debug", "trace", "" -> {
+        return false;
+      }
+      default -> {
+        try {
+          return Integer.parseInt(l) < 32;
+        } catch (NumberFormatException e) {
+          return false;
+        }
+      }
+    }
+  }
+
 
   /** The inputs, in order; input {@code k} is ffmpeg's input file index {@code k}. */
   public List<Input> inputs() {

@@ -101,7 +101,7 @@ public final class ProcessFfmpegRunner implements FfmpegRunner {
       KeyInfoCheck.check(command, workspace, job.inputs());
     }
     ExpectedDuration expected = new ExpectedDuration(command);
-    if (ExpectedDuration.logHidesDurations(command) && probe != null) {
+    if (command.logHidesDurations() && probe != null) {
       probeInputDurations(command, workspace, expected);
     }
     ProgressParser parser = new ProgressParser(expected::seconds);

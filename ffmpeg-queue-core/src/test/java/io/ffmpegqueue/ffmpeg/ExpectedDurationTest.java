@@ -35,10 +35,10 @@ class ExpectedDurationTest {
 
   @Test
   void a_quiet_log_level_hides_the_duration_lines() {
-    assertThat(ExpectedDuration.logHidesDurations(FfmpegCommand.parse("-v error -i a out"))).isTrue();
-    assertThat(ExpectedDuration.logHidesDurations(FfmpegCommand.parse("-loglevel repeat+level+warning -i a out"))).isTrue();
-    assertThat(ExpectedDuration.logHidesDurations(FfmpegCommand.parse("-loglevel 24 -i a out"))).isTrue();
-    assertThat(ExpectedDuration.logHidesDurations(FfmpegCommand.parse("-loglevel info -i a out"))).isFalse();
-    assertThat(ExpectedDuration.logHidesDurations(FfmpegCommand.parse("-i a out"))).isFalse();
+    assertThat(FfmpegCommand.parse("-v error -i a out").logHidesDurations()).isTrue();
+    assertThat(FfmpegCommand.parse("-loglevel repeat+level+warning -i a out").logHidesDurations()).isTrue();
+    assertThat(FfmpegCommand.parse("-loglevel 24 -i a out").logHidesDurations()).isTrue();
+    assertThat(FfmpegCommand.parse("-loglevel info -i a out").logHidesDurations()).isFalse();
+    assertThat(FfmpegCommand.parse("-i a out").logHidesDurations()).isFalse();
   }
 }

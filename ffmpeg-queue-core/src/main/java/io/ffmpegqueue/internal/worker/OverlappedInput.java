@@ -70,7 +70,7 @@ final class OverlappedInput {
     long mentions = job.command().arguments().stream().filter(a -> a.contains(name)).count();
     if (readers.size() != 1 || mentions != 1
         || readers.get(0).options().stream().anyMatch(o -> SEEKING_OPTIONS.contains(o.name()))
-        || logHidesDurations(job.command())) { // the runner would ask ffprobe for durations: it would read the pipe
+        || job.command().logHidesDurations()) { // the runner would ask ffprobe for durations: it would read the pipe
       return null;
     }
     return new OverlappedInput(job, name, input.getValue(), progressive);
@@ -191,29 +191,6 @@ final class OverlappedInput {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Whether the log level hides ffmpeg's {@code Duration:} lines: the runner then asks ffprobe instead. */
-  private static boolean logHidesDurations(FfmpegCommand command) {
-    String level = null;
-    for (FfmpegCommand.Option o : command.globalOptions()) {
-      if (o.name().equals("loglevel") || o.name().equals("v")) {
-        level = o.value();
-      }
-    }
-    if (level == null) {
-      return false;
-    }
-    // As the runner reads it (ExpectedDuration.logHidesDurations).
-    String l = level.substring(level.lastIndexOf('+') + 1).trim();
-    if (Set.of("quiet", "panic", "fatal", "error", "warning").contains(l)) {
-      return true;
-    }
-    try {
-      return Integer.parseInt(l) < 32;
-    } catch (NumberFormatException e) {
-      return false;
     }
   }
 }
