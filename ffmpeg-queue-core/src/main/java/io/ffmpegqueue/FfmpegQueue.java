@@ -96,6 +96,11 @@ public final class FfmpegQueue implements FfmpegQueueClient {
       // start with a message that says what was tried; its per-input format whitelist is the queue's.
       FfmpegRunner runner = b.runner != null ? b.runner
           : ProcessFfmpegRunner.builder().sandbox(Sandbox.AUTO).policy(settings.commandPolicy()).build();
+      // Split tasks' stitch reads a concat list: the same ffmpeg (located once, above), with concat allowed.
+      FfmpegRunner stitch = runner instanceof ProcessFfmpegRunner located && b.runner == null
+          ? ProcessFfmpegRunner.builder().installation(located.installation()).sandbox(Sandbox.AUTO)
+              .policy(settings.commandPolicy().toBuilder().allowInputFormats("concat").build()).build()
+          : runner;
       sandbox = runner instanceof ProcessFfmpegRunner p ? p.sandboxStatus() : null;
       Path root = b.workspaceRoot != null ? b.workspaceRoot
           : Path.of(System.getProperty("java.io.tmpdir"), "ffmpeg-queue", "work");
@@ -104,9 +109,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
       Workspaces workspaces = new Workspaces(root, b.minFreeSpaceBytes);
       handler = new FfmpegPipeline(fetchers, runner, storage, workspaces, fetchExecutor, counters,
           b.outputLimits);
-      // Split tasks: parts on the task graph; the stitch reads a concat list, which the located runner allows.
-      FfmpegRunner stitch = b.runner != null ? b.runner : ProcessFfmpegRunner.builder().sandbox(Sandbox.AUTO)
-          .policy(settings.commandPolicy().toBuilder().allowInputFormats("concat").build()).build();
+      // Split tasks: parts on the task graph.
       handler = new SplitRunner(handler, settings.backend(), new SplitParts(settings.backend(), settings.clock()),
           fetchers, runner, stitch, storage, workspaces);
     }
