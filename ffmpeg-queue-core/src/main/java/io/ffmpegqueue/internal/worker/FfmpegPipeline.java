@@ -79,7 +79,8 @@ public final class FfmpegPipeline implements TaskHandler {
       FfmpegJob job = new FfmpegJob(FfmpegCommand.parse(request.command()), workspace,
           List.copyOf(request.inputs().keySet()), request.outputs(), context);
       OverlappedInput overlapped = OverlappedInput.of(job, request.inputs(), fetchers);
-      if (overlapped == null) {
+      OverlappedHlsInput hls = overlapped == null ? OverlappedHlsInput.of(job, request.inputs(), fetchers) : null;
+      if (overlapped == null && hls == null) {
         fetchInputs(context, workspace);
         if (context.isStopped()) {
           return List.of();
@@ -91,8 +92,10 @@ public final class FfmpegPipeline implements TaskHandler {
       }
       FfmpegResult result;
       try {
-        // With an overlapped input, ffmpeg starts while the input downloads (null: the attempt was stopped).
-        result = overlapped != null ? overlapped.run(runner, counters) : runner.run(job);
+        // With an overlapped input (a file or an HLS folder), ffmpeg starts while the input downloads (null: the
+        // attempt was stopped).
+        result = overlapped != null ? overlapped.run(runner, counters)
+            : hls != null ? hls.run(runner, counters) : runner.run(job);
       } finally {
         if (media != null) {
           media.ffmpegExited();

@@ -50,74 +50,117 @@ public final class TaskOutputFetcher implements InputFetcher {
 
   @Override
   public void fetch(FetchRequest request) {
-    String name = request.name();
-    TaskOutputRef ref;
-    try {
-      ref = TaskOutputRef.parse(request.source()).orElseThrow();
-    } catch (RuntimeException e) {
-      throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': not a task output URL", false);
+    TaskOutputRef ref = parse(request);
+    Task parent = completedParent(request, ref);
+    if (ref.folder()) {
+      fetchFolder(request, parent, ref);
+      return;
     }
+    TaskOutput output = parent.outputs().stream().filter(o -> o.name().equals(ref.outputName())).findFirst()
+        .orElseThrow(() -> new TaskFailureException(ErrorKind.INPUT, "input '" + request.name() + "': task "
+            + ref.task() + " has no output '" + ref.outputName() + "' (it has " + parent.request().outputs() + ")",
+            false));
+    copy(request, output);
+  }
+
+  private static TaskOutputRef parse(FetchRequest request) {
+    try {
+      return TaskOutputRef.parse(request.source()).orElseThrow();
+    } catch (RuntimeException e) {
+      throw new TaskFailureException(ErrorKind.INPUT, "input '" + request.name() + "': not a task output URL", false);
+    }
+  }
+
+  private Task completedParent(FetchRequest request, TaskOutputRef ref) {
+    String name = request.name();
     Task parent = backend.find(ref.task()).orElseThrow(() -> new TaskFailureException(ErrorKind.INPUT,
         "input '" + name + "': task " + ref.task() + " no longer exists", false));
     if (parent.status() != TaskStatus.COMPLETED) {
       throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': task " + ref.task() + " is "
           + parent.status().wireName() + ", not completed", false);
     }
-    if (ref.folder()) {
-      fetchFolder(request, parent, ref);
-      return;
-    }
-    TaskOutput output = parent.outputs().stream().filter(o -> o.name().equals(ref.outputName())).findFirst()
-        .orElseThrow(() -> new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': task " + ref.task()
-            + " has no output '" + ref.outputName() + "' (it has " + parent.request().outputs() + ")", false));
-    copy(request, output);
+    return parent;
   }
 
   /**
    * A folder output ({@code task://id/hls/}) arrives as a folder: every stored file of the parent under that
-   * folder, at its path relative to it, each checked again (a relative path of bare names, inside the folder)
-   * and of the size stored. The files go to a temporary folder beside the target, moved into place whole.
+   * folder, at its path relative to it (see {@link #folderFiles}). The files go to a temporary folder beside the
+   * target, moved into place whole.
    */
   private void fetchFolder(FetchRequest request, Task parent, TaskOutputRef ref) {
+    List<FolderFile> files = folderFiles(request, parent, ref);
+    Path target = request.target().toAbsolutePath().normalize();
+    Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
+    try {
+      Files.createDirectories(tmp);
+      for (FolderFile f : files) {
+        Path file = tmp.resolve(f.path());
+        Files.createDirectories(file.getParent());
+        copyBytes(request, f.output(), file);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new TaskFailureException(ErrorKind.INPUT, "input '" + request.name() + "': cannot copy the folder '"
+          + ref.name() + "' of task " + parent.id() + " from the storage: " + e.getMessage(), true, null, e);
+    } finally {
+      Workspaces.delete(tmp);
+    }
+  }
+
+  /** A stored file of a folder output, at its path relative to the folder. */
+  record FolderFile(String path, TaskOutput output) {}
+
+  /**
+   * The stored files of the folder output that {@code request} names, as {@link #fetch} would copy them: the
+   * parent must be COMPLETED, and each file's path relative to the folder is checked (a relative path of bare
+   * names, inside the folder, listed once).
+   *
+   * @throws TaskFailureException of kind {@link ErrorKind#INPUT} saying what is wrong
+   */
+  List<FolderFile> folderFiles(FetchRequest request) {
+    TaskOutputRef ref = parse(request);
+    if (!ref.folder()) {
+      throw new TaskFailureException(ErrorKind.INPUT, "input '" + request.name() + "': not a folder output", false);
+    }
+    return folderFiles(request, completedParent(request, ref), ref);
+  }
+
+  private static List<FolderFile> folderFiles(FetchRequest request, Task parent, TaskOutputRef ref) {
     String name = request.name();
     String prefix = ref.name();
-    List<TaskOutput> files = new ArrayList<>();
+    List<FolderFile> files = new ArrayList<>();
+    Path root = request.target().toAbsolutePath().normalize();
+    Set<String> seen = new HashSet<>();
     for (TaskOutput o : parent.outputs()) {
-      if (o.name().length() > prefix.length() && o.name().startsWith(prefix)) {
-        files.add(o);
+      if (o.name().length() <= prefix.length() || !o.name().startsWith(prefix)) {
+        continue;
       }
+      String relative = o.name().substring(prefix.length());
+      Path file = root.resolve(relative).normalize();
+      if (!OutputName.isRelativePath(relative) || !file.startsWith(root) || file.equals(root)) {
+        throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': task " + parent.id()
+            + " has a stored file '" + abbreviate(o.name()) + "' that is not a relative path inside '" + prefix
+            + "'", false);
+      }
+      if (!seen.add(relative)) {
+        throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': task " + parent.id()
+            + " lists the stored file '" + o.name() + "' twice", false);
+      }
+      files.add(new FolderFile(relative, o));
     }
     if (files.isEmpty()) {
       throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': task " + parent.id()
           + " stored no file under the folder '" + prefix + "' (it declared " + parent.request().outputs() + ")", false);
     }
-    Path target = request.target().toAbsolutePath().normalize();
-    Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
-    try {
-      Files.createDirectories(tmp);
-      Set<String> seen = new HashSet<>();
-      for (TaskOutput o : files) {
-        String relative = o.name().substring(prefix.length());
-        Path file = tmp.resolve(relative).normalize();
-        if (!OutputName.isRelativePath(relative) || !file.startsWith(tmp) || file.equals(tmp)) {
-          throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': task " + parent.id()
-              + " has a stored file '" + abbreviate(o.name()) + "' that is not a relative path inside '" + prefix
-              + "'", false);
-        }
-        if (!seen.add(relative)) {
-          throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': task " + parent.id()
-              + " lists the stored file '" + o.name() + "' twice", false);
-        }
-        Files.createDirectories(file.getParent());
-        copyBytes(request, o, file);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new TaskFailureException(ErrorKind.INPUT, "input '" + name + "': cannot copy the folder '" + prefix
-          + "' of task " + parent.id() + " from the storage: " + e.getMessage(), true, null, e);
-    } finally {
-      Workspaces.delete(tmp);
-    }
+    return files;
+  }
+
+  /**
+   * Copies one stored file of a folder output to {@code file}, checking its stored size; a stop ends it within
+   * one buffer.
+   */
+  void copyFile(FetchRequest request, FolderFile source, Path file) throws IOException {
+    copyBytes(request, source.output(), file);
   }
 
   private void copy(FetchRequest request, TaskOutput output) {
