@@ -6,7 +6,8 @@ import java.util.Optional;
  * Optional SPI: a {@link TaskGraphs} backend whose {@link QueueBackend#finish finish} takes
  * {@link Outcome.Await}, so that a running task can hand its work to tasks it enqueued and run again when they
  * have completed (split-and-stitch). The in-memory, PostgreSQL and Redis backends are. What
- * {@code finish(lease, new Await(ids))} does, in one atomic step with the lease check (a stale lease gets {@link LeaseLostException}, nothing changes):
+ * {@code finish(lease, new Await(ids))} does, in one atomic step with the lease check (a stale lease gets
+ * {@link LeaseLostException}, nothing changes):
  * <ol>
  *   <li>It refuses an unknown id or the task itself with {@link io.ffmpegqueue.InvalidTaskException} on field
  *       {@code depends_on}, changing nothing.</li>

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract of {@link TaskContinuations}: a running task that ends its attempt with {@link Outcome.Await}
  * waits for those tasks and runs again once, with the same attempt number, when they have completed; a failed
- * one readies it to decide; a cancel asked for while it ran ends it and them; a stale lease changes nothing; parents completing while the task awaits them never lose it or
- * ready it twice (repeated with real threads). Extend it beside {@link QueueBackendContract}:
+ * one readies it to decide; a cancel asked for while it ran ends it and them; a stale lease changes nothing;
+ * parents completing while the task awaits them never lose it or ready it twice (repeated with real threads). Extend it beside {@link QueueBackendContract}:
  *
  * <pre>{@code
  * class MyBackendContinuationTest extends TaskContinuationContract {
@@ -213,7 +213,8 @@ public abstract class TaskContinuationContract {
         "its running part is asked to stop");
     assertEquals(TaskStatus.CANCELLED, found(b, child).status(), "what waits on it is cancelled too");
     assertTrue(claimAll(b).isEmpty(), "nothing runs any more");
-    Await.until("the listeners hear of both ends", Duration.ofSeconds(10), () -> heard.containsAll(List.of(t, pending)));
+    Await.until("the listeners hear of both ends", Duration.ofSeconds(10),
+        () -> heard.containsAll(List.of(t, pending)));
   }
 
   @Test
