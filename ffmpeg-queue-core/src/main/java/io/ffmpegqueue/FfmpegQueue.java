@@ -111,7 +111,7 @@ public final class FfmpegQueue implements FfmpegQueueClient {
           b.outputLimits);
       // Split tasks: parts on the task graph.
       handler = new SplitRunner(handler, settings.backend(), new SplitParts(settings.backend(), settings.clock()),
-          fetchers, runner, stitch, storage, workspaces);
+          fetchers, runner, stitch, storage, workspaces, client::cancel);
     }
     WorkerConfig config = new WorkerConfig(
         b.workerId != null ? b.workerId : defaultWorkerId(),

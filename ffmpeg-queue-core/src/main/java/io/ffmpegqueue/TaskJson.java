@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Tasks as JSON, for the wire and for backends that persist them: snake_case names, lowercase statuses,
@@ -60,8 +63,27 @@ public final class TaskJson {
     }
   }
 
-  /** The task as a JSON tree. */
+  /**
+   * The task as a JSON tree. A split task's {@code split} holds its segment only: its parts are counted by
+   * {@link #toJson(Task, Function)}, which reads them.
+   */
   public static ObjectNode toJson(Task t) {
+    return json(t, null);
+  }
+
+  /**
+   * The task as a JSON tree; a split task that has split also shows {@code "split": {"segment_seconds": 30,
+   * "parts": N, "parts_completed": M}} (its video parts, read through {@code tasks}) and, while it waits for
+   * them, {@code progress} = the share of their work done, each part weighted by its duration (a running one
+   * counted by its own progress).
+   *
+   * @param tasks finds a task by id (e.g. {@code client::find})
+   */
+  public static ObjectNode toJson(Task t, Function<TaskId, Optional<Task>> tasks) {
+    return json(t, Objects.requireNonNull(tasks, "tasks"));
+  }
+
+  private static ObjectNode json(Task t, Function<TaskId, Optional<Task>> tasks) {
     ObjectNode n = MAPPER.createObjectNode();
     TaskRequest r = t.request();
     n.put("task_id", t.id().value());
@@ -86,16 +108,7 @@ public final class TaskJson {
     ObjectNode meta = n.putObject("metadata");
     r.metadata().forEach(meta::put);
     n.put("webhook_url", r.webhookUrl() == null ? null : r.webhookUrl().toString());
-    Double progress = t.progress();
-    if (r.split() != null) {
-      ObjectNode split = n.putObject("split").put("segment_seconds", r.split().segmentSeconds());
-      int parts = r.dependsOn().size(); // once split, it waits for its parts (and any task it was submitted after)
-      if (parts > 0) {
-        int done = t.status() == TaskStatus.PENDING ? parts - t.waitingFor().size() : parts;
-        split.put("parts", parts).put("parts_completed", done);
-        progress = progress == null && t.status() == TaskStatus.PENDING ? (double) done / parts : progress;
-      }
-    }
+    Double progress = r.split() == null ? t.progress() : SplitJson.write(n, t, tasks);
     n.put("attempts", t.attempt());
     if (progress == null) {
       n.putNull("progress");
@@ -127,7 +140,11 @@ public final class TaskJson {
    * every attempt so far ({@code null} when the task has no delivery).
    */
   public static ObjectNode toJson(Task t, WebhookDelivery webhook) {
-    ObjectNode n = toJson(t);
+    return putWebhook(toJson(t), webhook);
+  }
+
+  /** Adds the {@code webhook} section of {@link #toJson(Task, WebhookDelivery)} to task JSON {@code n}. */
+  public static ObjectNode putWebhook(ObjectNode n, WebhookDelivery webhook) {
     if (webhook == null) {
       n.putNull("webhook");
       return n;

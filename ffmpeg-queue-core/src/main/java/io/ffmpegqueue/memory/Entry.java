@@ -23,6 +23,8 @@ final class Entry {
   // tasks that name this one have not ended.
   Set<TaskId> waitingFor;
   int openChildren;
+  // Whether it ended an attempt awaiting tasks (Outcome.Await): one of them failing readies it, not cancels it.
+  boolean awaits;
   // The attempt series that ended before each retry by hand, oldest first; null until the first one.
   List<AttemptSeries> history;
 

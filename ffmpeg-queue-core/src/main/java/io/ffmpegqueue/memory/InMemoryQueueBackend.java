@@ -186,13 +186,14 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
       }
       Instant now = clock.instant();
       List<TaskId> parents = e.task.dependsOn();
-      Task t = outcome instanceof Outcome.Await a ? graph.await(e.task, a, tasks, now) : TaskStates.ended(e.task, outcome, now);
+      Task t = outcome instanceof Outcome.Await a ? graph.await(e.task, a, tasks, now, e.cancelRequested)
+          : TaskStates.ended(e.task, outcome, now);
       running.remove(e.task.id());
       ready.stoppedRunning(e);
       e.leaseOwner = null;
       e.leaseExpiresAt = null;
       move(e, t);
-      graph.awaited(e, parents, tasks); // the edges an Await added, if any
+      graph.awaited(e, parents, tasks, outcome instanceof Outcome.Await); // the edges an Await added, if any
       if (t.status() == TaskStatus.PENDING) {
         if (outcome instanceof Outcome.Released) {
           ready.requeueFirst(e);
@@ -202,6 +203,9 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
       } else {
         finished.retire(e, now);
         settle(e, now);
+        if (outcome instanceof Outcome.Await a) { // cancelled while it ran: its work goes with it
+          graph.cancelAwaited(e, a, tasks, p -> cancel(p, now));
+        }
       }
       return t;
     } finally {
@@ -217,25 +221,30 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
       if (e == null) {
         return Optional.empty();
       }
-      boolean changed = true;
-      switch (e.task.status()) {
-        case PENDING -> {
-          Instant now = clock.instant();
-          e.queued = Entry.Queued.NO; // left in its queue, skipped when reached
-          graph.cancelled(e);
-          move(e, TaskStates.cancelledPending(e.task, now));
-          finished.retire(e, now);
-          settle(e, now);
-        }
-        case RUNNING -> {
-          changed = !e.cancelRequested;
-          e.cancelRequested = true;
-        }
-        default -> changed = false;
-      }
+      boolean changed = cancel(e, clock.instant());
       return Optional.of(new CancelResult(e.task, changed));
     } finally {
       unlockAndTell();
+    }
+  }
+
+  /** Cancels {@code e} under the lock: a PENDING task ends CANCELLED, a RUNNING one is asked to stop; if it changed. */
+  private boolean cancel(Entry e, Instant now) {
+    switch (e.task.status()) {
+      case PENDING -> {
+        e.queued = Entry.Queued.NO; // left in its queue, skipped when reached
+        graph.cancelled(e);
+        move(e, TaskStates.cancelledPending(e.task, now));
+        finished.retire(e, now);
+        settle(e, now);
+        return true;
+      }
+      case RUNNING -> {
+        boolean changed = !e.cancelRequested;
+        e.cancelRequested = true;
+        return changed;
+      }
+      default -> { return false; }
     }
   }
 

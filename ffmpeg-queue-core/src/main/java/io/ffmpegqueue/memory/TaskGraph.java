@@ -1,5 +1,6 @@
 package io.ffmpegqueue.memory;
 
+import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.InvalidTaskException;
 import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.Task;
@@ -23,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The in-memory backend's task graphs ({@link io.ffmpegqueue.spi.TaskGraphs}): the edges from each parent to the
@@ -86,11 +88,12 @@ final class TaskGraph {
   /**
    * The snapshot of running task {@code task} after it ended its attempt with {@link Outcome.Await}: the awaited
    * ids added to its {@code dependsOn}, PENDING and waiting for those not completed (its attempt given back, as
-   * at a hand-back), or CANCELLED at once as in {@link #admit}. Changes nothing; {@link #awaited} records it.
+   * at a hand-back), ready at once when none is left or one has failed or been cancelled, or CANCELLED when a
+   * cancel was asked for while it ran. Changes nothing; {@link #awaited} records it.
    *
    * @throws InvalidTaskException naming {@code depends_on} for an unknown task or the task itself
    */
-  Task await(Task task, Outcome.Await await, Map<TaskId, Entry> tasks, Instant now) {
+  Task await(Task task, Outcome.Await await, Map<TaskId, Entry> tasks, Instant now, boolean cancelRequested) {
     List<TaskId> more = new ArrayList<>();
     for (TaskId id : await.tasks()) {
       if (!task.dependsOn().contains(id) && !more.contains(id)) {
@@ -100,13 +103,19 @@ final class TaskGraph {
     TaskRequest request = task.request().toBuilder().after(more).build();
     Task pending = new Task(task.id(), request, TaskStatus.PENDING, task.attempt() - 1, null, task.outputs(),
         task.error(), task.createdAt(), now, task.startedAt(), null, List.of());
-    Task next = admit(pending, tasks, now);
-    return next.status() == TaskStatus.PENDING ? next : next.toBuilder().attempt(task.attempt()).build();
+    Task next = admit(pending, tasks, now); // refuses unknown ids
+    if (cancelRequested) {
+      return new Task(task.id(), request, TaskStatus.CANCELLED, task.attempt(), null, task.outputs(),
+          TaskError.of(ErrorKind.CANCELLED, "cancelled while running"), task.createdAt(), task.runAt(),
+          task.startedAt(), now, List.of());
+    }
+    return next.status() == TaskStatus.PENDING ? next : pending; // one has failed: ready now, to decide
   }
 
-  /** Records the edges that {@link #await} added to {@code e} (its snapshot stored), and whether it waits; nothing
-   * when its request is still {@code before}'s. */
-  void awaited(Entry e, List<TaskId> before, Map<TaskId, Entry> tasks) {
+  /** Records the edges that {@link #await} added to {@code e} (its snapshot stored), that it awaits, and whether it
+   * waits; nothing when its request is still {@code before}'s and {@code await} is false. */
+  void awaited(Entry e, List<TaskId> before, Map<TaskId, Entry> tasks, boolean await) {
+    e.awaits |= await;
     if (e.task.dependsOn() == before) {
       return; // the same request: no Await
     }
@@ -147,7 +156,7 @@ final class TaskGraph {
     if (e.task.status() == TaskStatus.COMPLETED) {
       completed(e, now, ready);
     } else {
-      failed(e, now, end);
+      failed(e, now, ready, end);
     }
   }
 
@@ -179,9 +188,10 @@ final class TaskGraph {
 
   /**
    * Parent {@code p} ended FAILED or CANCELLED: every task that waits on it, and on those, down the graph, is
-   * handed to {@code end} with its CANCELLED snapshot ({@link io.ffmpegqueue.ErrorKind#DEPENDENCY}).
+   * handed to {@code end} with its CANCELLED snapshot ({@link io.ffmpegqueue.ErrorKind#DEPENDENCY}); but a task
+   * that awaits it ({@link Outcome.Await}) is handed to {@code ready}: it runs again and decides.
    */
-  void failed(Entry p, Instant now, BiConsumer<Entry, Task> end) {
+  void failed(Entry p, Instant now, Consumer<Entry> ready, BiConsumer<Entry, Task> end) {
     ArrayDeque<Entry> ended = new ArrayDeque<>();
     ended.add(p);
     Entry parent;
@@ -197,6 +207,12 @@ final class TaskGraph {
         c.waitingFor = null;
         waiting.remove(c);
         stale.remove(c);
+        if (c.awaits) {
+          c.task = c.task.toBuilder().waitingFor(List.of()).runAt(now).build();
+          changes.add(new Change(TaskEvent.Type.READY, c.task.id()));
+          ready.accept(c);
+          continue;
+        }
         Task cancelled = c.task.toBuilder().status(TaskStatus.CANCELLED).error(TaskError.dependency(parent.task))
             .finishedAt(now).waitingFor(List.of()).progress(null).build();
         changes.add(new Change(TaskEvent.Type.CANCELLED, c.task.id()));
@@ -281,6 +297,20 @@ final class TaskGraph {
   List<TaskId> dependents(TaskId parent) {
     Set<Entry> kids = children.get(parent);
     return kids == null ? List.of() : kids.stream().map(c -> c.task.id()).toList();
+  }
+
+  /**
+   * Task {@code e} awaited tasks after a cancel of it was asked for, so it ended CANCELLED: they were its work, and
+   * {@code cancel} cancels each. No worker tells of these ends, so the listeners hear of them.
+   */
+  void cancelAwaited(Entry e, Outcome.Await await, Map<TaskId, Entry> tasks, Predicate<Entry> cancel) {
+    changes.add(new Change(TaskEvent.Type.CANCELLED, e.task.id()));
+    for (TaskId id : await.tasks()) {
+      Entry p = tasks.get(id);
+      if (p != null && cancel.test(p) && p.task.status() == TaskStatus.CANCELLED) {
+        changes.add(new Change(TaskEvent.Type.CANCELLED, id));
+      }
+    }
   }
 
   /** Takes the changes made since the last call, to tell the listeners outside the lock. */

@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 public final class PostgresSchema {
   /** The schema version this library needs: the number of the last migration. */
-  public static final int LATEST_VERSION = 6;
+  public static final int LATEST_VERSION = 8;
 
   private record Script(int version, String description, String file) {}
 
@@ -33,14 +33,15 @@ public final class PostgresSchema {
       new Script(3, "tenants", "V3__tenants.sql"),
       new Script(4, "fewer writes per task", "V4__fewer_writes.sql"),
       new Script(5, "task graphs", "V5__task_graphs.sql"),
-      new Script(6, "task management", "V6__task_management.sql"));
+      new Script(6, "task management", "V6__task_management.sql"),
+      new Script(8, "continuations", "V8__continuations.sql"));
 
   private PostgresSchema() {}
 
   /**
    * One migration.
    *
-   * @param version its number, from 1 up without gaps
+   * @param version its number, from 1 up, in order
    * @param description what it does
    * @param sql the statements to run in one transaction, with the schema and prefix filled in, ending with
    *     the insert that records the version

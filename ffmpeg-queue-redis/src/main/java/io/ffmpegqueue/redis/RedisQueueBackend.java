@@ -24,9 +24,9 @@ import io.ffmpegqueue.spi.QueueBackend;
 import io.ffmpegqueue.spi.WorkerRegistry;
 import io.ffmpegqueue.spi.Renewal;
 import io.ffmpegqueue.spi.TaskAdmin;
+import io.ffmpegqueue.spi.TaskContinuations;
 import io.ffmpegqueue.spi.TaskGraphs;
 import io.ffmpegqueue.spi.WebhookOutbox;
-import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisException;
 import io.ffmpegqueue.support.ProgressText;
 import java.time.Duration;
@@ -71,11 +71,13 @@ import java.util.function.Supplier;
  *   <li><b>Task graphs</b> ({@link TaskGraphs}): the script that ends a task also readies the children it was the
  *       last parent of, or cancels those that waited for it when it failed or was cancelled, down the graph; prune
  *       keeps a task while a child of it has not ended.
+ *   <li><b>Continuations</b> ({@link TaskContinuations}): {@link Outcome.Await} is one script with the lease check
+ *       ({@link RedisContinuations}).
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} closes the backend's connections.
  */
-public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, TaskGraphs {
+public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, TaskContinuations {
   /** The default key prefix (the keys are {@code {ffq}:...}). */
   public static final String DEFAULT_PREFIX = "ffq";
   /** The default most pending tasks, as the in-memory backend. */
@@ -87,8 +89,6 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, Tas
   /** The default safety-net poll while waiting for work. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
 
-  // While the subscription is down, claimers poll at least this often.
-  private static final long UNHEARD_POLL_NANOS = Duration.ofSeconds(1).toNanos();
   private static final String CANCELLED_PENDING = TaskHashes.errorJson(
       TaskError.of(ErrorKind.CANCELLED, "cancelled before it started"));
 
@@ -97,7 +97,8 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, Tas
   private final String keyPrefix;
   private final int capacity;
   private final Upkeep upkeep;
-  private final long pollNanos;
+  private final RedisClaims claims;
+  private final RedisContinuations continuations;
   private final InstantSource clock;
   private final WakeUps wakeUps = new WakeUps();
   private final Notices notices;
@@ -110,10 +111,11 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, Tas
     this.scripts = new Scripts(redis.commands(), keyPrefix, origin);
     this.capacity = b.capacity;
     this.upkeep = new Upkeep(scripts, b.retentionAge, b.retentionCount);
-    this.pollNanos = b.pollInterval.toNanos();
     this.clock = b.clock;
     this.notices = new Notices(origin, wakeUps);
     this.webhooks = new WebhookDeliveries(redis.commands(), scripts, keyPrefix, clock);
+    this.claims = new RedisClaims(redis, scripts, wakeUps, b.pollInterval);
+    this.continuations = new RedisContinuations(scripts, wakeUps);
     redis.pubSub().addListener(notices);
     redis.pubSub().sync().subscribe(keyPrefix + "ev");
   }
@@ -151,30 +153,7 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, Tas
 
   @Override
   public List<Lease> claim(ClaimRequest request) throws InterruptedException {
-    long deadline = System.nanoTime() + request.maxWait().toNanos();
-    while (true) {
-      long seen = wakeUps.generation();
-      List<?> r;
-      try {
-        r = call("claim tasks", () -> scripts.list(Script.CLAIM, ScriptArgs.claim(request, List.of())));
-      } catch (FfmpegQueueException e) {
-        if (e.getCause() instanceof RedisCommandInterruptedException) {
-          throw new InterruptedException("claim interrupted"); // the queue is closing
-        }
-        throw e;
-      }
-      List<Lease> leases = ScriptArgs.leases(r, 0, request.workerId());
-      long left = deadline - System.nanoTime();
-      if (!leases.isEmpty() || left <= 0) {
-        return leases;
-      }
-      long wait = Math.min(left, redis.listening() ? pollNanos : Math.min(pollNanos, UNHEARD_POLL_NANOS));
-      long dueMicros = (Long) r.get(0);
-      if (dueMicros > 0) {
-        wait = Math.min(wait, dueMicros * 1000L);
-      }
-      wakeUps.await(seen, wait);
-    }
+    return claims.claim(request);
   }
 
   @Override
@@ -188,6 +167,9 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, Tas
 
   @Override
   public Task finish(Lease lease, Outcome outcome) {
+    if (outcome instanceof Outcome.Await a) {
+      return call("finish task " + lease.taskId() + " awaiting tasks", () -> continuations.finish(lease, a));
+    }
     ScriptArgs.Ending e = ScriptArgs.ending(lease, outcome, clock);
     List<?> r = call("finish task " + lease.taskId(), () -> scripts.list(Script.FINISH, e.args().toArray()));
     if (r.isEmpty()) {
@@ -200,6 +182,9 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, Tas
   /** Ends the attempt and claims the next tasks in one script. */
   @Override
   public Handover finishAndClaim(Lease lease, Outcome outcome, ClaimRequest next) {
+    if (outcome instanceof Outcome.Await) {
+      return new Handover(finish(lease, outcome), List.of());
+    }
     ScriptArgs.Ending e = ScriptArgs.ending(lease, outcome, clock);
     List<?> r = call("finish task " + lease.taskId() + " and claim",
         () -> scripts.list(Script.FINISH_CLAIM, ScriptArgs.claim(next, e.args())));

@@ -117,8 +117,8 @@ final class ScriptArgs {
   static Ending ending(Lease lease, Outcome outcome, InstantSource clock) {
     Objects.requireNonNull(outcome, "outcome");
     if (outcome instanceof Outcome.Await) {
-      // Not a TaskContinuations backend (yet): refused before any write, never mistaken for a hand-back.
-      throw new UnsupportedOperationException("this backend does not take Outcome.Await (see TaskContinuations)");
+      // Its own script (RedisContinuations): refused before any write, never mistaken for a hand-back.
+      throw new UnsupportedOperationException("Outcome.Await is not a finish of finish.lua (see RedisContinuations)");
     }
     Task.Builder next = lease.task().toBuilder();
     String kind;

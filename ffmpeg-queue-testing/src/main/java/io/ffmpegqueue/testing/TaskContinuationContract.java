@@ -8,15 +8,19 @@ import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.InvalidTaskException;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskError;
+import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskOutput;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
+import io.ffmpegqueue.spi.BackendListener;
 import io.ffmpegqueue.spi.ClaimRequest;
 import io.ffmpegqueue.spi.Lease;
 import io.ffmpegqueue.spi.LeaseLostException;
+import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
+import io.ffmpegqueue.spi.Renewal;
 import io.ffmpegqueue.spi.TaskContinuations;
 import java.net.URI;
 import java.time.Duration;
@@ -25,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,8 +40,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract of {@link TaskContinuations}: a running task that ends its attempt with {@link Outcome.Await}
  * waits for those tasks and runs again once, with the same attempt number, when they have completed; a failed
- * one cancels it; a stale lease changes nothing; parents completing while the task awaits them never lose it or
- * ready it twice (repeated with real threads). Extend it beside {@link QueueBackendContract}:
+ * one readies it to decide; a cancel asked for while it ran ends it and them; a stale lease changes nothing;
+ * parents completing while the task awaits them never lose it or ready it twice (repeated with real threads). Extend it beside {@link QueueBackendContract}:
  *
  * <pre>{@code
  * class MyBackendContinuationTest extends TaskContinuationContract {
@@ -136,7 +141,7 @@ public abstract class TaskContinuationContract {
   }
 
   @Test
-  void awaiting_a_failed_task_cancels_the_task_and_what_waits_on_it() throws Exception {
+  void awaiting_a_task_that_has_already_failed_readies_the_task_at_once_to_decide() throws Exception {
     QueueBackend b = backend();
     TaskId p = enqueue(b, task(1));
     b.finish(claimAll(b).get(p), new Outcome.Failed(TaskError.of(ErrorKind.FFMPEG, "bad frame"), null));
@@ -145,10 +150,71 @@ public abstract class TaskContinuationContract {
     TaskId child = enqueue(b, childOf(t));
 
     Task after = b.finish(l, new Outcome.Await(List.of(p)));
+    assertEquals(TaskStatus.PENDING, after.status());
+    assertEquals(List.of(), after.waitingFor());
+    assertEquals(List.of(t), List.copyOf(claimAll(b).keySet()), "it runs again, and decides");
+    assertEquals(List.of(t), found(b, child).waitingFor(), "what waits on it still waits");
+  }
+
+  @Test
+  void an_awaited_task_that_fails_readies_the_task_instead_of_cancelling_it() throws Exception {
+    QueueBackend b = backend();
+    TaskId t = enqueue(b, task(1));
+    Lease first = claimAll(b).get(t);
+    TaskId p1 = enqueue(b, task(1));
+    TaskId p2 = enqueue(b, task(1));
+    TaskId child = enqueue(b, childOf(t));
+    b.finish(first, new Outcome.Await(List.of(p1, p2)));
+    Map<TaskId, Lease> parts = claimAll(b);
+
+    b.finish(parts.get(p1), new Outcome.Failed(TaskError.of(ErrorKind.FFMPEG, "part 1: bad frame"), null));
+    Task readied = found(b, t);
+    assertEquals(TaskStatus.PENDING, readied.status(), String.valueOf(readied.error()));
+    assertEquals(List.of(), readied.waitingFor(), "it waits for its other part no more");
+    Map<TaskId, Lease> again = claimAll(b);
+    assertEquals(List.of(t), List.copyOf(again.keySet()), "it runs again, and decides");
+    assertEquals(TaskStatus.RUNNING, found(b, p2).status(), "its other part is its own to cancel");
+    assertEquals(TaskStatus.PENDING, found(b, child).status(), "what waits on it still waits");
+
+    Task failed = b.finish(again.get(t), new Outcome.Failed(TaskError.of(ErrorKind.FFMPEG, "part 1 failed"), null));
+    assertEquals(TaskStatus.FAILED, failed.status());
+    assertEquals(TaskStatus.CANCELLED, found(b, child).status(), "then the cascade goes on as ever");
+    assertEquals(TaskStatus.COMPLETED, complete(b, parts.get(p2)).status(), "a part that ends later changes nothing");
+    assertEquals(TaskStatus.FAILED, found(b, t).status());
+    assertTrue(claimAll(b).isEmpty());
+  }
+
+  @Test
+  void a_cancel_asked_for_while_the_task_ran_ends_it_cancelled_with_the_tasks_it_awaited() throws Exception {
+    QueueBackend b = backend();
+    List<TaskId> heard = new CopyOnWriteArrayList<>();
+    b.addListener(new BackendListener() {
+      @Override
+      public void onRemoteEvent(TaskEvent.Type type, TaskId id) {
+        if (type == TaskEvent.Type.CANCELLED) {
+          heard.add(id);
+        }
+      }
+    });
+    TaskId t = enqueue(b, task(1));
+    Lease first = claimAll(b).get(t);
+    TaskId running = enqueue(b, task(1));
+    Lease runningLease = claimAll(b).get(running);
+    TaskId pending = enqueue(b, task(1));
+    TaskId child = enqueue(b, childOf(t));
+
+    assertTrue(b.cancel(t).orElseThrow().changed(), "asked to stop while it enqueues its parts");
+    Task after = b.finish(first, new Outcome.Await(List.of(running, pending)));
     assertEquals(TaskStatus.CANCELLED, after.status());
-    assertEquals(ErrorKind.DEPENDENCY, after.error().kind());
-    assertTrue(after.error().message().contains(p.toString()), after.error().message());
-    assertEquals(TaskStatus.CANCELLED, found(b, child).status(), "the cascade goes on down the graph");
+    assertEquals(ErrorKind.CANCELLED, after.error().kind());
+    assertEquals(List.of(running, pending), found(b, t).dependsOn(), "its parts stay linked to it");
+    assertEquals(TaskStatus.CANCELLED, found(b, pending).status(), "its pending part is cancelled with it");
+    assertEquals(LeaseState.CANCEL_REQUESTED, b.renew(new Renewal(runningLease, null, LEASE)),
+        "its running part is asked to stop");
+    assertEquals(TaskStatus.CANCELLED, found(b, child).status(), "what waits on it is cancelled too");
+    assertTrue(claimAll(b).isEmpty(), "nothing runs any more");
+    Await.until("the listeners hear of both ends", Duration.ofSeconds(10),
+        () -> heard.containsAll(List.of(t, pending)));
   }
 
   @Test

@@ -1,6 +1,9 @@
 package io.ffmpegqueue.internal.split;
 
+import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskError;
+import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
@@ -28,6 +31,8 @@ public final class SplitParts {
   public static final String PART = "split_part";
   /** The metadata key of a video part's duration in seconds (for the stitch's concat list). */
   public static final String DURATION = "split_duration";
+  /** The metadata key of where a video part's first frame stands in the input, in seconds. */
+  public static final String START = "split_start";
   /** The metadata key of where the video's first frame stands in the input, in seconds. */
   public static final String VIDEO_START = "split_video_start";
   /** The place of the audio part. */
@@ -51,6 +56,7 @@ public final class SplitParts {
     for (SplitPlan.Part p : plan.parts()) {
       TaskRequest.Builder r = part(t, commands.part(p), commands.partName(p.index()), Integer.toString(p.index()))
           .metadata(DURATION, String.format(Locale.ROOT, "%.6f", p.durationSeconds()))
+          .metadata(START, String.format(Locale.ROOT, "%.6f", plan.source().seconds(p.firstFrame())))
           .metadata(VIDEO_START, videoStart);
       ids.add(store(r.build()));
     }
@@ -88,10 +94,32 @@ public final class SplitParts {
     return parts.stream().filter(p -> AUDIO.equals(place(p))).findFirst();
   }
 
-  /** The first part of {@code parts} that ended FAILED or CANCELLED, if any. */
+  /** The first part of {@code parts} that ended FAILED, else the first that was CANCELLED, if any. */
   static Optional<Task> failed(List<Task> parts) {
-    return parts.stream().filter(p -> p.status() == TaskStatus.FAILED || p.status() == TaskStatus.CANCELLED)
-        .findFirst();
+    Optional<Task> failed = parts.stream().filter(p -> p.status() == TaskStatus.FAILED).findFirst();
+    return failed.isPresent() ? failed : parts.stream().filter(p -> p.status() == TaskStatus.CANCELLED).findFirst();
+  }
+
+  /**
+   * The failure of a split task whose part {@code part} ended FAILED or CANCELLED: the part's error kind, stderr
+   * and message, with which part it was (its place, its time range in the input, its task), out of {@code video}
+   * video parts.
+   */
+  static TaskFailureException failure(Task part, int video) {
+    TaskError e = part.error();
+    Map<String, String> m = part.request().metadata();
+    String which;
+    if (AUDIO.equals(place(part))) {
+      which = "the audio part (task " + part.id() + ")";
+    } else {
+      double start = Double.parseDouble(m.getOrDefault(START, "NaN"));
+      double end = start + Double.parseDouble(m.get(DURATION));
+      which = String.format(Locale.ROOT, "part %d of %d (%.3f s to %.3f s of the input, task %s)",
+          Integer.parseInt(place(part)) + 1, video, start, end, part.id());
+    }
+    String how = part.status() == TaskStatus.FAILED ? " failed" : " was cancelled";
+    return new TaskFailureException(e == null ? ErrorKind.INTERNAL : e.kind(),
+        which + how + (e == null ? "" : ": " + e.message()), false, e == null ? null : e.stderrTail(), null);
   }
 
   static String place(Task part) {

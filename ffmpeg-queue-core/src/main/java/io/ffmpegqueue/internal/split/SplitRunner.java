@@ -3,8 +3,8 @@ package io.ffmpegqueue.internal.split;
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.Split;
 import io.ffmpegqueue.Task;
-import io.ffmpegqueue.TaskError;
 import io.ffmpegqueue.TaskFailureException;
+import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskOutput;
 import io.ffmpegqueue.TaskOutputRef;
 import io.ffmpegqueue.ffmpeg.FfmpegCommand;
@@ -32,14 +32,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Runs a task with {@link io.ffmpegqueue.TaskRequest#split() split} as parts on the task graph, in two runs of
  * the task. First run: fetch the input, probe it, plan the parts; an input shorter than twice the segment runs
  * in one piece (the handler it wraps), else the parts are enqueued ({@link SplitParts}) and the task ends its
  * attempt waiting for them ({@link AwaitTasks}). Second run, once every part has completed: fetch their outputs
- * ({@code task://}), stitch them and store the task's one output. Tasks without split, and every task on a
- * backend that is not {@link TaskContinuations}, go to the wrapped handler as they are.
+ * ({@code task://}), stitch them and store the task's one output; or, when a part failed for good (the graph
+ * readies the task at once then), cancel the other parts and fail with that part's error. Tasks without split,
+ * and every task on a backend that is not {@link TaskContinuations}, go to the wrapped handler as they are.
  */
 public final class SplitRunner implements TaskHandler {
   private final TaskHandler next;
@@ -50,13 +52,15 @@ public final class SplitRunner implements TaskHandler {
   private final FfmpegRunner stitchRunner;
   private final Storage storage;
   private final Workspaces workspaces;
+  private final Consumer<TaskId> cancel;
 
   /**
    * A runner that passes unsplit tasks to {@code next}. {@code stitchRunner} runs the stitch, whose input is a
-   * concat list: its policy must allow the {@code concat} input format.
+   * concat list: its policy must allow the {@code concat} input format. {@code cancel} cancels a task as the
+   * queue's client does (the parts of a task that fails).
    */
   public SplitRunner(TaskHandler next, QueueBackend backend, SplitParts parts, Fetchers fetchers, FfmpegRunner runner,
-      FfmpegRunner stitchRunner, Storage storage, Workspaces workspaces) {
+      FfmpegRunner stitchRunner, Storage storage, Workspaces workspaces, Consumer<TaskId> cancel) {
     this.next = next;
     this.backend = backend;
     this.parts = parts;
@@ -65,6 +69,7 @@ public final class SplitRunner implements TaskHandler {
     this.stitchRunner = stitchRunner;
     this.storage = storage;
     this.workspaces = workspaces;
+    this.cancel = cancel;
   }
 
   @Override
@@ -112,16 +117,14 @@ public final class SplitRunner implements TaskHandler {
     }
   }
 
-  /** The second run: every part has ended; joins their outputs into the task's output. */
+  /** The second run: every part has completed (joins their outputs into the task's output), or one failed. */
   private List<TaskOutput> stitch(TaskContext context, PartCommands commands, List<Task> mine) throws IOException {
-    Optional<Task> failed = SplitParts.failed(mine);
-    if (failed.isPresent()) {
-      Task p = failed.get();
-      TaskError e = p.error();
-      throw new TaskFailureException(e == null ? ErrorKind.INTERNAL : e.kind(), "part " + SplitParts.place(p) + " (task "
-          + p.id() + ") ended " + p.status() + (e == null ? "" : ": " + e.message()), false);
-    }
     List<Task> video = SplitParts.video(mine);
+    Optional<Task> failed = SplitParts.failed(mine);
+    if (failed.isPresent()) { // one part failed for good: the task fails with its error, and its other parts stop
+      mine.stream().filter(p -> !p.status().isFinal()).forEach(p -> cancel.accept(p.id()));
+      throw SplitParts.failure(failed.get(), video.size());
+    }
     Optional<Task> audio = SplitParts.audio(mine);
     Path ws = workspaces.create(context);
     try {

@@ -33,11 +33,13 @@ record AttemptEnding(Outcome outcome, TaskEvent.Type event, boolean mayClaimNext
    */
   static AttemptEnding of(RunningTask t, List<TaskOutput> outputs, Throwable failure, WorkerConfig config) {
     StopReason stop = t.stopReason();
+    if (failure instanceof AwaitTasks a && (stop == null || stop == StopReason.CANCELLED)) {
+      // Also when cancelled meanwhile: the backend then ends it CANCELLED with the tasks it enqueued, which a
+      // plain Cancelled would leave behind (TaskContinuations).
+      return new AttemptEnding(new Outcome.Await(a.tasks()), null, false);
+    }
     if (stop != null) {
       return stopped(t, stop, config);
-    }
-    if (failure instanceof AwaitTasks a) {
-      return new AttemptEnding(new Outcome.Await(a.tasks()), null, false);
     }
     if (failure != null) {
       return failed(t, failure, config);

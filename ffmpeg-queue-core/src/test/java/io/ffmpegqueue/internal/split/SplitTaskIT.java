@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.RetryPolicy;
@@ -12,6 +13,7 @@ import io.ffmpegqueue.Submission;
 import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskFailureException;
+import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskJson;
 import io.ffmpegqueue.TaskQuery;
 import io.ffmpegqueue.TaskRequest;
@@ -25,6 +27,9 @@ import io.ffmpegqueue.ffmpeg.TestFfmpeg;
 import io.ffmpegqueue.io.FileInputFetcher;
 import io.ffmpegqueue.io.LocalStorage;
 import io.ffmpegqueue.memory.InMemoryQueueBackend;
+import io.ffmpegqueue.spi.Enqueued;
+import io.ffmpegqueue.spi.ForwardingQueueBackend;
+import io.ffmpegqueue.spi.QueueBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +37,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,12 +71,16 @@ class SplitTaskIT {
   }
 
   private FfmpegQueue queue(FfmpegRunner runner) {
+    return queue(runner, backend, 2);
+  }
+
+  private FfmpegQueue queue(FfmpegRunner runner, QueueBackend backend, int workers) {
     return FfmpegQueue.builder().backend(backend)
         .pollWait(Duration.ofMillis(200)).leaseDuration(Duration.ofSeconds(5))
         .heartbeatInterval(Duration.ofMillis(200)).reapInterval(Duration.ofMillis(200))
         .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(50)).build())
         .fetcher(FileInputFetcher.allowing(media)).runner(runner)
-        .storage(LocalStorage.at(dir.resolve("outputs"))).workspaceRoot(dir.resolve("work")).workers(2).build();
+        .storage(LocalStorage.at(dir.resolve("outputs"))).workspaceRoot(dir.resolve("work")).workers(workers).build();
   }
 
   /** The real runner; the stitch's concat list needs the concat demuxer allowed. */
@@ -112,7 +122,8 @@ class SplitTaskIT {
       assertThat(parts).filteredOn(p -> "1".equals(SplitParts.place(p))).singleElement()
           .satisfies(p -> assertThat(p.attempt()).as("part 1 was retried").isEqualTo(2));
       assertThat(done.outputs()).singleElement().satisfies(o -> assertThat(o.name()).isEqualTo("out.mp4"));
-      assertThat(TaskJson.write(done)).contains("\"split\":{\"segment_seconds\":2.0,\"parts\":4,\"parts_completed\":4}");
+      assertThat(TaskJson.toJson(done, backend::find).toString())
+          .contains("\"split\":{\"segment_seconds\":2.0,\"parts\":3,\"parts_completed\":3}");
 
       Path out = Path.of(done.outputs().get(0).uri());
       Files.copy(out, media.resolve("out.mp4"));
@@ -134,6 +145,89 @@ class SplitTaskIT {
       assertThat(done.status()).as(String.valueOf(done.error())).isEqualTo(TaskStatus.COMPLETED);
       assertThat(done.dependsOn()).as("no parts").isEmpty();
       assertThat(backend.list(TaskQuery.of(TaskStatus.COMPLETED, 100))).as("no part tasks").hasSize(1);
+    }
+  }
+
+  /** A runner whose parts hold until they are stopped, but for those that {@code fail} fails at once. */
+  private FfmpegRunner holdingParts(FfmpegRunner real, java.util.function.Predicate<FfmpegJob> fail,
+      AtomicInteger partsStarted) {
+    return job -> {
+      String out = job.outputs().get(0);
+      if (!out.startsWith("part-") && !out.startsWith("audio")) {
+        return real.run(job);
+      }
+      if (fail.test(job)) {
+        throw new TaskFailureException(ErrorKind.FFMPEG, "injected: this part cannot be encoded", false,
+            "[libx264] injected stderr", null);
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Subscription onStop = job.context().onStop(stopped::countDown);
+      try {
+        partsStarted.incrementAndGet();
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        onStop.close();
+      }
+      throw new TaskFailureException(ErrorKind.CANCELLED, "stopped", false);
+    };
+  }
+
+  @Test
+  void a_part_that_fails_for_good_fails_the_task_with_its_error_and_cancels_the_other_parts() throws Exception {
+    Path in = input(6);
+    AtomicInteger partsStarted = new AtomicInteger();
+    FfmpegRunner runner = holdingParts(realRunner(), job -> job.outputs().contains("part-00001.mp4"), partsStarted);
+    try (FfmpegQueue queue = queue(runner, backend, 4)) { // three parts hold: one worker stays free
+      Submission s = queue.submit(request(in));
+      Task failed = s.completion().get(120, TimeUnit.SECONDS);
+      assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
+      assertThat(failed.error().kind()).isEqualTo(ErrorKind.FFMPEG);
+      assertThat(failed.error().message()).startsWith("part 2 of 3 (2.000 s to 4.000 s of the input, task ")
+          .endsWith("failed: injected: this part cannot be encoded");
+      assertThat(failed.error().stderrTail()).isEqualTo("[libx264] injected stderr");
+      assertThat(failed.outputs()).as("nothing published").isEmpty();
+      assertThat(failed.attempt()).as("not retried: the part's failure is final").isEqualTo(1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> SplitParts.of(backend, failed).stream()
+          .allMatch(p -> p.status().isFinal()));
+      List<Task> parts = SplitParts.of(backend, failed);
+      assertThat(parts).hasSize(4);
+      assertThat(parts).filteredOn(p -> p.status() == TaskStatus.FAILED).singleElement()
+          .satisfies(p -> assertThat(SplitParts.place(p)).isEqualTo("1"));
+      assertThat(parts).filteredOn(p -> p.status() == TaskStatus.CANCELLED).hasSize(3);
+      assertThat(backend.counts().get(TaskStatus.RUNNING)).as("nothing left running").isZero();
+    }
+  }
+
+  @Test
+  void a_cancel_while_the_task_enqueues_its_parts_is_never_lost() throws Exception {
+    Path in = input(6);
+    AtomicReference<FfmpegQueue> queueRef = new AtomicReference<>();
+    AtomicReference<TaskId> task = new AtomicReference<>();
+    AtomicInteger enqueuedParts = new AtomicInteger();
+    // The cancel comes in the middle of the first run, after the probe, between the first and second part's enqueue.
+    QueueBackend cancelling = new ForwardingQueueBackend(backend) {
+      @Override
+      public Enqueued enqueue(Task t) {
+        Enqueued e = super.enqueue(t);
+        if (t.request().metadata().containsKey(SplitParts.SPLIT_OF) && enqueuedParts.incrementAndGet() == 1) {
+          assertThat(queueRef.get().cancel(task.get())).hasValueSatisfying(
+              r -> assertThat(r.status()).isEqualTo(TaskStatus.RUNNING));
+        }
+        return e;
+      }
+    };
+    try (FfmpegQueue queue = queue(realRunner(), cancelling, 1)) {
+      queueRef.set(queue);
+      Submission s = queue.submit(request(in));
+      task.set(s.id());
+      Task cancelled = s.completion().get(120, TimeUnit.SECONDS);
+      assertThat(cancelled.status()).isEqualTo(TaskStatus.CANCELLED);
+      assertThat(enqueuedParts).hasValue(4);
+      List<Task> parts = SplitParts.of(backend, backend.find(s.id()).orElseThrow());
+      assertThat(parts).hasSize(4).allMatch(p -> p.status() == TaskStatus.CANCELLED);
+      assertThat(backend.counts().get(TaskStatus.RUNNING)).isZero();
     }
   }
 
@@ -163,7 +257,9 @@ class SplitTaskIT {
       Submission s = queue.submit(request(in));
       await().atMost(Duration.ofSeconds(60)).until(() -> queue.find(s.id()).orElseThrow().isWaiting()
           && partsStarted.get() == 2);
-      assertThat(TaskJson.write(queue.find(s.id()).orElseThrow())).contains("\"parts\":4,\"parts_completed\":0");
+      ObjectNode json = TaskJson.toJson(queue.find(s.id()).orElseThrow(), backend::find);
+      assertThat(json.get("split").toString()).contains("\"parts\":3,\"parts_completed\":0");
+      assertThat(json.get("progress").asDouble()).as("two parts running, none reports progress").isEqualTo(0.0);
       queue.cancel(s.id());
       Task cancelled = s.completion().get(60, TimeUnit.SECONDS);
       assertThat(cancelled.status()).isEqualTo(TaskStatus.CANCELLED);

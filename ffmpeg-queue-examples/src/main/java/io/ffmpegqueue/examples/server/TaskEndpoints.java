@@ -85,9 +85,11 @@ final class TaskEndpoints {
   /** {@code GET /ffmpeg/status/{id}} and {@code GET /ffmpeg/tasks/{id}}: the task in full. */
   void status(HttpExchange ex, String id) throws IOException {
     Task t = find(id);
-    // Tasks with a webhook show its delivery (state and every attempt) in a "webhook" section.
-    HttpIo.sendJson(ex, 200, OutputPages.listed(t.request().webhookUrl() == null ? TaskJson.toJson(t)
-        : TaskJson.toJson(t, client.webhook(t.id()).orElse(null)), t));
+    // A split task's parts are read to count them; a task with a webhook shows its delivery (state and every
+    // attempt) in a "webhook" section.
+    ObjectNode n = TaskJson.toJson(t, client::find);
+    HttpIo.sendJson(ex, 200, OutputPages.listed(t.request().webhookUrl() == null ? n
+        : TaskJson.putWebhook(n, client.webhook(t.id()).orElse(null)), t));
   }
 
   /** {@code GET /ffmpeg/tasks/{id}/outputs?offset=&limit=}: a page of the task's stored outputs. */

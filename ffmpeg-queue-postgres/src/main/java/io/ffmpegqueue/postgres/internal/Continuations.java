@@ -1,7 +1,8 @@
 package io.ffmpegqueue.postgres.internal;
 
 import io.ffmpegqueue.Task;
-import io.ffmpegqueue.TaskEvent;
+import io.ffmpegqueue.ErrorKind;
+import io.ffmpegqueue.TaskError;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskRequest;
 import io.ffmpegqueue.TaskStatus;
@@ -22,7 +23,9 @@ import java.util.List;
  * ({@link PostgresGraph#admit}), the request with its longer {@code depends_on}, the new edges and the waiting
  * state written, the attempt given back. A parent that ends meanwhile waits for the lock and then finds the new
  * edges, so the trigger that readies children counts it; one that ended before is read COMPLETED (edge done) or
- * FAILED (the task is cancelled at once, and the trigger cascades to its own children).
+ * FAILED (the task is ready at once: it runs again and decides). The edges are marked awaited, so that a parent
+ * that fails later readies the task rather than cancelling it (migration 8's trigger). When a cancel of the task
+ * was asked for while it ran, it ends CANCELLED instead, and the tasks it awaited are cancelled with it.
  */
 public final class Continuations {
   private final Jdbc db;
@@ -32,6 +35,7 @@ public final class Continuations {
   private final NoticeBuffer buffer;
   private final WakeUps wakeUps;
   private final String edges;
+  private final String channel;
 
   /**
    * Continuations on the tables of {@code schema} named with {@code prefix} (validated identifiers), telling of
@@ -46,6 +50,7 @@ public final class Continuations {
     this.buffer = buffer;
     this.wakeUps = wakeUps;
     this.edges = schema + "." + prefix + "task_edges";
+    this.channel = schema + "." + prefix + "tasks";
   }
 
   /**
@@ -59,9 +64,7 @@ public final class Continuations {
       throw new LeaseLostException(lease.taskId(), lease.attempt());
     }
     Task after = reads.find(lease.taskId()).orElseThrow();
-    if (status == TaskStatus.CANCELLED) {
-      buffer.event(TaskEvent.Type.CANCELLED, after.id());
-    } else if (!after.isWaiting()) {
+    if (status == TaskStatus.PENDING && !after.isWaiting()) {
       wakeUps.wakeAll();
       buffer.ready();
     }
@@ -81,8 +84,9 @@ public final class Continuations {
   private TaskStatus awaitIn(Connection c, Lease lease, Outcome.Await await, OffsetDateTime webhookDue)
       throws SQLException {
     Task running;
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + Statements.COLUMNS + " FROM " + sql.table()
-        + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' FOR UPDATE")) {
+    boolean cancelRequested;
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + Statements.COLUMNS + ", cancel_requested AS cx FROM "
+        + sql.table() + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' FOR UPDATE")) {
       ps.setString(1, lease.taskId().value());
       ps.setInt(2, lease.attempt());
       try (ResultSet rs = ps.executeQuery()) {
@@ -90,6 +94,7 @@ public final class Continuations {
           return null;
         }
         running = TaskRows.task(rs);
+        cancelRequested = rs.getBoolean("cx");
       }
     }
     List<TaskId> before = running.dependsOn();
@@ -103,11 +108,12 @@ public final class Continuations {
     Task pending = new Task(running.id(), request, TaskStatus.PENDING, running.attempt() - 1, null,
         running.outputs(), running.error(), running.createdAt(), running.runAt(), running.startedAt(), null, List.of());
     Task next = graph.admit(c, pending); // throws, rolling back, for an unknown task
+    boolean waits = next.status() == TaskStatus.PENDING && next.isWaiting(); // one failed: ready now, to decide
     try (PreparedStatement ps = c.prepareStatement("UPDATE " + sql.table() + " SET status = 'PENDING',"
         + " request = ?::json, attempt = attempt - 1, progress = NULL, run_at = now(), waiting = ?,"
         + " lease_owner = NULL, lease_expires_at = NULL, cancel_requested = false WHERE id = ?")) {
       ps.setString(1, TaskRows.requestJson(pending));
-      ps.setInt(2, next.status() == TaskStatus.PENDING ? next.waitingFor().size() : 0);
+      ps.setInt(2, waits ? next.waitingFor().size() : 0);
       ps.setString(3, running.id().value());
       ps.executeUpdate();
     }
@@ -118,26 +124,65 @@ public final class Continuations {
     for (int i = 0; i < n; i++) {
       ids[i] = more.get(i).value();
       ords[i] = before.size() + i;
-      done[i] = next.status() == TaskStatus.PENDING && !next.waitingFor().contains(more.get(i));
+      done[i] = waits && !next.waitingFor().contains(more.get(i));
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + edges + " (parent_id, child_id, ord, done)"
-        + " SELECT p, ?, o, d FROM unnest(?::text[], ?::int[], ?::boolean[]) AS x(p, o, d)")) {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + edges + " (parent_id, child_id, ord, done,"
+        + " awaited) SELECT p, ?, o, d, true FROM unnest(?::text[], ?::int[], ?::boolean[]) AS x(p, o, d)")) {
       ps.setString(1, running.id().value());
       ps.setArray(2, c.createArrayOf("text", ids));
       ps.setArray(3, c.createArrayOf("integer", ords));
       ps.setArray(4, c.createArrayOf("boolean", done));
       ps.executeUpdate();
     }
-    if (next.status() == TaskStatus.CANCELLED) {
-      Jdbc.queryOne(c, sql.cancelPending(), TaskRows.errorJson(next.error()), next.id().value(), webhookDue);
+    if (cancelRequested) {
+      cancel(c, running.id(), "cancelled while running", webhookDue);
+      for (TaskId id : more) { // they were its work
+        cancel(c, id, "cancelled before it started", webhookDue);
+      }
       return TaskStatus.CANCELLED;
     }
-    if (next.isWaiting()) {
+    if (waits) {
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + sql.table() + " SET run_at = 'infinity' WHERE id = ?")) {
         ps.setString(1, running.id().value());
         ps.executeUpdate();
       }
     }
     return TaskStatus.PENDING;
+  }
+
+  /**
+   * Cancels task {@code id} in this transaction, as a cancel would: a PENDING one ends CANCELLED with
+   * {@code message}, a RUNNING one is asked to stop. The notices go out with origin {@code graph}, so this process's
+   * listeners hear them too (no caller here tells of these ends).
+   */
+  private void cancel(Connection c, TaskId id, String message, OffsetDateTime webhookDue) throws SQLException {
+    String status;
+    boolean requested;
+    try (PreparedStatement ps = c.prepareStatement(sql.lockForCancel())) {
+      ps.setString(1, id.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return;
+        }
+        status = rs.getString(1);
+        requested = rs.getBoolean(2);
+      }
+    }
+    if (status.equals("PENDING")) {
+      String error = TaskRows.errorJson(TaskError.of(ErrorKind.CANCELLED, message));
+      if (Jdbc.queryOne(c, sql.cancelPending(), error, id.value(), webhookDue).isPresent()) {
+        notify(c, "E|graph|CANCELLED:" + id.value());
+      }
+    } else if (status.equals("RUNNING") && !requested) {
+      Jdbc.queryOne(c, sql.requestCancel(), id.value(), "c|graph|");
+    }
+  }
+
+  private void notify(Connection c, String payload) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      ps.setString(1, channel);
+      ps.setString(2, payload);
+      ps.execute();
+    }
   }
 }

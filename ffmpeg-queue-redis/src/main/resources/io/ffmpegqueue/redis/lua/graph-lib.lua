@@ -49,7 +49,8 @@ end
 
 -- Task id has just ended (its status set by the caller, in the same script): it lets go of its parents, and its
 -- children that still waited for it are readied (it COMPLETED and was their last) or end CANCELLED with
--- DEPENDENCY (it FAILED or was CANCELLED), and theirs in turn, down the graph. One step per edge touched.
+-- DEPENDENCY (it FAILED or was CANCELLED), and theirs in turn, down the graph; a child that awaits it ('aw', see
+-- await.lua) is readied at its failure instead. One step per edge touched.
 local function settle(id, now)
   local todo = {id}
   local readied = {}
@@ -76,6 +77,11 @@ local function settle(id, now)
             wake(ckey, now)
             readied[#readied + 1] = c
           end
+        elseif redis.call('HEXISTS', ckey, 'aw') == 1 then
+          -- It handed its work to pid (await.lua): it runs again, now, and decides what pid's end means.
+          redis.call('DEL', P .. 'wf:' .. c)
+          wake(ckey, now)
+          readied[#readied + 1] = c
         else
           err = err or dependency_error(pid, pst, perr)
           redis.call('HSET', ckey, 'err', err)
