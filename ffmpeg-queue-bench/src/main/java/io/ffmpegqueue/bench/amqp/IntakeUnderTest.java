@@ -18,6 +18,11 @@ import java.util.List;
 public final class IntakeUnderTest {
   private IntakeUnderTest() {}
 
+  private static long cpuMillis() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1_000_000;
+  }
+
   /** Starts the queue and the bridge; stops when standard input ends. */
   public static void main(String[] args) throws IOException {
     String url = args[0];
@@ -34,7 +39,8 @@ public final class IntakeUnderTest {
       }
       bridge.stopIntake();
       System.out.println("registered " + bridge.registered() + ", replayed " + bridge.replayed()
-          + ", published " + bridge.published() + ", publish retries " + bridge.publishRetries());
+          + ", published " + bridge.published() + ", publish retries " + bridge.publishRetries()
+          + ", process CPU " + cpuMillis() + " ms");
     }
   }
 }
