@@ -1,6 +1,7 @@
 """The Celery side of the AMQP benchmark: one Celery client (rpc:// results) feeding a queue, as an app does.
 
 Usage: python3 celery_bench.py BROKER_URL QUEUE BURST_TASKS LATENCY_TASKS
+Warm-up (untimed): 20 tasks one at a time, then a burst of BURST_TASKS.
 Burst: sends BURST_TASKS with send_task as fast as it can, then waits for every result; throughput is
 tasks / (last result received - first send). Latency: LATENCY_TASKS one at a time, send_task(...).get(),
 each measured from send to result. Prints one JSON line.
@@ -24,9 +25,12 @@ def pct(values, p):
     return s[min(len(s) - 1, int(round(p / 100.0 * (len(s) - 1))))]
 
 
-# Warm-up: connections, queues, the workers' first tasks.
+# Warm-up, untimed: connections, queues, the workers' first tasks, and a burst as large as the measured one
+# (a worker is a long-running process: a JVM's JIT compiles its hot paths during the first thousands of tasks).
 for _ in range(20):
     app.send_task("ffmpeg.run", kwargs=KWARGS).get(timeout=120)
+for r in [app.send_task("ffmpeg.run", kwargs=KWARGS) for _ in range(burst)]:
+    r.get(timeout=600)
 
 sent_at = {}
 arrived_at = {}

@@ -2,7 +2,7 @@
 
 Usage: python3 celery_client.py SPEC.json
 SPEC: {"broker": URL, "queue": "celery", "task": "ffmpeg.run", "timeout": seconds,
-       "tasks": [{"kwargs": {...}, "watch_started": bool, "revoke_when_started": bool}, ...],
+       "tasks": [{"kwargs": {...}, "task_id": optional, "watch_started": bool, "revoke_when_started": bool}, ...],
        "wait_for_go": bool (read a line from stdin between sending and waiting),
        "send_only": bool (print the reply queue and the ids instead of waiting),
        "collect_oid": reply queue, "collect_ids": [...] (wait for these as the process that sent them would)}
@@ -35,7 +35,7 @@ if spec.get("collect_ids"):
     app._local.oid = spec["collect_oid"]
     sent = [({}, app.AsyncResult(i)) for i in spec["collect_ids"]]
 for t in spec["tasks"]:
-    r = app.send_task(name, kwargs=t.get("kwargs", {}), args=t.get("args"))
+    r = app.send_task(name, kwargs=t.get("kwargs", {}), args=t.get("args"), task_id=t.get("task_id"))
     sent.append((t, r))
 print("sent %d" % len(sent), flush=True)
 if spec.get("send_only"):

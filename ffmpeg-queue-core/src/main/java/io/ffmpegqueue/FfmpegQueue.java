@@ -168,6 +168,11 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   }
 
   @Override
+  public Submission submit(TaskId id, TaskRequest request) {
+    return client.submit(id, request);
+  }
+
+  @Override
   public Optional<Task> find(TaskId id) {
     return client.find(id);
   }

@@ -22,6 +22,19 @@ public interface FfmpegQueueClient extends AutoCloseable {
    */
   Submission submit(TaskRequest request);
 
+  /**
+   * As {@link #submit(TaskRequest)}, with an id the caller chose instead of a random one: another system's
+   * id for the same work (a Celery task id), so the task is found under it. The request must carry an
+   * idempotency key, so that submitting it again finds the first task ({@code created} false) instead of
+   * registering a second.
+   *
+   * @throws InvalidTaskException naming {@code idempotency_key} when the request has none, or {@code task_id}
+   *     when another task (with another idempotency key) already has this id
+   * @throws TaskRejectedException when the queue is full or the submitter over its rate
+   * @throws IllegalStateException after {@link #close()}
+   */
+  Submission submit(TaskId id, TaskRequest request);
+
   /** The latest snapshot of a task, or empty when there is none. */
   Optional<Task> find(TaskId id);
 

@@ -44,6 +44,11 @@ final class QueueClient implements FfmpegQueueClient {
   }
 
   @Override
+  public Submission submit(TaskId id, TaskRequest request) {
+    return submitter.submit(id, request);
+  }
+
+  @Override
   public Optional<Task> find(TaskId id) {
     return backend.find(id);
   }

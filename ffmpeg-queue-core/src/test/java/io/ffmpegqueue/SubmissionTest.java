@@ -34,6 +34,36 @@ class SubmissionTest {
   }
 
   @Test
+  void a_task_id_chosen_by_the_caller_is_the_tasks_id_and_a_repeat_finds_the_first_task() {
+    try (FfmpegQueue q = Fixtures.fastQueue().workers(0).build()) {
+      TaskId id = TaskId.of("7d0c3f5e-celery-id");
+      TaskRequest r = Fixtures.request().toBuilder().idempotencyKey("k-7").build();
+      Submission first = q.submit(id, r);
+      Submission again = q.submit(id, r);
+      assertThat(first.created()).isTrue();
+      assertThat(first.id()).isEqualTo(id);
+      assertThat(q.find(id)).isPresent();
+      assertThat(again.created()).isFalse();
+      assertThat(again.id()).isEqualTo(id);
+      assertThat(q.queueSize()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void a_chosen_task_id_needs_an_idempotency_key_and_must_not_be_another_tasks() {
+    try (FfmpegQueue q = Fixtures.fastQueue().workers(0).build()) {
+      TaskId id = TaskId.of("taken");
+      assertThatThrownBy(() -> q.submit(id, Fixtures.request()))
+          .isInstanceOfSatisfying(InvalidTaskException.class, e -> assertThat(e.field()).isEqualTo("idempotency_key"));
+      q.submit(id, Fixtures.request().toBuilder().idempotencyKey("a").build());
+      assertThatThrownBy(() -> q.submit(id, Fixtures.request().toBuilder().idempotencyKey("b").build()))
+          .isInstanceOfSatisfying(InvalidTaskException.class, e -> assertThat(e.field()).isEqualTo("task_id"))
+          .hasMessageContaining("'taken' is the id of another task");
+      assertThat(q.queueSize()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void a_full_queue_refuses_with_queue_full_and_a_retry_hint() {
     InMemoryQueueBackend small = InMemoryQueueBackend.builder().capacity(2).build();
     try (FfmpegQueue q = Fixtures.fastQueue().backend(small).workers(0).build()) {

@@ -14,6 +14,7 @@ import io.ffmpegqueue.TaskEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class AmqpBridge implements AutoCloseable {
   private final Subscription subscription;
   private final ExecutorService intakeThreads;
   private final List<Channel> consumerChannels = new ArrayList<>();
+  private volatile int recoveredResults = -1;
   private boolean intakeStopped;
   private boolean closed;
 
@@ -129,6 +131,15 @@ public final class AmqpBridge implements AutoCloseable {
     consume(RequestIntake.Source.CELERY, settings.celeryQueue());
     consume(RequestIntake.Source.REGISTER, settings.registerQueue());
     consumeControl(control);
+    // What a process that died before its results were confirmed could not publish, made again from the tasks.
+    Thread recovery = daemonThreads("ffq-amqp-recovery-").newThread(() -> {
+      try {
+        recoveredResults = ResultRecovery.republish(client, replies, Instant.now().minus(ResultRecovery.WINDOW));
+      } catch (RuntimeException e) {
+        log.warn("could not publish the results of recently ended tasks again: {}", e.toString());
+      }
+    });
+    recovery.start();
     log.info("AMQP bridge on {}: Celery queue {} (task {}), register queue {}, events exchange {}, dead letters {}",
         settings.displayUrl(), settings.celeryQueue(), settings.celeryTaskName(), settings.registerQueue(),
         settings.eventsExchange(), settings.deadLetterQueue());
@@ -212,6 +223,14 @@ public final class AmqpBridge implements AutoCloseable {
   /** How many times a message waited for room in a full queue. */
   public long waitedForRoom() {
     return intake.waitedForRoom.get();
+  }
+
+  /**
+   * How many results of recently ended Celery tasks this bridge published again at its start (see
+   * {@code docs/amqp.md}); -1 until it has.
+   */
+  public int recoveredResults() {
+    return recoveredResults;
   }
 
   /** Results and events the broker has confirmed. */

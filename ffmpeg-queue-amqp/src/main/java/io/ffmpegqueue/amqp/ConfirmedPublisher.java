@@ -7,39 +7,38 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes every message until the broker confirms it: one thread takes messages in arrival order,
- * publishes them in batches on a channel in confirm mode and waits for the batch's confirms. A nack, a
- * timeout or a lost connection publishes the whole batch again once the connection is back (the client
- * recovers it by itself), so a message may arrive twice but is never lost while this process lives, and
- * the messages of one task keep their order. Results (to Celery's non-durable reply queues) are published as
- * mandatory, their queue declared again when the broker returns them, and those confirmed in the 2 minutes
- * before a lost connection (20,000 at most) are published again after it: a stopping broker may confirm them
- * into a queue it then loses.
+ * Publishes every message until the broker confirms it. One thread takes messages in arrival order and
+ * publishes them on a channel in confirm mode without waiting for each confirm: up to {@value #WINDOW} wait for
+ * theirs at once, and the broker's confirms (often one for many) complete them as they come. A nack publishes
+ * the message again; a lost connection, or a confirm that does not come within 10 s, publishes everything
+ * unconfirmed again, in order, once the connection is back (the client recovers it by itself). So a message
+ * may arrive twice but is never lost while this process lives, and the messages of one task keep their order
+ * (but for a nacked one, which the broker sends only on an internal error). Results go to Celery's reply
+ * queues through {@link ReplyQueues}.
  */
 final class ConfirmedPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConfirmedPublisher.class);
-  private static final int MAX_BATCH = 256;
-  private static final long CONFIRM_TIMEOUT_MS = 10_000;
-  private static final int MAX_RETURNS = 5;
-  private static final long RESEND_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(120);
-  private static final int MAX_REMEMBERED = 20_000;
+  /** The most messages published and not yet confirmed. */
+  static final int WINDOW = 2048;
+  private static final long CONFIRM_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /**
    * A message to publish; {@link #confirmed} completes when the broker has it. With {@code replyQueue}, the
@@ -53,36 +52,41 @@ final class ConfirmedPublisher implements AutoCloseable {
     }
 
     static Message toReplyQueue(String queue, AMQP.BasicProperties props, byte[] body) {
-      // Published as mandatory; the message id tells a returned one from the rest of its batch.
+      // Published as mandatory; the message id tells a returned one from the rest.
       AMQP.BasicProperties withId = props.builder().messageId(UUID.randomUUID().toString()).build();
       return new Message("", queue, withId, body, true, new CompletableFuture<>());
     }
   }
 
-  /** The arguments Celery's rpc:// backend declares its reply queue with (result_expires, 1 day by default). */
-  private static final Map<String, Object> REPLY_QUEUE_ARGS = Map.of("x-expires", 86_400_000);
+  private record Outstanding(Message message, long publishedAt) {}
+
+  /** A message to publish again: nacked, or returned by the broker (its reply queue was gone). */
+  private record Back(Message message, boolean returned) {}
 
   private final Connection connection;
   private final Signal recovered;
+  private final ReplyQueues replies;
   private final BlockingQueue<Message> outbox = new LinkedBlockingQueue<>();
+  // Published, waiting for the broker's confirm, by publish sequence number.
+  private final ConcurrentNavigableMap<Long, Outstanding> outstanding = new ConcurrentSkipListMap<>();
+  // Nacked or returned messages, handed from the confirm listener to the publisher thread.
+  private final ConcurrentLinkedQueue<Back> back = new ConcurrentLinkedQueue<>();
+  private final Set<String> returned = ConcurrentHashMap.newKeySet();
+  private final Signal progress = new Signal();
   private final Thread thread;
   private final AtomicLong confirmedCount = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
   private volatile boolean closing;
+  // The publisher thread's alone.
+  private final Deque<Message> again = new ArrayDeque<>();
   private Channel channel;
-  private final Set<String> declaredReplyQueues = new HashSet<>();
-  private final Set<String> returned = ConcurrentHashMap.newKeySet();
-  private final Map<String, Integer> returns = new HashMap<>();
-  private final ArrayDeque<Sent> recentReplies = new ArrayDeque<>();
-  private long resentGeneration;
-  private volatile long lostAt;
-
-  private record Sent(long at, Message message) {}
-  private long declaredGeneration = -1;
+  private long seenGeneration;
 
   ConfirmedPublisher(Connection connection, Signal recovered, String threadName) {
     this.connection = connection;
     this.recovered = recovered;
+    this.replies = new ReplyQueues(connection);
+    this.seenGeneration = recovered.generation();
     this.thread = new Thread(this::run, threadName);
     this.thread.setDaemon(true);
     this.thread.start();
@@ -103,86 +107,88 @@ final class ConfirmedPublisher implements AutoCloseable {
     return confirmedCount.get();
   }
 
-  /** How many batches were published again after a nack, a timeout or a lost connection. */
+  /** How many times messages were published again after a nack, a timeout or a lost connection. */
   long retries() {
     return retries.get();
   }
 
-  /** How many messages wait for their confirm. */
+  /** How many messages wait to be published or confirmed. */
   int waiting() {
-    return outbox.size();
+    return outbox.size() + outstanding.size();
   }
 
   /** Called when the connection is lost: the replies confirmed shortly before may be lost with the broker. */
   void connectionLost() {
-    lostAt = System.nanoTime();
+    replies.connectionLost();
   }
 
   private void run() {
-    List<Message> batch = new ArrayList<>();
-    while (true) {
-      try {
+    try {
+      while (true) {
         long generation = recovered.generation();
-        if (generation != resentGeneration) {
-          resentGeneration = generation;
-          batch = resendRecentReplies(batch);
+        if (generation != seenGeneration) {
+          seenGeneration = generation;
+          List<Message> first = replies.confirmedBeforeLoss();
+          first.addAll(unconfirmed());
+          prepend(first);
         }
-        if (batch.isEmpty()) {
-          Message first = outbox.poll(200, TimeUnit.MILLISECONDS);
-          if (first == null) {
-            if (closing) {
-              return;
-            }
-            continue;
+        takeBack();
+        expireUnconfirmed();
+        Message next = next();
+        if (next == null) {
+          if (closing && outbox.isEmpty() && again.isEmpty() && back.isEmpty() && outstanding.isEmpty()) {
+            return;
           }
-          batch.add(first);
-          outbox.drainTo(batch, MAX_BATCH - 1);
+          continue;
         }
-        if (publishAndConfirm(batch)) {
-          List<Message> again = new ArrayList<>();
-          for (Message m : batch) {
-            if (m.replyQueue() && returned.remove(m.props().getMessageId()) && returnedAgain(m)) {
-              again.add(m);
-            } else {
-              confirmedCount.incrementAndGet();
-              m.confirmed().complete(null);
-              if (m.replyQueue()) {
-                rememberReply(m);
-              }
-            }
-          }
-          batch.clear();
-          batch.addAll(again);
-        } else {
-          retries.incrementAndGet();
-        }
-      } catch (InterruptedException e) {
-        fail(batch, "the publisher was stopped before the broker confirmed");
-        return;
+        publishOne(next, generation);
       }
+    } catch (InterruptedException e) {
+      List<Message> left = new ArrayList<>(again);
+      left.addAll(unconfirmed());
+      fail(left, "the publisher was stopped before the broker confirmed");
     }
   }
 
-  private boolean publishAndConfirm(List<Message> batch) throws InterruptedException {
-    long seen = recovered.generation();
+  /** The next message to publish, waiting a little for one (or for room in the window); null when none. */
+  private Message next() throws InterruptedException {
+    if (outstanding.size() >= WINDOW) {
+      long seen = progress.generation();
+      if (outstanding.size() >= WINDOW) {
+        progress.awaitAfter(seen, 50);
+      }
+      return null;
+    }
+    Message m = again.poll();
+    if (m != null) {
+      return m;
+    }
+    return outbox.poll(outstanding.isEmpty() ? 200 : 20, TimeUnit.MILLISECONDS);
+  }
+
+  private void publishOne(Message m, long generation) throws InterruptedException {
+    Long seq = null;
     try {
       Channel ch = channel();
-      declareReplyQueues(batch, seen);
-      for (Message m : batch) {
-        ch.basicPublish(m.exchange(), m.routingKey(), m.replyQueue(), m.props(), m.body());
+      replies.declare(m, generation);
+      seq = ch.getNextPublishSeqNo();
+      Outstanding replaced = outstanding.put(seq, new Outstanding(m, System.nanoTime()));
+      if (replaced != null) {
+        again.addFirst(replaced.message()); // a recovered channel numbers from 1 again
       }
-      if (ch.waitForConfirms(CONFIRM_TIMEOUT_MS)) {
-        return true;
+      ch.basicPublish(m.exchange(), m.routingKey(), m.replyQueue(), m.props(), m.body());
+    } catch (IOException | ShutdownSignalException e) {
+      if (seq != null) {
+        outstanding.remove(seq);
       }
-      log.warn("the broker refused (nack) {} message(s); publishing them again", batch.size());
-      return false;
-    } catch (IOException | ShutdownSignalException | TimeoutException e) {
-      log.info("publishing {} message(s) failed ({}); again once the connection is back", batch.size(),
-          e.getMessage());
-      if (!recovered.awaitAfter(seen, 1000) && connection.isOpen() && channel != null && !channel.isOpen()) {
+      again.addFirst(m);
+      retries.incrementAndGet();
+      log.info("publishing failed ({}); {} message(s) again once the connection is back", e.getMessage(),
+          again.size() + outstanding.size());
+      if (!recovered.awaitAfter(generation, 1000) && connection.isOpen() && channel != null && !channel.isOpen()) {
         channel = null; // the channel alone was closed (a channel error), the connection is fine
+        prepend(unconfirmed());
       }
-      return false;
     }
   }
 
@@ -197,86 +203,99 @@ final class ConfirmedPublisher implements AutoCloseable {
           returned.add(r.getProperties().getMessageId());
         }
       });
+      ch.addConfirmListener((seq, multiple) -> confirm(seq, multiple, true),
+          (seq, multiple) -> confirm(seq, multiple, false));
       channel = ch;
     }
     return channel;
   }
 
-  private void rememberReply(Message m) {
-    long now = System.nanoTime();
-    recentReplies.addLast(new Sent(now, m));
-    while (!recentReplies.isEmpty() && (recentReplies.size() > MAX_REMEMBERED
-        || now - recentReplies.peekFirst().at() > RESEND_WINDOW_NANOS)) {
-      recentReplies.removeFirst();
-    }
-  }
-
-  /**
-   * After a reconnect, the replies confirmed in the last moments before the connection was lost go out again,
-   * before the batch: the broker confirmed them into a client's reply queue, which is not durable, and a
-   * broker that stopped lost it with them (or the client's connection closed before it read them). The
-   * client takes a repeated result as the same one.
-   */
-  private List<Message> resendRecentReplies(List<Message> batch) {
-    List<Message> out = new ArrayList<>();
-    for (Sent sent : recentReplies) {
-      if (sent.at() - (lostAt - RESEND_WINDOW_NANOS) >= 0) {
-        out.add(sent.message());
-      }
-    }
-    recentReplies.clear();
-    if (!out.isEmpty()) {
-      log.info("publishing {} result(s) again that were confirmed just before the connection was lost", out.size());
-    }
-    out.addAll(batch);
-    return out;
-  }
-
-  /**
-   * Whether a returned result goes out again, after its reply queue is declared again (so it waits there for
-   * the client to come back); a few times at most, then it is dropped as Celery's worker would drop it.
-   */
-  private boolean returnedAgain(Message m) {
-    declaredReplyQueues.remove(m.routingKey());
-    int n = returns.merge(m.props().getMessageId(), 1, Integer::sum);
-    if (n > MAX_RETURNS) {
-      returns.remove(m.props().getMessageId());
-      log.warn("a result for reply queue {} could not be routed {} times; dropped", m.routingKey(), n);
-      return false;
-    }
-    return true;
-  }
-
-  private void declareReplyQueues(List<Message> batch, long generation) throws IOException {
-    if (generation != declaredGeneration) {
-      declaredReplyQueues.clear(); // a restarted broker has lost the clients' queues (they are not durable)
-      declaredGeneration = generation;
-    }
-    for (Message m : batch) {
-      if (m.replyQueue() && declaredReplyQueues.add(m.routingKey())) {
-        // On a channel of its own: a queue the client declared with other arguments fails the declaration
-        // (and closes its channel), which only means that the queue is there.
-        Channel side = connection.createChannel();
-        try {
-          side.queueDeclare(m.routingKey(), false, false, true, REPLY_QUEUE_ARGS);
-        } catch (IOException e) {
-          log.debug("reply queue {} exists with other arguments", m.routingKey());
-        } finally {
-          if (side.isOpen()) {
-            try {
-              side.close();
-            } catch (TimeoutException | IOException e) {
-              side.abort();
-            }
-          }
+  /** The broker's confirm (ack) or refusal (nack) of {@code seq}, or of every message up to it. */
+  private void confirm(long seq, boolean multiple, boolean ack) {
+    List<Outstanding> done = new ArrayList<>();
+    if (multiple) {
+      Map<Long, Outstanding> head = outstanding.headMap(seq, true);
+      for (Map.Entry<Long, Outstanding> e : head.entrySet()) {
+        if (outstanding.remove(e.getKey(), e.getValue())) {
+          done.add(e.getValue());
         }
       }
+    } else {
+      Outstanding o = outstanding.remove(seq);
+      if (o != null) {
+        done.add(o);
+      }
+    }
+    for (Outstanding o : done) {
+      Message m = o.message();
+      if (!ack || (m.replyQueue() && returned.remove(m.props().getMessageId()))) {
+        back.add(new Back(m, ack));
+      } else {
+        confirmed(m);
+      }
+    }
+    if (!ack && !done.isEmpty()) {
+      log.warn("the broker refused (nack) {} message(s); publishing them again", done.size());
+    }
+    progress.fire();
+  }
+
+  private void confirmed(Message m) {
+    confirmedCount.incrementAndGet();
+    m.confirmed().complete(null);
+    if (m.replyQueue()) {
+      replies.remember(m);
     }
   }
 
-  private void fail(List<Message> batch, String why) {
+  /** Nacked messages go out again; returned results too, after their queue is declared again (a few times). */
+  private void takeBack() {
+    Back b;
+    List<Message> list = new ArrayList<>();
+    while ((b = back.poll()) != null) {
+      if (!b.returned() || replies.returnedAgain(b.message())) {
+        list.add(b.message());
+      } else {
+        confirmed(b.message()); // given up, as Celery's worker gives up a result without a queue
+      }
+    }
+    if (!list.isEmpty()) {
+      retries.incrementAndGet();
+      prepend(list);
+    }
+  }
+
+  /** A confirm that does not come in time: everything unconfirmed goes out again. */
+  private void expireUnconfirmed() {
+    Map.Entry<Long, Outstanding> oldest = outstanding.firstEntry();
+    if (oldest != null && System.nanoTime() - oldest.getValue().publishedAt() > CONFIRM_TIMEOUT_NANOS) {
+      List<Message> list = unconfirmed();
+      log.warn("the broker did not confirm {} message(s) within 10 s; publishing them again", list.size());
+      retries.incrementAndGet();
+      prepend(list);
+    }
+  }
+
+  /** Takes every unconfirmed message out of the window, in the order published. */
+  private List<Message> unconfirmed() {
+    List<Message> list = new ArrayList<>();
+    for (Map.Entry<Long, Outstanding> e : outstanding.entrySet()) {
+      if (outstanding.remove(e.getKey(), e.getValue())) {
+        list.add(e.getValue().message());
+      }
+    }
+    return list;
+  }
+
+  private void prepend(List<Message> list) {
+    for (int i = list.size() - 1; i >= 0; i--) {
+      again.addFirst(list.get(i));
+    }
+  }
+
+  private void fail(List<Message> list, String why) {
     IllegalStateException e = new IllegalStateException(why);
-    batch.forEach(m -> m.confirmed().completeExceptionally(e));
+    list.forEach(m -> m.confirmed().completeExceptionally(e));
     Message m;
     while ((m = outbox.poll()) != null) {
       m.confirmed().completeExceptionally(e);

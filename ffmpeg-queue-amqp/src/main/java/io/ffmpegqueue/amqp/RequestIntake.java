@@ -9,6 +9,7 @@ import io.ffmpegqueue.FfmpegQueueClient;
 import io.ffmpegqueue.InvalidTaskException;
 import io.ffmpegqueue.Submission;
 import io.ffmpegqueue.Task;
+import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskJson;
 import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskRequest;
@@ -123,9 +124,16 @@ final class RequestIntake {
           meta.put(CeleryReplies.CORRELATION_KEY, m.correlationId());
         }
       }
-      // The Celery id is the idempotency key, whatever the kwargs say: a redelivery must find the first task.
+      TaskId id;
+      try {
+        id = TaskId.of(m.id());
+      } catch (IllegalArgumentException e) {
+        throw new InvalidTaskException("id", "the Celery task id cannot be a task id: " + e.getMessage());
+      }
+      // The Celery id is the task id and the idempotency key, whatever the kwargs say: a redelivery must find
+      // the first task.
       TaskRequest request = RequestFields.parse(m.fields(), m.id(), meta).toBuilder().idempotencyKey(m.id()).build();
-      Submission s = submit(request);
+      Submission s = submit(id, request);
       revoked.track(m.id(), s.id());
       if (s.created()) {
         registered.incrementAndGet();
@@ -159,7 +167,7 @@ final class RequestIntake {
         throw new InvalidTaskException("body", "is not JSON: " + e.getMessage());
       }
       String key = props.getMessageId() == null || props.getMessageId().isBlank() ? null : props.getMessageId();
-      Submission s = submit(RequestFields.parse(root, key, Map.of()));
+      Submission s = submit(null, RequestFields.parse(root, key, Map.of()));
       (s.created() ? registered : replayed).incrementAndGet();
       if (replyTo != null) {
         Task t = s.task();
@@ -187,14 +195,14 @@ final class RequestIntake {
   }
 
   /** Submits, waiting for room while the queue is full or the submitter over its rate. */
-  private Submission submit(TaskRequest request) {
+  private Submission submit(TaskId id, TaskRequest request) {
     while (true) {
       if (closing) {
         throw new ShuttingDown();
       }
       long seen = room.generation();
       try {
-        return client.submit(request);
+        return id == null ? client.submit(request) : client.submit(id, request);
       } catch (TaskRejectedException e) {
         if (e.reason() == TaskRejectedException.Reason.INVALID) {
           throw e;

@@ -60,25 +60,6 @@ final class CeleryClient {
     return start(dir, brokerUrl, queue, tasks, timeoutSeconds, spec);
   }
 
-  /**
-   * Starts a client that only sends: its one result line lists its reply queue ({@code oid}) and the task
-   * ids ({@code id}).
-   */
-  static CeleryClient sendOnly(Path dir, String brokerUrl, String queue, List<ObjectNode> tasks) throws IOException {
-    ObjectNode spec = TaskJson.mapper().createObjectNode();
-    spec.put("send_only", true);
-    return start(dir, brokerUrl, queue, tasks, 60, spec);
-  }
-
-  /** Starts a client that waits for the results of tasks another client process sent (its reply queue). */
-  static CeleryClient collect(Path dir, String brokerUrl, String queue, String oid, List<String> ids, int timeoutSeconds)
-      throws IOException {
-    ObjectNode spec = TaskJson.mapper().createObjectNode();
-    spec.put("collect_oid", oid);
-    ids.forEach(spec.putArray("collect_ids")::add);
-    return start(dir, brokerUrl, queue, List.of(), timeoutSeconds, spec);
-  }
-
   private static CeleryClient start(Path dir, String brokerUrl, String queue, List<ObjectNode> tasks,
       int timeoutSeconds, ObjectNode spec) throws IOException {
     boolean waitForGo = spec.path("wait_for_go").asBoolean();

@@ -187,6 +187,9 @@ class CeleryIT {
     assertThat(task.path("status").asText()).isEqualTo("completed");
     assertThat(task.path("output_url").asText()).endsWith("/out.mp4");
     assertThat(task.path("metadata").path(CeleryReplies.ID_KEY).asText()).isEqualTo(r.path("id").asText());
+    assertThat(task.path("task_id").asText()).as("the Celery id is the task id").isEqualTo(r.path("id").asText());
+    assertThat(ffmpegQueue.find(io.ffmpegqueue.TaskId.of(r.path("id").asText()))).get()
+        .satisfies(t -> assertThat(t.status()).isEqualTo(TaskStatus.COMPLETED));
     assertThat(Path.of(URI.create(task.path("output_url").asText()))).isNotEmptyFile();
     String taskId = task.path("task_id").asText();
     await().atMost(Duration.ofSeconds(30)).until(() -> eventsOf(taskId).contains("completed"));
@@ -246,15 +249,20 @@ class CeleryIT {
       throws Exception {
     long before = fastBridge.deadLettered();
     ObjectNode noCommand = TaskJson.mapper().createObjectNode().put("output_filename", "out.mp4");
-    JsonNode r = run("bulk", List.of(CeleryClient.task(noCommand))).get(0);
+    ObjectNode badId = CeleryClient.task(kwargs("-f lavfi -i testsrc out.mp4", "out.mp4"));
+    badId.put("task_id", "not a task id: spaces");
+    List<JsonNode> results = run("bulk", List.of(CeleryClient.task(noCommand), badId));
+    JsonNode r = results.get(0);
     assertThat(r.path("state").asText()).as("%s", r).isEqualTo("FAILURE");
     assertThat(r.path("exc_type").asText()).isEqualTo("InvalidTaskError");
     assertThat(r.path("exc_message").asText()).startsWith("command: is required");
+    assertThat(results.get(1).path("exc_type").asText()).as("%s", results.get(1)).isEqualTo("InvalidTaskError");
+    assertThat(results.get(1).path("exc_message").asText()).startsWith("id: the Celery task id cannot be a task id");
 
     try (Connection c = broker.connect(); Channel ch = c.createChannel()) {
       ch.basicPublish("", "bulk", new AMQP.BasicProperties.Builder().contentType("text/plain").build(),
           "not a task".getBytes(StandardCharsets.UTF_8));
-      await().atMost(Duration.ofSeconds(30)).until(() -> fastBridge.deadLettered() == before + 2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> fastBridge.deadLettered() == before + 3);
       Map<String, String> reasons = new HashMap<>();
       for (int i = 0; i < 10; i++) {
         GetResponse g = ch.basicGet("ffmpeg.dead-letter", true);
@@ -267,7 +275,8 @@ class CeleryIT {
       }
       assertThat(reasons).containsEntry("not a task",
           "not a Celery protocol 2 message: the 'task' and 'id' headers are required (Celery's task_protocol 1 is not supported)");
-      assertThat(reasons.values()).anySatisfy(v -> assertThat(v).startsWith("command: is required"));
+      assertThat(reasons.values()).anySatisfy(v -> assertThat(v).startsWith("command: is required"))
+          .anySatisfy(v -> assertThat(v).startsWith("id: the Celery task id cannot be a task id"));
       assertThat(ch.queueDeclarePassive("bulk").getMessageCount()).isZero();
     }
   }
@@ -368,35 +377,20 @@ class CeleryIT {
       k.putObject("metadata").put("gate", "yes");
       tasks.add(CeleryClient.task(k));
     }
-    List<JsonNode> sent = CeleryClient.sendOnly(dir, broker.url(), "bulk", tasks).results(120);
+    // The real client: it sends, then waits in get() (on the first task) while the broker restarts.
+    CeleryClient client = CeleryClient.start(dir, broker.url(), "bulk", tasks, CLIENT_TIMEOUT);
+    client.awaitSent(120);
     await().atMost(Duration.ofSeconds(120)).until(() -> fastBridge.registered() >= registered + 100);
     // The tasks end, and their results and events go out, while the broker stops and starts again.
     gate.countDown();
     broker.restart();
 
-    // The client's reply queue, read as its rpc:// consumer reads it. (Celery 5.2's consumer itself does not
-    // reconnect while it waits, and a client process started again did not get its results within the time
-    // either: see docs/amqp.md.)
-    String replyQueue = sent.get(0).path("oid").asText();
-    Map<String, String> finalStates = new java.util.concurrent.ConcurrentHashMap<>();
-    try (Connection c = broker.connect(); Channel ch = c.createChannel()) {
-      // Declared as the client declares it when it consumes (the restart took it away).
-      ch.queueDeclare(replyQueue, false, false, true, Map.of("x-expires", 86_400_000));
-      ch.basicConsume(replyQueue, true, new DefaultConsumer(ch) {
-        @Override
-        public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body)
-            throws java.io.IOException {
-          JsonNode n = TaskJson.mapper().readTree(body);
-          if (!n.path("status").asText().equals("STARTED")) {
-            finalStates.put(n.path("task_id").asText(), n.path("status").asText());
-          }
-        }
-      });
-      await().atMost(Duration.ofSeconds(CLIENT_TIMEOUT)).until(() -> finalStates.size() >= 1000);
-    }
-    assertThat(finalStates.keySet()).containsExactlyInAnyOrderElementsOf(
-        sent.stream().map(n -> n.path("id").asText()).toList());
-    assertThat(finalStates.values()).containsOnly("SUCCESS");
+    List<JsonNode> results = client.results(CLIENT_TIMEOUT + 30);
+    assertThat(results).hasSize(1000).allSatisfy(r -> {
+      assertThat(r.path("state").asText()).as("%s", r).isEqualTo("SUCCESS");
+      assertThat(r.path("result").path("task_id").asText()).isEqualTo(r.path("id").asText());
+    });
+    assertThat(results.get(0).path("reconnects").asInt()).as("the client's wait was cut by the restart").isPositive();
     assertThat(fastBridge.registered() - registered).as("tasks registered once each").isEqualTo(1000);
     assertThat(fastBridge.publishRetries()).as("publishing was cut by the restart").isGreaterThan(retries);
   }

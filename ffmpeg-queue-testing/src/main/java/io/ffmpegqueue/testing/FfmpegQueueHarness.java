@@ -247,6 +247,11 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
     return workers;
   }
 
+  private <T> T afterEvents(T value) {
+    awaitEvents();
+    return value;
+  }
+
   private void awaitEvents() {
     if (workers != null && !closed && !workers.awaitEventsDelivered(EVENTS_TIMEOUT)) {
       throw new IllegalStateException("the queue's listeners did not take its events within "
@@ -257,9 +262,12 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
   /** Submits; listeners have received the task's SUBMITTED event when this returns. */
   @Override
   public Submission submit(TaskRequest request) {
-    Submission s = queue.submit(request);
-    awaitEvents();
-    return s;
+    return afterEvents(queue.submit(request));
+  }
+
+  @Override
+  public Submission submit(TaskId id, TaskRequest request) {
+    return afterEvents(queue.submit(id, request));
   }
 
   @Override
@@ -270,9 +278,7 @@ public final class FfmpegQueueHarness implements FfmpegQueueClient {
   /** Cancels; listeners have received the CANCELLED event of a pending task when this returns. */
   @Override
   public Optional<Task> cancel(TaskId id) {
-    Optional<Task> t = queue.cancel(id);
-    awaitEvents();
-    return t;
+    return afterEvents(queue.cancel(id));
   }
 
   @Override

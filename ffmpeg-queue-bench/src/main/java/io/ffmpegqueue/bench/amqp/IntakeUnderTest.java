@@ -18,6 +18,28 @@ import java.util.List;
 public final class IntakeUnderTest {
   private IntakeUnderTest() {}
 
+  private static long cpuMillis() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1_000_000;
+  }
+
+  /**
+   * CPU time of the live threads, by name with the digits dropped (ffq-worker-1 and -2 together); the JIT
+   * compiler and GC threads are not among them, the process CPU time has them.
+   */
+  private static java.util.Map<String, Long> threadCpu() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+    for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (t != null) {
+        long ns = mx.getThreadCpuTime(t.getThreadId());
+        byName.merge(t.getThreadName().replaceAll("[0-9]+", "N"), ns / 1_000_000, Long::sum);
+      }
+    }
+    byName.values().removeIf(ms -> ms < 50);
+    return byName;
+  }
+
   /** Starts the queue and the bridge; stops when standard input ends. */
   public static void main(String[] args) throws IOException {
     String url = args[0];
@@ -32,9 +54,14 @@ public final class IntakeUnderTest {
       while (System.in.read() >= 0) {
         // until the script closes our input
       }
+      java.util.Map<String, Long> threads = threadCpu(); // before the intake threads stop
       bridge.stopIntake();
       System.out.println("registered " + bridge.registered() + ", replayed " + bridge.replayed()
-          + ", published " + bridge.published() + ", publish retries " + bridge.publishRetries());
+          + ", published " + bridge.published() + ", publish retries " + bridge.publishRetries()
+          + ", process CPU " + cpuMillis() + " ms (JIT compiling " + java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime()
+          + " ms, GC pauses " + java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+              .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum()
+          + " ms); live threads (ms): " + threads);
     }
   }
 }

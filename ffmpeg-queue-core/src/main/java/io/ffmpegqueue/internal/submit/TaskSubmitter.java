@@ -51,6 +51,11 @@ public final class TaskSubmitter {
 
   /** Validates and enqueues {@code request}; see {@code FfmpegQueueClient.submit}. */
   public Submission submit(TaskRequest request) {
+    return submit(null, request);
+  }
+
+  /** Validates and enqueues {@code request} as task {@code chosen} (random when null); see {@code FfmpegQueueClient}. */
+  public Submission submit(TaskId chosen, TaskRequest request) {
     if (closed) {
       throw new IllegalStateException("the queue is closed; no task can be submitted");
     }
@@ -62,7 +67,13 @@ public final class TaskSubmitter {
       // After the checks, so an invalid request costs no token.
       rates.acquire(resolved.tenant());
     }
-    Task task = Task.pending(TaskId.random(), resolved, settings.clock().instant());
+    if (chosen != null) {
+      Optional<Task> same = ChosenIds.existing(backend, chosen, request);
+      if (same.isPresent()) {
+        return new Submission(same.get(), false, events::completion);
+      }
+    }
+    Task task = Task.pending(chosen != null ? chosen : TaskId.random(), resolved, settings.clock().instant());
     var e = events.submitted(task.id(), () -> backend.enqueue(task));
     if (e.created() && e.task().status() == TaskStatus.CANCELLED) {
       events.onFinal(e.task(), TaskEvent.Type.CANCELLED); // a task it waits for had failed or been cancelled
