@@ -53,6 +53,7 @@ final class MemoryTaskAdmin implements TaskAdmin {
         e.history = new ArrayList<>();
       }
       e.history.add(AttemptSeries.of(e.history.size() + 1, t));
+      e.attemptsBefore += t.attempt(); // the new series' leases get tokens above the old ones'
       Task again = t.toBuilder().status(TaskStatus.PENDING).attempt(0).progress(null).outputs(List.of())
           .error(null).runAt(now).startedAt(null).finishedAt(null).build();
       b.move(e, again);

@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 public final class PostgresSchema {
   /** The schema version this library needs: the number of the last migration. */
-  public static final int LATEST_VERSION = 6;
+  public static final int LATEST_VERSION = 7;
 
   private record Script(int version, String description, String file) {}
 
@@ -33,7 +33,8 @@ public final class PostgresSchema {
       new Script(3, "tenants", "V3__tenants.sql"),
       new Script(4, "fewer writes per task", "V4__fewer_writes.sql"),
       new Script(5, "task graphs", "V5__task_graphs.sql"),
-      new Script(6, "task management", "V6__task_management.sql"));
+      new Script(6, "task management", "V6__task_management.sql"),
+      new Script(7, "fencing across retries, dashboard indexes", "V7__fencing_and_dashboard.sql"));
 
   private PostgresSchema() {}
 

@@ -68,7 +68,8 @@ final class PostgresTaskAdmin implements TaskAdmin {
           + " status, error::jsonb, started_at, coalesce(finished_at, now()) FROM " + sql.table() + " t WHERE id = ?",
           id.value());
       update(c, "DELETE FROM " + sql.tableNamed("webhooks") + " WHERE task_id = ?", id.value());
-      return Jdbc.queryOne(c, "UPDATE " + sql.table() + " SET status = 'PENDING', attempt = 0, progress = NULL,"
+      return Jdbc.queryOne(c, "UPDATE " + sql.table() + " SET status = 'PENDING', attempt = 0,"
+          + " attempts_before = attempts_before + attempt, progress = NULL,"
           + " outputs = NULL, error = NULL, run_at = now(), started_at = NULL, finished_at = NULL,"
           + " lease_owner = NULL, lease_expires_at = NULL, cancel_requested = false WHERE id = ? RETURNING "
           + sql.columns(), id.value()).map(t -> new CancelResult(t, true));

@@ -82,9 +82,9 @@ public final class Continuations {
       throws SQLException {
     Task running;
     try (PreparedStatement ps = c.prepareStatement("SELECT " + Statements.COLUMNS + " FROM " + sql.table()
-        + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' FOR UPDATE")) {
+        + " WHERE id = ? AND " + Statements.FENCE + " = ? AND status = 'RUNNING' FOR UPDATE")) {
       ps.setString(1, lease.taskId().value());
-      ps.setInt(2, lease.attempt());
+      ps.setInt(2, lease.fence());
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return null;
