@@ -344,9 +344,14 @@ public final class Statements {
     return "SELECT pg_try_advisory_xact_lock(hashtext(?))";
   }
 
-  /** Tasks per status. */
+  /**
+   * Tasks per status: each part reads a partial index alone (an index-only scan): the final ones the small index
+   * of V7, PENDING the ready index, RUNNING the running index.
+   */
   public String counts() {
-    return "SELECT status, count(*) FROM " + table + " GROUP BY status";
+    return "SELECT status, count(*) FROM " + table + " WHERE status IN " + FINAL + " GROUP BY status"
+        + " UNION ALL SELECT 'PENDING', count(*) FROM " + table + " WHERE status = 'PENDING'"
+        + " UNION ALL SELECT 'RUNNING', count(*) FROM " + table + " WHERE " + RUNNING_ROW.replace("%s", "");
   }
 
   /**
