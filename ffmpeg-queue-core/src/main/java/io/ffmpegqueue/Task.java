@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param status where the task is in its life
  * @param attempt how many attempts have started (0 while it never ran), not counting those handed back
  *     unfinished at a worker's shutdown ({@link io.ffmpegqueue.spi.Outcome.Released}), so it never exceeds
- *     the task's attempt limit; also the fencing token of the current lease
+ *     the task's attempt limit; counted from 0 again after a retry by hand, so the fencing token of the current
+ *     lease is {@link io.ffmpegqueue.spi.Lease#fence()}, which also counts the attempts before
  * @param progress how far the current attempt is, from 0 to 1, or {@code null} when unknown
  * @param outputs the stored outputs, in the request's order, once {@link TaskStatus#COMPLETED}
  * @param error why the task failed (or why the last attempt failed, while a retry waits), or {@code null}

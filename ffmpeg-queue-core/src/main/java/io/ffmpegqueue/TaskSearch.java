@@ -8,6 +8,14 @@ import java.util.Objects;
  * ({@code null} matches all); a page continues after the {@link TaskCursor} of the previous page's last task
  * (keyset pagination), so tasks added or changed meanwhile never make a later page skip or repeat a task.
  *
+ * <p><b>Bounded scans.</b> A filter by metadata or by text in the command has no index behind it in a shared
+ * backend: such a search looks at no more than {@link #SCAN_LIMIT} tasks per page (newest first from the
+ * cursor, those that pass the other filters). When that many were looked at before the page was full, the page
+ * holds the matches found so far, possibly none, and its {@link TaskPage#next()} continues the scan below the
+ * last task looked at; so a rare match in a large queue may take several pages to reach, but no page costs more
+ * than the scan limit, and nothing is skipped or repeated. Narrow the search by status, tenant or creation time
+ * to reach rare matches sooner.
+ *
  * <pre>{@code
  * TaskPage page = admin.search(TaskSearch.builder().status(TaskStatus.FAILED).tenant("acme").limit(50).build());
  * TaskPage next = admin.search(search.toBuilder().after(page.next()).build());
@@ -37,6 +45,9 @@ public record TaskSearch(
     int limit,
     TaskCursor after) {
 
+  /** The most tasks a search with a metadata or text filter looks at for one page (see above). */
+  public static final int SCAN_LIMIT = 10_000;
+
   /** Checks the page size and that a metadata value comes with its key. */
   public TaskSearch {
     if (limit < 1 || limit > TaskQuery.MAX_LIMIT) {
@@ -48,6 +59,11 @@ public record TaskSearch(
     if (text != null && text.isEmpty()) {
       text = null;
     }
+  }
+
+  /** Whether the search filters by metadata or command text: then its pages are bounded scans (see above). */
+  public boolean scans() {
+    return metadataKey != null || text != null;
   }
 
   /** A builder: no filters, a page of 100. */

@@ -27,9 +27,16 @@ final class Entry {
   boolean awaits;
   // The attempt series that ended before each retry by hand, oldest first; null until the first one.
   List<AttemptSeries> history;
+  // The attempts of those series together: a lease's fencing token is this plus the task's attempt.
+  int attemptsBefore;
 
   Entry(Task task, long seq) {
     this.task = task;
     this.seq = seq;
+  }
+
+  /** The fencing token of the current attempt's lease ({@link io.ffmpegqueue.spi.Lease#fence()}). */
+  int fence() {
+    return attemptsBefore + task.attempt();
   }
 }

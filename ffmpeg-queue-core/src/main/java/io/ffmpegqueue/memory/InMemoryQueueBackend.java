@@ -370,7 +370,7 @@ public final class InMemoryQueueBackend implements QueueBackend, WebhookOutbox, 
 
   private Entry current(Lease lease) {
     Entry e = tasks.get(lease.taskId());
-    if (e == null || e.task.status() != TaskStatus.RUNNING || e.task.attempt() != lease.attempt()) {
+    if (e == null || e.task.status() != TaskStatus.RUNNING || e.fence() != lease.fence()) {
       return null;
     }
     return e;

@@ -3,7 +3,6 @@ package io.ffmpegqueue.memory;
 import io.ffmpegqueue.AttemptSeries;
 import io.ffmpegqueue.QueueStats;
 import io.ffmpegqueue.Task;
-import io.ffmpegqueue.TaskCursor;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskPage;
 import io.ffmpegqueue.TaskSearch;
@@ -27,8 +26,9 @@ import java.util.PriorityQueue;
  * statistics walk the final tasks that ended in the last hour, newest first, and the delayed ones.
  */
 final class MemoryTaskAdmin implements TaskAdmin {
+  // TaskCursor's order, reversed, without making a cursor per comparison.
   private static final Comparator<Task> NEWEST_FIRST =
-      Comparator.comparing(TaskCursor::of, Comparator.reverseOrder());
+      Comparator.comparing(Task::createdAt).thenComparing((Task t) -> t.id().value()).reversed();
 
   private final InMemoryQueueBackend b;
 
@@ -53,6 +53,7 @@ final class MemoryTaskAdmin implements TaskAdmin {
         e.history = new ArrayList<>();
       }
       e.history.add(AttemptSeries.of(e.history.size() + 1, t));
+      e.attemptsBefore += t.attempt(); // the new series' leases get tokens above the old ones'
       Task again = t.toBuilder().status(TaskStatus.PENDING).attempt(0).progress(null).outputs(List.of())
           .error(null).runAt(now).startedAt(null).finishedAt(null).build();
       b.move(e, again);
@@ -94,9 +95,11 @@ final class MemoryTaskAdmin implements TaskAdmin {
       if (!TaskSearch.isAfter(t, search.after()) || !search.matches(t, now)) {
         continue;
       }
-      page.add(t);
-      if (page.size() > search.limit() + 1) {
+      if (page.size() <= search.limit()) {
+        page.add(t);
+      } else if (NEWEST_FIRST.compare(t, page.peek()) < 0) { // newer than the oldest kept: it takes its place
         page.poll();
+        page.add(t);
       }
     }
     List<Task> sorted = new ArrayList<>(page);

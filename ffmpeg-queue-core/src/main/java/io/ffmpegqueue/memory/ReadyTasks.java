@@ -70,7 +70,7 @@ final class ReadyTasks {
       e.leaseExpiresAt = expiresAt;
       e.cancelRequested = false;
       running.put(t.id(), e);
-      leases.add(new Lease(t, request.workerId(), expiresAt));
+      leases.add(new Lease(t, request.workerId(), expiresAt, e.fence()));
     }
     return leases;
   }

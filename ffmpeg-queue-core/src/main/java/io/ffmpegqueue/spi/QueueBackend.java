@@ -17,7 +17,8 @@ import java.util.Optional;
  * {@code QueueBackendContract} from {@code ffmpeg-queue-testing}.
  *
  * <p><b>Leases and fencing.</b> {@link #claim} hands a task to a worker under a lease that the worker
- * renews; the lease carries the task's attempt number as a fencing token. {@link #renew} and
+ * renews; the lease carries a fencing token ({@link Lease#fence()}: the attempts the task has started over its
+ * life, retries by hand included). {@link #renew} and
  * {@link #finish} with a token that is no longer current (the lease expired and the task was handed
  * to another worker, or it was cancelled and finished) are refused, so a worker that lost its lease can
  * never overwrite a newer attempt's result.

@@ -40,7 +40,11 @@ public interface TaskAdmin {
   /** The attempt series of a task that ended before its retries, oldest first (empty when it was never retried). */
   List<AttemptSeries> history(TaskId id);
 
-  /** A page of tasks, see {@link TaskSearch}. */
+  /**
+   * A page of tasks, see {@link TaskSearch}; a search that {@link TaskSearch#scans() scans} looks at no more
+   * than {@link TaskSearch#SCAN_LIMIT} tasks for the page (a backend that holds every task in memory may look at
+   * them all).
+   */
   TaskPage search(TaskSearch search);
 
   /** Counts, throughput and timings, see {@link QueueStats}. */

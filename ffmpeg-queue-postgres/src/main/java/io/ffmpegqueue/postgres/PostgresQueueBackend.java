@@ -85,7 +85,8 @@ import javax.sql.DataSource;
  *       batch per 5 ms); one connection per backend LISTENs (and reconnects), so an idle worker starts new
  *       work within milliseconds. A slow poll is the safety net.
  *   <li><b>Leases</b> are judged on the database's clock ({@code now()}), never a worker's. Every write of a
- *       running task checks its attempt (the fencing token); completion and its outputs are one statement.
+ *       running task checks its lease's fencing token ({@link Lease#fence()}); completion and its outputs are
+ *       one statement.
  *   <li><b>Across processes</b>: cancels, and tasks started or ended elsewhere, reach the queue's listeners
  *       through {@link #addListener}, so a cancel stops the owning worker's ffmpeg at once.
  *   <li><b>Transactional enqueue</b>: {@link #enqueue(Connection, Task)} and {@link #inTransaction} store

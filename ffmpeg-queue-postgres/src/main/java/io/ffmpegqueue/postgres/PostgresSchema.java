@@ -34,6 +34,7 @@ public final class PostgresSchema {
       new Script(4, "fewer writes per task", "V4__fewer_writes.sql"),
       new Script(5, "task graphs", "V5__task_graphs.sql"),
       new Script(6, "task management", "V6__task_management.sql"),
+      new Script(7, "fencing across retries, dashboard indexes", "V7__fencing_and_dashboard.sql"),
       new Script(8, "continuations", "V8__continuations.sql"));
 
   private PostgresSchema() {}

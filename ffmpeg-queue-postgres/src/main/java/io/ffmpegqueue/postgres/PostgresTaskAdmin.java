@@ -29,8 +29,8 @@ import java.util.Optional;
 
 /**
  * The PostgreSQL backend's {@link TaskAdmin}, in SQL: a retry moves the ended series into the
- * {@code attempt_series} table and makes the row PENDING in one transaction; a search is one keyset query on
- * the {@code (created_at, id)} index; the statistics are aggregates over the rows that ended in the last hour
+ * {@code attempt_series} table and makes the row PENDING in one transaction; a search is one keyset query
+ * ({@link PostgresTaskSearch}); the statistics are aggregates over the rows that ended in the last hour
  * (on the finished index) and the counts by status.
  */
 final class PostgresTaskAdmin implements TaskAdmin {
@@ -43,11 +43,13 @@ final class PostgresTaskAdmin implements TaskAdmin {
   private final Statements sql;
   private final String series;
   private final Runnable ready;
+  private final PostgresTaskSearch search;
 
   PostgresTaskAdmin(Jdbc db, Statements sql, Runnable ready) {
     this.db = db;
     this.sql = sql;
     this.series = sql.tableNamed("attempt_series");
+    this.search = new PostgresTaskSearch(db, sql);
     this.ready = ready;
   }
 
@@ -68,7 +70,8 @@ final class PostgresTaskAdmin implements TaskAdmin {
           + " status, error::jsonb, started_at, coalesce(finished_at, now()) FROM " + sql.table() + " t WHERE id = ?",
           id.value());
       update(c, "DELETE FROM " + sql.tableNamed("webhooks") + " WHERE task_id = ?", id.value());
-      return Jdbc.queryOne(c, "UPDATE " + sql.table() + " SET status = 'PENDING', attempt = 0, progress = NULL,"
+      return Jdbc.queryOne(c, "UPDATE " + sql.table() + " SET status = 'PENDING', attempt = 0,"
+          + " attempts_before = attempts_before + attempt, progress = NULL,"
           + " outputs = NULL, error = NULL, run_at = now(), started_at = NULL, finished_at = NULL,"
           + " lease_owner = NULL, lease_expires_at = NULL, cancel_requested = false WHERE id = ? RETURNING "
           + sql.columns(), id.value()).map(t -> new CancelResult(t, true));
@@ -126,56 +129,7 @@ final class PostgresTaskAdmin implements TaskAdmin {
 
   @Override
   public TaskPage search(TaskSearch s) {
-    StringBuilder q = new StringBuilder("SELECT " + sql.columns() + " FROM " + sql.table() + " WHERE true");
-    List<Object> p = new ArrayList<>();
-    if (s.scheduled()) {
-      q.append(" AND status = 'PENDING' AND run_at > now()");
-    } else if (s.status() != null) {
-      q.append(" AND status = ?");
-      p.add(s.status().name());
-    }
-    if (s.tenant() != null) {
-      q.append(" AND tenant = ?");
-      p.add(s.tenant());
-    }
-    if (s.metadataKey() != null) {
-      q.append(s.metadataValue() == null ? " AND request->'metadata'->>? IS NOT NULL" : " AND request->'metadata'->>? = ?");
-      p.add(s.metadataKey());
-      if (s.metadataValue() != null) {
-        p.add(s.metadataValue());
-      }
-    }
-    if (s.createdFrom() != null) {
-      q.append(" AND created_at >= ?");
-      p.add(TaskRows.timestamp(s.createdFrom()));
-    }
-    if (s.createdBefore() != null) {
-      q.append(" AND created_at < ?");
-      p.add(TaskRows.timestamp(s.createdBefore()));
-    }
-    if (s.text() != null) {
-      q.append(" AND strpos(lower(request->>'command'), lower(?)) > 0");
-      p.add(s.text());
-    }
-    if (s.after() != null) {
-      q.append(" AND (created_at, id) < (?, ?)");
-      p.add(TaskRows.timestamp(s.after().createdAt()));
-      p.add(s.after().id().value());
-    }
-    q.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
-    p.add(s.limit() + 1);
-    return db.run("search tasks", false, c -> {
-      try (PreparedStatement ps = c.prepareStatement(q.toString())) {
-        Jdbc.bind(ps, p.toArray());
-        try (ResultSet rs = ps.executeQuery()) {
-          List<Task> rows = new ArrayList<>();
-          while (rs.next()) {
-            rows.add(TaskRows.task(rs));
-          }
-          return TaskPage.of(rows, s.limit());
-        }
-      }
-    });
+    return search.search(s);
   }
 
   @Override
@@ -194,7 +148,7 @@ final class PostgresTaskAdmin implements TaskAdmin {
       now = TaskRows.instant(rs, "now");
       scheduled = rs.getLong(2);
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT status, count(*) FROM " + sql.table() + " GROUP BY status");
+    try (PreparedStatement ps = c.prepareStatement(sql.counts());
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         counts.put(TaskStatus.valueOf(rs.getString(1)), rs.getLong(2));

@@ -49,7 +49,7 @@ final class RedisContinuations {
     Task pending = new Task(running.id(), running.request().toBuilder().after(more).build(), running.status(),
         running.attempt(), null, running.outputs(), running.error(), running.createdAt(), running.runAt(),
         running.startedAt(), null, List.of());
-    List<?> r = scripts.list(Script.AWAIT, lease.taskId().value(), lease.attempt(), ScriptArgs.ids(more),
+    List<?> r = scripts.list(Script.AWAIT, lease.taskId().value(), lease.fence(), ScriptArgs.ids(more),
         TaskHashes.requestJson(pending), CANCELLED_RUNNING, CANCELLED_PENDING);
     if (r.isEmpty()) {
       throw new LeaseLostException(lease.taskId(), lease.attempt());

@@ -54,9 +54,9 @@ import java.util.function.Supplier;
  *   <li><b>Atomic steps</b>: enqueue, claim, heartbeat, finish (and finish with the next claim), cancel, reap
  *       and prune are each one Lua script, so no crash or race leaves a task half moved.
  *   <li><b>Leases</b> are judged on the Redis server's clock ({@code TIME}), never a worker's: a claim sets the
- *       lease's expiry, heartbeats move it on, and every write of a running task checks its attempt (the fencing
- *       token). {@link #reapExpiredLeases} returns a dead worker's tasks to PENDING (or fails them when their
- *       attempts are spent); a live worker's heartbeats keep its task however long ffmpeg runs.
+ *       lease's expiry, heartbeats move it on, and every write of a running task checks its lease's fencing
+ *       token ({@link Lease#fence()}). {@link #reapExpiredLeases} returns a dead worker's tasks to PENDING (or
+ *       fails them when their attempts are spent); a live worker's heartbeats keep its task however long ffmpeg runs.
  *   <li><b>Claim order</b>: priority first, then turns between tenants (the tenant served longest ago first),
  *       then submission order; a tenant at its running limit is passed over.
  *   <li><b>Wake-up</b>: every change that makes work ready publishes on the queue's channel, which each backend
@@ -160,7 +160,7 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, Tas
   public LeaseState renew(Renewal renewal) {
     Lease l = renewal.lease();
     long s = call("renew the lease of task " + l.taskId(), () -> scripts.number(Script.RENEW, l.taskId().value(),
-        l.attempt(), renewal.leaseDuration().toMillis(), renewal.progress() == null ? "" : renewal.progress(),
+        l.fence(), renewal.leaseDuration().toMillis(), renewal.progress() == null ? "" : renewal.progress(),
         renewal.detail() == null ? "" : ProgressText.of(renewal.detail())));
     return s == 0 ? LeaseState.LOST : s == 2 ? LeaseState.CANCEL_REQUESTED : LeaseState.ACTIVE;
   }

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ffmpegqueue.AttemptSeries;
 import io.ffmpegqueue.FfmpegQueueException;
 import io.ffmpegqueue.QueueStats;
-import io.ffmpegqueue.Task;
-import io.ffmpegqueue.TaskCursor;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskJson;
 import io.ffmpegqueue.TaskPage;
@@ -33,28 +31,23 @@ import java.util.function.Supplier;
  *   <li><b>Retry</b> ({@code admin-retry.lua}) appends the series that ended to the task's history list
  *       ({@code h:<id>}) and puts the task back in its tenant's ready set; <b>delete</b> ({@code admin-delete.lua})
  *       removes a final task as prune does, and refuses one that a child which has not ended still needs.
- *   <li><b>Search</b> walks the {@code created} index (a sorted set of {@code <16 hex digits of the creation time
- *       in microseconds><id>}, all scores 0, so its byte order is {@link TaskCursor}'s) newest first from the cursor,
- *       {@value #SEARCH_BUDGET} members per script: the script filters by status and tenant, this class by the rest.
- *       A page costs time in proportion to the tasks it walks past: a rare match in a large queue costs several
- *       scripts. Tasks added while paging are newer than every cursor, so no page skips or repeats one.
+ *   <li><b>Search</b> walks the {@code created} index newest first from the cursor, or reads a small status's
+ *       own set, see {@link RedisTaskSearch}.
  *   <li><b>Stats</b>: the counts are the sizes of the status sets and the throughput per minute is a count by
  *       score of the COMPLETED and FAILED sets (their score is the end time), both exact; the wait and run time
  *       percentiles come from the last {@value #STATS_SAMPLE} tasks that ended in the last hour.
  * </ul>
  */
 final class RedisTaskAdmin implements TaskAdmin {
-  /** Index members one search script looks at. */
-  static final int SEARCH_BUDGET = 1000;
   /** Tasks whose timings make the percentiles, at most. */
   static final int STATS_SAMPLE = 1000;
 
   private final Scripts scripts;
-  private final InstantSource clock;
+  private final RedisTaskSearch search;
 
   RedisTaskAdmin(Scripts scripts, InstantSource clock) {
     this.scripts = scripts;
-    this.clock = clock;
+    this.search = new RedisTaskSearch(scripts, clock);
   }
 
   private static <T> T call(String what, Supplier<T> step) {
@@ -107,38 +100,7 @@ final class RedisTaskAdmin implements TaskAdmin {
 
   @Override
   public TaskPage search(TaskSearch s) {
-    String upper = "+";
-    if (s.after() != null) {
-      upper = "(" + TaskHashes.createdKey(s.after().createdAt()) + s.after().id().value();
-    }
-    if (s.createdBefore() != null) {
-      // Rounded up to the microsecond: the exact bound is the filter's (TaskSearch.matches).
-      String before = "(" + TaskHashes.createdKey(s.createdBefore().plusNanos(999));
-      if (upper.equals("+") || before.compareTo(upper) < 0) {
-        upper = before;
-      }
-    }
-    String lower = s.createdFrom() == null ? "-" : "[" + TaskHashes.createdKey(s.createdFrom());
-    String status = s.scheduled() ? TaskStatus.PENDING.name() : s.status() == null ? "" : s.status().name();
-    String tenant = s.tenant() == null ? "" : s.tenant();
-    Instant now = clock.instant();
-    List<Task> found = new ArrayList<>();
-    while (true) {
-      String from = upper;
-      int want = s.limit() + 1 - found.size();
-      List<?> r = call("search tasks",
-          () -> scripts.list(Script.ADMIN_SEARCH, from, lower, status, tenant, SEARCH_BUDGET, want));
-      for (Task t : TaskHashes.tasks(r, 1)) {
-        if (s.matches(t, now)) {
-          found.add(t);
-        }
-      }
-      String last = (String) r.get(0);
-      if (found.size() > s.limit() || last.isEmpty()) {
-        return TaskPage.of(found, s.limit());
-      }
-      upper = "(" + last;
-    }
+    return search.search(s);
   }
 
   @Override

@@ -89,13 +89,16 @@ final class ScriptArgs {
     List<Lease> out = new ArrayList<>(r.size() - at - 1);
     for (int i = at + 1; i < r.size(); i++) {
       Map<String, String> h = TaskHashes.fields(r.get(i));
-      out.add(new Lease(TaskHashes.task(h), workerId, TaskHashes.instant(h.get("le"))));
+      Task t = TaskHashes.task(h);
+      String before = h.get("ab"); // attempts of the series before a retry by hand (admin-retry.lua)
+      int fence = t.attempt() + (before == null ? 0 : Integer.parseInt(before));
+      out.add(new Lease(t, workerId, TaskHashes.instant(h.get("le")), fence));
     }
     return out;
   }
 
   /**
-   * An attempt's end: the finish script's arguments (id, attempt, kind, payload, delay in microseconds) and the
+   * An attempt's end: the finish script's arguments (id, fencing token, kind, payload, delay in microseconds) and the
    * snapshot after it, but for what the server sets.
    */
   record Ending(List<Object> args, Task.Builder next) {
@@ -145,6 +148,6 @@ final class ScriptArgs {
       kind = "RELEASED";
       next.status(TaskStatus.PENDING).attempt(lease.attempt() - 1); // a hand-back is not counted (finish-lib)
     }
-    return new Ending(List.of(lease.taskId().value(), lease.attempt(), kind, payload, delay), next);
+    return new Ending(List.of(lease.taskId().value(), lease.fence(), kind, payload, delay), next);
   }
 }

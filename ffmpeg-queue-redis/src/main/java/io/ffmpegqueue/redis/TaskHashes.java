@@ -27,7 +27,8 @@ import java.util.Set;
  * {@code ik} idempotency key, {@code wk} worker, {@code cx} cancel requested, {@code wh} webhook URL (absent:
  * none; its delivery is stored when the task ends, see {@link WebhookDeliveries}), {@code ck} its member of the
  * {@code created} index ({@link RedisTaskAdmin}), {@code wt} waiting and {@code hd} the children that have not ended
- * (graph-lib.lua). The scripts' snapshots add {@code wf}, the parents a waiting task still waits for, separated by
+ * (graph-lib.lua), {@code ab} the attempts of the series before the last retry by hand (admin-retry.lua; a
+ * lease's fencing token is {@code ab + at}). The scripts' snapshots add {@code wf}, the parents a waiting task still waits for, separated by
  * spaces.
  */
 final class TaskHashes {

@@ -3,6 +3,7 @@ package io.ffmpegqueue.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ffmpegqueue.AttemptSeries;
@@ -18,10 +19,15 @@ import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.WorkerInfo;
 import io.ffmpegqueue.spi.CancelResult;
 import io.ffmpegqueue.spi.ClaimRequest;
+import io.ffmpegqueue.spi.Handover;
 import io.ffmpegqueue.spi.Lease;
+import io.ffmpegqueue.spi.LeaseLostException;
+import io.ffmpegqueue.spi.LeaseState;
 import io.ffmpegqueue.spi.Outcome;
 import io.ffmpegqueue.spi.QueueBackend;
+import io.ffmpegqueue.spi.Renewal;
 import io.ffmpegqueue.spi.TaskAdmin;
+import io.ffmpegqueue.spi.TaskContinuations;
 import io.ffmpegqueue.spi.WorkerRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,6 +91,51 @@ abstract class TaskAdminCases extends TaskGraphCascadeCases {
     assertEquals(1, l.attempt());
     assertEquals(TaskStatus.COMPLETED,
         b.finish(l, new Outcome.Completed(List.of(QueueBackendContract.output(l.taskId())))).status());
+  }
+
+  @Test
+  void a_lease_from_before_a_retry_by_hand_is_refused_for_every_write_and_leaves_the_new_attempt_alone()
+      throws Exception {
+    QueueBackend b = backend();
+    TaskAdmin admin = admin(b);
+    b.enqueue(QueueBackendContract.task(0, 1, null));
+    Lease stale = QueueBackendContract.claimOne(b);
+    b.finish(stale, new Outcome.Failed(BROKEN, null));
+    assertTrue(admin.retry(stale.taskId()).orElseThrow().changed());
+    Lease current = QueueBackendContract.claimOne(b);
+    assertEquals(stale.taskId(), current.taskId());
+    assertEquals(stale.attempt(), current.attempt(), "the new series counts its attempts from 1 again");
+
+    // A worker that still holds the first series' lease (it stalled, the task failed, someone retried it).
+    assertEquals(LeaseState.LOST, b.renew(new Renewal(stale, 0.5, QueueBackendContract.LEASE)), "renew");
+    List<Outcome> writes = new ArrayList<>(List.of(
+        new Outcome.Completed(List.of(QueueBackendContract.output(stale.taskId()))),
+        new Outcome.Failed(BROKEN, null), new Outcome.Failed(BROKEN, Instant.now()),
+        new Outcome.Cancelled("stale"), new Outcome.Released()));
+    if (TaskContinuations.of(b).isPresent()) {
+      Task later = Task.pending(TaskId.random(), QueueBackendContract.task().request().toBuilder()
+          .runAt(Instant.now().plus(Duration.ofHours(1))).build(), Instant.now()); // never claimed below
+      writes.add(new Outcome.Await(List.of(TaskGraphCases.enqueue(b, later))));
+    }
+    for (Outcome o : writes) {
+      assertThrows(LeaseLostException.class, () -> b.finish(stale, o), "finish with " + o);
+      if (!(o instanceof Outcome.Await)) { // the handover of an Await is the continuations' own (see there)
+        Handover h = b.finishAndClaim(stale, o, QueueBackendContract.claimNow(1));
+        assertNull(h.finished(), "finishAndClaim with " + o);
+        assertTrue(h.claimed().isEmpty(), "nothing else is ready");
+      }
+    }
+
+    Task now = b.find(current.taskId()).orElseThrow();
+    assertEquals(TaskStatus.RUNNING, now.status());
+    assertEquals(current.attempt(), now.attempt());
+    assertNull(now.progress(), "the stale renewal's progress is not recorded");
+    assertNull(now.error());
+    assertEquals(1L, b.counts().get(TaskStatus.RUNNING));
+    assertEquals(1, admin.history(current.taskId()).size());
+    assertEquals(LeaseState.ACTIVE, b.renew(new Renewal(current, 0.25, QueueBackendContract.LEASE)));
+    assertEquals(TaskStatus.COMPLETED,
+        b.finish(current, new Outcome.Completed(List.of(QueueBackendContract.output(current.taskId())))).status());
   }
 
   @Test

@@ -34,14 +34,15 @@ public final class Claims {
    *
    * @param ord its place in the claim's turn order
    * @param tenant the task's tenant
+   * @param attemptsBefore the attempts of the task's series before its last retry by hand
    * @param row the task's columns
    * @param expiresAt when its lease lapses
    */
-  record Claimed(long ord, String tenant, TaskRows.Row row, Instant expiresAt) {
+  record Claimed(long ord, String tenant, int attemptsBefore, TaskRows.Row row, Instant expiresAt) {
     /** The lease, for {@code workerId}: parses the request (on the thread that will run the task). */
     Lease lease(String workerId) {
       try {
-        return new Lease(TaskRows.task(row), workerId, expiresAt);
+        return new Lease(TaskRows.task(row), workerId, expiresAt, attemptsBefore + row.attempt());
       } catch (SQLException e) {
         throw Jdbc.failure("claim task " + row.id(), e);
       }
@@ -94,8 +95,8 @@ public final class Claims {
   List<Claimed> read(ResultSet rs) throws SQLException {
     List<Claimed> claimed = new ArrayList<>();
     while (rs.next()) {
-      claimed.add(new Claimed(rs.getLong("ord"), rs.getString("tenant"), TaskRows.row(rs),
-          TaskRows.instant(rs, "lease_expires_at")));
+      claimed.add(new Claimed(rs.getLong("ord"), rs.getString("tenant"), rs.getInt("attempts_before"),
+          TaskRows.row(rs), TaskRows.instant(rs, "lease_expires_at")));
     }
     // An UPDATE returns rows in no particular order.
     claimed.sort(Comparator.comparingLong(Claimed::ord));

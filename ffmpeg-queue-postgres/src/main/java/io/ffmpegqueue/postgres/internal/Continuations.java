@@ -86,9 +86,9 @@ public final class Continuations {
     Task running;
     boolean cancelRequested;
     try (PreparedStatement ps = c.prepareStatement("SELECT " + Statements.COLUMNS + ", cancel_requested AS cx FROM "
-        + sql.table() + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' FOR UPDATE")) {
+        + sql.table() + " WHERE id = ? AND " + Statements.FENCE + " = ? AND status = 'RUNNING' FOR UPDATE")) {
       ps.setString(1, lease.taskId().value());
-      ps.setInt(2, lease.attempt());
+      ps.setInt(2, lease.fence());
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return null;

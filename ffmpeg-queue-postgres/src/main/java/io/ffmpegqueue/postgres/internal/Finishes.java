@@ -35,7 +35,7 @@ public final class Finishes {
     int n = batch.size();
     Integer[] ords = new Integer[n];
     String[] ids = new String[n];
-    Integer[] attempts = new Integer[n];
+    Integer[] fences = new Integer[n];
     String[] statuses = new String[n];
     String[] outputs = new String[n];
     String[] errors = new String[n];
@@ -44,7 +44,7 @@ public final class Finishes {
       Ending e = batch.get(j);
       ords[j] = j;
       ids[j] = e.lease().taskId().value();
-      attempts[j] = e.lease().attempt();
+      fences[j] = e.lease().fence();
       statuses[j] = e.status();
       outputs[j] = e.outputs();
       errors[j] = e.error();
@@ -52,7 +52,7 @@ public final class Finishes {
     }
     ps.setArray(i++, c.createArrayOf("integer", ords));
     ps.setArray(i++, c.createArrayOf("text", ids));
-    ps.setArray(i++, c.createArrayOf("integer", attempts));
+    ps.setArray(i++, c.createArrayOf("integer", fences));
     ps.setArray(i++, c.createArrayOf("text", statuses));
     ps.setArray(i++, c.createArrayOf("text", outputs));
     ps.setArray(i++, c.createArrayOf("text", errors));

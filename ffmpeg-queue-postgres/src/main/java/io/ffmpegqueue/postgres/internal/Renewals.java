@@ -24,7 +24,7 @@ public record Renewals(Jdbc db, Statements sql, NoticeBuffer notices) {
         ps.setLong(1, renewal.leaseDuration().toMillis());
         ps.setObject(2, renewal.progress(), Types.DOUBLE);
         ps.setString(3, lease.taskId().value());
-        ps.setInt(4, lease.attempt());
+        ps.setInt(4, lease.fence());
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             return LeaseState.LOST;

@@ -20,6 +20,11 @@ public final class Statements {
   /** Columns every task read selects. */
   static final String COLUMNS =
       "id, status, attempt, progress, run_at, started_at, finished_at, outputs, error, request, lease_expires_at";
+  /**
+   * A lease's fencing token ({@code Lease.fence()}) as the row holds it: the attempts of the series before the
+   * last retry by hand (see V7) plus the current series' attempt.
+   */
+  static final String FENCE = "attempts_before + attempt";
   private static final String FINAL = "('COMPLETED', 'FAILED', 'CANCELLED')";
   private static final String CLEAR_LEASE = "lease_owner = NULL, lease_expires_at = NULL, cancel_requested = false";
   private static final String MILLIS = " * interval '1 millisecond'";
@@ -202,7 +207,7 @@ public final class Statements {
         + " UPDATE " + table + " t SET status = 'RUNNING', attempt = t.attempt + 1,"
         + " progress = NULL, started_at = now(), finished_at = NULL, lease_owner = ?,"
         + " lease_expires_at = now() + ?" + MILLIS + ", cancel_requested = false"
-        + " FROM chosen WHERE t.id = chosen.id RETURNING chosen.ord, t.tenant, "
+        + " FROM chosen WHERE t.id = chosen.id RETURNING chosen.ord, t.tenant, t.attempts_before, "
         + prefixed("t.", COLUMNS);
   }
 
@@ -218,17 +223,17 @@ public final class Statements {
 
   /**
    * Extends a lease and records progress if the lease is current: params lease millis, progress (or NULL),
-   * id, attempt. Returns cancel_requested, or no row when the lease is lost.
+   * id, fencing token ({@code Lease.fence()}). Returns cancel_requested, or no row when the lease is lost.
    */
   public String renew() {
     return "UPDATE " + table + " SET lease_expires_at = now() + ?" + MILLIS + ","
         + " progress = coalesce(?, progress)"
-        + " WHERE id = ? AND attempt = ? AND status = 'RUNNING' RETURNING cancel_requested";
+        + " WHERE id = ? AND " + FENCE + " = ? AND status = 'RUNNING' RETURNING cancel_requested";
   }
 
   /**
    * Ends several attempts in one statement, each only if its lease is current (fenced row by row on its
-   * attempt): params ords (int[]), ids (text[]), attempts (int[]), new statuses (text[]), outputs json
+   * fencing token): params ords (int[]), ids (text[]), fencing tokens (int[]), new statuses (text[]), outputs json
    * (text[], for COMPLETED), error json (text[], null to keep the stored one), retry delays in millis
    * (bigint[], null but for a retry). COMPLETED stores the outputs, progress 1 and no error; FAILED and
    * CANCELLED the error; a new status of PENDING is a retry (the error, run_at after the delay, no progress)
@@ -254,8 +259,8 @@ public final class Statements {
         + " attempt = CASE WHEN u.status = 'PENDING' AND u.delay IS NULL THEN t.attempt - 1 ELSE t.attempt END, "
         + CLEAR_LEASE
         + " FROM unnest(?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[])"
-        + " AS u(ord, id, attempt, status, outputs, error, delay)"
-        + " WHERE t.id = u.id AND t.attempt = u.attempt AND t.status = 'RUNNING'";
+        + " AS u(ord, id, fence, status, outputs, error, delay)"
+        + " WHERE t.id = u.id AND t.attempts_before + t.attempt = u.fence AND t.status = 'RUNNING'";
     String returning = "u.ord, t.run_at, t.finished_at, t.progress";
     return webhooks ? storingWebhooks(update, "t", returning) : update + " RETURNING " + returning;
   }
@@ -339,9 +344,14 @@ public final class Statements {
     return "SELECT pg_try_advisory_xact_lock(hashtext(?))";
   }
 
-  /** Tasks per status. */
+  /**
+   * Tasks per status: each part reads a partial index alone (an index-only scan): the final ones the small index
+   * of V7, PENDING the ready index, RUNNING the running index.
+   */
   public String counts() {
-    return "SELECT status, count(*) FROM " + table + " GROUP BY status";
+    return "SELECT status, count(*) FROM " + table + " WHERE status IN " + FINAL + " GROUP BY status"
+        + " UNION ALL SELECT 'PENDING', count(*) FROM " + table + " WHERE status = 'PENDING'"
+        + " UNION ALL SELECT 'RUNNING', count(*) FROM " + table + " WHERE " + RUNNING_ROW.replace("%s", "");
   }
 
   /**

@@ -1,5 +1,5 @@
 -- Outcome.Await (TaskContinuations): running task id ends its attempt waiting for tasks, in one step with the lease
--- check. ARGV: 3 id, 4 attempt, 5 the awaited ids not among its parents yet (separated by spaces), 6 its request
+-- check. ARGV: 3 id, 4 the lease's fencing token (Lease.fence()), 5 the awaited ids not among its parents yet (separated by spaces), 6 its request
 -- JSON with them added to its depends_on, 7 the error JSON of a task cancelled while it ran, 8 that of a task
 -- cancelled before it started.
 -- The new parents are added as an enqueue adds a task's parents, and its attempt is given back (not counted). Then:
@@ -11,8 +11,8 @@
 -- changed), or an empty list when the lease was no longer current (the fencing check; nothing changed).
 local id = ARGV[3]
 local key = tkey(id)
-local st, at, tn, cx, rk = unpack(redis.call('HMGET', key, 'st', 'at', 'tn', 'cx', 'rk'))
-if st ~= 'RUNNING' or at ~= ARGV[4] then return {} end
+local st, at, ab, tn, cx, rk = unpack(redis.call('HMGET', key, 'st', 'at', 'ab', 'tn', 'cx', 'rk'))
+if st ~= 'RUNNING' or fence(ab, at) ~= ARGV[4] then return {} end
 local more = parents_of(ARGV[5])
 for _, p in ipairs(more) do
   if p == id or redis.call('EXISTS', tkey(p)) == 0 then return {-2, p} end

@@ -1,11 +1,11 @@
--- Ends attempt `attempt` of task id: kind is COMPLETED (payload: outputs JSON), FAILED or CANCELLED (payload:
--- error JSON; a task with a webhook URL gets its delivery, and its children follow: graph-lib's settle), RETRY (error JSON; PENDING again after delay_us) or RELEASED (PENDING again, ready at once).
+-- Ends the attempt of task id whose lease has fencing token `token`: kind is COMPLETED (payload: outputs JSON),
+-- FAILED or CANCELLED (payload: error JSON; a task with a webhook URL gets its delivery, and its children follow: graph-lib's settle), RETRY (error JSON; PENDING again after delay_us) or RELEASED (PENDING again, ready at once).
 -- Returns what the server set, {run-at, finished-at, progress}, or false, writing nothing, when the lease is no
 -- longer current (the fencing check).
-local function finish(id, attempt, kind, payload, delay_us, now)
+local function finish(id, token, kind, payload, delay_us, now)
   local key = tkey(id)
-  local st, at, tn, pg, run, wh = unpack(redis.call('HMGET', key, 'st', 'at', 'tn', 'pg', 'run', 'wh'))
-  if st ~= 'RUNNING' or at ~= attempt then return false end
+  local st, at, tn, pg, run, wh, ab = unpack(redis.call('HMGET', key, 'st', 'at', 'tn', 'pg', 'run', 'wh', 'ab'))
+  if st ~= 'RUNNING' or fence(ab, at) ~= token then return false end
   redis.call('ZREM', P .. 'leases', id)
   local running = redis.call('HINCRBY', P .. 'running', tn, -1)
   if kind == 'RETRY' or kind == 'RELEASED' then

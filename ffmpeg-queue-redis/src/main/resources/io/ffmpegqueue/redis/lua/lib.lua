@@ -13,6 +13,12 @@ local function tkey(id)
   return P .. 't:' .. id
 end
 
+-- A lease's fencing token (Lease.fence()) as a task's hash holds it, in the form the lease sends it: the
+-- attempts of the series before its last retry by hand ('ab', absent: none) plus the current attempt ('at').
+local function fence(ab, at)
+  return tostring((tonumber(ab) or 0) + (tonumber(at) or 0))
+end
+
 local function event(kind, id)
   redis.call('PUBLISH', P .. 'ev', 'E|' .. ORIGIN .. '|' .. kind .. '|' .. id)
 end
