@@ -15,4 +15,16 @@ public interface FfmpegRunner {
    * @throws TaskFailureException with the failure's kind (ffmpeg error, timeout, missing output, ...)
    */
   FfmpegResult run(FfmpegJob job);
+
+  /**
+   * Whether the worker may start this runner while an input is still arriving: the input's place in the
+   * workspace is then a named pipe (or, for an HLS folder, one per segment) that the download feeds as
+   * ffmpeg reads it. True by default, for a runner that starts a real ffmpeg; a runner that never opens its
+   * inputs (a fake for tests) says false and always gets whole files, which its checks can read.
+   *
+   * @return true when ffmpeg reads the job's inputs itself
+   */
+  default boolean readsGrowingInputs() {
+    return true;
+  }
 }

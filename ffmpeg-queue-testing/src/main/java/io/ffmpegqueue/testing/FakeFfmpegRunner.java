@@ -118,6 +118,12 @@ public final class FakeFfmpegRunner implements FfmpegRunner {
     return takeJob(timeout).command();
   }
 
+  /** False: the fake never opens its inputs, so it always gets whole files that a test can look at. */
+  @Override
+  public boolean readsGrowingInputs() {
+    return false;
+  }
+
   @Override
   public FfmpegResult run(FfmpegJob job) {
     runs.incrementAndGet();

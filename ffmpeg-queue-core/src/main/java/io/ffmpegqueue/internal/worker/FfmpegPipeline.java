@@ -78,8 +78,10 @@ public final class FfmpegPipeline implements TaskHandler {
     try {
       FfmpegJob job = new FfmpegJob(FfmpegCommand.parse(request.command()), workspace,
           List.copyOf(request.inputs().keySet()), request.outputs(), context);
-      OverlappedInput overlapped = OverlappedInput.of(job, request.inputs(), fetchers);
-      OverlappedHlsInput hls = overlapped == null ? OverlappedHlsInput.of(job, request.inputs(), fetchers) : null;
+      boolean overlap = runner.readsGrowingInputs();
+      OverlappedInput overlapped = overlap ? OverlappedInput.of(job, request.inputs(), fetchers) : null;
+      OverlappedHlsInput hls =
+          overlap && overlapped == null ? OverlappedHlsInput.of(job, request.inputs(), fetchers) : null;
       if (overlapped == null && hls == null) {
         fetchInputs(context, workspace);
         if (context.isStopped()) {
