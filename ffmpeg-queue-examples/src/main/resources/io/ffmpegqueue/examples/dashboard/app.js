@@ -196,7 +196,10 @@ async function refreshList() {
   const tbody = $('#task-table tbody');
   tbody.replaceChildren();
   if (page.tasks.length === 0) {
-    tbody.append(el('tr', {}, el('td', { colspan: 8, text: 'No tasks match.' })));
+    // A metadata or text search looks at a bounded stretch of tasks per page: none found here is not the end.
+    const text = page.next_cursor ? 'No match among the tasks looked at for this page; "Next page" searches further.'
+      : 'No tasks match.';
+    tbody.append(el('tr', {}, el('td', { colspan: 8, text })));
   }
   for (const t of page.tasks) {
     const box = el('input', { type: 'checkbox', 'aria-label': 'Select task ' + t.task_id, checked: selected.has(t.task_id) });
