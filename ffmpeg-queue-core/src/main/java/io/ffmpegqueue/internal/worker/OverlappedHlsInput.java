@@ -156,28 +156,8 @@ final class OverlappedHlsInput {
     Subscription interrupt = scope.onStop(fetch::interrupt);
     feeds.forEach(SegmentFeed::start);
     try {
-      FfmpegResult result = null;
-      RuntimeException ffmpegFailure = null;
-      try {
-        result = runner.run(new FfmpegJob(job.command(), job.workspace(), job.inputs(), job.outputs(), scope));
-      } catch (RuntimeException e) {
-        ffmpegFailure = e;
-      }
-      // Before the fetch is stopped here: a failure from now on is of segments ffmpeg no longer needs.
-      RuntimeException fetchFailure = arrivals.failure();
-      if (context.isStopped()) {
-        if (ffmpegFailure != null) {
-          throw ffmpegFailure;
-        }
-        return null;
-      }
-      if (fetchFailure != null) {
-        throw fetchFailure;
-      }
-      if (ffmpegFailure != null) {
-        throw ffmpegFailure;
-      }
-      return result;
+      FfmpegJob overlapped = new FfmpegJob(job.command(), job.workspace(), job.inputs(), job.outputs(), scope);
+      return OverlappedRun.run(runner, overlapped, context, arrivals::failure);
     } finally {
       scope.abort(); // ffmpeg is done (or never started): segments still on their way are not needed
       feeds.forEach(SegmentFeed::close);

@@ -113,28 +113,8 @@ final class OverlappedInput {
           layout.what());
       feed = new InputFeed(input, target, taskId);
       feed.start();
-      FfmpegResult result = null;
-      RuntimeException ffmpegFailure = null;
-      try {
-        result = runner.run(new FfmpegJob(job.command(), job.workspace(), job.inputs(), job.outputs(), scope));
-      } catch (RuntimeException e) {
-        ffmpegFailure = e;
-      }
-      // Before the download is stopped here: a failure from now on is of a download ffmpeg no longer needs.
-      RuntimeException downloadFailure = input.failure();
-      if (context.isStopped()) {
-        if (ffmpegFailure != null) {
-          throw ffmpegFailure;
-        }
-        return null;
-      }
-      if (downloadFailure != null) {
-        throw downloadFailure;
-      }
-      if (ffmpegFailure != null) {
-        throw ffmpegFailure;
-      }
-      return result;
+      FfmpegJob overlapped = new FfmpegJob(job.command(), job.workspace(), job.inputs(), job.outputs(), scope);
+      return OverlappedRun.run(runner, overlapped, context, input::failure);
     } finally {
       if (feed != null) {
         feed.close();
