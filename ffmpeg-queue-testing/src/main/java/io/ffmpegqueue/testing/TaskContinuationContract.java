@@ -130,6 +130,31 @@ public abstract class TaskContinuationContract {
   }
 
   @Test
+  void a_task_retried_by_hand_that_awaits_its_failed_part_again_waits_for_the_part_retried_by_hand() throws Exception {
+    QueueBackend b = backend();
+    var admin = b.admin().orElseThrow(() -> new AssertionError("a TaskContinuations backend offers a TaskAdmin"));
+    TaskId t = enqueue(b, task(1));
+    Lease first = claimAll(b).get(t);
+    TaskId p = enqueue(b, task(1));
+    b.finish(first, new Outcome.Await(List.of(p)));
+    b.finish(claimAll(b).get(p), new Outcome.Failed(new TaskError(ErrorKind.FFMPEG, "part broke", null), null));
+    assertEquals(TaskStatus.FAILED, b.finish(claimAll(b).get(t),
+        new Outcome.Failed(new TaskError(ErrorKind.FFMPEG, "its part broke", null), null)).status());
+
+    // Split-and-stitch's retry by hand: the task is retried, its run retries the part and awaits it again.
+    assertTrue(admin.retry(t).orElseThrow().changed());
+    Lease second = claimAll(b).get(t);
+    assertTrue(admin.retry(p).orElseThrow().changed());
+    Task waiting = b.finish(second, new Outcome.Await(List.of(p)));
+    assertEquals(TaskStatus.PENDING, waiting.status());
+    assertEquals(List.of(p), waiting.waitingFor(), "it waits for the part's new series");
+    Map<TaskId, Lease> ready = claimAll(b);
+    assertEquals(List.of(p), List.copyOf(ready.keySet()), "only the part is ready");
+    complete(b, ready.get(p));
+    assertEquals(List.of(t), List.copyOf(claimAll(b).keySet()), "ready once the part completed");
+  }
+
+  @Test
   void awaiting_completed_tasks_is_ready_at_once() throws Exception {
     QueueBackend b = backend();
     TaskId p = enqueue(b, task(3));

@@ -7,6 +7,7 @@ import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskOutput;
 import io.ffmpegqueue.TaskOutputRef;
+import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.ffmpeg.FfmpegCommand;
 import io.ffmpegqueue.ffmpeg.FfmpegJob;
 import io.ffmpegqueue.ffmpeg.FfmpegResult;
@@ -21,6 +22,7 @@ import io.ffmpegqueue.io.InputFetcher;
 import io.ffmpegqueue.io.Storage;
 import io.ffmpegqueue.io.StoredObject;
 import io.ffmpegqueue.spi.QueueBackend;
+import io.ffmpegqueue.spi.TaskAdmin;
 import io.ffmpegqueue.spi.TaskContext;
 import io.ffmpegqueue.spi.TaskContinuations;
 import io.ffmpegqueue.spi.TaskHandler;
@@ -28,6 +30,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,9 +121,19 @@ public final class SplitRunner implements TaskHandler {
   }
 
   /** The second run: every part has completed (joins their outputs into the task's output), or one failed. */
-  private List<TaskOutput> stitch(TaskContext context, PartCommands commands, List<Task> mine) throws IOException {
+  private List<TaskOutput> stitch(TaskContext context, PartCommands commands, List<Task> mine)
+      throws IOException, AwaitTasks {
     List<Task> video = SplitParts.video(mine);
     Optional<Task> failed = SplitParts.failed(mine);
+    Optional<TaskAdmin> admin = backend.admin();
+    if (failed.isPresent() && admin.isPresent() && retriedByHand(admin.get(), context.task(), failed.get())) {
+      // The part's failure already ended the task, and someone retried the task: the parts that did not complete
+      // run again as new attempt series, and the task waits for them as it did the first time.
+      List<TaskId> again = mine.stream().filter(p -> p.status() == TaskStatus.FAILED
+          || p.status() == TaskStatus.CANCELLED).map(Task::id).toList();
+      again.forEach(id -> admin.get().retry(id));
+      throw new AwaitTasks(again);
+    }
     if (failed.isPresent()) { // one part failed for good: the task fails with its error, and its other parts stop
       mine.stream().filter(p -> !p.status().isFinal()).forEach(p -> cancel.accept(p.id()));
       throw SplitParts.failure(failed.get(), video.size());
@@ -156,6 +169,12 @@ public final class SplitRunner implements TaskHandler {
     } finally {
       Workspaces.delete(ws);
     }
+  }
+
+  /** Whether a series of {@code task} ended after {@code part} failed: its failure was reported already. */
+  private static boolean retriedByHand(TaskAdmin admin, Task task, Task part) {
+    Instant partEnded = part.finishedAt() != null ? part.finishedAt() : part.createdAt();
+    return admin.history(task.id()).stream().anyMatch(series -> !series.finishedAt().isBefore(partEnded));
   }
 
   private void fetch(TaskContext context, Path ws, String name, URI uri) throws IOException {

@@ -201,6 +201,34 @@ class SplitTaskIT {
   }
 
   @Test
+  void a_split_task_that_a_part_failed_runs_its_parts_again_when_retried_by_hand() throws Exception {
+    Path in = input(6);
+    FfmpegRunner real = realRunner();
+    AtomicInteger injected = new AtomicInteger();
+    FfmpegRunner failsOnce = job -> {
+      if (job.outputs().contains("part-00001.mp4") && injected.getAndIncrement() == 0) {
+        throw new TaskFailureException(ErrorKind.FFMPEG, "injected: this part cannot be encoded", false);
+      }
+      return real.run(job);
+    };
+    try (FfmpegQueue queue = queue(failsOnce)) {
+      Task failed = queue.submit(request(in)).completion().get(120, TimeUnit.SECONDS);
+      assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
+      await().atMost(Duration.ofSeconds(60)).until(() -> SplitParts.of(backend, failed).stream()
+          .allMatch(p -> p.status().isFinal()));
+
+      assertThat(backend.admin().orElseThrow().retry(failed.id()).orElseThrow().changed()).isTrue();
+      await().atMost(Duration.ofSeconds(120)).until(() -> backend.find(failed.id()).orElseThrow().status().isFinal());
+      Task done = backend.find(failed.id()).orElseThrow();
+      assertThat(done.status()).as(String.valueOf(done.error())).isEqualTo(TaskStatus.COMPLETED);
+      assertThat(SplitParts.of(backend, done)).as("the same parts, none new").hasSize(4)
+          .allMatch(p -> p.status() == TaskStatus.COMPLETED);
+      Files.copy(Path.of(done.outputs().get(0).uri()), media.resolve("out.mp4"));
+      assertThat(new SplitMedia(build.installation(), media).decodedFrames("out.mp4")).isEqualTo(150);
+    }
+  }
+
+  @Test
   void a_cancel_while_the_task_enqueues_its_parts_is_never_lost() throws Exception {
     Path in = input(6);
     AtomicReference<FfmpegQueue> queueRef = new AtomicReference<>();

@@ -134,6 +134,19 @@ public final class Continuations {
       ps.setArray(4, c.createArrayOf("boolean", done));
       ps.executeUpdate();
     }
+    String[] again = await.tasks().stream().filter(before::contains).map(TaskId::value).distinct()
+        .toArray(String[]::new);
+    if (waits && again.length > 0) {
+      // Parents awaited once more (a task retried by hand awaits its parts again, retried too): the edges of
+      // those not completed count again until they end, as a new parent's would.
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + edges + " e SET done = false, awaited = true FROM "
+          + sql.table() + " p WHERE e.child_id = ? AND e.parent_id = ANY(?) AND p.id = e.parent_id"
+          + " AND p.status <> 'COMPLETED'")) {
+        ps.setString(1, running.id().value());
+        ps.setArray(2, c.createArrayOf("text", again));
+        ps.executeUpdate();
+      }
+    }
     if (cancelRequested) {
       cancel(c, running.id(), "cancelled while running", webhookDue);
       for (TaskId id : more) { // they were its work
