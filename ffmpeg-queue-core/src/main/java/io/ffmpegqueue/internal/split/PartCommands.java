@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * The ffmpeg commands of a split task, made from the user's {@link SplitCommand}: the probe (a packet
  * listing of the input, no decoding), one video part per {@link SplitPlan.Part} (decoded from the keyframe
- * before its first frame, so a cut need not be a keyframe, and exactly its frames kept), the audio part
+ * at or before its first frame, so a cut need not be a keyframe, and exactly its frames kept), the audio part
  * (the whole audio once, so no join can click or leave a gap), and the stitch (the concat demuxer joins the
  * parts with {@code -c copy} and the audio is muxed beside them).
  */

@@ -14,15 +14,26 @@ import java.util.Map;
  *
  * @param timeBase the video stream's time base in seconds per tick
  * @param framePts each video frame's presentation time in ticks, ascending
- * @param keyframes how many of the frames are keyframes
+ * @param keyframeIndexes the indexes (into {@code framePts}) of the frames that are keyframes, ascending
  * @param endPts where the last frame ends, in ticks
  * @param audio whether there is an audio stream
  * @param audioStartSeconds when the audio starts (0 when none)
  * @param audioEndSeconds when the audio ends (0 when none)
  */
-public record SourceMedia(double timeBase, long[] framePts, int keyframes, long endPts, boolean audio,
+public record SourceMedia(double timeBase, long[] framePts, int[] keyframeIndexes, long endPts, boolean audio,
     double audioStartSeconds, double audioEndSeconds) {
   private static final int DISCARD = 0x4;
+  private static final int KEY = 0x1;
+
+  /** How many of the frames are keyframes. */
+  public int keyframes() {
+    return keyframeIndexes.length;
+  }
+
+  /** Whether frame {@code i} is a keyframe. */
+  public boolean keyframe(int i) {
+    return Arrays.binarySearch(keyframeIndexes, i) >= 0;
+  }
 
   /** How many video frames. */
   public int frames() {
@@ -56,7 +67,6 @@ public record SourceMedia(double timeBase, long[] framePts, int keyframes, long 
     List<long[]> video = new ArrayList<>();
     long audioStart = Long.MAX_VALUE;
     long audioEnd = Long.MIN_VALUE;
-    int keyframes = 0;
     for (String line : framecrc.split("\n")) {
       line = line.strip();
       if (line.startsWith("#tb ")) {
@@ -83,8 +93,8 @@ public record SourceMedia(double timeBase, long[] framePts, int keyframes, long 
           continue;
         }
         if ("video".equals(types.get(stream))) {
-          video.add(new long[] {pts, duration});
-          keyframes += flags & 1;
+          // the key flag travels with its pts: the packets are sorted by pts below
+          video.add(new long[] {pts, duration, flags & KEY});
         } else if ("audio".equals(types.get(stream))) {
           audioStart = Math.min(audioStart, pts);
           audioEnd = Math.max(audioEnd, pts + duration);
@@ -98,8 +108,13 @@ public record SourceMedia(double timeBase, long[] framePts, int keyframes, long 
     video.sort((a, b) -> Long.compare(a[0], b[0]));
     long[] pts = new long[video.size()];
     long end = Long.MIN_VALUE;
+    int[] keys = new int[pts.length];
+    int keyframes = 0;
     for (int i = 0; i < pts.length; i++) {
       pts[i] = video.get(i)[0];
+      if (video.get(i)[2] != 0) {
+        keys[keyframes++] = i;
+      }
       end = Math.max(end, video.get(i)[0] + Math.max(video.get(i)[1], 0));
     }
     if (end <= pts[pts.length - 1]) {
@@ -110,14 +125,14 @@ public record SourceMedia(double timeBase, long[] framePts, int keyframes, long 
     int audioIndex = types.entrySet().stream().filter(e -> e.getValue().equals("audio")).map(Map.Entry::getKey)
         .findFirst().orElse(-1);
     double atb = audio ? timeBases.get(audioIndex)[0] : 0;
-    return new SourceMedia(timeBases.get(videoIndex)[0], pts, keyframes, end, audio,
+    return new SourceMedia(timeBases.get(videoIndex)[0], pts, Arrays.copyOf(keys, keyframes), end, audio,
         audio ? Math.max(audioStart, 0) * atb : 0, audio ? audioEnd * atb : 0);
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof SourceMedia m && m.timeBase == timeBase && Arrays.equals(m.framePts, framePts)
-        && m.endPts == endPts && m.audio == audio && m.keyframes == keyframes
+        && m.endPts == endPts && m.audio == audio && Arrays.equals(m.keyframeIndexes, keyframeIndexes)
         && m.audioStartSeconds == audioStartSeconds && m.audioEndSeconds == audioEndSeconds;
   }
 
@@ -128,7 +143,7 @@ public record SourceMedia(double timeBase, long[] framePts, int keyframes, long 
 
   @Override
   public String toString() {
-    return "SourceMedia[frames=" + frames() + ", keyframes=" + keyframes + ", duration=" + durationSeconds()
+    return "SourceMedia[frames=" + frames() + ", keyframes=" + keyframes() + ", duration=" + durationSeconds()
         + " s, audio=" + audio + "]";
   }
 }

@@ -57,6 +57,35 @@ class SplitEncodeIT {
   }
 
   @Test
+  void parts_that_start_on_keyframes_seek_to_them_and_decode_no_frame_they_drop() throws Exception {
+    SplitMedia m = new SplitMedia(build.installation(), dir);
+    // a keyframe every 2 s (50 frames), B-frames: the 4 s cuts are keyframes
+    m.ffmpeg("-f", "lavfi", "-i", "testsrc2=d=12:s=320x240:r=25", "-c:v", "libx264", "-preset", "veryfast", "-bf", "3",
+        "-g", "50", "-sc_threshold", "0", "-pix_fmt", "yuv420p", "keys.mp4");
+    SplitMedia.Split s = m.plan("-i keys.mp4 -c:v libx264 -preset ultrafast -qp 0 out.mp4", 4);
+    SourceMedia in = s.plan().source();
+    assertThat(in.keyframes()).isEqualTo(6);
+    assertThat(s.plan().parts()).extracting(SplitPlan.Part::firstFrame).containsExactly(0, 100, 200);
+    assertThat(s.plan().parts()).extracting(SplitPlan.Part::seekSeconds).containsExactly(0.0, 4.0, 8.0);
+
+    m.encode(s);
+
+    // lossless: every output frame is its input frame, bit for bit, at its time
+    assertThat(m.frameMd5s("out.mp4")).isEqualTo(m.frameMd5s("keys.mp4"));
+    SourceMedia out = m.probe("out.mp4");
+    for (int i = 0; i < in.frames(); i++) {
+      assertThat(out.seconds(i)).as("frame %d", i).isCloseTo(in.seconds(i), within(0.001));
+    }
+    for (SplitPlan.Part p : s.plan().parts()) {
+      long[] counts = m.decoderCounts(s.commands().part(p));
+      // the seek lands on the part's own keyframe: it decodes its frames and the few the decoder and
+      // encoder hold when -frames stops it (101 of 100 seen), never the 50 of the GOP before (the old
+      // half-way seek did). Packets read are not asserted: ffmpeg 7's demuxer thread reads ahead.
+      assertThat(counts[1]).as("frames decoded by part %d", p.index()).isBetween((long) p.frames(), p.frames() + 10L);
+    }
+  }
+
+  @Test
   void variable_frame_rate_input_without_audio_keeps_each_frame_time() throws Exception {
     SplitMedia m = new SplitMedia(build.installation(), dir);
     // drops 4 of every 10 frames, and none between frames 100 and 130: gaps of 1/30 s up to 5/30 s

@@ -104,6 +104,29 @@ final class SplitMedia {
     return m.group(1).equals("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
   }
 
+  /**
+   * Runs {@code c} again (its output renamed) at verbose level and returns what ffmpeg's own report says
+   * of the input's first video stream: {packets read, frames decoded}.
+   */
+  long[] decoderCounts(FfmpegCommand c) {
+    List<String> args = new ArrayList<>(List.of("-y", "-v", "verbose"));
+    args.addAll(c.arguments());
+    args.set(args.size() - 1, "counted-" + args.get(args.size() - 1));
+    String out = ffmpegStderr(args.toArray(String[]::new));
+    Matcher m = Pattern.compile("Input stream #0:0 \\(video\\): (\\d+) packets read \\(\\d+ bytes\\); (\\d+) frames decoded")
+        .matcher(out);
+    assertThat(m.find()).as("decoder counts in: %s", out).isTrue();
+    return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+  }
+
+  /** The MD5 of every decoded frame of the first video stream, in order ({@code framemd5}). */
+  List<String> frameMd5s(String name) throws IOException {
+    String listing = name + ".md5.txt";
+    ffmpeg("-i", name, "-map", "0:v:0", "-f", "framemd5", listing);
+    return Files.readAllLines(dir.resolve(listing)).stream().filter(l -> !l.startsWith("#"))
+        .map(l -> l.substring(l.lastIndexOf(',') + 1).strip()).toList();
+  }
+
   void ffmpeg(String... args) {
     TestFfmpeg.ffmpeg(dir, args);
   }
