@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -32,8 +33,12 @@ import java.util.regex.Pattern;
  * <pre>
  * ./mvnw -B -q -pl ffmpeg-queue-bench -am compile dependency:build-classpath -Dmdep.outputFile=$PWD/ffmpeg-queue-bench/target/bench-cp.txt -Dmdep.includeScope=runtime
  * java -cp ffmpeg-queue-bench/target/classes:ffmpeg-queue-core/target/classes:$(cat ffmpeg-queue-bench/target/bench-cp.txt) \
- *     io.ffmpegqueue.bench.ffmpeg.SplitBench [clip seconds] [folder] [WxH, default 1920x1080]
+ *     io.ffmpegqueue.bench.ffmpeg.SplitBench [clip seconds] [folder] [WxH, default 1920x1080] [segments, default 10,30,60]
  * </pre>
+ *
+ * <p>A folder that already holds a {@code src.mp4} from an earlier run is reused (no new clip); a segments
+ * list of its own (e.g. {@code 30}) runs only those arms, and the 60 s clip only when 30 is among them;
+ * {@code -Dsplit.noQuality=true} skips the PSNR/SSIM passes (CPU and wall time only).
  */
 public final class SplitBench {
   static final String COMMAND = "-i src.mp4 -c:v libx264 -preset veryfast -crf 23 -c:a aac -b:a 128k out.mp4";
@@ -56,14 +61,20 @@ public final class SplitBench {
     System.out.println("ffmpeg " + b.ffmpeg.version() + ", " + Runtime.getRuntime().availableProcessors()
         + " CPUs, command `" + COMMAND + "` (-threads 1 for decoder and encoder), folder " + dir);
     System.out.println("load before: " + uptime());
-    b.generate(seconds, frameSize);
+    int[] segments = args.length > 3 ? Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray()
+        : new int[] {10, 30, 60};
+    if (Files.exists(dir.resolve("src.mp4"))) {
+      System.out.println("reusing " + dir.resolve("src.mp4")); // an earlier run's clip: same source, new arms
+    } else {
+      b.generate(seconds, frameSize);
+    }
     Run single = b.single("src.mp4", "single.mp4");
     double[] singleQ = b.quality("single.mp4", "src.mp4");
     System.out.printf(Locale.ROOT, "%n| arm | parts | size (bytes) | size vs single | PSNR (dB) | SSIM | CPU-s | CPU vs single | wall s (2 workers) | load |%n");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     System.out.printf(Locale.ROOT, "| single pass | 1 | %d | 1.000 | %.3f | %.5f | %.1f | 1.000 | %.1f (1 worker) | %s |%n",
         Files.size(dir.resolve("single.mp4")), singleQ[0], singleQ[1], single.cpu, single.wall, uptime());
-    for (int segment : new int[] {10, 30, 60}) {
+    for (int segment : segments) {
       String out = "split" + segment + ".mp4";
       Run split = b.split("src.mp4", out, segment, 2);
       double[] q = b.quality(out, "src.mp4");
@@ -73,6 +84,9 @@ public final class SplitBench {
           q[1], split.cpu, split.cpu / single.cpu, split.wall, single.wall / split.wall, uptime());
       System.out.printf(Locale.ROOT, "  per-process CPU-s: probe %.2f, parts %s, audio %.2f, stitch %.2f%n", split.probe,
           split.partCpu, split.audio, split.stitch);
+    }
+    if (Arrays.stream(segments).noneMatch(x -> x == 30)) {
+      return;
     }
     b.ffmpeg("-i", "src.mp4", "-t", "60", "-c", "copy", "src60.mp4");
     Run single60 = b.single("src60.mp4", "single60.mp4");
@@ -134,6 +148,9 @@ public final class SplitBench {
 
   /** PSNR (average) and SSIM (All) of {@code out} against {@code src}. */
   private double[] quality(String out, String src) {
+    if (Boolean.getBoolean("split.noQuality")) { // -Dsplit.noQuality=true: CPU and wall only (NaN in the table)
+      return new double[] {Double.NaN, Double.NaN};
+    }
     String err = run(List.of("-i", out, "-i", src, "-lavfi", "[0:v]split[a][b];[1:v]split[c][d];[a][c]psnr;[b][d]ssim",
         "-f", "null", "-"));
     Matcher p = Pattern.compile("PSNR .*average:([0-9.]+)").matcher(err);
