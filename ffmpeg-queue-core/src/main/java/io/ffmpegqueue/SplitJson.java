@@ -50,6 +50,8 @@ final class SplitJson {
       return t.progress();
     }
     split.put("parts", parts).put("parts_completed", completed);
-    return t.status() == TaskStatus.PENDING && t.progress() == null && total > 0 ? done / total : t.progress();
+    // Boxed on purpose: a ternary of double and Double unboxes the task's own progress, null once it ended.
+    return t.status() == TaskStatus.PENDING && t.progress() == null && total > 0 ? Double.valueOf(done / total)
+        : t.progress();
   }
 }
