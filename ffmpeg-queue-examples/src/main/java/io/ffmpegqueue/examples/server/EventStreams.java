@@ -9,6 +9,7 @@ import io.ffmpegqueue.Task;
 import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskJson;
+import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.ffmpeg.Progress;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * task ran on a worker in another process. The events are the same whatever the backend and wherever the
  * worker runs: a shared backend relays a remote worker's progress with its detail (see
  * {@code BackendListener.onRemoteProgress}); should a relayed notice be lost, a changed fraction read from the
- * backend still comes as a {@code progress} event, and only a changed status or attempt as a {@code status}
- * event. Streams run on their own bounded set of threads, so that they never hold the threads that answer the
+ * backend still comes as a {@code progress} event, a start read from the backend before its notice as the
+ * {@code started} event (once per attempt), and any other changed status or attempt as a {@code status} event. Streams run on their own bounded set of threads, so that they never hold the threads that answer the
  * API.
  */
 final class EventStreams implements AutoCloseable {
@@ -134,6 +135,7 @@ final class EventStreams implements AutoCloseable {
       OutputStream out = ex.getResponseBody();
       // Read again after subscribing: an event between the first read and the subscription is not lost.
       Task last = client.find(id).orElse(first);
+      int started = last.status() == TaskStatus.RUNNING ? last.attempt() : 0; // the attempt whose start was told
       write(out, "status", TaskJson.toJson(last));
       if (last.status().isFinal()) {
         write(out, last.status().wireName(), TaskJson.toJson(last));
@@ -145,11 +147,14 @@ final class EventStreams implements AutoCloseable {
           if (e.type() == TaskEvent.Type.PROGRESS) {
             progressBacklog.decrementAndGet();
             write(out, "progress", progressJson(e));
+          } else if (e.type() == TaskEvent.Type.STARTED && e.task().attempt() <= started) {
+            // this start was already told from the stored task (its notice came after the read)
           } else {
             write(out, e.type().name().toLowerCase(java.util.Locale.ROOT), TaskJson.toJson(e.task()));
             if (e.type().isFinal()) {
               return;
             }
+            started = e.type() == TaskEvent.Type.STARTED ? e.task().attempt() : started;
           }
           last = e.task();
           continue;
@@ -164,7 +169,12 @@ final class EventStreams implements AutoCloseable {
           write(out, t.status().wireName(), TaskJson.toJson(t));
           return;
         }
-        if (t.status() != last.status() || t.attempt() != last.attempt()) {
+        if (t.status() == TaskStatus.RUNNING && t.attempt() > started) {
+          // A remote worker's start read before its notice arrives: told as the start it is, once.
+          write(out, "started", TaskJson.toJson(t));
+          started = t.attempt();
+          last = t;
+        } else if (t.status() != last.status() || t.attempt() != last.attempt()) {
           write(out, "status", TaskJson.toJson(t));
           last = t;
         } else if (!Objects.equals(t.progress(), last.progress())) {
