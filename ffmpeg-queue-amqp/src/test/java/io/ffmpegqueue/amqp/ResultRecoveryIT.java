@@ -64,6 +64,8 @@ class ResultRecoveryIT {
       try (FfmpegQueueClient api = FfmpegQueueClient.builder(backend).build();
           AmqpBridge second = AmqpBridge.start(api, settings)) {
         List<JsonNode> results = client.results(270);
+        // The sweep counts after it published: the client may hold the result before the count is set.
+        await().atMost(Duration.ofSeconds(60)).until(() -> second.recoveredResults() >= 0);
         assertThat(second.recoveredResults()).isEqualTo(1);
         assertThat(results).singleElement().satisfies(r -> {
           assertThat(r.path("id").asText()).isEqualTo(celeryId);
