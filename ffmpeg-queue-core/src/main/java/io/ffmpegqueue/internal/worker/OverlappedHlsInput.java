@@ -161,7 +161,7 @@ final class OverlappedHlsInput {
     } finally {
       scope.abort(); // ffmpeg is done (or never started): segments still on their way are not needed
       feeds.forEach(SegmentFeed::close);
-      join(fetch, scope);
+      OverlappedRun.join(fetch, scope);
       interrupt.close();
     }
   }
@@ -210,22 +210,5 @@ final class OverlappedHlsInput {
       }
     }
     return null;
-  }
-
-  /** Waits for the fetch's thread; an interrupt stops the fetch, which is waited for all the same. */
-  private static void join(Thread thread, InputFetchScope scope) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-        scope.abort();
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

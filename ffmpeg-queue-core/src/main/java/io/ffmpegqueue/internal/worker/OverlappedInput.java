@@ -98,7 +98,7 @@ final class OverlappedInput {
         if (!input.isFinished()) {
           log.info("task {}: input '{}' is {}: ffmpeg starts when its download is complete", taskId, name, layout.what());
         }
-        join(fetch, scope);
+        OverlappedRun.join(fetch, scope);
         RuntimeException failure = input.failure();
         if (failure != null) {
           throw failure;
@@ -120,7 +120,7 @@ final class OverlappedInput {
         feed.close();
       }
       scope.abort(); // ffmpeg is done (or never started): a download still running is not needed
-      join(fetch, scope);
+      OverlappedRun.join(fetch, scope);
       input.close();
     }
   }
@@ -155,22 +155,5 @@ final class OverlappedInput {
       log.warn("task {}: cannot run mkfifo ({}): the input downloads whole before ffmpeg starts", taskId, e.toString());
     }
     return false;
-  }
-
-  /** Waits for the download's thread; an interrupt stops the download, which is waited for all the same. */
-  private static void join(Thread thread, InputFetchScope scope) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-        scope.abort();
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

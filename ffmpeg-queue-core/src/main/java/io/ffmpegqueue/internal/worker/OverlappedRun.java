@@ -48,4 +48,21 @@ final class OverlappedRun {
     }
     return result;
   }
+
+  /** Waits for the transfer's thread; an interrupt stops the transfer, which is waited for all the same. */
+  static void join(Thread thread, InputFetchScope scope) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+        scope.abort();
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }
