@@ -82,7 +82,7 @@ public final class SplitBench {
       System.out.printf(Locale.ROOT, "| split %d s | %d | %d | %.3f | %.3f (%+.3f) | %.5f | %.1f | %.3f | %.1f (%.2fx) | %s |%n",
           segment, split.parts, size, size / (double) Files.size(dir.resolve("single.mp4")), q[0], q[0] - singleQ[0],
           q[1], split.cpu, split.cpu / single.cpu, split.wall, single.wall / split.wall, uptime());
-      System.out.printf(Locale.ROOT, "  per-process CPU-s: probe %.2f, parts %s, audio %.2f, stitch %.2f%n", split.probe,
+      System.out.printf(Locale.ROOT, "  per-process CPU-s: probe %.2f, parts (in the order handed out: largest source bytes first) %s, audio %.2f, stitch %.2f%n", split.probe,
           split.partCpu, split.audio, split.stitch);
     }
     if (Arrays.stream(segments).noneMatch(x -> x == 30)) {
@@ -126,10 +126,11 @@ public final class SplitBench {
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     List<Future<Double>> parts = new ArrayList<>();
     try {
-      Future<Double> audio = pool.submit(() -> ffmpeg(c.audio().arguments()));
-      for (SplitPlan.Part p : plan.parts()) {
+      // the order SplitParts stores them in, so workers claim them in: largest first, the audio last
+      for (SplitPlan.Part p : plan.largestFirst()) {
         parts.add(pool.submit(() -> ffmpeg(c.part(p).arguments())));
       }
+      Future<Double> audio = pool.submit(() -> ffmpeg(c.audio().arguments()));
       List<Double> partCpu = new ArrayList<>();
       double cpu = probe;
       for (Future<Double> f : parts) {

@@ -19,11 +19,37 @@ import java.util.Map;
  * @param audio whether there is an audio stream
  * @param audioStartSeconds when the audio starts (0 when none)
  * @param audioEndSeconds when the audio ends (0 when none)
+ * @param frameBytes each video frame's packet size in bytes, in the order of {@code framePts}: how much
+ *     the source spent on it, the cheapest hint of how long a part takes to decode and encode
  */
 public record SourceMedia(double timeBase, long[] framePts, int[] keyframeIndexes, long endPts, boolean audio,
-    double audioStartSeconds, double audioEndSeconds) {
+    double audioStartSeconds, double audioEndSeconds, long[] frameBytes) {
   private static final int DISCARD = 0x4;
   private static final int KEY = 0x1;
+
+  /** Checks that every frame has its size. */
+  public SourceMedia {
+    if (frameBytes.length != framePts.length) {
+      throw new IllegalArgumentException("frameBytes has " + frameBytes.length + " sizes for " + framePts.length
+          + " frames");
+    }
+  }
+
+  /** A listing without packet sizes (all 0). */
+  public SourceMedia(double timeBase, long[] framePts, int[] keyframeIndexes, long endPts, boolean audio,
+      double audioStartSeconds, double audioEndSeconds) {
+    this(timeBase, framePts, keyframeIndexes, endPts, audio, audioStartSeconds, audioEndSeconds,
+        new long[framePts.length]);
+  }
+
+  /** The packet bytes of frames {@code from} (inclusive) to {@code to} (exclusive). */
+  public long bytes(int from, int to) {
+    long sum = 0;
+    for (int i = from; i < to; i++) {
+      sum += frameBytes[i];
+    }
+    return sum;
+  }
 
   /** How many of the frames are keyframes. */
   public int keyframes() {
@@ -82,6 +108,7 @@ public record SourceMedia(double timeBase, long[] framePts, int[] keyframeIndexe
         int stream = Integer.parseInt(f[0].strip());
         long pts = Long.parseLong(f[2].strip());
         long duration = Long.parseLong(f[3].strip());
+        long size = f.length > 4 ? Long.parseLong(f[4].strip()) : 0;
         int flags = 1;
         for (int i = 6; i < f.length; i++) {
           String x = f[i].strip();
@@ -94,7 +121,7 @@ public record SourceMedia(double timeBase, long[] framePts, int[] keyframeIndexe
         }
         if ("video".equals(types.get(stream))) {
           // the key flag travels with its pts: the packets are sorted by pts below
-          video.add(new long[] {pts, duration, flags & KEY});
+          video.add(new long[] {pts, duration, flags & KEY, size});
         } else if ("audio".equals(types.get(stream))) {
           audioStart = Math.min(audioStart, pts);
           audioEnd = Math.max(audioEnd, pts + duration);
@@ -107,11 +134,13 @@ public record SourceMedia(double timeBase, long[] framePts, int[] keyframeIndexe
     int videoIndex = types.entrySet().stream().filter(e -> e.getValue().equals("video")).findFirst().orElseThrow().getKey();
     video.sort((a, b) -> Long.compare(a[0], b[0]));
     long[] pts = new long[video.size()];
+    long[] bytes = new long[pts.length];
     long end = Long.MIN_VALUE;
     int[] keys = new int[pts.length];
     int keyframes = 0;
     for (int i = 0; i < pts.length; i++) {
       pts[i] = video.get(i)[0];
+      bytes[i] = video.get(i)[3];
       if (video.get(i)[2] != 0) {
         keys[keyframes++] = i;
       }
@@ -126,14 +155,15 @@ public record SourceMedia(double timeBase, long[] framePts, int[] keyframeIndexe
         .findFirst().orElse(-1);
     double atb = audio ? timeBases.get(audioIndex)[0] : 0;
     return new SourceMedia(timeBases.get(videoIndex)[0], pts, Arrays.copyOf(keys, keyframes), end, audio,
-        audio ? Math.max(audioStart, 0) * atb : 0, audio ? audioEnd * atb : 0);
+        audio ? Math.max(audioStart, 0) * atb : 0, audio ? audioEnd * atb : 0, bytes);
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof SourceMedia m && m.timeBase == timeBase && Arrays.equals(m.framePts, framePts)
         && m.endPts == endPts && m.audio == audio && Arrays.equals(m.keyframeIndexes, keyframeIndexes)
-        && m.audioStartSeconds == audioStartSeconds && m.audioEndSeconds == audioEndSeconds;
+        && m.audioStartSeconds == audioStartSeconds && m.audioEndSeconds == audioEndSeconds
+        && Arrays.equals(m.frameBytes, frameBytes);
   }
 
   @Override

@@ -49,17 +49,19 @@ public final class SplitParts {
     this.clock = clock;
   }
 
-  /** Enqueues (or finds, when T ran before) the parts of {@code plan} for task {@code t}; their ids, audio last. */
+  /** Enqueues (or finds, when T ran before) the parts of {@code plan} for task {@code t}; their ids in part order, audio last. */
   List<TaskId> enqueue(Task t, PartCommands commands, SplitPlan plan, boolean audio) {
-    List<TaskId> ids = new ArrayList<>();
+    TaskId[] video = new TaskId[plan.parts().size()];
     String videoStart = String.format(Locale.ROOT, "%.6f", plan.source().seconds(0));
-    for (SplitPlan.Part p : plan.parts()) {
+    // Stored largest first: workers claim in enqueue order, and the costly parts must not come last.
+    for (SplitPlan.Part p : plan.largestFirst()) {
       TaskRequest.Builder r = part(t, commands.part(p), commands.partName(p.index()), Integer.toString(p.index()))
           .metadata(DURATION, String.format(Locale.ROOT, "%.6f", p.durationSeconds()))
           .metadata(START, String.format(Locale.ROOT, "%.6f", plan.source().seconds(p.firstFrame())))
           .metadata(VIDEO_START, videoStart);
-      ids.add(store(r.build()));
+      video[p.index()] = store(r.build());
     }
+    List<TaskId> ids = new ArrayList<>(List.of(video));
     if (audio) {
       ids.add(store(part(t, commands.audio(), commands.audioName(), AUDIO).build()));
     }

@@ -1,6 +1,7 @@
 package io.ffmpegqueue.internal.split;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -36,8 +37,19 @@ public record SplitPlan(SourceMedia source, double segmentSeconds, List<Part> pa
    *     earlier) decode from an earlier keyframe as for any cut. Otherwise half-way between the frame before
    *     and its first frame, so no rounding can take or drop a frame
    * @param durationSeconds the time from its first frame to the next part's (to the video's end for the last)
+   * @param bytes the source's packet bytes of its frames (0 when the probe had no sizes)
    */
-  public record Part(int index, int firstFrame, int frames, double seekSeconds, double durationSeconds) {}
+  public record Part(int index, int firstFrame, int frames, double seekSeconds, double durationSeconds, long bytes) {}
+
+  /**
+   * The parts in the order workers should take them: the largest in source bytes first, ties in order.
+   * Parts of equal length can differ several times in encode cost (a noisy scene against a still one), and
+   * the source's bytes follow that cost; handing the costly ones out first leaves only small parts for
+   * the end, so no worker finishes long after the others (longest-processing-time-first scheduling).
+   */
+  public List<Part> largestFirst() {
+    return parts.stream().sorted(Comparator.comparingLong(Part::bytes).reversed()).toList();
+  }
 
   /** Whether the input is split at all (at least two parts). */
   public boolean split() {
@@ -75,7 +87,7 @@ public record SplitPlan(SourceMedia source, double segmentSeconds, List<Part> pa
       double seek = a == 0 ? 0 : source.keyframe(a) ? floorMicros(source.seconds(a))
           : (source.seconds(a - 1) + source.seconds(a)) / 2;
       double end = b < source.frames() ? source.seconds(b) : source.endPts() * source.timeBase();
-      parts.add(new Part(k, a, b - a, seek, end - source.seconds(a)));
+      parts.add(new Part(k, a, b - a, seek, end - source.seconds(a), source.bytes(a, b)));
     }
     return new SplitPlan(source, segmentSeconds, parts);
   }

@@ -67,6 +67,8 @@ class SplitPlanTest {
     assertThat(m.keyframes()).isEqualTo(1);
     // the key flag stays with its packet's pts (dts 0, pts 1024), not with the first pts after sorting
     assertThat(m.keyframeIndexes()).containsExactly(2);
+    // the sizes travel with their packets too
+    assertThat(m.frameBytes()).containsExactly(2597, 3659, 8658);
     assertThat(m.keyframe(0)).isFalse();
     assertThat(m.keyframe(2)).isTrue();
     assertThat(m.endPts()).isEqualTo(1536);
@@ -133,5 +135,20 @@ class SplitPlanTest {
     assertThat(SplitPlan.floorMicros(10.000000000000002)).isEqualTo(10.0);
     assertThat(SplitPlan.floorMicros(9.999999999999998)).isEqualTo(10.0);
     assertThat(SplitPlan.floorMicros(0.0333666)).isEqualTo(0.033366);
+  }
+
+  @Test
+  void parts_are_handed_out_largest_first_and_keep_their_order_among_equals() {
+    SourceMedia flat = cfr(25 * 120, 25);
+    long[] bytes = new long[flat.frames()];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = i >= 1500 && i < 2250 ? 900 : 100; // the third 30 s part is the costly scene
+    }
+    SourceMedia m = new SourceMedia(flat.timeBase(), flat.framePts(), flat.keyframeIndexes(), flat.endPts(), true,
+        0, flat.audioEndSeconds(), bytes);
+    SplitPlan plan = SplitPlan.of(m, 30);
+    assertThat(plan.parts()).extracting(SplitPlan.Part::bytes).containsExactly(75_000L, 75_000L, 675_000L, 75_000L);
+    assertThat(plan.largestFirst()).extracting(SplitPlan.Part::index).containsExactly(2, 0, 1, 3);
+    assertThat(SplitPlan.of(flat, 30).largestFirst()).extracting(SplitPlan.Part::index).containsExactly(0, 1, 2, 3);
   }
 }
