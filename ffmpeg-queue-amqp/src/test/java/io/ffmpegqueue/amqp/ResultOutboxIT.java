@@ -10,9 +10,15 @@ import io.ffmpegqueue.TaskId;
 import io.ffmpegqueue.TaskJson;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.postgres.PostgresQueueBackend;
+import io.ffmpegqueue.redis.RedisQueueBackend;
+import io.ffmpegqueue.spi.QueueBackend;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,29 +29,39 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.Test;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The crash the result outbox is for, on PostgreSQL: a process takes a Celery task, runs it, and is killed
- * (SIGKILL) after the task ended in the database and before the broker confirmed its result (its connection to
- * the broker stopped passing bytes when the task's handler ran). A second process's bridge then publishes the
- * result from the task kept in the backend, and the real Celery client's {@code get()} returns it.
+ * The crash the result outbox is for, on PostgreSQL and on Redis: a process takes a Celery task, runs it, and
+ * is killed (SIGKILL) after the task ended in the backend and before the broker confirmed its result (its
+ * publishing connection to the broker stopped passing bytes when the task's handler ran). A second process's
+ * bridge then publishes the result from the task kept in the backend, and the real Celery client's
+ * {@code get()} returns it.
  */
 class ResultOutboxIT {
   private static final ResultOutbox.Timings QUICK = new ResultOutbox.Timings(Duration.ofMillis(500),
       Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofMillis(200));
 
-  @Test
+  @ParameterizedTest
+  @ValueSource(strings = {"postgres", "redis"})
   void a_result_whose_process_was_killed_before_the_confirm_is_published_by_another_bridge_and_get_returns(
-      @TempDir Path dir) throws Exception {
+      String store, @TempDir Path dir) throws Exception {
     Files.createDirectories(dir.resolve("rabbit"));
+    Files.createDirectories(dir.resolve("redis"));
+    boolean pg = store.equals("postgres");
     try (RabbitBroker broker = RabbitBroker.start(dir.resolve("rabbit"));
-        EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg"))
-            .setCleanDataDirectory(true).start();
-        PostgresQueueBackend backend = PostgresQueueBackend.builder(pg.getPostgresDatabase())
-            .pollInterval(Duration.ofMillis(200)).build()) {
+        EmbeddedPostgres db = pg ? EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg"))
+            .setCleanDataDirectory(true).start() : null;
+        RedisServer redis = pg ? null : RedisServer.start(dir.resolve("redis"));
+        QueueBackend backend = pg
+            ? PostgresQueueBackend.builder(db.getPostgresDatabase()).pollInterval(Duration.ofMillis(200)).build()
+            : RedisQueueBackend.builder(redis.url()).pollInterval(Duration.ofMillis(200)).build();
+        RedisClient redisClient = pg ? null : RedisClient.create(redis.url());
+        StatefulRedisConnection<String, String> redisConnection = pg ? null : redisClient.connect()) {
+      LongSupplier kept = pg ? () -> keptRows(db) : () -> redisConnection.sync().zcard("{ffq}:mdue");
       ObjectNode kwargs = TaskJson.mapper().createObjectNode();
       kwargs.put("command", "-f lavfi -i testsrc out.mp4");
       kwargs.put("output_filename", "out.mp4");
@@ -55,15 +71,15 @@ class ResultOutboxIT {
       // The first process takes the message, runs the task, and is killed before its result is confirmed.
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Process child = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-          System.getProperty("java.class.path"), OutboxChild.class.getName(),
-          pg.getJdbcUrl("postgres", "postgres"), Integer.toString(broker.port()), "outbox", "outbox.register")
-          .redirectError(dir.resolve("child.err").toFile()).start();
+          System.getProperty("java.class.path"), OutboxChild.class.getName(), store,
+          pg ? db.getJdbcUrl("postgres", "postgres") : redis.url(), Integer.toString(broker.port()), "outbox",
+          "outbox.register").redirectError(dir.resolve("child.err").toFile()).start();
       String celeryId;
       try {
         CompletableFuture<String> ended = CompletableFuture.supplyAsync(() -> endedLine(child));
         celeryId = ended.get(120, TimeUnit.SECONDS);
         assertThat(backend.find(TaskId.of(celeryId)).orElseThrow().status()).isEqualTo(TaskStatus.COMPLETED);
-        assertThat(kept(pg.getPostgresDatabase())).as("the result kept with the task").isEqualTo(1);
+        assertThat(kept.getAsLong()).as("the result kept with the task").isEqualTo(1);
       } finally {
         child.destroyForcibly(); // SIGKILL
         child.waitFor(30, TimeUnit.SECONDS);
@@ -81,7 +97,7 @@ class ResultOutboxIT {
         });
         assertThat(second.republishedResults()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-            assertThat(kept(pg.getPostgresDatabase())).as("removed once confirmed").isZero());
+            assertThat(kept.getAsLong()).as("removed once confirmed").isZero());
       }
     }
   }
@@ -95,16 +111,18 @@ class ResultOutboxIT {
         }
       }
       throw new IllegalStateException("the child process ended without its task");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  private static long kept(DataSource ds) throws Exception {
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+  private static long keptRows(EmbeddedPostgres db) {
+    try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM public.ffq_messages")) {
       rs.next();
       return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 }
