@@ -136,7 +136,7 @@ final class RequestIntake {
       // the first task.
       TaskRequest request = RequestFields.parse(m.fields(), m.id(), meta).toBuilder().idempotencyKey(m.id()).build();
       Submission s = submit(id, request);
-      if (m.replyTo() != null) {
+      if (m.replyTo() != null && (s.created() || !s.task().status().isFinal())) {
         outbox.keep(s.id()); // with the task until its result is confirmed, before the message is acknowledged
       }
       revoked.track(m.id(), s.id());
