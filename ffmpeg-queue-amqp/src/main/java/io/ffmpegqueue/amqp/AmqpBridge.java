@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * <p>Messages are acknowledged once their task is enqueued; invalid ones are copied to the dead-letter queue
  * with the reason in the {@value AmqpSettings#REASON_HEADER} header, then acknowledged. Results and events
  * are published with publisher confirms and published again until confirmed; the connections recover by
- * themselves after a broker restart. Close the bridge with {@link #stopIntake()} before the queue and
+ * themselves after a broker restart. On a backend with a message outbox (PostgreSQL, Redis) each Celery result
+ * is also kept with its task until confirmed, and any bridge on that backend publishes those a dead process
+ * left (see {@code docs/amqp.md}). Close the bridge with {@link #stopIntake()} before the queue and
  * {@link #close()} after it, so the events of the tasks that finish while the queue drains are published.
  */
 public final class AmqpBridge implements AutoCloseable {
