@@ -3,6 +3,8 @@
 # RabbitMQ (Debian's rabbitmq-server, started here on free loopback ports in a temp folder), fed by the same
 # Celery client (Debian's python3-celery, rpc:// results). Prints both and the ratio.
 # Usage: ffmpeg-queue-bench/amqp/celery-bench.sh [burst tasks (2000)] [one-at-a-time tasks (200)] [workers (nproc)]
+#   FFQ_BACKEND=postgres (an embedded PostgreSQL: results kept in the outbox until confirmed) or
+#   FFQ_BACKEND=postgres-no-outbox (the same without the outbox) runs our side on PostgreSQL instead of memory.
 # Build first: ./mvnw -B -q -pl ffmpeg-queue-bench -am package -DskipTests dependency:build-classpath \
 #   -Dmdep.outputFile=$PWD/ffmpeg-queue-bench/target/cp.txt -Dmdep.includeScope=runtime
 set -euo pipefail
@@ -50,7 +52,7 @@ sleep 2
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "rabbitmq-server $(dpkg-query -W -f='${Version}' rabbitmq-server), celery $($PY -c 'import celery; print(celery.__version__)'), java $(java -version 2>&1 | head -1)"
-echo "burst $BURST tasks, then $SINGLE one at a time; workers: $WORKERS"
+echo "burst $BURST tasks, then $SINGLE one at a time; workers: $WORKERS; our backend: ${FFQ_BACKEND:-memory}"
 
 (cd "$HERE" && BROKER_URL="$BROKER" exec $PY -m celery -A celery_worker_tasks worker --pool=prefork \
   --concurrency="$WORKERS" -Q bench_celery --loglevel=warning > "$DIR/celery-worker.log" 2>&1) &
@@ -61,7 +63,7 @@ echo "celery: $CELERY_JSON"
 kill -TERM "$CELERY"; wait "$CELERY" 2>/dev/null || true
 
 mkfifo "$DIR/ffq-in"
-java -cp "$CP" io.ffmpegqueue.bench.amqp.IntakeUnderTest "amqp://guest:guest@127.0.0.1:$PORT/%2F" bench_ffq "$WORKERS" < "$DIR/ffq-in" > "$DIR/ffq.log" 2>&1 &
+java -cp "$CP" io.ffmpegqueue.bench.amqp.IntakeUnderTest "amqp://guest:guest@127.0.0.1:$PORT/%2F" bench_ffq "$WORKERS" "${FFQ_BACKEND:-memory}" < "$DIR/ffq-in" > "$DIR/ffq.log" 2>&1 &
 FFQ=$!
 PIDS+=($FFQ)
 exec 3> "$DIR/ffq-in"

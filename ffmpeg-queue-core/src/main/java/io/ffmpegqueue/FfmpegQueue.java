@@ -203,6 +203,11 @@ public final class FfmpegQueue implements FfmpegQueueClient {
   }
 
   @Override
+  public Optional<io.ffmpegqueue.spi.MessageOutbox> messageOutbox() {
+    return client.messageOutbox();
+  }
+
+  @Override
   public Subscription subscribe(TaskListener listener) {
     return client.subscribe(listener);
   }

@@ -64,6 +64,14 @@ public interface FfmpegQueueClient extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Where the backend keeps the tasks' messages to other systems until they are sent (for a bridge to a
+   * message broker); empty when it keeps none.
+   */
+  default Optional<io.ffmpegqueue.spi.MessageOutbox> messageOutbox() {
+    return Optional.empty();
+  }
+
   /** Subscribes to every event. */
   Subscription subscribe(TaskListener listener);
 

@@ -79,6 +79,11 @@ final class QueueClient implements FfmpegQueueClient {
   }
 
   @Override
+  public Optional<io.ffmpegqueue.spi.MessageOutbox> messageOutbox() {
+    return WebhookOutbox.of(backend).flatMap(WebhookOutbox::messageOutbox);
+  }
+
+  @Override
   public Subscription subscribe(TaskListener listener) {
     return events.subscribe(null, listener);
   }

@@ -14,7 +14,6 @@ import io.ffmpegqueue.TaskEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
-import java.time.Instant;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * <p>Messages are acknowledged once their task is enqueued; invalid ones are copied to the dead-letter queue
  * with the reason in the {@value AmqpSettings#REASON_HEADER} header, then acknowledged. Results and events
  * are published with publisher confirms and published again until confirmed; the connections recover by
- * themselves after a broker restart. Close the bridge with {@link #stopIntake()} before the queue and
+ * themselves after a broker restart. On a backend with a message outbox (PostgreSQL, Redis) each Celery result
+ * is also kept with its task until confirmed, and any bridge on that backend publishes those a dead process
+ * left (see {@code docs/amqp.md}). Close the bridge with {@link #stopIntake()} before the queue and
  * {@link #close()} after it, so the events of the tasks that finish while the queue drains are published.
  */
 public final class AmqpBridge implements AutoCloseable {
@@ -58,15 +59,15 @@ public final class AmqpBridge implements AutoCloseable {
   private final ConfirmedPublisher publisher;
   private final RequestIntake intake;
   private final RevokedTasks revoked;
+  private final ResultOutbox outbox;
   private final Subscription subscription;
   private final ExecutorService intakeThreads;
   private final List<Channel> consumerChannels = new ArrayList<>();
-  private volatile int recoveredResults = -1;
   private boolean intakeStopped;
   private boolean closed;
 
-  private AmqpBridge(FfmpegQueueClient client, AmqpSettings settings, RequestIntake.AfterSubmit afterSubmit)
-      throws IOException, TimeoutException {
+  private AmqpBridge(FfmpegQueueClient client, AmqpSettings settings, RequestIntake.AfterSubmit afterSubmit,
+      ResultOutbox.Timings timings) throws IOException, TimeoutException {
     this.settings = settings;
     ConnectionFactory f = new ConnectionFactory();
     try {
@@ -111,16 +112,16 @@ public final class AmqpBridge implements AutoCloseable {
     CeleryReplies replies = new CeleryReplies(publisher);
     EventPublisher events = new EventPublisher(publisher, settings.eventsExchange());
     this.revoked = new RevokedTasks(client);
+    this.outbox = new ResultOutbox(client, replies, events, timings);
     Signal room = new Signal();
     this.subscription = client.subscribe(e -> {
-      events.onEvent(e);
-      replies.onEvent(e);
+      outbox.published(e, events.publish(e), replies.publish(e));
       revoked.onEvent(e);
       if (e.type() == TaskEvent.Type.STARTED || e.type().isFinal()) {
         room.fire();
       }
     });
-    this.intake = new RequestIntake(client, settings, publisher, replies, revoked, room, afterSubmit);
+    this.intake = new RequestIntake(client, settings, publisher, replies, revoked, outbox, room, afterSubmit);
     this.intakeThreads = new ThreadPoolExecutor(settings.intakeThreads(), settings.intakeThreads(), 0,
         TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("ffq-amqp-intake-"));
     // Declared on the control channel, which stays open: the client declares it all again on that channel
@@ -131,15 +132,6 @@ public final class AmqpBridge implements AutoCloseable {
     consume(RequestIntake.Source.CELERY, settings.celeryQueue());
     consume(RequestIntake.Source.REGISTER, settings.registerQueue());
     consumeControl(control);
-    // What a process that died before its results were confirmed could not publish, made again from the tasks.
-    Thread recovery = daemonThreads("ffq-amqp-recovery-").newThread(() -> {
-      try {
-        recoveredResults = ResultRecovery.republish(client, replies, Instant.now().minus(ResultRecovery.WINDOW));
-      } catch (RuntimeException e) {
-        log.warn("could not publish the results of recently ended tasks again: {}", e.toString());
-      }
-    });
-    recovery.start();
     log.info("AMQP bridge on {}: Celery queue {} (task {}), register queue {}, events exchange {}, dead letters {}",
         settings.displayUrl(), settings.celeryQueue(), settings.celeryTaskName(), settings.registerQueue(),
         settings.eventsExchange(), settings.deadLetterQueue());
@@ -156,10 +148,15 @@ public final class AmqpBridge implements AutoCloseable {
   }
 
   static AmqpBridge start(FfmpegQueueClient client, AmqpSettings settings, RequestIntake.AfterSubmit afterSubmit) {
+    return start(client, settings, afterSubmit, ResultOutbox.Timings.DEFAULT);
+  }
+
+  static AmqpBridge start(FfmpegQueueClient client, AmqpSettings settings, RequestIntake.AfterSubmit afterSubmit,
+      ResultOutbox.Timings timings) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(settings, "settings");
     try {
-      return new AmqpBridge(client, settings, afterSubmit);
+      return new AmqpBridge(client, settings, afterSubmit, timings);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot connect to " + settings.displayUrl() + ": " + e.getMessage(), e);
     } catch (TimeoutException e) {
@@ -226,11 +223,11 @@ public final class AmqpBridge implements AutoCloseable {
   }
 
   /**
-   * How many results of recently ended Celery tasks this bridge published again at its start (see
-   * {@code docs/amqp.md}); -1 until it has.
+   * How many Celery results (each with its task's final event) this bridge published again from the backend's
+   * outbox, for tasks whose process did not see them confirmed (see {@code docs/amqp.md}).
    */
-  public int recoveredResults() {
-    return recoveredResults;
+  public long republishedResults() {
+    return outbox.republished();
   }
 
   /** Results and events the broker has confirmed. */
@@ -286,6 +283,7 @@ public final class AmqpBridge implements AutoCloseable {
     stopIntake();
     subscription.close();
     publisher.close();
+    outbox.close(); // after the publisher: the confirms it waited for remove their deliveries
     for (Connection c : List.of(consumeConnection, publishConnection)) {
       try {
         c.close(5000);

@@ -11,6 +11,7 @@ import com.rabbitmq.client.AMQP;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Answers Celery clients as Celery's {@code rpc://} result backend does: a JSON message
@@ -41,22 +42,33 @@ final class CeleryReplies implements TaskListener {
 
   @Override
   public void onEvent(TaskEvent e) {
-    if (e.remote()) {
-      return;
-    }
-    switch (e.type()) {
-      case STARTED, COMPLETED, FAILED, CANCELLED -> answer(e.task(), e.at());
-      default -> { }
-    }
+    publish(e);
   }
 
-  /** Sends the state of {@code task} to its Celery client, if it came from one that waits for results. */
-  void answer(Task task, Instant at) {
+  /**
+   * Answers the client of the event's task, if this process made the event; the future completes once the
+   * broker confirmed the answer (at once when there is none to send).
+   */
+  CompletableFuture<Void> publish(TaskEvent e) {
+    if (e.remote()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return switch (e.type()) {
+      case STARTED, COMPLETED, FAILED, CANCELLED -> answer(e.task(), e.at());
+      default -> CompletableFuture.completedFuture(null);
+    };
+  }
+
+  /**
+   * Sends the state of {@code task} to its Celery client, if it came from one that waits for results; the
+   * future completes once the broker confirmed it (at once when there is none to send).
+   */
+  CompletableFuture<Void> answer(Task task, Instant at) {
     Map<String, String> meta = task.request().metadata();
     String id = meta.get(ID_KEY);
     String replyTo = meta.get(REPLY_TO_KEY);
     if (id == null || replyTo == null) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     ObjectNode n = TaskJson.mapper().createObjectNode();
     n.put("task_id", id);
@@ -82,13 +94,13 @@ final class CeleryReplies implements TaskListener {
             "task " + task.id() + " was cancelled"));
       }
       default -> {
-        return;
+        return CompletableFuture.completedFuture(null);
       }
     }
     n.putNull("traceback");
     n.putArray("children");
     n.put("date_done", task.status().isFinal() ? at.toString() : null);
-    publish(replyTo, meta.getOrDefault(CORRELATION_KEY, id), n);
+    return publish(replyTo, meta.getOrDefault(CORRELATION_KEY, id), n);
   }
 
   /** Sends a failure for a message that never became a task. */
@@ -111,7 +123,7 @@ final class CeleryReplies implements TaskListener {
     return x;
   }
 
-  private void publish(String replyTo, String correlationId, ObjectNode body) {
+  private CompletableFuture<Void> publish(String replyTo, String correlationId, ObjectNode body) {
     byte[] bytes;
     try {
       bytes = TaskJson.mapper().writeValueAsBytes(body);
@@ -125,6 +137,6 @@ final class CeleryReplies implements TaskListener {
         .deliveryMode(1) // the client's reply queue is not durable either
         .build();
     // The default exchange routes to the reply queue by name; a client that is gone leaves nothing behind.
-    publisher.publish(ConfirmedPublisher.Message.toReplyQueue(replyTo, props, bytes));
+    return publisher.publish(ConfirmedPublisher.Message.toReplyQueue(replyTo, props, bytes));
   }
 }

@@ -8,6 +8,7 @@ import io.ffmpegqueue.TaskJson;
 import io.ffmpegqueue.TaskListener;
 import io.ffmpegqueue.ffmpeg.Progress;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Publishes each event this process made on the events exchange: routing key {@code task.} and the type in
@@ -30,8 +31,16 @@ final class EventPublisher implements TaskListener {
 
   @Override
   public void onEvent(TaskEvent e) {
+    publish(e);
+  }
+
+  /**
+   * Publishes the event if this process made it; the future completes once the broker confirmed it (at once
+   * when it is another process's to publish).
+   */
+  CompletableFuture<Void> publish(TaskEvent e) {
     if (e.remote()) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     ObjectNode n = TaskJson.toJson(e.task());
     n.put("event", e.type().name().toLowerCase(Locale.ROOT));
@@ -62,6 +71,6 @@ final class EventPublisher implements TaskListener {
         .type(n.get("event").asText())
         .timestamp(java.util.Date.from(e.at()))
         .build();
-    publisher.publish(new ConfirmedPublisher.Message(exchange, routingKey(e.type()), props, body));
+    return publisher.publish(new ConfirmedPublisher.Message(exchange, routingKey(e.type()), props, body));
   }
 }

@@ -50,6 +50,7 @@ final class RequestIntake {
   private final ConfirmedPublisher publisher;
   private final CeleryReplies replies;
   private final RevokedTasks revoked;
+  private final ResultOutbox outbox;
   private final Signal room;
   private final AfterSubmit afterSubmit;
   private volatile boolean closing;
@@ -59,12 +60,13 @@ final class RequestIntake {
   final AtomicLong waitedForRoom = new AtomicLong();
 
   RequestIntake(FfmpegQueueClient client, AmqpSettings settings, ConfirmedPublisher publisher,
-      CeleryReplies replies, RevokedTasks revoked, Signal room, AfterSubmit afterSubmit) {
+      CeleryReplies replies, RevokedTasks revoked, ResultOutbox outbox, Signal room, AfterSubmit afterSubmit) {
     this.client = client;
     this.settings = settings;
     this.publisher = publisher;
     this.replies = replies;
     this.revoked = revoked;
+    this.outbox = outbox;
     this.room = room;
     this.afterSubmit = afterSubmit;
   }
@@ -134,6 +136,9 @@ final class RequestIntake {
       // the first task.
       TaskRequest request = RequestFields.parse(m.fields(), m.id(), meta).toBuilder().idempotencyKey(m.id()).build();
       Submission s = submit(id, request);
+      if (m.replyTo() != null && (s.created() || !s.task().status().isFinal())) {
+        outbox.keep(s.id()); // with the task until its result is confirmed, before the message is acknowledged
+      }
       revoked.track(m.id(), s.id());
       if (s.created()) {
         registered.incrementAndGet();

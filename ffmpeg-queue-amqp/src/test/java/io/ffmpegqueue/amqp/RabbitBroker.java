@@ -61,6 +61,11 @@ final class RabbitBroker implements AutoCloseable {
     return "amqp://guest:guest@127.0.0.1:" + amqpPort + "/%2F";
   }
 
+  /** The broker's AMQP port on loopback. */
+  int port() {
+    return amqpPort;
+  }
+
   /** A new connection to the broker, for a test's own publishing and consuming. */
   Connection connect() throws Exception {
     ConnectionFactory f = new ConnectionFactory();

@@ -49,4 +49,12 @@ public interface WebhookOutbox {
 
   /** Replaces a task's stored delivery (after an attempt); does nothing when the task is gone. */
   void updateWebhook(TaskId id, WebhookDelivery delivery);
+
+  /**
+   * Where this backend keeps the tasks' messages to other systems until they are sent (the PostgreSQL and
+   * Redis backends do); empty by default, as for a backend that a crash empties anyway.
+   */
+  default Optional<MessageOutbox> messageOutbox() {
+    return Optional.empty();
+  }
 }

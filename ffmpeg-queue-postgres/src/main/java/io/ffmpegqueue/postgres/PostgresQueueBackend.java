@@ -10,7 +10,9 @@ import io.ffmpegqueue.TaskRejectedException;
 import io.ffmpegqueue.TaskStatus;
 import io.ffmpegqueue.WebhookDelivery;
 import io.ffmpegqueue.spi.DueWebhook;
+import io.ffmpegqueue.spi.MessageOutbox;
 import io.ffmpegqueue.spi.WebhookOutbox;
+import io.ffmpegqueue.postgres.internal.BoundConnections;
 import io.ffmpegqueue.postgres.internal.Webhooks;
 import io.ffmpegqueue.postgres.internal.TaskReads;
 import io.ffmpegqueue.postgres.internal.Renewals;
@@ -21,6 +23,7 @@ import io.ffmpegqueue.postgres.internal.Claims;
 import io.ffmpegqueue.postgres.internal.Continuations;
 import io.ffmpegqueue.postgres.internal.Enqueuer;
 import io.ffmpegqueue.postgres.internal.Jdbc;
+import io.ffmpegqueue.postgres.internal.Messages;
 import io.ffmpegqueue.postgres.internal.Migrator;
 import io.ffmpegqueue.postgres.internal.NotificationListener;
 import io.ffmpegqueue.postgres.internal.NoticeBuffer;
@@ -96,7 +99,7 @@ import javax.sql.DataSource;
  *       the next claims down between autovacuum's visits.
  *   <li><b>Webhooks</b>: the statement that ends a task with a webhook URL (finish, cancel, reap) also stores
  *       its delivery, so a process that dies right after cannot lose it; any process with webhooks turned on
- *       sends it.
+ *       sends it. Messages to other systems ({@link #messageOutbox()}) are kept in a table beside it.
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} stops the listening connection; the DataSource stays the host's.
@@ -137,8 +140,9 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
   private final RemoteNotices notices;
   private final NoticeBuffer buffer;
   private final NotificationListener listener;
-  private final ThreadLocal<Connection> bound = new ThreadLocal<>();
+  private final BoundConnections bound = new BoundConnections();
   private final Webhooks webhooks;
+  private final Messages messages;
   private final TaskReads reads;
   private final PostgresGraph graph;
   private final Renewals renewals;
@@ -153,6 +157,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
     this.writes = new WorkerWrites(db, sql, claims, this::webhookDue);
     this.upkeep = new Upkeep(db, sql, b.retentionAge, b.retentionCount);
     this.webhooks = new Webhooks(db, b.schema, b.prefix);
+    this.messages = new Messages(db, b.schema, b.prefix);
     this.graph = new PostgresGraph(b.schema, b.prefix);
     this.reads = new TaskReads(db, sql, graph);
     this.cancels = new Cancels(db, sql);
@@ -190,7 +195,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
    */
   @Override
   public Enqueued enqueue(Task task) {
-    Connection c = bound.get();
+    Connection c = bound.current();
     if (c != null) {
       return enqueue(c, task);
     }
@@ -239,18 +244,7 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
    * @return what {@code work} returned
    */
   public <T> T inTransaction(Connection connection, Supplier<T> work) {
-    Objects.requireNonNull(connection, "connection");
-    Connection before = bound.get();
-    bound.set(connection);
-    try {
-      return work.get();
-    } finally {
-      if (before == null) {
-        bound.remove();
-      } else {
-        bound.set(before);
-      }
-    }
+    return bound.with(connection, work);
   }
 
   // ---- claim and leases ----
@@ -337,6 +331,11 @@ public final class PostgresQueueBackend implements QueueBackend, WebhookOutbox, 
   @Override
   public List<DueWebhook> claimDueWebhooks(Instant now, Duration holdFor, int limit) {
     return webhooks.claimDue(now, holdFor, limit);
+  }
+
+  @Override
+  public Optional<MessageOutbox> messageOutbox() {
+    return Optional.of(messages);
   }
 
   @Override

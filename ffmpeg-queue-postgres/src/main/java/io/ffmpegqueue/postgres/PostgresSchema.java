@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 public final class PostgresSchema {
   /** The schema version this library needs: the number of the last migration. */
-  public static final int LATEST_VERSION = 8;
+  public static final int LATEST_VERSION = 9;
 
   private record Script(int version, String description, String file) {}
 
@@ -35,7 +35,8 @@ public final class PostgresSchema {
       new Script(5, "task graphs", "V5__task_graphs.sql"),
       new Script(6, "task management", "V6__task_management.sql"),
       new Script(7, "fencing across retries, dashboard indexes", "V7__fencing_and_dashboard.sql"),
-      new Script(8, "continuations", "V8__continuations.sql"));
+      new Script(8, "continuations", "V8__continuations.sql"),
+      new Script(9, "messages", "V9__messages.sql"));
 
   private PostgresSchema() {}
 

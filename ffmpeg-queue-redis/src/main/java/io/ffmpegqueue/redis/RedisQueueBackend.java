@@ -1,5 +1,7 @@
 package io.ffmpegqueue.redis;
 
+import static io.ffmpegqueue.redis.RedisCalls.call;
+
 import io.ffmpegqueue.ErrorKind;
 import io.ffmpegqueue.FfmpegQueueException;
 import io.ffmpegqueue.Subscription;
@@ -26,6 +28,7 @@ import io.ffmpegqueue.spi.Renewal;
 import io.ffmpegqueue.spi.TaskAdmin;
 import io.ffmpegqueue.spi.TaskContinuations;
 import io.ffmpegqueue.spi.TaskGraphs;
+import io.ffmpegqueue.spi.MessageOutbox;
 import io.ffmpegqueue.spi.WebhookOutbox;
 import io.lettuce.core.RedisException;
 import io.ffmpegqueue.support.ProgressText;
@@ -37,7 +40,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * The Redis backend: tasks in Redis 7, standalone or cluster, shared by an API process and any number of
@@ -126,14 +128,6 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, Tas
    */
   public static Builder builder(String url) {
     return new Builder(url);
-  }
-
-  private <T> T call(String what, Supplier<T> step) {
-    try {
-      return step.get();
-    } catch (RedisException e) {
-      throw new FfmpegQueueException("Redis: " + what + " failed: " + e.getMessage(), e);
-    }
   }
 
   // ---- enqueue ----
@@ -271,6 +265,12 @@ public final class RedisQueueBackend implements QueueBackend, WebhookOutbox, Tas
   @Override
   public void updateWebhook(TaskId id, WebhookDelivery delivery) {
     call("record a webhook attempt of task " + id, () -> webhooks.update(id, delivery));
+  }
+
+  /** Messages to other systems, kept by Lua scripts ({@link RedisMessages}) and removed with their task. */
+  @Override
+  public Optional<MessageOutbox> messageOutbox() {
+    return Optional.of(new RedisMessages(scripts, clock));
   }
 
   @Override

@@ -83,7 +83,7 @@ final class WebhookDeliveries {
         TaskHashes.instant(h.get("next")));
   }
 
-  private static String attemptsJson(List<WebhookAttempt> attempts) {
+  static String attemptsJson(List<WebhookAttempt> attempts) {
     ArrayNode a = TaskJson.mapper().createArrayNode();
     for (WebhookAttempt w : attempts) {
       ObjectNode n = a.addObject();
@@ -94,7 +94,7 @@ final class WebhookDeliveries {
     return a.toString();
   }
 
-  private static List<WebhookAttempt> attempts(TaskId id, String json) {
+  static List<WebhookAttempt> attempts(TaskId id, String json) {
     try {
       List<WebhookAttempt> out = new ArrayList<>();
       for (JsonNode n : TaskJson.mapper().readTree(json)) {

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Capacity, retention, counts and concurrent claims. Part of {@link QueueBackendContract}. */
-abstract class CapacityAndRetentionCases extends WebhookOutboxCases {
+abstract class CapacityAndRetentionCases extends MessageOutboxCases {
   @Test
   void past_its_capacity_the_backend_refuses_new_tasks_as_queue_full() throws Exception {
     QueueBackend b = backend(new Limits(3, Duration.ofHours(1), 100));

@@ -4,6 +4,11 @@ import io.ffmpegqueue.FfmpegQueue;
 import io.ffmpegqueue.TaskOutput;
 import io.ffmpegqueue.amqp.AmqpBridge;
 import io.ffmpegqueue.amqp.AmqpSettings;
+import io.ffmpegqueue.postgres.PostgresQueueBackend;
+import io.ffmpegqueue.spi.QueueBackend;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -13,7 +18,9 @@ import java.util.List;
  * does nothing (the library's handler seam), in memory, behind the RabbitMQ bridge on one Celery queue. Runs
  * until its standard input closes, then prints the bridge's counters.
  *
- * <p>Arguments: broker URL, Celery queue, workers.
+ * <p>Arguments: broker URL, Celery queue, workers, and optionally the backend: {@code memory} (the default),
+ * {@code postgres} (an embedded PostgreSQL, each Celery result kept in its message outbox until confirmed) or
+ * {@code postgres-no-outbox} (the same without the outbox, to measure what it costs).
  */
 public final class IntakeUnderTest {
   private IntakeUnderTest() {}
@@ -46,7 +53,16 @@ public final class IntakeUnderTest {
     String queueName = args[1];
     int workers = Integer.parseInt(args[2]);
     List<TaskOutput> none = List.of(new TaskOutput("out.mp4", URI.create("memory://out.mp4"), 0, null, null, null, null));
-    try (FfmpegQueue queue = FfmpegQueue.builder().workers(workers).handler(ctx -> none).build();
+    String kind = args.length > 3 ? args[3] : "memory";
+    EmbeddedPostgres pg = kind.equals("memory") ? null : EmbeddedPostgres.builder().start();
+    PostgresQueueBackend postgres = pg == null ? null : PostgresQueueBackend.builder(pool(pg)).build();
+    QueueBackend backend = postgres == null ? null
+        : kind.equals("postgres-no-outbox") ? new OutboxToggle(postgres) : postgres;
+    FfmpegQueue.Builder qb = FfmpegQueue.builder().workers(workers).handler(ctx -> none);
+    if (backend != null) {
+      qb.backend(backend);
+    }
+    try (FfmpegQueue queue = qb.build();
         AmqpBridge bridge = AmqpBridge.start(queue, AmqpSettings.builder(url).celeryQueue(queueName)
             .registerQueue(queueName + ".register").build())) {
       System.out.println("ready");
@@ -62,6 +78,18 @@ public final class IntakeUnderTest {
           + " ms, GC pauses " + java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
               .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum()
           + " ms); live threads (ms): " + threads);
+    } finally {
+      if (pg != null) {
+        postgres.close();
+        pg.close();
+      }
     }
+  }
+
+  private static HikariDataSource pool(EmbeddedPostgres pg) {
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
+    c.setMaximumPoolSize(16);
+    return new HikariDataSource(c);
   }
 }

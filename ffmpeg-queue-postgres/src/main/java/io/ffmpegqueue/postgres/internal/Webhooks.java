@@ -88,7 +88,7 @@ public final class Webhooks {
         next == null ? null : next.toInstant());
   }
 
-  private static String attemptsJson(List<WebhookAttempt> attempts) {
+  static String attemptsJson(List<WebhookAttempt> attempts) {
     ArrayNode a = TaskJson.mapper().createArrayNode();
     for (WebhookAttempt w : attempts) {
       ObjectNode n = a.addObject();
@@ -99,7 +99,7 @@ public final class Webhooks {
     return a.toString();
   }
 
-  private static List<WebhookAttempt> attempts(String json) throws SQLException {
+  static List<WebhookAttempt> attempts(String json) throws SQLException {
     try {
       List<WebhookAttempt> out = new ArrayList<>();
       for (JsonNode n : TaskJson.mapper().readTree(json)) {

@@ -1,4 +1,5 @@
--- Removes final task id for good, for prune and the admin's delete: its hash, webhook delivery, attempt history
+-- Removes final task id for good, for prune and the admin's delete: its hash, webhook delivery, message
+-- deliveries ('ms:<id>', see RedisMessages.java), attempt history
 -- ('h:<id>'), place in the final, status and creation ('created') sets, idempotency key, and its edges in the
 -- graph (its own children have all ended: the callers keep a task whose 'hd' is above 0).
 local function remove_task(id)
@@ -8,7 +9,11 @@ local function remove_task(id)
     redis.call('DEL', P .. 'w:' .. id) -- its webhook delivery goes with it
     redis.call('ZREM', P .. 'wdue', id)
   end
-  redis.call('DEL', key, P .. 'h:' .. id)
+  for _, did in ipairs(redis.call('SMEMBERS', P .. 'ms:' .. id)) do
+    redis.call('DEL', P .. 'm:' .. id .. '|' .. did)
+    redis.call('ZREM', P .. 'mdue', id .. '|' .. did)
+  end
+  redis.call('DEL', key, P .. 'h:' .. id, P .. 'ms:' .. id)
   redis.call('ZREM', P .. 'final', id)
   if st then redis.call('ZREM', P .. 's:' .. st, id) end
   if ck then redis.call('ZREM', P .. 'created', ck) end
