@@ -115,6 +115,10 @@ final class HttpCalls {
         if (location == null) {
           throw fatal("HTTP " + code + " from " + Urls.redact(current) + " has no Location", false, null);
         }
+        if (settings.maxRedirects() == 0) {
+          throw fatal("HTTP " + code + " from " + Urls.redact(current) + " is a redirect, which this fetch does not follow",
+              false, null);
+        }
         if (++redirects > settings.maxRedirects()) {
           throw fatal("more than " + settings.maxRedirects() + " redirects from " + Urls.redact(url), false, null);
         }
