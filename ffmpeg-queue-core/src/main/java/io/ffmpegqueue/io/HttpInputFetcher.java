@@ -41,7 +41,8 @@ import okhttp3.Protocol;
  *       is pinned to the checked addresses so DNS rebinding cannot switch them; every redirect is checked the
  *       same way, and every socket checks its destination before it connects.
  *   <li><b>Allow-list</b> for deployments that fetch from their own network (and for tests on loopback):
- *       host names, {@code *.domain} wildcards and CIDRs, e.g. from {@code INPUT_ALLOWED_HOSTS}.
+ *       host names, {@code *.domain} wildcards and CIDRs, e.g. from {@code INPUT_ALLOWED_HOSTS}; and exact
+ *       trusted origins ({@code scheme://host:port}) for a store the host configured itself.
  *   <li><b>Limits</b>: connect, read and whole-download timeouts, a maximum size (10 GiB by default, checked
  *       against {@code Content-Length} and while streaming), at most 5 redirects.
  *   <li><b>Retries</b> with backoff inside the fetch for connect errors, broken streams, 5xx, 408 and 429
@@ -77,7 +78,7 @@ public final class HttpInputFetcher implements ProgressiveInputFetcher, AutoClos
   private HttpInputFetcher(Builder b) {
     this.settings = new HttpSettings(b.connectTimeout, b.readTimeout, b.downloadTimeout, b.maxSize, b.maxRedirects,
         b.maxAttempts, b.initialBackoff, b.maxBackoff, b.maxRetryAfter, b.partSize, b.parallelism, b.rangedAbove,
-        HostPolicy.of(b.allowed, b.onlyAllowed), b.dns, b.userAgent);
+        HostPolicy.of(b.allowed, b.onlyAllowed).trusting(b.trusted), b.dns, b.userAgent);
     this.schemes = Set.copyOf(b.schemes);
     this.client = new OkHttpClient.Builder()
         .connectTimeout(b.connectTimeout)
@@ -131,7 +132,7 @@ public final class HttpInputFetcher implements ProgressiveInputFetcher, AutoClos
           + " carries credentials (user:password@), which inputs may not; use a signed URL instead");
     }
     HostPolicy.HostCheck check = settings.policy().check(url.host());
-    if (check.refusal() != null) {
+    if (check.refusal() != null && !settings.policy().trusts(url)) {
       throw new InvalidTaskException("input_files", "'" + name + "': " + Urls.redact(url) + " " + check.refusal());
     }
   }
@@ -173,6 +174,7 @@ public final class HttpInputFetcher implements ProgressiveInputFetcher, AutoClos
     private int parallelism = 4;
     private long rangedAbove = 64L << 20;
     private final List<String> allowed = new ArrayList<>();
+    private final List<HttpUrl> trusted = new ArrayList<>();
     private boolean onlyAllowed;
     private Dns dns = Dns.SYSTEM;
     private String userAgent = "ffmpeg-queue";
@@ -296,6 +298,29 @@ public final class HttpInputFetcher implements ProgressiveInputFetcher, AutoClos
     /** Allows each of {@code entries}, as {@link #allow(String)}. */
     public Builder allowHosts(Collection<String> entries) {
       entries.forEach(this::allow);
+      return this;
+    }
+
+    /**
+     * Trusts exactly one origin, {@code scheme://host[:port]}, whatever address its host has: URLs there are
+     * fetched even when it is loopback or private, and a redirect from there to any other origin is refused.
+     * Other hosts, and other ports of the same host, stay under the guard. For a store the host configured
+     * itself, whose URLs it builds (an S3-compatible endpoint such as {@code http://10.0.0.5:9000}), not
+     * for the hosts of client URLs: {@link #allow} is for those.
+     *
+     * @throws IllegalArgumentException when {@code origin} is not an http(s) URL with a host, or has user
+     *     info, a path, a query or a fragment
+     */
+    public Builder trustOrigin(URI origin) {
+      Objects.requireNonNull(origin, "origin");
+      HttpUrl url = origin.getRawAuthority() == null ? null : HttpUrl.parse(origin.toString());
+      String path = origin.getRawPath() == null ? "" : origin.getRawPath();
+      if (url == null || origin.getRawUserInfo() != null || !(path.isEmpty() || path.equals("/"))
+          || origin.getRawQuery() != null || origin.getRawFragment() != null) {
+        throw new IllegalArgumentException("trusted origin '" + Urls.redact(origin)
+            + "' is not scheme://host[:port] (http or https, no user info, path, query or fragment)");
+      }
+      trusted.add(url);
       return this;
     }
 

@@ -104,7 +104,8 @@ public abstract class S3ClientOptions<B extends S3ClientOptions<B>> {
   }
 
   /**
-   * The longest one HTTP attempt may take (one part, one range) before the SDK retries it. Default: none.
+   * The longest one HTTP attempt through the SDK may take (one upload part; an input's HEAD) before the SDK
+   * retries it. Default: none.
    */
   public B apiCallAttemptTimeout(Duration timeout) {
     if (timeout == null || timeout.isNegative() || timeout.isZero()) {

@@ -16,14 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 
 class S3InputFetcherIT {
   private static final String BUCKET = "inputs";
@@ -59,18 +57,57 @@ class S3InputFetcherIT {
   @Test
   void an_s3_input_arrives_intact_through_parallel_ranged_gets() throws Exception {
     RequestLog log = new RequestLog();
-    try (S3AsyncClient client = S3.server().hostClient(log);
+    try (GetRelay relay = new GetRelay(S3.server().endpoint());
+        S3AsyncClient client = S3.server().hostClient(log, relay.endpoint());
         S3InputFetcher f = S3InputFetcher.builder().client(client).allowBuckets(BUCKET)
             .partSize(1 << 20).concurrency(4).build()) {
       f.fetch(request("s3://inputs/uploads/big%20clip.mov", new FakeTaskContext()));
 
       assertThat(TestFiles.sha256(workspace.resolve("input.mov"))).isEqualTo(bigSha);
-      assertThat(log.count("GetObject")).as("one GET per MiB").isEqualTo(25);
-      assertThat(log.maxInFlight()).isBetween(2, 4);
+      assertThat(log.count("HeadObject")).as("the size, through the SDK").isEqualTo(1);
+      assertThat(log.count("GetObject")).as("the bytes, not through the SDK").isZero();
+      assertThat(relay.gets()).as("one GET per MiB, after the first that learns the size").isEqualTo(1 + 25);
+      assertThat(relay.maxOpenConnections()).as("the first GET's connection may still be closing").isBetween(2, 5);
       assertThat(workspace).isDirectoryContaining(p -> p.getFileName().toString().equals("input.mov"));
       try (var s = Files.list(workspace)) {
         assertThat(s).hasSize(1);
       }
+    }
+  }
+
+  @Test
+  void a_refused_get_names_the_s3_uri_and_never_shows_the_presigned_query() throws Exception {
+    try (GetRelay relay = new GetRelay(S3.server().endpoint());
+        S3InputFetcher f = fetcher().endpoint(relay.endpoint()).build()) {
+      relay.answerGets("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
+          () -> f.fetch(request("s3://inputs/uploads/big%20clip.mov", new FakeTaskContext())));
+
+      assertThat(relay.getLines()).singleElement().asString().contains("X-Amz-Signature=", "X-Amz-Credential=");
+      assertThat(e.kind()).isEqualTo(ErrorKind.INPUT);
+      assertThat(e.getMessage()).startsWith("input 'input.mov' (s3://inputs/uploads/big clip.mov): HTTP 403 from "
+          + relay.endpoint() + "/inputs/uploads/big%20clip.mov");
+      assertThat(S3StorageIT.stackTrace(e)).doesNotContain("X-Amz-", "Signature=", S3ProxyServer.SECRET_KEY);
+      try (var s = Files.list(workspace)) {
+        assertThat(s).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void a_redirect_from_the_endpoint_is_not_followed_even_to_the_same_host() throws Exception {
+    try (GetRelay relay = new GetRelay(S3.server().endpoint());
+        GetRelay elsewhere = new GetRelay(S3.server().endpoint());
+        S3InputFetcher f = fetcher().endpoint(relay.endpoint()).build()) {
+      relay.answerGets("HTTP/1.1 307 Temporary Redirect\r\nLocation: " + elsewhere.endpoint()
+          + "/inputs/uploads/big%20clip.mov\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
+          () -> f.fetch(request("s3://inputs/uploads/big%20clip.mov", new FakeTaskContext())));
+
+      assertThat(e.getMessage()).contains("(s3://inputs/uploads/big clip.mov): HTTP 307 from ",
+          "is a redirect, which this fetch does not follow");
+      assertThat(e.retryable()).isFalse();
+      assertThat(elsewhere.maxOpenConnections()).as("nothing reached the redirect's target").isZero();
     }
   }
 
@@ -136,21 +173,18 @@ class S3InputFetcherIT {
   @Test
   void a_stopped_task_stops_its_download_and_leaves_no_file() throws Exception {
     FakeTaskContext context = new FakeTaskContext();
-    RequestLog log = new RequestLog();
-    AtomicInteger gets = new AtomicInteger();
-    log.onRequest(r -> {
-      if (r instanceof GetObjectRequest && gets.incrementAndGet() == 3) {
-        context.stop(StopReason.CANCELLED);
-      }
-    });
-    try (S3AsyncClient client = S3.server().hostClient(log);
-        S3InputFetcher f = S3InputFetcher.builder().client(client).allowBuckets(BUCKET)
-            .partSize(1 << 20).concurrency(2).build()) {
+    try (GetRelay relay = new GetRelay(S3.server().endpoint());
+        S3InputFetcher f = fetcher().endpoint(relay.endpoint()).partSize(1 << 20).concurrency(2).build()) {
+      relay.onGet(n -> {
+        if (n == 3) {
+          context.stop(StopReason.CANCELLED);
+        }
+      });
       TaskFailureException e = catchThrowableOfType(TaskFailureException.class,
           () -> f.fetch(request("s3://inputs/uploads/big%20clip.mov", context)));
 
-      assertThat(e.getMessage()).contains("stopped", "CANCELLED");
-      assertThat(log.count("GetObject")).isLessThan(25);
+      assertThat(e.getMessage()).contains("s3://inputs/uploads/big clip.mov", "stopped", "cancelled");
+      assertThat(relay.gets()).isLessThan(1 + 25);
       try (var s = Files.list(workspace)) {
         assertThat(s).isEmpty();
       }

@@ -110,8 +110,13 @@ final class S3ProxyServer implements AutoCloseable {
    * {@code log} watching its requests.
    */
   S3AsyncClient hostClient(RequestLog log) {
+    return hostClient(log, endpoint());
+  }
+
+  /** The same, sending its requests to {@code endpoint} (a relay in front of this server). */
+  S3AsyncClient hostClient(RequestLog log, URI endpoint) {
     return S3AsyncClient.builder()
-        .endpointOverride(endpoint())
+        .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .forcePathStyle(true)
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)

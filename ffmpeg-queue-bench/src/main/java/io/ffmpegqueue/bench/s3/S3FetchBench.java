@@ -100,6 +100,7 @@ public final class S3FetchBench {
       server.getOutputStream().close();
       server.waitFor(30, TimeUnit.SECONDS);
       server.destroyForcibly();
+      S3UploadBench.deleteTree(tmp); // the object and the fetched copy: 1 GiB at the default size
     }
   }
 

@@ -13,8 +13,8 @@ import javax.net.SocketFactory;
 
 /**
  * The last check, right before each TCP connect: the address must be one the fetch's {@link GuardedDns}
- * approved or one the {@link HostPolicy} allows. OkHttp connects to IP-literal hosts without asking its
- * {@code Dns}, and this is what still sees them.
+ * approved, one the {@link HostPolicy} allows, or a trusted origin's address on that origin's port. OkHttp
+ * connects to IP-literal hosts without asking its {@code Dns}, and this is what still sees them.
  */
 public final class GuardedSocketFactory extends SocketFactory {
   // Big enough that one read takes what a fast connection has queued; Okio asks for 8 KiB at a time.
@@ -50,7 +50,7 @@ public final class GuardedSocketFactory extends SocketFactory {
       throw new IOException("refusing to connect to an unresolved address " + endpoint);
     }
     InetAddress a = isa.getAddress();
-    if (dns.approved(a)) {
+    if (dns.approved(a) || dns.trusted(isa)) {
       return;
     }
     String reason = policy.addressRefusal(a);

@@ -9,10 +9,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import okhttp3.HttpUrl;
 
 /**
  * Where inputs may come from: public addresses, plus what the host allow-lists (host names, {@code *.}
- * domain wildcards, CIDRs), or, in allow-list-only mode, nothing but those. Immutable.
+ * domain wildcards, CIDRs), or, in allow-list-only mode, nothing but those; and the origins the host trusts
+ * exactly ({@code scheme://host:port}, whatever address they have). Immutable.
  */
 public final class HostPolicy {
   private final Set<String> hosts;
@@ -20,13 +22,16 @@ public final class HostPolicy {
   private final List<Cidr> cidrs;
   private final boolean onlyListed;
   private final List<String> entries;
+  private final List<HttpUrl> trusted;
 
-  private HostPolicy(Set<String> hosts, List<String> domainSuffixes, List<Cidr> cidrs, boolean onlyListed, List<String> entries) {
+  private HostPolicy(Set<String> hosts, List<String> domainSuffixes, List<Cidr> cidrs, boolean onlyListed, List<String> entries,
+      List<HttpUrl> trusted) {
     this.hosts = Set.copyOf(hosts);
     this.domainSuffixes = List.copyOf(domainSuffixes);
     this.cidrs = List.copyOf(cidrs);
     this.onlyListed = onlyListed;
     this.entries = List.copyOf(entries);
+    this.trusted = List.copyOf(trusted);
   }
 
   /**
@@ -67,7 +72,50 @@ public final class HostPolicy {
         hosts.add(stripDot(e));
       }
     }
-    return new HostPolicy(hosts, suffixes, cidrs, onlyListed, kept);
+    return new HostPolicy(hosts, suffixes, cidrs, onlyListed, kept, List.of());
+  }
+
+  /**
+   * This policy, also trusting exactly {@code origins} (only their scheme, host and port count): URLs there
+   * pass whatever address the host has, and connections to that host's addresses on that port only.
+   */
+  public HostPolicy trusting(Collection<HttpUrl> origins) {
+    List<HttpUrl> all = new ArrayList<>(trusted);
+    for (HttpUrl o : origins) {
+      all.add(new HttpUrl.Builder().scheme(o.scheme()).host(o.host()).port(o.port()).build());
+    }
+    return new HostPolicy(hosts, domainSuffixes, cidrs, onlyListed, entries, all);
+  }
+
+  /** Whether {@code url} is at a trusted origin: the same scheme, host and port. */
+  public boolean trusts(HttpUrl url) {
+    for (HttpUrl o : trusted) {
+      if (o.scheme().equals(url.scheme()) && o.host().equals(url.host()) && o.port() == url.port()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The ports trusted on {@code host} (a name or an address as in a URL, lowercase); empty when none. */
+  public Set<Integer> trustedPorts(String host) {
+    Set<Integer> ports = new LinkedHashSet<>();
+    for (HttpUrl o : trusted) {
+      if (o.host().equals(host)) {
+        ports.add(o.port());
+      }
+    }
+    return ports;
+  }
+
+  /** Whether {@code address} on {@code port} is a trusted origin spelled as that address. */
+  public boolean trustsAddress(InetAddress address, int port) {
+    for (HttpUrl o : trusted) {
+      if (o.port() == port && address.equals(IpLiteral.parse(o.host()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Splits a comma-separated list such as {@code INPUT_ALLOWED_HOSTS}; blank items are skipped. */
@@ -204,7 +252,8 @@ public final class HostPolicy {
 
   @Override
   public String toString() {
-    return (onlyListed ? "only " : "public addresses and ") + entries;
+    return (onlyListed ? "only " : "public addresses and ") + entries
+        + (trusted.isEmpty() ? "" : ", trusted origins " + trusted.stream().map(o -> Urls.redact(o)).toList());
   }
 
   /** An address block. */

@@ -115,6 +115,10 @@ final class HttpCalls {
         if (location == null) {
           throw fatal("HTTP " + code + " from " + Urls.redact(current) + " has no Location", false, null);
         }
+        if (settings.maxRedirects() == 0) {
+          throw fatal("HTTP " + code + " from " + Urls.redact(current) + " is a redirect, which this fetch does not follow",
+              false, null);
+        }
         if (++redirects > settings.maxRedirects()) {
           throw fatal("more than " + settings.maxRedirects() + " redirects from " + Urls.redact(url), false, null);
         }
@@ -132,9 +136,20 @@ final class HttpCalls {
     }
   }
 
-  /** Checks the host of {@code url} (a redirect target when {@code from} is set) and pins a numeric host to its canonical form. */
+  /**
+   * Checks the host of {@code url} (a redirect target when {@code from} is set) and pins a numeric host to its
+   * canonical form; a trusted origin passes as it is, and is never left by a redirect.
+   */
   private HttpUrl checked(HttpUrl url, HttpUrl from) {
-    HostPolicy.HostCheck check = settings.policy().check(url.host());
+    HostPolicy policy = settings.policy();
+    if (from != null && policy.trusts(from) && !policy.trusts(url)) {
+      throw fatal("redirect from " + Urls.redact(from) + " to " + Urls.redact(url)
+          + ": a fetch from a trusted origin follows no redirect away from it", false, null);
+    }
+    if (policy.trusts(url)) {
+      return url;
+    }
+    HostPolicy.HostCheck check = policy.check(url.host());
     if (check.refusal() != null) {
       String where = from == null ? Urls.redact(url) : "redirect from " + Urls.redact(from) + " to " + Urls.redact(url);
       throw fatal(where + " " + check.refusal(), false, null);

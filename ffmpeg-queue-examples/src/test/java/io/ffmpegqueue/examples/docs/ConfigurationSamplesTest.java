@@ -155,8 +155,8 @@ class ConfigurationSamplesTest {
     S3InputFetcher s3Inputs = S3InputFetcher.builder()
         .client(s3.client())                            // or region/endpoint/credentials as above
         .allowBuckets("media-uploads")                  // required: allowBuckets(...) or allowAnyBucket()
-        .partSize(8L << 20)                             // ranged GETs of 8 MiB ...
-        .concurrency(8)                                 // ... 8 at once
+        .partSize(16L << 20)                            // ranged GETs of 16 MiB ...
+        .concurrency(4)                                 // ... 4 at once
         .maxSize(Long.MAX_VALUE)                        // default: no limit
         .build();
     // end-sample

@@ -1,178 +1,129 @@
 package io.ffmpegqueue.s3.internal;
 
 import io.ffmpegqueue.ErrorKind;
-import io.ffmpegqueue.Subscription;
 import io.ffmpegqueue.TaskFailureException;
 import io.ffmpegqueue.io.FetchProgress;
-import io.ffmpegqueue.spi.TaskContext;
+import io.ffmpegqueue.io.FetchRequest;
+import io.ffmpegqueue.io.HttpInputFetcher;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
+import java.util.Collection;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicReference;
-import software.amazon.awssdk.core.FileTransformerConfiguration;
-import software.amazon.awssdk.core.FileTransformerConfiguration.FailureBehavior;
-import software.amazon.awssdk.core.FileTransformerConfiguration.FileWriteOption;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * Downloads one object into a file: its size and ETag first, then ranges of {@code partSize} bytes, up to
- * {@code concurrency} at once, each written at its offset in a temporary file that is moved to the target
- * only when every range arrived. Every range asks for the ETag the download started with, so an object
- * replaced halfway fails the download instead of mixing two versions.
+ * Downloads one object into a file: its size from a HEAD through the SDK (so that a missing object, refused
+ * credentials or an unreachable store fail in S3's own words), then a GET presigned for the download's time
+ * limit, fetched by core's {@link HttpInputFetcher}: one stream, or ranges of {@code partSize} bytes,
+ * {@code concurrency} at once, each written at its offset in a temporary file that becomes the target only
+ * when complete. That path costs about what curl costs; the SDK's asynchronous one cost five to seven times
+ * as much CPU per byte.
+ *
+ * <p>The HTTP fetcher keeps its address guard: it trusts exactly the origins given (the configured endpoint,
+ * which may be loopback or private), follows no redirect, and never shows the presigned query (its signature)
+ * in a message or a log line.
  */
-public final class ObjectDownloader {
+public final class ObjectDownloader implements AutoCloseable {
   private final S3AsyncClient client;
-  private final long partSize;
-  private final int concurrency;
+  private final S3Presigner presigner;
+  private final HttpInputFetcher http;
+  private final Duration validity;
   private final long maxSize;
 
-  /** A downloader; {@code maxSize} bytes at most per object ({@link Long#MAX_VALUE} for no limit). */
-  public ObjectDownloader(S3AsyncClient client, long partSize, int concurrency, long maxSize) {
+  /**
+   * A downloader; {@code maxSize} bytes at most per object ({@link Long#MAX_VALUE} for no limit); one download
+   * may take {@code validity}, which is also how long its presigned GET is valid. Closing it closes
+   * {@code presigner}, not {@code client}.
+   */
+  public ObjectDownloader(S3AsyncClient client, S3Presigner presigner, Collection<URI> trustedOrigins, long partSize,
+      int concurrency, long maxSize, Duration validity) {
     this.client = client;
-    this.partSize = partSize;
-    this.concurrency = concurrency;
+    this.presigner = presigner;
+    this.validity = validity;
     this.maxSize = maxSize;
+    HttpInputFetcher.Builder b = HttpInputFetcher.builder()
+        .maxSize(Math.max(1, maxSize))
+        .maxRedirects(0)
+        .partSize(partSize)
+        .parallelism(concurrency)
+        .rangedAbove(0)
+        .downloadTimeout(validity);
+    trustedOrigins.forEach(b::trustOrigin);
+    this.http = b.build();
   }
 
   /**
-   * Downloads {@code source} to {@code target} (which must not exist); {@code what} names the input in
-   * errors. Stops promptly when {@code context} is stopped. {@code progress} hears how much of the temporary
-   * file is complete from its start, as ranges complete.
+   * Downloads {@code source} to the request's target (which must not exist); {@code what} names the input in
+   * errors. Stops promptly when the request's context is stopped. {@code progress} hears how much of the
+   * temporary file is complete from its start.
    */
-  public long download(String what, S3Uri source, Path target, TaskContext context, FetchProgress progress) {
+  public long download(String what, S3Uri source, FetchRequest request, FetchProgress progress) {
     HeadObjectResponse head = await(what, source, client.headObject(r -> r.bucket(source.bucket()).key(source.key())));
     long size = head.contentLength();
     if (size > maxSize) {
       throw new TaskFailureException(ErrorKind.INPUT, what + ": " + source + " is " + size
           + " bytes, more than the allowed " + maxSize, false);
     }
-    String eTag = head.eTag();
-    Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
-    List<CompletableFuture<GetObjectResponse>> inFlight = new ArrayList<>();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Subscription stop = context.onStop(() -> {
-      failure.compareAndSet(null, new TaskFailureException(ErrorKind.INPUT, what + ": the download of "
-          + source + " was stopped (" + context.stopReason() + ")", true));
-      synchronized (inFlight) {
-        inFlight.forEach(f -> f.cancel(true));
+    if (size == 0) {
+      try {
+        Files.createFile(request.target()); // no byte to GET: S3 answers a range of an empty object with 416
+      } catch (IOException e) {
+        throw new TaskFailureException(ErrorKind.INPUT, what + ": cannot write " + request.target().getFileName() + ": "
+            + e.getMessage(), true, null, e);
       }
-    });
-    boolean done = false;
+      return 0;
+    }
+    URI signed = presign(what, source);
     try {
-      Files.createFile(tmp);
-      Semaphore permits = new Semaphore(concurrency);
-      long ranges = Math.max(1, (size + partSize - 1) / partSize);
-      InOrder inOrder = new InOrder(ranges);
-      for (long i = 0; i < ranges && failure.get() == null; i++) {
-        permits.acquire();
-        if (failure.get() != null) {
-          break;
-        }
-        long from = i * partSize;
-        long to = Math.min(size, from + partSize) - 1;
-        CompletableFuture<GetObjectResponse> f = client.getObject(r -> {
-          r.bucket(source.bucket()).key(source.key());
-          if (size > 0) {
-            r.range("bytes=" + from + "-" + to);
-          }
-          if (eTag != null) {
-            r.ifMatch(eTag);
-          }
-        }, AsyncResponseTransformer.toFile(tmp, FileTransformerConfiguration.builder()
-            .fileWriteOption(FileWriteOption.WRITE_TO_POSITION).position(from)
-            .failureBehavior(FailureBehavior.LEAVE).build()));
-        synchronized (inFlight) {
-          inFlight.add(f);
-        }
-        long part = i;
-        f.whenComplete((resp, err) -> {
-          if (err != null) {
-            failure.compareAndSet(null, err);
-          } else {
-            long inOrderRanges = inOrder.done(part);
-            if (inOrderRanges >= 0) {
-              try {
-                progress.written(tmp, Math.min(size, inOrderRanges * partSize));
-              } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
-              }
-            }
-          }
-          permits.release();
-        });
-      }
-      List<CompletableFuture<GetObjectResponse>> all;
-      synchronized (inFlight) {
-        all = List.copyOf(inFlight);
-      }
-      CompletableFuture.allOf(all.toArray(CompletableFuture<?>[]::new)).handle((v, e) -> null).get();
-      if (failure.get() != null) {
-        throw S3Errors.input(what, source, client, failure.get());
-      }
-      long got = Files.size(tmp);
-      if (got != size) {
-        throw new TaskFailureException(ErrorKind.INPUT, what + ": " + source + " gave " + got
-            + " bytes instead of the " + size + " it announced", true);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      done = true;
-      return size;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TaskFailureException(ErrorKind.INPUT, what + ": the download of " + source + " was interrupted",
-          true, null, e);
-    } catch (ExecutionException e) {
+      http.fetch(new FetchRequest(request.name(), signed, request.target(), request.context()), progress);
+    } catch (TaskFailureException e) {
+      throw restated(what, source, e);
+    }
+    return size;
+  }
+
+  /** The HTTP fetcher's failure, naming the s3:// URI (its own message names the endpoint's URL, without the query). */
+  private static TaskFailureException restated(String what, S3Uri source, TaskFailureException e) {
+    String m = String.valueOf(e.getMessage());
+    String reason = m.startsWith(what + ": ") ? m.substring(what.length() + 2) : m;
+    return new TaskFailureException(e.kind(), what + " (" + source + "): " + reason, e.retryable(), null, e);
+  }
+
+  private URI presign(String what, S3Uri source) {
+    try {
+      return presigner.presignGetObject(p -> p.signatureDuration(validity)
+          .getObjectRequest(g -> g.bucket(source.bucket()).key(source.key()))).url().toURI();
+    } catch (SdkException e) {
       throw S3Errors.input(what, source, client, e);
-    } catch (IOException e) {
-      throw new TaskFailureException(ErrorKind.INPUT, what + ": cannot write " + target.getFileName() + ": "
-          + e.getMessage(), true, null, e);
-    } finally {
-      stop.close();
-      if (!done) {
-        synchronized (inFlight) {
-          inFlight.forEach(f -> f.cancel(true));
-        }
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the workspace is removed with the attempt anyway
-        }
-      }
+    } catch (URISyntaxException e) {
+      throw new TaskFailureException(ErrorKind.INPUT, what + ": cannot sign a GET of " + source, false);
     }
   }
 
-  /** Which ranges are done, and so how many from the start are. */
-  private static final class InOrder {
-    private final BitSet done = new BitSet();
-    private final long ranges;
-    private long firstPending;
-
-    InOrder(long ranges) {
-      this.ranges = ranges;
-    }
-
-    /** Marks range {@code i} done; how many ranges from the start are done when that grew, else -1. */
-    synchronized long done(long i) {
-      done.set((int) i);
-      if (i != firstPending) {
-        return -1;
+  /**
+   * Where presigned GETs go, to trust whatever its address: the {@code endpoint}'s origin ({@code scheme://host:port}),
+   * and with virtual-hosted addressing each bucket's host on it; none for AWS itself ({@code endpoint} null), whose
+   * public addresses the guard admits.
+   */
+  public static List<URI> origins(URI endpoint, boolean pathStyle, Collection<String> buckets) {
+    List<URI> origins = new ArrayList<>();
+    if (endpoint != null) {
+      String port = endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort();
+      origins.add(URI.create(endpoint.getScheme() + "://" + endpoint.getRawAuthority()));
+      if (!pathStyle) {
+        buckets.forEach(b -> origins.add(URI.create(endpoint.getScheme() + "://" + b + "." + endpoint.getHost() + port)));
       }
-      while (firstPending < ranges && done.get((int) firstPending)) {
-        firstPending++;
-      }
-      return firstPending;
     }
+    return origins;
   }
 
   private <T> T await(String what, S3Uri source, CompletableFuture<T> f) {
@@ -186,5 +137,12 @@ public final class ObjectDownloader {
     } catch (ExecutionException e) {
       throw S3Errors.input(what, source, client, e);
     }
+  }
+
+  /** Closes the presigner and the HTTP fetcher's idle connections and threads. */
+  @Override
+  public void close() {
+    http.close();
+    presigner.close();
   }
 }
