@@ -177,6 +177,10 @@ final class ConfirmedPublisher implements AutoCloseable {
         again.addFirst(replaced.message()); // a recovered channel numbers from 1 again
       }
       ch.basicPublish(m.exchange(), m.routingKey(), m.replyQueue(), m.props(), m.body());
+      if (m.replyQueue() && log.isDebugEnabled()) {
+        log.debug("published reply {} to {} as {} (generation {})", m.props().getCorrelationId(), m.routingKey(), seq,
+            generation);
+      }
     } catch (IOException | ShutdownSignalException e) {
       if (seq != null) {
         outstanding.remove(seq);
@@ -228,6 +232,10 @@ final class ConfirmedPublisher implements AutoCloseable {
     }
     for (Outstanding o : done) {
       Message m = o.message();
+      if (m.replyQueue() && log.isDebugEnabled()) {
+        log.debug("{} reply {} to {} ({}){}", ack ? "confirmed" : "nacked", m.props().getCorrelationId(),
+            m.routingKey(), seq, returned.contains(m.props().getMessageId()) ? ", returned" : "");
+      }
       if (!ack || (m.replyQueue() && returned.remove(m.props().getMessageId()))) {
         back.add(new Back(m, ack));
       } else {

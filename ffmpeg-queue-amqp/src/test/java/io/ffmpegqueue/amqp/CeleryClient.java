@@ -136,6 +136,7 @@ final class CeleryClient {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
+        System.err.println(line); // beside the service's log lines, in order
         synchronized (stderr) {
           if (stderr.length() < 20_000) {
             stderr.append(line).append('\n');

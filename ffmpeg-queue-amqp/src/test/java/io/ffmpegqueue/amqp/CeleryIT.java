@@ -394,4 +394,25 @@ class CeleryIT {
     assertThat(fastBridge.registered() - registered).as("tasks registered once each").isEqualTo(1000);
     assertThat(fastBridge.publishRetries()).as("publishing was cut by the restart").isGreaterThan(retries);
   }
+
+  @Test
+  @Order(10)
+  void results_waiting_in_the_reply_queue_survive_the_client_stopping_its_consumer_between_gets() throws Exception {
+    long before = fastBridge.published();
+    List<ObjectNode> tasks = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      tasks.add(CeleryClient.task(kwargs("-f lavfi -i testsrc out.mp4", "out.mp4")));
+    }
+    CeleryClient client = CeleryClient.start(dir, broker.url(), "bulk", tasks, CLIENT_TIMEOUT, true);
+    client.awaitSent(120);
+    // Every result waits in the client's reply queue before it consumes (a STARTED and a SUCCESS per task, and
+    // three events each on the events exchange).
+    await().atMost(Duration.ofSeconds(120)).until(() -> fastBridge.published() - before >= 5 * 1000);
+    // Celery's rpc:// client stops consuming its reply queue when a get() returns, and RabbitMQ deletes an
+    // auto-delete queue with whatever waits in it when its last consumer goes.
+    client.go();
+
+    List<JsonNode> results = client.results(CLIENT_TIMEOUT + 30);
+    assertThat(results).hasSize(1000).allSatisfy(r -> assertThat(r.path("state").asText()).as("%s", r).isEqualTo("SUCCESS"));
+  }
 }
