@@ -145,7 +145,9 @@ class DashboardIT {
       browser.screenshot(screenshots(), "dashboard-login");
       d.findElement(By.id("token")).sendKeys("not-the-token");
       d.findElement(By.cssSelector("button[type=submit]")).click();
-      assertThat(d.findElement(By.id("login-error")).getText()).contains("Wrong token");
+      // the answer comes after the click: wait for it rather than look at once (CI caught the page before it)
+      waitFor().until(() -> d.findElements(By.id("login-error")).stream()
+          .anyMatch(e -> e.getText().contains("Wrong token")));
       assertThat(d.getPageSource()).doesNotContain("secret-output");
       d.get(base + "/dashboard/tasks");
       assertThat(d.getCurrentUrl()).isEqualTo(base + "/dashboard/login");
