@@ -18,4 +18,9 @@ class PostgresQueueBackendContractIT extends QueueBackendContract {
         .retentionCount(limits.retentionCount())
         .build();
   }
+
+  @Override
+  protected boolean keepsMessages() {
+    return true;
+  }
 }

@@ -30,4 +30,9 @@ class RedisClusterIT extends QueueBackendContract {
         .capacity(limits.capacity()).retentionAge(limits.retentionAge()).retentionCount(limits.retentionCount())
         .build();
   }
+
+  @Override
+  protected boolean keepsMessages() {
+    return true;
+  }
 }

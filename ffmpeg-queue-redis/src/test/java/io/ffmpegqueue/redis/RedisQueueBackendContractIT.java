@@ -14,4 +14,9 @@ class RedisQueueBackendContractIT extends QueueBackendContract {
     return REDIS.server().backend().capacity(limits.capacity()).retentionAge(limits.retentionAge())
         .retentionCount(limits.retentionCount()).build();
   }
+
+  @Override
+  protected boolean keepsMessages() {
+    return true;
+  }
 }

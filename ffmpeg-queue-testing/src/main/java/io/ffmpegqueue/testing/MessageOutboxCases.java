@@ -2,6 +2,8 @@ package io.ffmpegqueue.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ffmpegqueue.Task;
@@ -15,7 +17,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,11 +31,26 @@ abstract class MessageOutboxCases extends WebhookOutboxCases {
         List.of(), due);
   }
 
+  /**
+   * Whether the backend under test keeps messages ({@link WebhookOutbox#messageOutbox()} present), as the
+   * PostgreSQL and Redis backends do; false by default, as for the in-memory backend (a crash empties it
+   * anyway). Override to return true for a backend that keeps them, so that the contract checks how.
+   *
+   * @return whether the backend keeps messages
+   */
+  protected boolean keepsMessages() {
+    return false;
+  }
+
   @Test
   void a_message_kept_with_a_task_is_handed_out_when_due_held_rescheduled_and_gone_once_removed() {
     QueueBackend b = backend();
     MessageOutbox m = WebhookOutbox.of(b).flatMap(WebhookOutbox::messageOutbox).orElse(null);
-    Assumptions.assumeTrue(m != null, "the backend keeps no messages");
+    if (!keepsMessages()) {
+      assertNull(m, "keepsMessages() says no, but the backend has a message outbox: override it to return true");
+      return;
+    }
+    assertNotNull(m, "keepsMessages() says yes, but the backend has no message outbox");
     Task t = QueueBackendContract.webhookTask(3, null);
     b.enqueue(t);
     Instant now = Instant.now();
