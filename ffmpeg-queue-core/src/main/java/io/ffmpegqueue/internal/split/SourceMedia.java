@@ -35,13 +35,6 @@ public record SourceMedia(double timeBase, long[] framePts, int[] keyframeIndexe
     }
   }
 
-  /** A listing without packet sizes (all 0). */
-  public SourceMedia(double timeBase, long[] framePts, int[] keyframeIndexes, long endPts, boolean audio,
-      double audioStartSeconds, double audioEndSeconds) {
-    this(timeBase, framePts, keyframeIndexes, endPts, audio, audioStartSeconds, audioEndSeconds,
-        new long[framePts.length]);
-  }
-
   /** The packet bytes of frames {@code from} (inclusive) to {@code to} (exclusive). */
   public long bytes(int from, int to) {
     long sum = 0;

@@ -82,28 +82,13 @@ final class InputFeed implements Runnable {
     } catch (IOException e) {
       log.debug("task {}: cannot open {} to release its feed: {}", taskId, fifo.getFileName(), e.toString());
     }
-    joinUninterruptibly();
+    OverlappedRun.join(thread, () -> { }); // nothing to do at an interrupt: the reader opened above lets the feed end
     if (release != null) {
       try {
         release.close();
       } catch (IOException e) {
         // nothing was written through it
       }
-    }
-  }
-
-  private void joinUninterruptibly() {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -51,6 +51,14 @@ final class OverlappedRun {
 
   /** Waits for the transfer's thread; an interrupt stops the transfer, which is waited for all the same. */
   static void join(Thread thread, InputFetchScope scope) {
+    join(thread, (Runnable) scope::abort);
+  }
+
+  /**
+   * Waits for {@code thread} however this one is interrupted, running {@code onInterrupt} at each interrupt
+   * (to make the thread end), and keeps the interrupt for the caller.
+   */
+  static void join(Thread thread, Runnable onInterrupt) {
     boolean interrupted = false;
     while (true) {
       try {
@@ -58,7 +66,7 @@ final class OverlappedRun {
         break;
       } catch (InterruptedException e) {
         interrupted = true;
-        scope.abort();
+        onInterrupt.run();
       }
     }
     if (interrupted) {

@@ -22,7 +22,7 @@ class SplitPlanTest {
       pts[i] = i * ticks;
     }
     int[] keys = IntStream.range(0, frames).filter(i -> i % gop == 0).toArray();
-    return new SourceMedia(timeBase, pts, keys, frames * ticks, true, 0, frames * ticks * timeBase);
+    return new SourceMedia(timeBase, pts, keys, frames * ticks, true, 0, frames * ticks * timeBase, new long[frames]);
   }
 
   @Test
