@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * with the reason in the {@value AmqpSettings#REASON_HEADER} header, then acknowledged. Results and events
  * are published with publisher confirms and published again until confirmed; the connections recover by
  * themselves after a broker restart. On a backend with a message outbox (PostgreSQL, Redis) each Celery result
- * is also kept with its task until confirmed, and any bridge on that backend publishes those a dead process
- * left (see {@code docs/amqp.md}). Close the bridge with {@link #stopIntake()} before the queue and
+ * and every event is also kept with its task until confirmed, and any bridge on that backend publishes those a
+ * dead process left (see {@code docs/amqp.md}). Close the bridge with {@link #stopIntake()} before the queue and
  * {@link #close()} after it, so the events of the tasks that finish while the queue drains are published.
  */
 public final class AmqpBridge implements AutoCloseable {
@@ -59,7 +59,7 @@ public final class AmqpBridge implements AutoCloseable {
   private final ConfirmedPublisher publisher;
   private final RequestIntake intake;
   private final RevokedTasks revoked;
-  private final ResultOutbox outbox;
+  private final BrokerOutbox outbox;
   private final Subscription subscription;
   private final ExecutorService intakeThreads;
   private final List<Channel> consumerChannels = new ArrayList<>();
@@ -67,7 +67,7 @@ public final class AmqpBridge implements AutoCloseable {
   private boolean closed;
 
   private AmqpBridge(FfmpegQueueClient client, AmqpSettings settings, RequestIntake.AfterSubmit afterSubmit,
-      ResultOutbox.Timings timings) throws IOException, TimeoutException {
+      BrokerOutbox.Timings timings) throws IOException, TimeoutException {
     this.settings = settings;
     ConnectionFactory f = new ConnectionFactory();
     try {
@@ -112,10 +112,10 @@ public final class AmqpBridge implements AutoCloseable {
     CeleryReplies replies = new CeleryReplies(publisher);
     EventPublisher events = new EventPublisher(publisher, settings.eventsExchange());
     this.revoked = new RevokedTasks(client);
-    this.outbox = new ResultOutbox(client, replies, events, timings);
+    this.outbox = new BrokerOutbox(client, replies, events, timings);
     Signal room = new Signal();
     this.subscription = client.subscribe(e -> {
-      outbox.published(e, events.publish(e), replies.publish(e));
+      outbox.publish(e);
       revoked.onEvent(e);
       if (e.type() == TaskEvent.Type.STARTED || e.type().isFinal()) {
         room.fire();
@@ -148,11 +148,11 @@ public final class AmqpBridge implements AutoCloseable {
   }
 
   static AmqpBridge start(FfmpegQueueClient client, AmqpSettings settings, RequestIntake.AfterSubmit afterSubmit) {
-    return start(client, settings, afterSubmit, ResultOutbox.Timings.DEFAULT);
+    return start(client, settings, afterSubmit, BrokerOutbox.Timings.DEFAULT);
   }
 
   static AmqpBridge start(FfmpegQueueClient client, AmqpSettings settings, RequestIntake.AfterSubmit afterSubmit,
-      ResultOutbox.Timings timings) {
+      BrokerOutbox.Timings timings) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(settings, "settings");
     try {
@@ -228,6 +228,14 @@ public final class AmqpBridge implements AutoCloseable {
    */
   public long republishedResults() {
     return outbox.republished();
+  }
+
+  /**
+   * How many events this bridge published again from the backend's outbox, for processes that did not see
+   * them confirmed (see {@code docs/amqp.md}).
+   */
+  public long republishedEvents() {
+    return outbox.republishedEvents();
   }
 
   /** Results and events the broker has confirmed. */

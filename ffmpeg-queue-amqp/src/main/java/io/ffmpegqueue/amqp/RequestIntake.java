@@ -50,7 +50,7 @@ final class RequestIntake {
   private final ConfirmedPublisher publisher;
   private final CeleryReplies replies;
   private final RevokedTasks revoked;
-  private final ResultOutbox outbox;
+  private final BrokerOutbox outbox;
   private final Signal room;
   private final AfterSubmit afterSubmit;
   private volatile boolean closing;
@@ -60,7 +60,7 @@ final class RequestIntake {
   final AtomicLong waitedForRoom = new AtomicLong();
 
   RequestIntake(FfmpegQueueClient client, AmqpSettings settings, ConfirmedPublisher publisher,
-      CeleryReplies replies, RevokedTasks revoked, ResultOutbox outbox, Signal room, AfterSubmit afterSubmit) {
+      CeleryReplies replies, RevokedTasks revoked, BrokerOutbox outbox, Signal room, AfterSubmit afterSubmit) {
     this.client = client;
     this.settings = settings;
     this.publisher = publisher;
