@@ -3,7 +3,7 @@
 # RabbitMQ (Debian's rabbitmq-server, started here on free loopback ports in a temp folder), fed by the same
 # Celery clients (Debian's python3-celery, rpc:// results). Prints both sides in one table, with the ratio.
 # Usage: ffmpeg-queue-bench/amqp/celery-bench.sh [burst tasks (2000)] [one-at-a-time tasks (200)]
-#   [workers (nproc)] [clients (4)] [drain tasks (burst tasks)]
+#   [workers (nproc)] [clients (4)] [drain tasks (5000)]
 # Measurements, on each side (see docs/benchmarks.md, "RabbitMQ and Celery"):
 #   burst: one client sends the burst tasks as fast as it can (after a warm-up of 20 + the same burst);
 #   one at a time: the same client, send_task(...).get() in a loop;
@@ -20,7 +20,7 @@ BURST=${1:-2000}
 SINGLE=${2:-200}
 WORKERS=${3:-$(nproc)}
 CLIENTS=${4:-4}
-DRAIN=${5:-$BURST}
+DRAIN=${5:-5000}
 PY=/usr/bin/python3
 HERE=ffmpeg-queue-bench/amqp
 CP=ffmpeg-queue-bench/target/classes:$(cat ffmpeg-queue-bench/target/cp.txt)
@@ -54,6 +54,9 @@ cleanup() {
   rm -rf "$DIR"
 }
 trap cleanup EXIT
+# Background children ignore SIGINT in a script, so Ctrl-C must end the script itself (then cleanup runs).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 /usr/lib/rabbitmq/bin/rabbitmq-server > "$DIR/server.out" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 480); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.5; done
