@@ -76,10 +76,23 @@ start_celery() {
 stop_celery() {
   kill -TERM "$CELERY"; wait "$CELERY" 2>/dev/null || true
 }
-# Drain: a client pre-fills queue $1 while nothing consumes it; once it says so, the rest of the arguments run
-# (they start a worker on $1); then the client collects every result. Its JSON lands in $DRAIN_JSON.
+# CPU time in clock ticks (user + system) of processes $@ and their children, those alive now.
+cpu_ticks() {
+  local total=0 p q
+  for p in "$@"; do
+    for q in $p $(pgrep -P "$p" 2>/dev/null || true); do
+      # Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+      total=$((total + $(sed 's/.*) //' "/proc/$q/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0)))
+    done
+  done
+  echo "$total"
+}
+# Drain: a client pre-fills queue $1 while nothing consumes it; once it says so, the rest of the arguments run:
+# they start a worker on $1 and set WORKER (the worker's process) and WORKER_CPU0 (its CPU ticks before).
+# Then the client collects every result. Its JSON, with the worker's and the broker's CPU seconds from the
+# fill to the last result (the worker's start-up included), lands in $DRAIN_JSON.
 drain() {
-  local queue=$1 line client
+  local queue=$1 line client broker0
   shift
   mkfifo "$DIR/drain-$queue"
   $PY "$HERE/celery_bench.py" drain "$BROKER" "$queue" "$DRAIN" > "$DIR/drain-$queue" &
@@ -87,10 +100,25 @@ drain() {
   PIDS+=($client)
   exec 4< "$DIR/drain-$queue"
   read -r -t 300 line <&4 || { echo "drain $queue: the client did not fill the queue" >&2; exit 1; }
+  broker0=$(cpu_ticks "$SERVER")
   "$@"
   read -r -t 900 DRAIN_JSON <&4 || { echo "drain $queue: no result from the client" >&2; exit 1; }
+  DRAIN_JSON="${DRAIN_JSON%\}}, \"drain_worker_cpu_seconds\": $(awk -v t=$(($(cpu_ticks "$WORKER") - WORKER_CPU0)) \
+    -v h="$(getconf CLK_TCK)" 'BEGIN {print t / h}'), \"drain_broker_cpu_seconds\": $(awk \
+    -v t=$(($(cpu_ticks "$SERVER") - broker0)) -v h="$(getconf CLK_TCK)" 'BEGIN {print t / h}')}"
   exec 4<&-
   wait "$client"
+}
+celery_drain_worker() {
+  start_celery "$1" "$2"
+  WORKER=$CELERY
+  WORKER_CPU0=0
+}
+# Our drain worker: the same JVM (warm from the runs before) closes its bridge and starts one on the drain queue.
+ffq_drain_worker() {
+  WORKER=$FFQ
+  WORKER_CPU0=$(cpu_ticks "$FFQ")
+  echo "drain $1" >&3
 }
 
 start_celery bench_celery 0
@@ -99,11 +127,11 @@ echo "celery: $CELERY_JSON"
 CELERY_CLIENTS_JSON=$($PY "$HERE/celery_bench.py" clients "$BROKER" bench_celery "$BURST" "$CLIENTS")
 echo "celery, $CLIENTS clients: $CELERY_CLIENTS_JSON"
 stop_celery
-drain bench_celery_drain start_celery bench_celery_drain 0
+drain bench_celery_drain celery_drain_worker bench_celery_drain 0
 CELERY_DRAIN_JSON=$DRAIN_JSON
 echo "celery, drain: $CELERY_DRAIN_JSON"
 stop_celery
-drain bench_celery_drain_started start_celery bench_celery_drain_started 1
+drain bench_celery_drain_started celery_drain_worker bench_celery_drain_started 1
 CELERY_STARTED_JSON=$DRAIN_JSON
 echo "celery, drain, task_track_started: $CELERY_STARTED_JSON"
 stop_celery
@@ -118,8 +146,7 @@ FFQ_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_ffq "$BURST" "$SING
 echo "ffmpeg-queue: $FFQ_JSON"
 FFQ_CLIENTS_JSON=$($PY "$HERE/celery_bench.py" clients "$BROKER" bench_ffq "$BURST" "$CLIENTS")
 echo "ffmpeg-queue, $CLIENTS clients: $FFQ_CLIENTS_JSON"
-# Our drain worker: the same JVM (warm from the runs above) closes its bridge and starts one on the drain queue.
-drain bench_ffq_drain eval 'echo "drain bench_ffq_drain" >&3'
+drain bench_ffq_drain ffq_drain_worker bench_ffq_drain
 FFQ_DRAIN_JSON=$DRAIN_JSON
 echo "ffmpeg-queue, drain: $FFQ_DRAIN_JSON"
 exec 3>&-
@@ -136,6 +163,10 @@ c, f = {**cb, **cc, **cd}, {**fb, **fc, **fd}
 c["started_tasks_per_second"], f["started_tasks_per_second"] = cs["drain_tasks_per_second"], f["drain_tasks_per_second"]
 c["all_failed"] = c["failed"] + c["clients_failed"] + c["drain_failed"] + cs["drain_failed"]
 f["all_failed"] = f["failed"] + f["clients_failed"] + f["drain_failed"]
+for x in (c, f):
+    x["worker_ms"] = round(x["drain_worker_cpu_seconds"] * 1000 / x["drain_tasks"], 3)
+    x["broker_ms"] = round(x["drain_broker_cpu_seconds"] * 1000 / x["drain_tasks"], 3)
+    x["client_busy"] = round(x["drain_client_cpu_seconds"] / x["drain_seconds"], 2) if x["drain_seconds"] else 0
 rows = [("tasks/s (burst, one client, send_task to result)", "tasks_per_second"), ("burst p50 ms", "burst_p50_ms"),
         ("burst p99 ms", "burst_p99_ms"), ("one at a time p50 ms", "single_p50_ms"),
         ("one at a time p99 ms", "single_p99_ms"),
@@ -143,6 +174,9 @@ rows = [("tasks/s (burst, one client, send_task to result)", "tasks_per_second")
         ("%s clients p50 ms" % k, "clients_p50_ms"), ("%s clients p99 ms" % k, "clients_p99_ms"),
         ("tasks/s (drain of a pre-filled queue, first to last result)", "drain_tasks_per_second"),
         ("tasks/s (drain; Celery with task_track_started=True)", "started_tasks_per_second"),
+        ("drain: worker CPU ms per task (from the fill, start-up included)", "worker_ms"),
+        ("drain: broker CPU ms per task", "broker_ms"),
+        ("drain: client CPU s / first to last result s", "client_busy"),
         ("failed (all runs)", "all_failed")]
 print("| measure | Celery prefork worker | ffmpeg-queue AMQP intake | ratio |")
 print("| --- | ---: | ---: | ---: |")

@@ -78,6 +78,7 @@ def burst(broker, queue, n, sequential):
         r.get(timeout=TIMEOUT)
 
     sent_at = {}
+    cpu0 = time.process_time()
     start = time.perf_counter()
     results = []
     for _ in range(n):
@@ -86,6 +87,7 @@ def burst(broker, queue, n, sequential):
         results.append(r)
     sent_done = time.perf_counter()
     arrived_at, failed = collect(results, time.perf_counter)
+    cpu = time.process_time() - cpu0
     end = max(arrived_at.values())
     latencies = [(arrived_at[i] - sent_at[i]) * 1000 for i in sent_at]
 
@@ -100,6 +102,7 @@ def burst(broker, queue, n, sequential):
         "failed": failed,
         "send_seconds": round(sent_done - start, 3),
         "burst_seconds": round(end - start, 3),
+        "burst_client_cpu_seconds": round(cpu, 3),
         "tasks_per_second": round(n / (end - start), 1),
         "burst_p50_ms": round(pct(latencies, 50), 1),
         "burst_p99_ms": round(pct(latencies, 99), 1),
@@ -116,6 +119,7 @@ def one_of_several(broker, queue, n, barrier, out):
         for _ in range(20):
             send(app).get(timeout=120)
         barrier.wait(timeout=120)
+        cpu0 = time.process_time()
         sent_at = {}
         results = []
         for _ in range(n):
@@ -124,7 +128,8 @@ def one_of_several(broker, queue, n, barrier, out):
             results.append(r)
         sent_done = time.monotonic()
         arrived_at, failed = collect(results, time.monotonic)
-        out.put({"sent": sent_at, "arrived": arrived_at, "failed": failed, "sent_done": sent_done})
+        out.put({"sent": sent_at, "arrived": arrived_at, "failed": failed, "sent_done": sent_done,
+                 "cpu": time.process_time() - cpu0})
     except Exception as e:  # reported by the parent, which waits for every client
         out.put({"error": repr(e)})
 
@@ -157,6 +162,7 @@ def clients(broker, queue, n, k):
         "clients_failed": sum(p["failed"] for p in parts),
         "clients_send_seconds": round(max(p["sent_done"] for p in parts) - first, 3),
         "clients_seconds": round(last - first, 3),
+        "clients_cpu_seconds": round(sum(p["cpu"] for p in parts), 3),
         "clients_tasks_per_second": round(n / (last - first), 1),
         "clients_p50_ms": round(pct(latencies, 50), 1),
         "clients_p99_ms": round(pct(latencies, 99), 1),
@@ -178,7 +184,9 @@ def drain(broker, queue, n):
                 raise SystemExit("drain queue %s holds %d of %d tasks after 60 s" % (queue, count, n))
             time.sleep(0.05)
     print("filled %d" % count, flush=True)
+    cpu0 = time.process_time()
     arrived_at, failed = collect(results, time.monotonic)
+    cpu = time.process_time() - cpu0
     first, last = min(arrived_at.values()), max(arrived_at.values())
     return {
         "queue": queue,
@@ -186,6 +194,7 @@ def drain(broker, queue, n):
         "drain_failed": failed,
         "drain_seconds": round(last - first, 3),
         "drain_tasks_per_second": round(n / (last - first), 1) if last > first else 0,
+        "drain_client_cpu_seconds": round(cpu, 3),
     }
 
 
