@@ -3,7 +3,7 @@
 # RabbitMQ (Debian's rabbitmq-server, started here on free loopback ports in a temp folder), fed by the same
 # Celery clients (Debian's python3-celery, rpc:// results). Prints both sides in one table, with the ratio.
 # Usage: ffmpeg-queue-bench/amqp/celery-bench.sh [burst tasks (2000)] [one-at-a-time tasks (200)]
-#   [workers (nproc)] [clients (4)] [drain tasks (5000)]
+#   [workers (nproc)] [clients (4)] [drain tasks (10000)]
 # Measurements, on each side (see docs/benchmarks.md, "RabbitMQ and Celery"):
 #   burst: one client sends the burst tasks as fast as it can (after a warm-up of 20 + the same burst);
 #   one at a time: the same client, send_task(...).get() in a loop;
@@ -20,7 +20,7 @@ BURST=${1:-2000}
 SINGLE=${2:-200}
 WORKERS=${3:-$(nproc)}
 CLIENTS=${4:-4}
-DRAIN=${5:-5000}
+DRAIN=${5:-10000}
 PY=/usr/bin/python3
 HERE=ffmpeg-queue-bench/amqp
 CP=ffmpeg-queue-bench/target/classes:$(cat ffmpeg-queue-bench/target/cp.txt)
@@ -82,20 +82,21 @@ cpu_ticks() {
   for p in "$@"; do
     for q in $p $(pgrep -P "$p" 2>/dev/null || true); do
       # Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
-      total=$((total + $(sed 's/.*) //' "/proc/$q/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0)))
+      total=$((total + $(sed 's/.*) //' "/proc/$q/stat" 2>/dev/null | awk '{t = $12 + $13} END {print t + 0}')))
     done
   done
   echo "$total"
 }
-# Drain: a client pre-fills queue $1 while nothing consumes it; once it says so, the rest of the arguments run:
+# Drain: a client pre-fills queue $1 with $2 tasks while nothing consumes it; once it says so, the rest of the
+# arguments run:
 # they start a worker on $1 and set WORKER (the worker's process) and WORKER_CPU0 (its CPU ticks before).
 # Then the client collects every result. Its JSON, with the worker's and the broker's CPU seconds from the
 # fill to the last result (the worker's start-up included), lands in $DRAIN_JSON.
 drain() {
-  local queue=$1 line client broker0
-  shift
+  local queue=$1 count=$2 line client broker0 worker_s broker_s
+  shift 2
   mkfifo "$DIR/drain-$queue"
-  $PY "$HERE/celery_bench.py" drain "$BROKER" "$queue" "$DRAIN" > "$DIR/drain-$queue" &
+  $PY "$HERE/celery_bench.py" drain "$BROKER" "$queue" "$count" > "$DIR/drain-$queue" &
   client=$!
   PIDS+=($client)
   exec 4< "$DIR/drain-$queue"
@@ -103,9 +104,9 @@ drain() {
   broker0=$(cpu_ticks "$SERVER")
   "$@"
   read -r -t 900 DRAIN_JSON <&4 || { echo "drain $queue: no result from the client" >&2; exit 1; }
-  DRAIN_JSON="${DRAIN_JSON%\}}, \"drain_worker_cpu_seconds\": $(awk -v t=$(($(cpu_ticks "$WORKER") - WORKER_CPU0)) \
-    -v h="$(getconf CLK_TCK)" 'BEGIN {print t / h}'), \"drain_broker_cpu_seconds\": $(awk \
-    -v t=$(($(cpu_ticks "$SERVER") - broker0)) -v h="$(getconf CLK_TCK)" 'BEGIN {print t / h}')}"
+  worker_s=$(awk -v t=$(($(cpu_ticks "$WORKER") - WORKER_CPU0)) -v h="$(getconf CLK_TCK)" 'BEGIN {print t / h}')
+  broker_s=$(awk -v t=$(($(cpu_ticks "$SERVER") - broker0)) -v h="$(getconf CLK_TCK)" 'BEGIN {print t / h}')
+  DRAIN_JSON="${DRAIN_JSON%\}}, \"drain_worker_cpu_seconds\": $worker_s, \"drain_broker_cpu_seconds\": $broker_s}"
   exec 4<&-
   wait "$client"
 }
@@ -127,11 +128,11 @@ echo "celery: $CELERY_JSON"
 CELERY_CLIENTS_JSON=$($PY "$HERE/celery_bench.py" clients "$BROKER" bench_celery "$BURST" "$CLIENTS")
 echo "celery, $CLIENTS clients: $CELERY_CLIENTS_JSON"
 stop_celery
-drain bench_celery_drain celery_drain_worker bench_celery_drain 0
+drain bench_celery_drain "$DRAIN" celery_drain_worker bench_celery_drain 0
 CELERY_DRAIN_JSON=$DRAIN_JSON
 echo "celery, drain: $CELERY_DRAIN_JSON"
 stop_celery
-drain bench_celery_drain_started celery_drain_worker bench_celery_drain_started 1
+drain bench_celery_drain_started "$DRAIN" celery_drain_worker bench_celery_drain_started 1
 CELERY_STARTED_JSON=$DRAIN_JSON
 echo "celery, drain, task_track_started: $CELERY_STARTED_JSON"
 stop_celery
@@ -146,11 +147,11 @@ FFQ_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_ffq "$BURST" "$SING
 echo "ffmpeg-queue: $FFQ_JSON"
 FFQ_CLIENTS_JSON=$($PY "$HERE/celery_bench.py" clients "$BROKER" bench_ffq "$BURST" "$CLIENTS")
 echo "ffmpeg-queue, $CLIENTS clients: $FFQ_CLIENTS_JSON"
-# An untimed drain first, so that the JIT has compiled the drain's own path (a backlog at the prefetch, a bridge
-# starting) as well; its JSON goes to the log only.
-drain bench_ffq_drain_warmup ffq_drain_worker bench_ffq_drain_warmup
-echo "ffmpeg-queue, warm-up drain (untimed): $DRAIN_JSON" >> "$DIR/ffq.log"
-drain bench_ffq_drain ffq_drain_worker bench_ffq_drain
+# An untimed drain first (at most 5000 tasks), so that the JIT has compiled the drain's own path (a backlog at the
+# prefetch, a bridge starting) as well; it is not in the table.
+drain bench_ffq_drain_warmup $((DRAIN < 5000 ? DRAIN : 5000)) ffq_drain_worker bench_ffq_drain_warmup
+echo "ffmpeg-queue, warm-up drain (untimed): $DRAIN_JSON"
+drain bench_ffq_drain "$DRAIN" ffq_drain_worker bench_ffq_drain
 FFQ_DRAIN_JSON=$DRAIN_JSON
 echo "ffmpeg-queue, drain: $FFQ_DRAIN_JSON"
 exec 3>&-
@@ -177,6 +178,7 @@ rows = [("tasks/s (burst, one client, send_task to result)", "tasks_per_second")
         ("tasks/s (burst, %s clients, earliest send to latest result)" % k, "clients_tasks_per_second"),
         ("%s clients p50 ms" % k, "clients_p50_ms"), ("%s clients p99 ms" % k, "clients_p99_ms"),
         ("tasks/s (drain of a pre-filled queue, first to last result)", "drain_tasks_per_second"),
+        ("tasks/s (drain, second half of the results only)", "drain_late_half_tasks_per_second"),
         ("tasks/s (drain; Celery with task_track_started=True)", "started_tasks_per_second"),
         ("drain: worker CPU ms per task (from the fill, start-up included)", "worker_ms"),
         ("drain: broker CPU ms per task", "broker_ms"),

@@ -24,9 +24,9 @@ import java.util.List;
  * <p>A line {@code drain QUEUE} on standard input moves the intake to another Celery queue, for the drain
  * measurement: the bridge prints its counters and closes, and a new bridge on the same {@code FfmpegQueue} (so
  * in the same JVM, its JIT as warm as a long-running worker's) starts on {@code QUEUE}, then prints
- * {@code ready QUEUE}. The first bridge closes rather than running beside the second: both would answer every
- * task (where to answer rides in the task, and each bridge answers the events of its process), doubling the
- * results and events.
+ * {@code ready QUEUE} with the JVM's uptime (to match {@code -XX:+PrintCompilation}'s times). The first bridge
+ * closes rather than running beside the second: both would answer every task (where to answer rides in the
+ * task, and each bridge answers the events of its process), doubling the results and events.
  *
  * <p>Arguments: broker URL, Celery queue, workers, and optionally the backend: {@code memory} (the default),
  * {@code postgres} (an embedded PostgreSQL, each Celery result kept in its message outbox until confirmed) or
@@ -87,7 +87,8 @@ public final class IntakeUnderTest {
             bridge = start(queue, url, line.substring("drain ".length()).trim());
             cpuAtStart = cpuMillis();
             jitAtStart = jitMillis();
-            System.out.println("ready " + bridge.settings().celeryQueue());
+            System.out.println("ready " + bridge.settings().celeryQueue() + " (JVM uptime "
+                + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
             System.out.flush();
           } else if (!line.isBlank()) {
             System.out.println("unknown command '" + line + "': expected 'drain QUEUE'");
@@ -119,8 +120,9 @@ public final class IntakeUnderTest {
   private static String counters(AmqpBridge bridge, long cpuAtStart, long jitAtStart) {
     long cpu = cpuMillis();
     long jit = jitMillis();
-    return "bridge on " + bridge.settings().celeryQueue() + ": registered " + bridge.registered() + ", replayed "
-        + bridge.replayed() + ", published " + bridge.published() + ", publish retries " + bridge.publishRetries()
+    return "bridge on " + bridge.settings().celeryQueue() + " (until JVM uptime "
+        + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms): registered "
+        + bridge.registered() + ", replayed " + bridge.replayed() + ", published " + bridge.published() + ", publish retries " + bridge.publishRetries()
         + ", process CPU " + cpu + " ms (JIT compiling " + jit + " ms, GC pauses "
         + java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
             .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum()
