@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # Celery's own prefork worker against ffmpeg-queue's AMQP intake (handler that does nothing), on the same
 # RabbitMQ (Debian's rabbitmq-server, started here on free loopback ports in a temp folder), fed by the same
-# Celery client (Debian's python3-celery, rpc:// results). Prints both and the ratio.
-# Usage: ffmpeg-queue-bench/amqp/celery-bench.sh [burst tasks (2000)] [one-at-a-time tasks (200)] [workers (nproc)]
+# Celery clients (Debian's python3-celery, rpc:// results). Prints both sides in one table, with the ratio.
+# Usage: ffmpeg-queue-bench/amqp/celery-bench.sh [burst tasks (2000)] [one-at-a-time tasks (200)]
+#   [workers (nproc)] [clients (4)] [drain tasks (10000)]
+# Measurements, on each side (see docs/benchmarks.md, "RabbitMQ and Celery"):
+#   burst: one client sends the burst tasks as fast as it can (after a warm-up of 20 + the same burst);
+#   one at a time: the same client, send_task(...).get() in a loop;
+#   clients: that many client processes send the burst tasks between them, together;
+#   drain: a client pre-fills a fresh queue with the drain tasks, then a worker starts on it (Celery: a new
+#   prefork worker, also once with task_track_started=True; ours: a second bridge in the same, warm JVM).
 #   FFQ_BACKEND=postgres (an embedded PostgreSQL: results kept in the outbox until confirmed) or
 #   FFQ_BACKEND=postgres-no-outbox (the same without the outbox) runs our side on PostgreSQL instead of memory.
 # Build first: ./mvnw -B -q -pl ffmpeg-queue-bench -am package -DskipTests dependency:build-classpath \
@@ -12,6 +19,8 @@ cd "$(dirname "$0")/../.."
 BURST=${1:-2000}
 SINGLE=${2:-200}
 WORKERS=${3:-$(nproc)}
+CLIENTS=${4:-4}
+DRAIN=${5:-10000}
 PY=/usr/bin/python3
 HERE=ffmpeg-queue-bench/amqp
 CP=ffmpeg-queue-bench/target/classes:$(cat ffmpeg-queue-bench/target/cp.txt)
@@ -45,6 +54,9 @@ cleanup() {
   rm -rf "$DIR"
 }
 trap cleanup EXIT
+# Background children ignore SIGINT in a script, so Ctrl-C must end the script itself (then cleanup runs).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 /usr/lib/rabbitmq/bin/rabbitmq-server > "$DIR/server.out" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 480); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.5; done
@@ -52,15 +64,78 @@ sleep 2
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "rabbitmq-server $(dpkg-query -W -f='${Version}' rabbitmq-server), celery $($PY -c 'import celery; print(celery.__version__)'), java $(java -version 2>&1 | head -1)"
-echo "burst $BURST tasks, then $SINGLE one at a time; workers: $WORKERS; our backend: ${FFQ_BACKEND:-memory}"
+echo "burst $BURST tasks, then $SINGLE one at a time; $CLIENTS clients, $BURST tasks; drain $DRAIN tasks; workers: $WORKERS; our backend: ${FFQ_BACKEND:-memory}"
 
-(cd "$HERE" && BROKER_URL="$BROKER" exec $PY -m celery -A celery_worker_tasks worker --pool=prefork \
-  --concurrency="$WORKERS" -Q bench_celery --loglevel=warning > "$DIR/celery-worker.log" 2>&1) &
-CELERY=$!
-PIDS+=($CELERY)
-CELERY_JSON=$($PY "$HERE/celery_bench.py" "$BROKER" bench_celery "$BURST" "$SINGLE")
+# A Celery prefork worker on queue $1 (in the background, $CELERY), with task_track_started=$2 (0 or 1).
+start_celery() {
+  (cd "$HERE" && BROKER_URL="$BROKER" FFQ_BENCH_TRACK_STARTED="$2" exec $PY -m celery -A celery_worker_tasks \
+    worker --pool=prefork --concurrency="$WORKERS" -Q "$1" --loglevel=warning >> "$DIR/celery-worker.log" 2>&1) &
+  CELERY=$!
+  PIDS+=($CELERY)
+}
+stop_celery() {
+  kill -TERM "$CELERY"; wait "$CELERY" 2>/dev/null || true
+}
+# CPU time in clock ticks (user + system) of processes $@ and their children, those alive now.
+cpu_ticks() {
+  local total=0 p q
+  for p in "$@"; do
+    for q in $p $(pgrep -P "$p" 2>/dev/null || true); do
+      # Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+      total=$((total + $(sed 's/.*) //' "/proc/$q/stat" 2>/dev/null | awk '{t = $12 + $13} END {print t + 0}')))
+    done
+  done
+  echo "$total"
+}
+# Drain: a client pre-fills queue $1 with $2 tasks while nothing consumes it; once it says so, the rest of the
+# arguments run:
+# they start a worker on $1 and set WORKER (the worker's process) and WORKER_CPU0 (its CPU ticks before).
+# Then the client collects every result. Its JSON, with the worker's and the broker's CPU seconds from the
+# fill to the last result (the worker's start-up included), lands in $DRAIN_JSON.
+drain() {
+  local queue=$1 count=$2 line client broker0 worker_s broker_s
+  shift 2
+  mkfifo "$DIR/drain-$queue"
+  $PY "$HERE/celery_bench.py" drain "$BROKER" "$queue" "$count" > "$DIR/drain-$queue" &
+  client=$!
+  PIDS+=($client)
+  exec 4< "$DIR/drain-$queue"
+  read -r -t 300 line <&4 || { echo "drain $queue: the client did not fill the queue" >&2; exit 1; }
+  broker0=$(cpu_ticks "$SERVER")
+  "$@"
+  read -r -t 900 DRAIN_JSON <&4 || { echo "drain $queue: no result from the client" >&2; exit 1; }
+  worker_s=$(awk -v t=$(($(cpu_ticks "$WORKER") - WORKER_CPU0)) -v h="$(getconf CLK_TCK)" 'BEGIN {print t / h}')
+  broker_s=$(awk -v t=$(($(cpu_ticks "$SERVER") - broker0)) -v h="$(getconf CLK_TCK)" 'BEGIN {print t / h}')
+  DRAIN_JSON="${DRAIN_JSON%\}}, \"drain_worker_cpu_seconds\": $worker_s, \"drain_broker_cpu_seconds\": $broker_s}"
+  exec 4<&-
+  wait "$client"
+}
+celery_drain_worker() {
+  start_celery "$1" "$2"
+  WORKER=$CELERY
+  WORKER_CPU0=0
+}
+# Our drain worker: the same JVM (warm from the runs before) closes its bridge and starts one on the drain queue.
+ffq_drain_worker() {
+  WORKER=$FFQ
+  WORKER_CPU0=$(cpu_ticks "$FFQ")
+  echo "drain $1" >&3
+}
+
+start_celery bench_celery 0
+CELERY_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_celery "$BURST" "$SINGLE")
 echo "celery: $CELERY_JSON"
-kill -TERM "$CELERY"; wait "$CELERY" 2>/dev/null || true
+CELERY_CLIENTS_JSON=$($PY "$HERE/celery_bench.py" clients "$BROKER" bench_celery "$BURST" "$CLIENTS")
+echo "celery, $CLIENTS clients: $CELERY_CLIENTS_JSON"
+stop_celery
+drain bench_celery_drain "$DRAIN" celery_drain_worker bench_celery_drain 0
+CELERY_DRAIN_JSON=$DRAIN_JSON
+echo "celery, drain: $CELERY_DRAIN_JSON"
+stop_celery
+drain bench_celery_drain_started "$DRAIN" celery_drain_worker bench_celery_drain_started 1
+CELERY_STARTED_JSON=$DRAIN_JSON
+echo "celery, drain, task_track_started: $CELERY_STARTED_JSON"
+stop_celery
 
 mkfifo "$DIR/ffq-in"
 java -cp "$CP" io.ffmpegqueue.bench.amqp.IntakeUnderTest "amqp://guest:guest@127.0.0.1:$PORT/%2F" bench_ffq "$WORKERS" "${FFQ_BACKEND:-memory}" < "$DIR/ffq-in" > "$DIR/ffq.log" 2>&1 &
@@ -68,21 +143,50 @@ FFQ=$!
 PIDS+=($FFQ)
 exec 3> "$DIR/ffq-in"
 for _ in $(seq 1 120); do grep -q ready "$DIR/ffq.log" && break; sleep 0.5; done
-FFQ_JSON=$($PY "$HERE/celery_bench.py" "$BROKER" bench_ffq "$BURST" "$SINGLE")
+FFQ_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_ffq "$BURST" "$SINGLE")
 echo "ffmpeg-queue: $FFQ_JSON"
+FFQ_CLIENTS_JSON=$($PY "$HERE/celery_bench.py" clients "$BROKER" bench_ffq "$BURST" "$CLIENTS")
+echo "ffmpeg-queue, $CLIENTS clients: $FFQ_CLIENTS_JSON"
+# An untimed drain first (at most 5000 tasks), so that the JIT has compiled the drain's own path (a backlog at the
+# prefetch, a bridge starting) as well; it is not in the table.
+drain bench_ffq_drain_warmup $((DRAIN < 5000 ? DRAIN : 5000)) ffq_drain_worker bench_ffq_drain_warmup
+echo "ffmpeg-queue, warm-up drain (untimed): $DRAIN_JSON"
+drain bench_ffq_drain "$DRAIN" ffq_drain_worker bench_ffq_drain
+FFQ_DRAIN_JSON=$DRAIN_JSON
+echo "ffmpeg-queue, drain: $FFQ_DRAIN_JSON"
 exec 3>&-
 wait "$FFQ" || true
-tail -1 "$DIR/ffq.log"
+grep '^bridge on' "$DIR/ffq.log" || tail -5 "$DIR/ffq.log"
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-$PY - "$CELERY_JSON" "$FFQ_JSON" <<'PYEOF'
+$PY - "$CLIENTS" "$CELERY_JSON" "$CELERY_CLIENTS_JSON" "$CELERY_DRAIN_JSON" "$CELERY_STARTED_JSON" \
+  "$FFQ_JSON" "$FFQ_CLIENTS_JSON" "$FFQ_DRAIN_JSON" <<'PYEOF'
 import json, sys
-c, f = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-rows = [("tasks/s (burst, send_task to result)", "tasks_per_second"), ("burst p50 ms", "burst_p50_ms"),
+k = sys.argv[1]
+cb, cc, cd, cs, fb, fc, fd = (json.loads(a) for a in sys.argv[2:])
+c, f = {**cb, **cc, **cd}, {**fb, **fc, **fd}
+c["started_tasks_per_second"], f["started_tasks_per_second"] = cs["drain_tasks_per_second"], f["drain_tasks_per_second"]
+c["all_failed"] = c["failed"] + c["clients_failed"] + c["drain_failed"] + cs["drain_failed"]
+f["all_failed"] = f["failed"] + f["clients_failed"] + f["drain_failed"]
+for x in (c, f):
+    x["worker_ms"] = round(x["drain_worker_cpu_seconds"] * 1000 / x["drain_tasks"], 3)
+    x["broker_ms"] = round(x["drain_broker_cpu_seconds"] * 1000 / x["drain_tasks"], 3)
+    x["client_busy"] = round(x["drain_client_cpu_seconds"] / x["drain_seconds"], 2) if x["drain_seconds"] else 0
+rows = [("tasks/s (burst, one client, send_task to result)", "tasks_per_second"), ("burst p50 ms", "burst_p50_ms"),
         ("burst p99 ms", "burst_p99_ms"), ("one at a time p50 ms", "single_p50_ms"),
-        ("one at a time p99 ms", "single_p99_ms"), ("failed", "failed")]
+        ("one at a time p99 ms", "single_p99_ms"),
+        ("tasks/s (burst, %s clients, earliest send to latest result)" % k, "clients_tasks_per_second"),
+        ("%s clients p50 ms" % k, "clients_p50_ms"), ("%s clients p99 ms" % k, "clients_p99_ms"),
+        ("tasks/s (drain of a pre-filled queue, first to last result)", "drain_tasks_per_second"),
+        ("tasks/s (drain, second half of the results only)", "drain_late_half_tasks_per_second"),
+        ("tasks/s (drain; Celery with task_track_started=True)", "started_tasks_per_second"),
+        ("drain: worker CPU ms per task (from the fill, start-up included)", "worker_ms"),
+        ("drain: broker CPU ms per task", "broker_ms"),
+        ("drain: client CPU s / first to last result s", "client_busy"),
+        ("failed (all runs)", "all_failed")]
 print("| measure | Celery prefork worker | ffmpeg-queue AMQP intake | ratio |")
 print("| --- | ---: | ---: | ---: |")
-for name, k in rows:
-    ratio = "" if not c[k] else "%.2fx" % (f[k] / c[k])
-    print("| %s | %s | %s | %s |" % (name, c[k], f[k], ratio))
+for name, key in rows:
+    ratio = "" if not c[key] else "%.2fx" % (f[key] / c[key])
+    print("| %s | %s | %s | %s |" % (name, c[key], f[key], ratio))
 PYEOF

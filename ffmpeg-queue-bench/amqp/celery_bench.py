@@ -1,81 +1,221 @@
-"""The Celery side of the AMQP benchmark: one Celery client (rpc:// results) feeding a queue, as an app does.
+"""The client side of the AMQP benchmark: Celery clients (rpc:// results) feeding a queue, as an app does.
 
-Usage: python3 celery_bench.py BROKER_URL QUEUE BURST_TASKS LATENCY_TASKS
-Warm-up (untimed): 20 tasks one at a time, then a burst of BURST_TASKS.
-Burst: sends BURST_TASKS with send_task as fast as it can, then waits for every result; throughput is
-tasks / (last result received - first send). Latency: LATENCY_TASKS one at a time, send_task(...).get(),
-each measured from send to result. Prints one JSON line.
+Usage: python3 celery_bench.py MODE BROKER_URL QUEUE ...; every mode prints one JSON line (drain prints a line
+"filled N" before it).
+
+burst BROKER QUEUE N SINGLE
+    Warm-up (untimed): 20 tasks one at a time, then a burst of N. Burst: one client sends N tasks with
+    send_task as fast as it can, then waits for every result; throughput is N / (last result received - first
+    send). Latency: SINGLE tasks one at a time, send_task(...).get(), each measured from send to result.
+clients BROKER QUEUE N K
+    K client processes, each warmed up with 20 tasks one at a time, start together (a barrier) and each send
+    N/K tasks as fast as they can, then wait for their results; throughput is N / (latest result - earliest
+    send) on time.monotonic() (one clock for every process on Linux); latencies of all clients merged.
+drain BROKER QUEUE N
+    Pre-fills QUEUE, which no worker consumes yet, with N tasks; checks that the broker holds them and that
+    nothing consumes them; prints "filled N"; then collects every result (the caller starts a worker on QUEUE
+    meanwhile). Throughput is N / (last result's arrival - first result's arrival), which leaves out the
+    worker's start-up; also the rate of the second half of the results alone (from the median arrival on).
+
+Every wait is bounded (TIMEOUT seconds for a result, 120 s for the barrier, 60 s for the fill to show).
 """
 import json
+import multiprocessing
 import sys
 import time
 
 from celery import Celery
 
-broker, queue, burst, sequential = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-app = Celery("ffq-bench-client", broker=broker, backend="rpc://")
-app.conf.task_default_queue = queue
-app.conf.task_default_exchange = queue
-app.conf.task_default_routing_key = queue
 KWARGS = {"command": "-f lavfi -i testsrc out.mp4", "output_filename": "out.mp4"}
+TIMEOUT = 600
+
+
+def client(broker, queue):
+    app = Celery("ffq-bench-client", broker=broker, backend="rpc://")
+    app.conf.task_default_queue = queue
+    app.conf.task_default_exchange = queue
+    app.conf.task_default_routing_key = queue
+    return app
+
+
+def send(app):
+    return app.send_task("ffmpeg.run", kwargs=KWARGS)
 
 
 def pct(values, p):
     s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100.0 * (len(s) - 1))))]
+    return s[min(len(s) - 1, int(round(p / 100.0 * (len(s) - 1))))] if s else 0
 
 
-# Warm-up, untimed: connections, queues, the workers' first tasks, and a burst as large as the measured one
-# (a worker is a long-running process: a JVM's JIT compiles its hot paths during the first thousands of tasks).
-for _ in range(20):
-    app.send_task("ffmpeg.run", kwargs=KWARGS).get(timeout=120)
-for r in [app.send_task("ffmpeg.run", kwargs=KWARGS) for _ in range(burst)]:
-    r.get(timeout=600)
+def collect(results, clock):
+    """Waits for every result; returns ({task id: arrival}, failed). Arrivals are recorded as the client reads
+    each final result (on_message sees every message read while it waits, not only the awaited task's)."""
+    arrived_at = {}
 
-sent_at = {}
-arrived_at = {}
+    def on_message(meta):
+        if meta.get("status") in ("SUCCESS", "FAILURE") and meta["task_id"] not in arrived_at:
+            arrived_at[meta["task_id"]] = clock()
+
+    failed = 0
+    for r in results:
+        if r.id in arrived_at:
+            continue
+        try:
+            r.get(timeout=TIMEOUT, on_message=on_message)
+        except Exception:
+            failed += 1
+        arrived_at.setdefault(r.id, clock())
+    return arrived_at, failed
 
 
-def on_message(meta):
-    if meta.get("status") in ("SUCCESS", "FAILURE") and meta["task_id"] not in arrived_at:
-        arrived_at[meta["task_id"]] = time.perf_counter()
+def burst(broker, queue, n, sequential):
+    app = client(broker, queue)
+    # Warm-up, untimed: connections, queues, the workers' first tasks, and a burst as large as the measured one
+    # (a worker is a long-running process: a JVM's JIT compiles its hot paths during the first thousands of tasks).
+    for _ in range(20):
+        send(app).get(timeout=120)
+    for r in [send(app) for _ in range(n)]:
+        r.get(timeout=TIMEOUT)
+
+    sent_at = {}
+    cpu0 = time.process_time()
+    start = time.perf_counter()
+    results = []
+    for _ in range(n):
+        r = send(app)
+        sent_at[r.id] = time.perf_counter()
+        results.append(r)
+    sent_done = time.perf_counter()
+    arrived_at, failed = collect(results, time.perf_counter)
+    cpu = time.process_time() - cpu0
+    end = max(arrived_at.values())
+    latencies = [(arrived_at[i] - sent_at[i]) * 1000 for i in sent_at]
+
+    seq = []
+    for _ in range(sequential):
+        t0 = time.perf_counter()
+        send(app).get(timeout=120)
+        seq.append((time.perf_counter() - t0) * 1000)
+    return {
+        "queue": queue,
+        "burst_tasks": n,
+        "failed": failed,
+        "send_seconds": round(sent_done - start, 3),
+        "burst_seconds": round(end - start, 3),
+        "burst_client_cpu_seconds": round(cpu, 3),
+        "tasks_per_second": round(n / (end - start), 1),
+        "burst_p50_ms": round(pct(latencies, 50), 1),
+        "burst_p99_ms": round(pct(latencies, 99), 1),
+        "single_tasks": sequential,
+        "single_p50_ms": round(pct(seq, 50), 2),
+        "single_p99_ms": round(pct(seq, 99), 2),
+    }
 
 
-start = time.perf_counter()
-results = []
-for _ in range(burst):
-    r = app.send_task("ffmpeg.run", kwargs=KWARGS)
-    sent_at[r.id] = time.perf_counter()
-    results.append(r)
-sent_done = time.perf_counter()
-failed = 0
-for r in results:
-    if r.id in arrived_at:
-        continue
+def one_of_several(broker, queue, n, barrier, out):
+    """One client process of the clients mode: its share of the tasks, timed on time.monotonic()."""
     try:
-        r.get(timeout=600, on_message=on_message)
-    except Exception:
-        failed += 1
-    arrived_at.setdefault(r.id, time.perf_counter())
-end = max(arrived_at.values())
-burst_latencies = [(arrived_at[i] - sent_at[i]) * 1000 for i in sent_at]
+        app = client(broker, queue)
+        for _ in range(20):
+            send(app).get(timeout=120)
+        barrier.wait(timeout=120)
+        cpu0 = time.process_time()
+        sent_at = {}
+        results = []
+        for _ in range(n):
+            r = send(app)
+            sent_at[r.id] = time.monotonic()
+            results.append(r)
+        sent_done = time.monotonic()
+        arrived_at, failed = collect(results, time.monotonic)
+        out.put({"sent": sent_at, "arrived": arrived_at, "failed": failed, "sent_done": sent_done,
+                 "cpu": time.process_time() - cpu0})
+    except Exception as e:  # reported by the parent, which waits for every client
+        out.put({"error": repr(e)})
 
-seq = []
-for _ in range(sequential):
-    t0 = time.perf_counter()
-    app.send_task("ffmpeg.run", kwargs=KWARGS).get(timeout=120)
-    seq.append((time.perf_counter() - t0) * 1000)
 
-print(json.dumps({
-    "queue": queue,
-    "burst_tasks": burst,
-    "failed": failed,
-    "send_seconds": round(sent_done - start, 3),
-    "burst_seconds": round(end - start, 3),
-    "tasks_per_second": round(burst / (end - start), 1),
-    "burst_p50_ms": round(pct(burst_latencies, 50), 1),
-    "burst_p99_ms": round(pct(burst_latencies, 99), 1),
-    "single_tasks": sequential,
-    "single_p50_ms": round(pct(seq, 50), 2),
-    "single_p99_ms": round(pct(seq, 99), 2),
-}), flush=True)
+def clients(broker, queue, n, k):
+    ctx = multiprocessing.get_context("fork")  # the parent has no connection yet: each child makes its own
+    barrier = ctx.Barrier(k)
+    out = ctx.Queue()
+    shares = [n // k + (1 if i < n % k else 0) for i in range(k)]
+    procs = [ctx.Process(target=one_of_several, args=(broker, queue, s, barrier, out)) for s in shares]
+    for p in procs:
+        p.start()
+    try:
+        parts = [out.get(timeout=TIMEOUT + 180) for _ in procs]
+    finally:
+        for p in procs:
+            p.join(timeout=10)
+            if p.is_alive():
+                p.terminate()
+    errors = [p["error"] for p in parts if "error" in p]
+    if errors:
+        raise SystemExit("a client failed: " + "; ".join(errors))
+    first = min(min(p["sent"].values()) for p in parts)
+    last = max(max(p["arrived"].values()) for p in parts)
+    latencies = [(p["arrived"][i] - t) * 1000 for p in parts for i, t in p["sent"].items()]
+    return {
+        "queue": queue,
+        "clients": k,
+        "clients_tasks": n,
+        "clients_failed": sum(p["failed"] for p in parts),
+        "clients_send_seconds": round(max(p["sent_done"] for p in parts) - first, 3),
+        "clients_seconds": round(last - first, 3),
+        "clients_cpu_seconds": round(sum(p["cpu"] for p in parts), 3),
+        "clients_tasks_per_second": round(n / (last - first), 1),
+        "clients_p50_ms": round(pct(latencies, 50), 1),
+        "clients_p99_ms": round(pct(latencies, 99), 1),
+    }
+
+
+def drain(broker, queue, n):
+    app = client(broker, queue)
+    results = [send(app) for _ in range(n)]
+    with app.connection_for_write() as conn:
+        deadline = time.monotonic() + 60
+        while True:
+            _, count, consumers = conn.default_channel.queue_declare(queue=queue, passive=True)
+            if consumers:
+                raise SystemExit("drain queue %s has %d consumers before the worker starts" % (queue, consumers))
+            if count >= n:
+                break
+            if time.monotonic() > deadline:
+                raise SystemExit("drain queue %s holds %d of %d tasks after 60 s" % (queue, count, n))
+            time.sleep(0.05)
+    print("filled %d" % count, flush=True)
+    cpu0 = time.process_time()
+    arrived_at, failed = collect(results, time.monotonic)
+    cpu = time.process_time() - cpu0
+    arrivals = sorted(arrived_at.values())
+    first, last = arrivals[0], arrivals[-1]
+    # The second half alone: the rate once the worker's first seconds (a JIT recompiling after the switch to a
+    # new bridge, a prefork pool filling its prefetch) are behind it.
+    middle = arrivals[len(arrivals) // 2]
+    late = len(arrivals) - 1 - len(arrivals) // 2
+    return {
+        "queue": queue,
+        "drain_tasks": n,
+        "drain_failed": failed,
+        "drain_seconds": round(last - first, 3),
+        "drain_tasks_per_second": round(n / (last - first), 1) if last > first else 0,
+        "drain_late_half_tasks_per_second": round(late / (last - middle), 1) if last > middle else 0,
+        "drain_client_cpu_seconds": round(cpu, 3),
+    }
+
+
+def main(argv):
+    mode, broker, queue = argv[1], argv[2], argv[3]
+    if mode == "burst":
+        result = burst(broker, queue, int(argv[4]), int(argv[5]))
+    elif mode == "clients":
+        result = clients(broker, queue, int(argv[4]), int(argv[5]))
+    elif mode == "drain":
+        result = drain(broker, queue, int(argv[4]))
+    else:
+        raise SystemExit("mode: burst, clients or drain, got " + mode)
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -9,14 +9,24 @@ import io.ffmpegqueue.spi.QueueBackend;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * Our side of the AMQP benchmark ({@code ffmpeg-queue-bench/amqp/celery-bench.sh}): a queue whose handler
  * does nothing (the library's handler seam), in memory, behind the RabbitMQ bridge on one Celery queue. Runs
  * until its standard input closes, then prints the bridge's counters.
+ *
+ * <p>A line {@code drain QUEUE} on standard input moves the intake to another Celery queue, for the drain
+ * measurement: the bridge prints its counters and closes, and a new bridge on the same {@code FfmpegQueue} (so
+ * in the same JVM, its JIT as warm as a long-running worker's) starts on {@code QUEUE}, then prints
+ * {@code ready QUEUE} with the JVM's uptime (to match {@code -XX:+PrintCompilation}'s times). The first bridge
+ * closes rather than running beside the second: both would answer every task (where to answer rides in the
+ * task, and each bridge answers the events of its process), doubling the results and events.
  *
  * <p>Arguments: broker URL, Celery queue, workers, and optionally the backend: {@code memory} (the default),
  * {@code postgres} (an embedded PostgreSQL, each Celery result kept in its message outbox until confirmed) or
@@ -62,28 +72,66 @@ public final class IntakeUnderTest {
     if (backend != null) {
       qb.backend(backend);
     }
-    try (FfmpegQueue queue = qb.build();
-        AmqpBridge bridge = AmqpBridge.start(queue, AmqpSettings.builder(url).celeryQueue(queueName)
-            .registerQueue(queueName + ".register").build())) {
-      System.out.println("ready");
-      System.out.flush();
-      while (System.in.read() >= 0) {
-        // until the script closes our input
+    try (FfmpegQueue queue = qb.build()) {
+      AmqpBridge bridge = start(queue, url, queueName);
+      long cpuAtStart = cpuMillis();
+      long jitAtStart = jitMillis();
+      try {
+        System.out.println("ready " + queueName);
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (line.startsWith("drain ")) {
+            System.out.println(counters(bridge, cpuAtStart, jitAtStart)); // before its intake threads stop
+            bridge.close();
+            bridge = start(queue, url, line.substring("drain ".length()).trim());
+            cpuAtStart = cpuMillis();
+            jitAtStart = jitMillis();
+            System.out.println("ready " + bridge.settings().celeryQueue() + " (JVM uptime "
+                + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
+            System.out.flush();
+          } else if (!line.isBlank()) {
+            System.out.println("unknown command '" + line + "': expected 'drain QUEUE'");
+          }
+        }
+        String last = counters(bridge, cpuAtStart, jitAtStart);
+        bridge.stopIntake();
+        System.out.println(last);
+      } finally {
+        bridge.close();
       }
-      java.util.Map<String, Long> threads = threadCpu(); // before the intake threads stop
-      bridge.stopIntake();
-      System.out.println("registered " + bridge.registered() + ", replayed " + bridge.replayed()
-          + ", published " + bridge.published() + ", publish retries " + bridge.publishRetries()
-          + ", process CPU " + cpuMillis() + " ms (JIT compiling " + java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime()
-          + " ms, GC pauses " + java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
-              .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum()
-          + " ms); live threads (ms): " + threads);
     } finally {
       if (pg != null) {
         postgres.close();
         pg.close();
       }
     }
+  }
+
+  private static AmqpBridge start(FfmpegQueue queue, String url, String celeryQueue) {
+    return AmqpBridge.start(queue, AmqpSettings.builder(url).celeryQueue(celeryQueue)
+        .registerQueue(celeryQueue + ".register").build());
+  }
+
+  /**
+   * The bridge's counters, the process's CPU and JIT compiling time so far and since the bridge started, and
+   * the CPU of the live threads.
+   */
+  private static String counters(AmqpBridge bridge, long cpuAtStart, long jitAtStart) {
+    long cpu = cpuMillis();
+    long jit = jitMillis();
+    return "bridge on " + bridge.settings().celeryQueue() + " (until JVM uptime "
+        + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms): registered "
+        + bridge.registered() + ", replayed " + bridge.replayed() + ", published " + bridge.published() + ", publish retries " + bridge.publishRetries()
+        + ", process CPU " + cpu + " ms (JIT compiling " + jit + " ms, GC pauses "
+        + java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum()
+        + " ms), while this bridge ran: process CPU " + (cpu - cpuAtStart) + " ms, JIT compiling "
+        + (jit - jitAtStart) + " ms; live threads (ms): " + threadCpu();
+  }
+
+  private static long jitMillis() {
+    return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   }
 
   private static HikariDataSource pool(EmbeddedPostgres pg) {
