@@ -122,6 +122,10 @@ ffq_drain_worker() {
   echo "drain $1" >&3
 }
 
+if [ -n "${FFQ_ONLY:-}" ]; then
+  # Our side only, to try a setting quickly: Celery's columns are left empty.
+  CELERY_JSON='{}' CELERY_CLIENTS_JSON='{}' CELERY_DRAIN_JSON='{}' CELERY_STARTED_JSON='{}' CELERY_STARTED_BURST_JSON='{}'
+else
 start_celery bench_celery 0
 CELERY_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_celery "$BURST" "$SINGLE")
 echo "celery: $CELERY_JSON"
@@ -136,6 +140,12 @@ drain bench_celery_drain_started "$DRAIN" celery_drain_worker bench_celery_drain
 CELERY_STARTED_JSON=$DRAIN_JSON
 echo "celery, drain, task_track_started: $CELERY_STARTED_JSON"
 stop_celery
+# The burst and one at a time again with task_track_started, for the like-for-like latency rows.
+start_celery bench_celery_started 1
+CELERY_STARTED_BURST_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_celery_started "$BURST" "$SINGLE")
+echo "celery, task_track_started: $CELERY_STARTED_BURST_JSON"
+stop_celery
+fi
 
 mkfifo "$DIR/ffq-in"
 java -cp "$CP" io.ffmpegqueue.bench.amqp.IntakeUnderTest "amqp://guest:guest@127.0.0.1:$PORT/%2F" bench_ffq "$WORKERS" "${FFQ_BACKEND:-memory}" < "$DIR/ffq-in" > "$DIR/ffq.log" 2>&1 &
@@ -159,14 +169,17 @@ wait "$FFQ" || true
 grep '^bridge on' "$DIR/ffq.log" || tail -5 "$DIR/ffq.log"
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+[ -z "${FFQ_ONLY:-}" ] || exit 0
 $PY - "$CLIENTS" "$CELERY_JSON" "$CELERY_CLIENTS_JSON" "$CELERY_DRAIN_JSON" "$CELERY_STARTED_JSON" \
-  "$FFQ_JSON" "$FFQ_CLIENTS_JSON" "$FFQ_DRAIN_JSON" <<'PYEOF'
+  "$CELERY_STARTED_BURST_JSON" "$FFQ_JSON" "$FFQ_CLIENTS_JSON" "$FFQ_DRAIN_JSON" <<'PYEOF'
 import json, sys
 k = sys.argv[1]
-cb, cc, cd, cs, fb, fc, fd = (json.loads(a) for a in sys.argv[2:])
+cb, cc, cd, cs, csb, fb, fc, fd = (json.loads(a) for a in sys.argv[2:])
 c, f = {**cb, **cc, **cd}, {**fb, **fc, **fd}
 c["started_tasks_per_second"], f["started_tasks_per_second"] = cs["drain_tasks_per_second"], f["drain_tasks_per_second"]
-c["all_failed"] = c["failed"] + c["clients_failed"] + c["drain_failed"] + cs["drain_failed"]
+for key in ("tasks_per_second", "burst_p50_ms", "burst_p99_ms", "single_p50_ms", "single_p99_ms"):
+    c["tts_" + key], f["tts_" + key] = csb[key], f[key]
+c["all_failed"] = c["failed"] + c["clients_failed"] + c["drain_failed"] + cs["drain_failed"] + csb["failed"]
 f["all_failed"] = f["failed"] + f["clients_failed"] + f["drain_failed"]
 for x in (c, f):
     x["worker_ms"] = round(x["drain_worker_cpu_seconds"] * 1000 / x["drain_tasks"], 3)
@@ -180,6 +193,11 @@ rows = [("tasks/s (burst, one client, send_task to result)", "tasks_per_second")
         ("tasks/s (drain of a pre-filled queue, first to last result)", "drain_tasks_per_second"),
         ("tasks/s (drain, second half of the results only)", "drain_late_half_tasks_per_second"),
         ("tasks/s (drain; Celery with task_track_started=True)", "started_tasks_per_second"),
+        ("tasks/s (burst, one client; Celery with task_track_started=True)", "tts_tasks_per_second"),
+        ("burst p50 ms (Celery with task_track_started=True)", "tts_burst_p50_ms"),
+        ("burst p99 ms (Celery with task_track_started=True)", "tts_burst_p99_ms"),
+        ("one at a time p50 ms (Celery with task_track_started=True)", "tts_single_p50_ms"),
+        ("one at a time p99 ms (Celery with task_track_started=True)", "tts_single_p99_ms"),
         ("drain: worker CPU ms per task (from the fill, start-up included)", "worker_ms"),
         ("drain: broker CPU ms per task", "broker_ms"),
         ("drain: client CPU s / first to last result s", "client_busy"),

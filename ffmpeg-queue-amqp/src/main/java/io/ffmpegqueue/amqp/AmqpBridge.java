@@ -290,6 +290,7 @@ public final class AmqpBridge implements AutoCloseable {
     closed = true;
     stopIntake();
     subscription.close();
+    outbox.flush(); // the events still waiting to be kept go to the publisher before it closes
     publisher.close();
     outbox.close(); // after the publisher: the confirms it waited for remove their deliveries
     for (Connection c : List.of(consumeConnection, publishConnection)) {

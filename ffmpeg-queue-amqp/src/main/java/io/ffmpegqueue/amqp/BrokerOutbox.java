@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * that a process that dies before the confirm loses nothing: each Celery task's result, and every event this
  * process made. The intake adds a result delivery ({@value #DELIVERY_ID}, target {@code amqp:celery-result}) to
  * the backend's {@link MessageOutbox} when it takes a Celery message that waits for a result; {@link #publish}
- * adds one delivery per other event ({@link KeptEvent}) before it publishes the event (a Celery task's final
- * event goes with its result), and each delivery goes once the broker confirmed its messages (for a
+ * has an {@link EventKeeper} add one delivery per other event ({@link KeptEvent}, many per round trip) before
+ * the event is published (a Celery task's final event goes with its result), and each delivery goes once the broker confirmed its messages (for a
  * {@code STARTED} event, also the Celery {@code STARTED} state it answers).
  * A thread ({@code ffq-amqp-outbox}) claims the due deliveries of every process. A result delivery whose task
  * is still open is looked at again later (the longer it has been open, the later, up to
@@ -86,6 +86,7 @@ final class BrokerOutbox implements AutoCloseable {
   private final AtomicLong kept = new AtomicLong();
   private final AtomicLong removed = new AtomicLong();
   private final Thread thread;
+  private final EventKeeper keeper;
   private volatile boolean closed;
 
   BrokerOutbox(FfmpegQueueClient client, CeleryReplies replies, EventPublisher events, Timings timings) {
@@ -96,7 +97,9 @@ final class BrokerOutbox implements AutoCloseable {
     this.timings = timings;
     if (store == null) {
       this.thread = null;
+      this.keeper = null;
     } else {
+      this.keeper = new EventKeeper(store, timings.firstCheck(), BrokerOutbox::celeryEnd, this::send);
       this.thread = new Thread(this::loop, "ffq-amqp-outbox");
       this.thread.setDaemon(true);
       this.thread.start();
@@ -134,29 +137,28 @@ final class BrokerOutbox implements AutoCloseable {
     if (e.remote()) {
       return;
     }
-    // A Celery task's end is kept from its intake on, by its result delivery, which publishes both again.
-    boolean celeryEnd = e.type().isFinal() && e.task().request().metadata().containsKey(CeleryReplies.REPLY_TO_KEY);
-    String eventDelivery = null;
-    if (store != null && !celeryEnd) {
-      WebhookDelivery d = KeptEvent.delivery(e, Instant.now().plus(timings.firstCheck()));
-      try {
-        if (store.addMessage(e.taskId(), d)) {
-          eventDelivery = d.deliveryId();
-          kept.incrementAndGet();
-        }
-      } catch (RuntimeException x) {
-        // Published all the same: only a crash before its confirm could lose it now.
-        log.warn("task {}: could not keep its {} event in the backend: {}", e.taskId(), e.type(), x.toString());
-      }
+    if (keeper == null) {
+      send(e, null);
+    } else {
+      keeper.add(e);
     }
+  }
+
+  /** A Celery task's end is kept from its intake on, by its result delivery, which publishes both again. */
+  private static boolean celeryEnd(TaskEvent e) {
+    return e.type().isFinal() && e.task().request().metadata().containsKey(CeleryReplies.REPLY_TO_KEY);
+  }
+
+  /** Publishes an event and the Celery state it answers; the deliveries kept for them go once confirmed. */
+  private void send(TaskEvent e, String eventDelivery) {
     CompletableFuture<Void> event = events.publish(e);
     CompletableFuture<Void> result = replies.publish(e); // a STARTED event's answer goes with the event
     CompletableFuture<Void> both = CompletableFuture.allOf(event, result);
     if (eventDelivery != null) {
-      String id = eventDelivery;
-      both.thenRun(() -> sent.add(new Sent(e.taskId(), id)));
+      kept.incrementAndGet();
+      both.thenRun(() -> sent.add(new Sent(e.taskId(), eventDelivery)));
     }
-    if (store != null && celeryEnd) {
+    if (store != null && celeryEnd(e)) {
       both.thenRun(() -> resultSent(e.taskId()));
     }
   }
@@ -217,9 +219,19 @@ final class BrokerOutbox implements AutoCloseable {
   }
 
   private void remove(List<Sent> all) {
+    List<MessageOutbox.Message> gone = new ArrayList<>(all.size());
     for (Sent done : all) {
-      store.removeMessage(done.task(), done.deliveryId());
-      removed.incrementAndGet();
+      gone.add(new MessageOutbox.Message(done.task(), new WebhookDelivery(done.deliveryId(), TARGET,
+          WebhookDelivery.State.PENDING, List.of(), null)));
+    }
+    store.removeMessages(gone);
+    removed.addAndGet(all.size());
+  }
+
+  /** Publishes the events still waiting to be kept; before the publisher closes. */
+  void flush() {
+    if (keeper != null) {
+      keeper.close();
     }
   }
 

@@ -28,6 +28,39 @@ public interface MessageOutbox {
   boolean addMessage(TaskId id, WebhookDelivery delivery);
 
   /**
+   * Stores each delivery as {@link #addMessage} does (a task that is not there gets none), in as few round
+   * trips as the backend can: for a sender that keeps many messages a second (a broker's events). The default
+   * adds them one by one.
+   */
+  default void addMessages(List<Message> messages) {
+    for (Message m : messages) {
+      addMessage(m.taskId(), m.delivery());
+    }
+  }
+
+  /** Removes each delivery as {@link #removeMessage} does, in as few round trips as the backend can. */
+  default void removeMessages(List<Message> messages) {
+    for (Message m : messages) {
+      removeMessage(m.taskId(), m.delivery().deliveryId());
+    }
+  }
+
+  /**
+   * A delivery of a task, for {@link #addMessages} and {@link #removeMessages} (which reads only its
+   * {@code deliveryId}).
+   *
+   * @param taskId the task
+   * @param delivery the delivery
+   */
+  record Message(TaskId taskId, WebhookDelivery delivery) {
+    /** Checks that both are there. */
+    public Message {
+      java.util.Objects.requireNonNull(taskId, "taskId");
+      java.util.Objects.requireNonNull(delivery, "delivery");
+    }
+  }
+
+  /**
    * Takes up to {@code limit} deliveries due at {@code now} and holds them for {@code holdFor} (moves their
    * next attempt that far on), so that no other process claims them meanwhile.
    */

@@ -73,4 +73,37 @@ abstract class MessageOutboxCases extends WebhookOutboxCases {
     assertTrue(m.claimDueMessages(now.plus(Duration.ofDays(2)), Duration.ofMinutes(1), 10).isEmpty(),
         "a removed one is gone, and a late reschedule does not bring it back");
   }
+
+  @Test
+  void messages_kept_and_removed_in_one_call_are_each_kept_and_removed() {
+    QueueBackend b = backend();
+    MessageOutbox m = WebhookOutbox.of(b).flatMap(WebhookOutbox::messageOutbox).orElse(null);
+    if (!keepsMessages()) {
+      assertNull(m, "keepsMessages() says no, but the backend has a message outbox: override it to return true");
+      return;
+    }
+    Task t = QueueBackendContract.webhookTask(3, null);
+    Task u = QueueBackendContract.webhookTask(3, null);
+    b.enqueue(t);
+    b.enqueue(u);
+    Instant now = Instant.now();
+    WebhookDelivery first = new WebhookDelivery("event-1", URI.create("amqp:event?fraction=0.5"),
+        WebhookDelivery.State.PENDING, List.of(), now.minusSeconds(2));
+    WebhookDelivery second = new WebhookDelivery("event-2", URI.create("amqp:event"), WebhookDelivery.State.PENDING,
+        List.of(), now.minusSeconds(1));
+
+    m.addMessages(List.of(new MessageOutbox.Message(t.id(), first), new MessageOutbox.Message(t.id(), second),
+        new MessageOutbox.Message(u.id(), first), new MessageOutbox.Message(TaskId.of("no-such-task"), first),
+        new MessageOutbox.Message(t.id(), first)));
+    List<DueWebhook> due = m.claimDueMessages(now, Duration.ofMinutes(1), 10);
+    assertEquals(3, due.size(), "one per task and id, none for a missing task: " + due);
+    assertTrue(due.stream().anyMatch(d -> d.taskId().equals(t.id()) && d.delivery().deliveryId().equals("event-1")
+        && d.delivery().url().equals(URI.create("amqp:event?fraction=0.5"))), "its target as given: " + due);
+
+    m.removeMessages(List.of(new MessageOutbox.Message(t.id(), first), new MessageOutbox.Message(u.id(), first)));
+    m.updateMessage(t.id(), second);
+    List<DueWebhook> left = m.claimDueMessages(now, Duration.ofMinutes(1), 10);
+    assertEquals(1, left.size(), "only the one not removed: " + left);
+    assertEquals("event-2", left.get(0).delivery().deliveryId());
+  }
 }

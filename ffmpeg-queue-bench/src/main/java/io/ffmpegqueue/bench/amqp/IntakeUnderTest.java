@@ -109,8 +109,17 @@ public final class IntakeUnderTest {
   }
 
   private static AmqpBridge start(FfmpegQueue queue, String url, String celeryQueue) {
-    return AmqpBridge.start(queue, AmqpSettings.builder(url).celeryQueue(celeryQueue)
-        .registerQueue(celeryQueue + ".register").build());
+    AmqpSettings.Builder b = AmqpSettings.builder(url).celeryQueue(celeryQueue).registerQueue(celeryQueue + ".register");
+    // Settings to try: FFQ_PREFETCH and FFQ_INTAKE_THREADS (the bridge's defaults otherwise).
+    String prefetch = System.getenv("FFQ_PREFETCH");
+    if (prefetch != null) {
+      b.prefetch(Integer.parseInt(prefetch));
+    }
+    String threads = System.getenv("FFQ_INTAKE_THREADS");
+    if (threads != null) {
+      b.intakeThreads(Integer.parseInt(threads));
+    }
+    return AmqpBridge.start(queue, b.build());
   }
 
   /**

@@ -51,6 +51,51 @@ public final class Messages implements MessageOutbox {
     });
   }
 
+  /** One batch of inserts, one round trip (the driver pipelines a batch). */
+  @Override
+  public void addMessages(List<Message> messages) {
+    if (messages.isEmpty()) {
+      return;
+    }
+    db.run("keep " + messages.size() + " message(s)", false, c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+          + " (task_id, delivery_id, target, attempts, next_attempt_at) SELECT id, ?, ?, ?::jsonb, ? FROM " + tasks
+          + " WHERE id = ? ON CONFLICT (task_id, delivery_id) DO NOTHING")) {
+        for (Message m : messages) {
+          WebhookDelivery d = m.delivery();
+          Objects.requireNonNull(d.nextAttemptAt(), "nextAttemptAt");
+          ps.setString(1, d.deliveryId());
+          ps.setString(2, d.url().toString());
+          ps.setString(3, Webhooks.attemptsJson(d.attempts()));
+          ps.setTimestamp(4, Timestamp.from(d.nextAttemptAt()));
+          ps.setString(5, m.taskId().value());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+        return null;
+      }
+    });
+  }
+
+  /** One batch of deletes, one round trip. */
+  @Override
+  public void removeMessages(List<Message> messages) {
+    if (messages.isEmpty()) {
+      return;
+    }
+    db.run("remove " + messages.size() + " sent message(s)", false, c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE task_id = ? AND delivery_id = ?")) {
+        for (Message m : messages) {
+          ps.setString(1, m.taskId().value());
+          ps.setString(2, m.delivery().deliveryId());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+        return null;
+      }
+    });
+  }
+
   @Override
   public List<DueWebhook> claimDueMessages(Instant now, Duration holdFor, int limit) {
     return db.run("claim due messages", true, c -> {
