@@ -27,20 +27,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps what this process owes the broker with the task in the backend until the broker has confirmed it, so
  * that a process that dies before the confirm loses nothing: each Celery task's result, and every event this
- * process made. The intake adds a result delivery ({@value #DELIVERY_ID}, target {@code amqp:celery-result}) to
- * the backend's {@link MessageOutbox} when it takes a Celery message that waits for a result; {@link #publish}
- * has an {@link EventKeeper} add one delivery per other event ({@link KeptEvent}, many per round trip) before
- * the event is published (a Celery task's final event goes with its result), and each delivery goes once the broker confirmed its messages (for a
- * {@code STARTED} event, also the Celery {@code STARTED} state it answers).
- * A thread ({@code ffq-amqp-outbox}) claims the due deliveries of every process. A result delivery whose task
- * is still open is looked at again later (the longer it has been open, the later, up to
- * {@link Timings#maxRecheck}); one whose task ended less than {@link Timings#grace} plus
- * {@link Timings#firstCheck} ago is left to the process that ended it (and its other events come due first); one whose task ended before has its result and final event made from the task and published
- * again (the Celery
+ * process made. The intake adds a result delivery ({@value #DELIVERY_ID}, target {@code amqp:celery-result})
+ * to the backend's {@link MessageOutbox} when it takes a Celery message that waits for a result; {@link
+ * #publish} has an {@link EventKeeper} add one delivery per other event ({@link KeptEvent}, many per round
+ * trip) before the event is published (a Celery task's final event goes with its result), and each delivery
+ * goes once the broker confirmed its messages (for a {@code STARTED} event, also the Celery {@code STARTED}
+ * state it answers). A thread ({@code ffq-amqp-outbox}) claims the due deliveries of every process. A result
+ * delivery whose task is still open is looked at again later (the longer it has been open, the later, up to
+ * {@link Timings#maxRecheck}); one whose task ended less than {@link Timings#grace} plus {@link
+ * Timings#firstCheck} ago is left to the process that ended it (and its other events come due first); one
+ * whose task ended before has its result and final event made from the task and published again (the Celery
  * client takes a repeated result as the same one). An event delivery still there {@link Timings#firstCheck}
  * after its event has the event made again from its id and the task as it is now, and published again (with
- * the same message id). On a backend without a message outbox (in memory, which a crash empties anyway) events
- * and results are published without being kept.
+ * the same message id). On a backend without a message outbox (in memory, which a crash empties anyway)
+ * events and results are published without being kept.
  */
 final class BrokerOutbox implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BrokerOutbox.class);
@@ -80,11 +80,10 @@ final class BrokerOutbox implements AutoCloseable {
       return size() > MAX_RECENT;
     }
   };
-  private final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
+  // Deliveries whose messages the broker confirmed, for the outbox thread to remove.
+  private final BlockingQueue<MessageOutbox.Message> sent = new LinkedBlockingQueue<>();
   private final AtomicLong republished = new AtomicLong();
   private final AtomicLong republishedEvents = new AtomicLong();
-  private final AtomicLong kept = new AtomicLong();
-  private final AtomicLong removed = new AtomicLong();
   private final Thread thread;
   private final EventKeeper keeper;
   private volatile boolean closed;
@@ -106,25 +105,18 @@ final class BrokerOutbox implements AutoCloseable {
     }
   }
 
-  /** Whether results are kept (the backend has a message outbox). */
-  boolean active() {
-    return store != null;
-  }
-
   /** Stores the result delivery of a Celery task that was just stored; before its message is acknowledged. */
   void keep(TaskId id) {
     if (store == null) {
       return;
     }
-    store.addMessage(id, new WebhookDelivery(DELIVERY_ID, TARGET, WebhookDelivery.State.PENDING, List.of(),
-        Instant.now().plus(timings.firstCheck())));
-    kept.incrementAndGet();
+    store.addMessage(id, resultDelivery(Instant.now().plus(timings.firstCheck())));
     boolean alreadySent;
     synchronized (recent) {
       alreadySent = recent.remove(id) != null;
     }
     if (alreadySent) {
-      sent.add(new Sent(id, DELIVERY_ID)); // it ended, and its result was confirmed, before the delivery was stored
+      sent.add(new MessageOutbox.Message(id, resultDelivery(null))); // it ended, and its result was confirmed, before the delivery was stored
     }
   }
 
@@ -150,13 +142,12 @@ final class BrokerOutbox implements AutoCloseable {
   }
 
   /** Publishes an event and the Celery state it answers; the deliveries kept for them go once confirmed. */
-  private void send(TaskEvent e, String eventDelivery) {
+  private void send(TaskEvent e, WebhookDelivery eventDelivery) {
     CompletableFuture<Void> event = events.publish(e);
     CompletableFuture<Void> result = replies.publish(e); // a STARTED event's answer goes with the event
     CompletableFuture<Void> both = CompletableFuture.allOf(event, result);
     if (eventDelivery != null) {
-      kept.incrementAndGet();
-      both.thenRun(() -> sent.add(new Sent(e.taskId(), eventDelivery)));
+      both.thenRun(() -> sent.add(new MessageOutbox.Message(e.taskId(), eventDelivery)));
     }
     if (store != null && celeryEnd(e)) {
       both.thenRun(() -> resultSent(e.taskId()));
@@ -167,7 +158,12 @@ final class BrokerOutbox implements AutoCloseable {
     synchronized (recent) {
       recent.put(id, Boolean.TRUE);
     }
-    sent.add(new Sent(id, DELIVERY_ID));
+    sent.add(new MessageOutbox.Message(id, resultDelivery(null)));
+  }
+
+  /** A task's result delivery, due at {@code due}. */
+  private static WebhookDelivery resultDelivery(Instant due) {
+    return new WebhookDelivery(DELIVERY_ID, TARGET, WebhookDelivery.State.PENDING, List.of(), due);
   }
 
   /** Results published again from the outbox (a process ended their task and did not see them confirmed). */
@@ -180,24 +176,15 @@ final class BrokerOutbox implements AutoCloseable {
     return republishedEvents.get();
   }
 
-  /** Deliveries stored, and removed once confirmed. */
-  long kept() {
-    return kept.get();
-  }
-
-  long removed() {
-    return removed.get();
-  }
-
   private void loop() {
     long nextClaim = System.nanoTime();
     while (!closed) {
       try {
-        Sent done = sent.poll(Math.max(1, (nextClaim - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+        MessageOutbox.Message done = sent.poll(Math.max(1, (nextClaim - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
         if (done != null) {
-          List<Sent> all = new ArrayList<>(List.of(done));
+          List<MessageOutbox.Message> all = new ArrayList<>(List.of(done));
           sent.drainTo(all);
-          remove(all);
+          store.removeMessages(all);
         }
         if (System.nanoTime() - nextClaim >= 0) {
           nextClaim = System.nanoTime() + timings.poll().toNanos();
@@ -216,16 +203,6 @@ final class BrokerOutbox implements AutoCloseable {
         log.warn("the result outbox could not be read or written: {}", e.toString());
       }
     }
-  }
-
-  private void remove(List<Sent> all) {
-    List<MessageOutbox.Message> gone = new ArrayList<>(all.size());
-    for (Sent done : all) {
-      gone.add(new MessageOutbox.Message(done.task(), new WebhookDelivery(done.deliveryId(), TARGET,
-          WebhookDelivery.State.PENDING, List.of(), null)));
-    }
-    store.removeMessages(gone);
-    removed.addAndGet(all.size());
   }
 
   /** Publishes the events still waiting to be kept; before the publisher closes. */
@@ -252,7 +229,7 @@ final class BrokerOutbox implements AutoCloseable {
         if (task == null) {
           store.removeMessage(d.taskId(), deliveryId); // pruned
         } else {
-          republish(KeptEvent.event(task, d.delivery()), deliveryId);
+          republish(KeptEvent.event(task, d.delivery()), d.delivery());
         }
       }
       // else another sender's: it comes due again after the hold
@@ -295,13 +272,13 @@ final class BrokerOutbox implements AutoCloseable {
    * Publishes a kept event again; a STARTED one also answers its Celery client again while the task still runs
    * (a later state must not be followed by an earlier one).
    */
-  private void republish(TaskEvent e, String deliveryId) {
+  private void republish(TaskEvent e, WebhookDelivery delivery) {
     CompletableFuture<Void> event = events.publish(e);
     CompletableFuture<Void> answer = e.type() == TaskEvent.Type.STARTED && e.task().status() == TaskStatus.RUNNING
         ? replies.publish(e) : CompletableFuture.completedFuture(null);
     republishedEvents.incrementAndGet();
     log.info("task {}: publishing its {} event again from the outbox", e.taskId(), e.type());
-    CompletableFuture.allOf(event, answer).thenRun(() -> sent.add(new Sent(e.taskId(), deliveryId)));
+    CompletableFuture.allOf(event, answer).thenRun(() -> sent.add(new MessageOutbox.Message(e.taskId(), delivery)));
   }
 
   private static WebhookDelivery due(DueWebhook d, Instant next) {
@@ -322,15 +299,12 @@ final class BrokerOutbox implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    List<Sent> left = new ArrayList<>();
+    List<MessageOutbox.Message> left = new ArrayList<>();
     sent.drainTo(left);
     try {
-      remove(left);
+      store.removeMessages(left);
     } catch (RuntimeException e) {
       log.debug("could not remove {} delivery(ies) of confirmed messages; they are published again", left.size(), e);
     }
   }
-
-  /** A delivery whose messages the broker confirmed. */
-  private record Sent(TaskId task, String deliveryId) {}
 }

@@ -28,7 +28,7 @@ final class EventKeeper implements AutoCloseable {
   private final MessageOutbox store;
   private final Duration firstCheck;
   private final Predicate<TaskEvent> keptElsewhere;
-  private final BiConsumer<TaskEvent, String> send;
+  private final BiConsumer<TaskEvent, WebhookDelivery> send;
   private final BlockingQueue<TaskEvent> waiting = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closing;
@@ -36,10 +36,10 @@ final class EventKeeper implements AutoCloseable {
   /**
    * @param firstCheck how long after it is kept a delivery is first due
    * @param keptElsewhere events that need no delivery of their own (a Celery task's end)
-   * @param send publishes an event, with the id of its delivery or {@code null} when it has none
+   * @param send publishes an event, with its delivery or {@code null} when it has none
    */
   EventKeeper(MessageOutbox store, Duration firstCheck, Predicate<TaskEvent> keptElsewhere,
-      BiConsumer<TaskEvent, String> send) {
+      BiConsumer<TaskEvent, WebhookDelivery> send) {
     this.store = store;
     this.firstCheck = firstCheck;
     this.keptElsewhere = keptElsewhere;
@@ -78,14 +78,14 @@ final class EventKeeper implements AutoCloseable {
   private void keepAndSend(List<TaskEvent> batch) {
     Instant due = Instant.now().plus(firstCheck);
     List<MessageOutbox.Message> messages = new ArrayList<>(batch.size());
-    List<String> ids = new ArrayList<>(batch.size());
+    List<WebhookDelivery> kept = new ArrayList<>(batch.size());
     for (TaskEvent e : batch) {
       if (keptElsewhere.test(e)) {
-        ids.add(null);
+        kept.add(null);
       } else {
         WebhookDelivery d = KeptEvent.delivery(e, due);
         messages.add(new MessageOutbox.Message(e.taskId(), d));
-        ids.add(d.deliveryId());
+        kept.add(d);
       }
     }
     try {
@@ -93,11 +93,11 @@ final class EventKeeper implements AutoCloseable {
     } catch (RuntimeException x) {
       // Published all the same: only a crash before their confirm could lose them now.
       log.warn("could not keep {} event(s) in the backend: {}", messages.size(), x.toString());
-      ids.replaceAll(id -> null);
+      kept.replaceAll(d -> null);
     }
     for (int i = 0; i < batch.size(); i++) {
       try {
-        send.accept(batch.get(i), ids.get(i));
+        send.accept(batch.get(i), kept.get(i));
       } catch (RuntimeException x) {
         log.warn("task {}: could not publish its {} event: {}", batch.get(i).taskId(), batch.get(i).type(), x.toString());
       }
