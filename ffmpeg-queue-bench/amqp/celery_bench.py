@@ -68,6 +68,18 @@ def collect(results, clock):
     return arrived_at, failed
 
 
+def send_all(app, n, clock):
+    """Sends n tasks as fast as it can; returns their send times on clock (by task id), the results, and when
+    the last send returned."""
+    sent_at = {}
+    results = []
+    for _ in range(n):
+        r = send(app)
+        sent_at[r.id] = clock()
+        results.append(r)
+    return sent_at, results, clock()
+
+
 def burst(broker, queue, n, sequential):
     app = client(broker, queue)
     # Warm-up, untimed: connections, queues, the workers' first tasks, and a burst as large as the measured one
@@ -77,15 +89,9 @@ def burst(broker, queue, n, sequential):
     for r in [send(app) for _ in range(n)]:
         r.get(timeout=TIMEOUT)
 
-    sent_at = {}
     cpu0 = time.process_time()
     start = time.perf_counter()
-    results = []
-    for _ in range(n):
-        r = send(app)
-        sent_at[r.id] = time.perf_counter()
-        results.append(r)
-    sent_done = time.perf_counter()
+    sent_at, results, sent_done = send_all(app, n, time.perf_counter)
     arrived_at, failed = collect(results, time.perf_counter)
     cpu = time.process_time() - cpu0
     end = max(arrived_at.values())
@@ -120,13 +126,7 @@ def one_of_several(broker, queue, n, barrier, out):
             send(app).get(timeout=120)
         barrier.wait(timeout=120)
         cpu0 = time.process_time()
-        sent_at = {}
-        results = []
-        for _ in range(n):
-            r = send(app)
-            sent_at[r.id] = time.monotonic()
-            results.append(r)
-        sent_done = time.monotonic()
+        sent_at, results, sent_done = send_all(app, n, time.monotonic)
         arrived_at, failed = collect(results, time.monotonic)
         out.put({"sent": sent_at, "arrived": arrived_at, "failed": failed, "sent_done": sent_done,
                  "cpu": time.process_time() - cpu0})
