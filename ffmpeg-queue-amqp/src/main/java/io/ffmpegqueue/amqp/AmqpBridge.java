@@ -19,9 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,7 +61,10 @@ public final class AmqpBridge implements AutoCloseable {
   private final RevokedTasks revoked;
   private final BrokerOutbox outbox;
   private final Subscription subscription;
+  // Runs the consumers' deliveries, each channel's in order: the intake works on these threads.
   private final ExecutorService intakeThreads;
+  // Deliveries being handled now, for stopIntake() to wait for.
+  private final Phaser inFlight = new Phaser(1);
   private final List<Channel> consumerChannels = new ArrayList<>();
   private boolean intakeStopped;
   private boolean closed;
@@ -79,7 +82,18 @@ public final class AmqpBridge implements AutoCloseable {
     f.setTopologyRecoveryEnabled(true);
     f.setNetworkRecoveryInterval(1000);
     f.setThreadFactory(daemonThreads("ffq-amqp-"));
-    this.consumeConnection = f.newConnection("ffmpeg-queue intake");
+    // A thread per consumer channel and one to spare: a channel whose intake waits for room in a full queue
+    // holds its thread, and the control channel (revokes) must still get one.
+    int channels = intakeChannels(settings);
+    this.intakeThreads = Executors.newFixedThreadPool(2 * channels + 2, daemonThreads("ffq-amqp-intake-"));
+    f.setSharedExecutor(intakeThreads);
+    try {
+      this.consumeConnection = f.newConnection("ffmpeg-queue intake");
+    } catch (IOException | TimeoutException e) {
+      intakeThreads.shutdownNow();
+      throw e;
+    }
+    f.setSharedExecutor(null);
     // The publisher declares nothing that must come back after a restart (reply queues are declared again
     // as results go out), so its connection recovers channels only.
     f.setTopologyRecoveryEnabled(false);
@@ -87,6 +101,7 @@ public final class AmqpBridge implements AutoCloseable {
       this.publishConnection = f.newConnection("ffmpeg-queue publisher");
     } catch (IOException | TimeoutException e) {
       consumeConnection.abort();
+      intakeThreads.shutdownNow();
       throw e;
     }
     Signal recovered = new Signal();
@@ -122,15 +137,15 @@ public final class AmqpBridge implements AutoCloseable {
       }
     });
     this.intake = new RequestIntake(client, settings, publisher, replies, revoked, outbox, room, afterSubmit);
-    this.intakeThreads = new ThreadPoolExecutor(settings.intakeThreads(), settings.intakeThreads(), 0,
-        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("ffq-amqp-intake-"));
     // Declared on the control channel, which stays open: the client declares it all again on that channel
     // after a reconnect (a broker that lost its data gets the queues back before the consumers return).
     Channel control = consumeConnection.createChannel();
     consumerChannels.add(control);
     declareTopology(control);
-    consume(RequestIntake.Source.CELERY, settings.celeryQueue());
-    consume(RequestIntake.Source.REGISTER, settings.registerQueue());
+    for (int i = 0; i < channels; i++) {
+      consume(RequestIntake.Source.CELERY, settings.celeryQueue(), channels);
+      consume(RequestIntake.Source.REGISTER, settings.registerQueue(), channels);
+    }
     consumeControl(control);
     log.info("AMQP bridge on {}: Celery queue {} (task {}), register queue {}, events exchange {}, dead letters {}",
         settings.displayUrl(), settings.celeryQueue(), settings.celeryTaskName(), settings.registerQueue(),
@@ -179,13 +194,30 @@ public final class AmqpBridge implements AutoCloseable {
     ch.exchangeDeclare(PIDBOX_EXCHANGE, "fanout", false);
   }
 
-  private void consume(RequestIntake.Source source, String queue) throws IOException {
+  /**
+   * How many consumer channels take each queue: one per intake thread, each with its share of the prefetch, so
+   * that the queue's prefetch stays the bound.
+   */
+  private static int intakeChannels(AmqpSettings settings) {
+    return Math.min(settings.intakeThreads(), settings.prefetch());
+  }
+
+  /**
+   * A consumer on {@code queue} whose deliveries are handled on the channel's dispatch thread: no hand-off
+   * to another thread between the broker's delivery and the task's registration.
+   */
+  private void consume(RequestIntake.Source source, String queue, int channels) throws IOException {
     Channel ch = consumeConnection.createChannel();
-    ch.basicQos(settings.prefetch());
+    ch.basicQos(settings.prefetch() / channels);
     ch.basicConsume(queue, false, new DefaultConsumer(ch) {
       @Override
       public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
-        intakeThreads.execute(() -> intake.handle(source, ch, env, props, body));
+        inFlight.register();
+        try {
+          intake.handle(source, ch, env, props, body);
+        } finally {
+          inFlight.arriveAndDeregister();
+        }
       }
     });
     consumerChannels.add(ch);
@@ -270,14 +302,13 @@ public final class AmqpBridge implements AutoCloseable {
       }
     }
     intake.stop();
-    intakeThreads.shutdown();
+    // Deliveries handled now end soon: those waiting for room give their message back.
     try {
-      if (!intakeThreads.awaitTermination(10, TimeUnit.SECONDS)) {
-        intakeThreads.shutdownNow();
-      }
+      inFlight.awaitAdvanceInterruptibly(inFlight.arrive(), 10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
-      intakeThreads.shutdownNow();
       Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      log.warn("messages still being registered 10 s after the intake stopped; the broker redelivers them");
     }
   }
 
@@ -300,6 +331,7 @@ public final class AmqpBridge implements AutoCloseable {
         c.abort(1000);
       }
     }
+    intakeThreads.shutdownNow(); // the connection factory leaves a shared executor to its owner
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

@@ -23,7 +23,8 @@ import java.util.Optional;
  * @param eventsExchange the topic exchange every task event is published on ({@code task.<type>})
  * @param deadLetterQueue where invalid messages go, with the reason in the {@value #REASON_HEADER} header
  * @param prefetch the most unacknowledged request messages per queue (the back-pressure bound)
- * @param intakeThreads how many threads register tasks from request messages
+ * @param intakeThreads how many messages of each queue are registered at once: one consumer channel each, on
+ *     a thread of its own, sharing the queue's prefetch
  */
 public record AmqpSettings(
     String url,
@@ -215,7 +216,7 @@ public record AmqpSettings(
       return this;
     }
 
-    /** Threads that register tasks from request messages. Default 4. */
+    /** How many messages of each queue are registered at once (a consumer channel and thread each). Default 4. */
     public Builder intakeThreads(int threads) {
       this.intakeThreads = threads;
       return this;

@@ -143,8 +143,9 @@ final class BrokerOutbox implements AutoCloseable {
 
   /** Publishes an event and the Celery state it answers; the deliveries kept for them go once confirmed. */
   private void send(TaskEvent e, WebhookDelivery eventDelivery) {
-    CompletableFuture<Void> event = events.publish(e);
+    // The client's answer first: it is what a Celery client waits for.
     CompletableFuture<Void> result = replies.publish(e); // a STARTED event's answer goes with the event
+    CompletableFuture<Void> event = events.publish(e);
     CompletableFuture<Void> both = CompletableFuture.allOf(event, result);
     if (eventDelivery != null) {
       both.thenRun(() -> sent.add(new MessageOutbox.Message(e.taskId(), eventDelivery)));
