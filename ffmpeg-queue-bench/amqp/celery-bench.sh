@@ -2,11 +2,14 @@
 # Celery's own prefork worker against ffmpeg-queue's AMQP intake (handler that does nothing), on the same
 # RabbitMQ (Debian's rabbitmq-server, started here on free loopback ports in a temp folder), fed by the same
 # Celery clients (Debian's python3-celery, rpc:// results). Prints both sides in one table, with the ratio.
-# Usage: ffmpeg-queue-bench/amqp/celery-bench.sh [burst tasks (2000)] [one-at-a-time tasks (200)]
+# Usage: ffmpeg-queue-bench/amqp/celery-bench.sh [burst tasks (2000)] [one-at-a-time tasks (1000)]
 #   [workers (nproc)] [clients (4)] [drain tasks (10000)]
 # Measurements, on each side (see docs/benchmarks.md, "RabbitMQ and Celery"):
+#   warm-up (untimed): cycles of WARM (4000) tasks from the clients and 500 one at a time; Celery one cycle per
+#   worker, ours until its JIT compiled for under 200 ms in a cycle (at most WARM_CYCLES, 12);
+#   one at a time: send_task(...).get() in a loop, 10 rounds interleaved between the workers (all up, idle but
+#   the one measured), so that a busy moment of the machine falls on each alike;
 #   burst: one client sends the burst tasks as fast as it can (after a warm-up of 20 + the same burst);
-#   one at a time: the same client, send_task(...).get() in a loop;
 #   clients: that many client processes send the burst tasks between them, together;
 #   drain: a client pre-fills a fresh queue with the drain tasks, then a worker starts on it (Celery: a new
 #   prefork worker, also once with task_track_started=True; ours: a second bridge in the same, warm JVM).
@@ -17,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BURST=${1:-2000}
-SINGLE=${2:-200}
+SINGLE=${2:-1000}
 WORKERS=${3:-$(nproc)}
 CLIENTS=${4:-4}
 DRAIN=${5:-10000}
@@ -122,41 +125,96 @@ ffq_drain_worker() {
   echo "drain $1" >&3
 }
 
-if [ -n "${FFQ_ONLY:-}" ]; then
-  # Our side only, to try a setting quickly: Celery's columns are left empty.
-  CELERY_JSON='{}' CELERY_CLIENTS_JSON='{}' CELERY_DRAIN_JSON='{}' CELERY_STARTED_JSON='{}' CELERY_STARTED_BURST_JSON='{}'
-else
-start_celery bench_celery 0
-CELERY_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_celery "$BURST" "$SINGLE")
-echo "celery: $CELERY_JSON"
-CELERY_CLIENTS_JSON=$($PY "$HERE/celery_bench.py" clients "$BROKER" bench_celery "$BURST" "$CLIENTS")
-echo "celery, $CLIENTS clients: $CELERY_CLIENTS_JSON"
-stop_celery
-drain bench_celery_drain "$DRAIN" celery_drain_worker bench_celery_drain 0
-CELERY_DRAIN_JSON=$DRAIN_JSON
-echo "celery, drain: $CELERY_DRAIN_JSON"
-stop_celery
-drain bench_celery_drain_started "$DRAIN" celery_drain_worker bench_celery_drain_started 1
-CELERY_STARTED_JSON=$DRAIN_JSON
-echo "celery, drain, task_track_started: $CELERY_STARTED_JSON"
-stop_celery
-# The burst and one at a time again with task_track_started, for the like-for-like latency rows.
-start_celery bench_celery_started 1
-CELERY_STARTED_BURST_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_celery_started "$BURST" "$SINGLE")
-echo "celery, task_track_started: $CELERY_STARTED_BURST_JSON"
-stop_celery
-fi
-
+# Our worker first: a JVM with the intake on bench_ffq, up while the others are measured too (idle then).
 mkfifo "$DIR/ffq-in"
 java -cp "$CP" io.ffmpegqueue.bench.amqp.IntakeUnderTest "amqp://guest:guest@127.0.0.1:$PORT/%2F" bench_ffq "$WORKERS" "${FFQ_BACKEND:-memory}" < "$DIR/ffq-in" > "$DIR/ffq.log" 2>&1 &
 FFQ=$!
 PIDS+=($FFQ)
 exec 3> "$DIR/ffq-in"
 for _ in $(seq 1 120); do grep -q ready "$DIR/ffq.log" && break; sleep 0.5; done
-FFQ_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_ffq "$BURST" "$SINGLE")
+# Celery's workers on their queues, its default and task_track_started=True, for the runs below but the drains.
+if [ -z "${FFQ_ONLY:-}" ]; then
+  start_celery bench_celery 0
+  CELERY_DEFAULT=$CELERY
+  start_celery bench_celery_started 1
+  CELERY_TRACKED=$CELERY
+fi
+
+# Warm-up, untimed. A cycle: $WARM tasks from $CLIENTS clients together, then 500 one at a time. Celery's workers
+# get one cycle each (Python compiles nothing). Ours gets cycles until its JIT compiled for less than 200 ms during
+# one, at most $WARM_CYCLES: a long-running worker's JIT has settled, and until it has, C2's compiles take a core
+# of the two from the threads a task passes through (one-at-a-time p99 fell from 9 to 3 ms over 45 s of cycles).
+WARM=${WARM:-4000}
+WARM_CYCLES=${WARM_CYCLES:-12}
+warm_cycle() {
+  $PY "$HERE/celery_bench.py" clients "$BROKER" "$1" "$WARM" "$CLIENTS" > /dev/null
+  $PY "$HERE/celery_bench.py" rounds "$BROKER" 1 500 "warm=$1" > /dev/null
+}
+# The JIT's compiling time so far in ms, as our JVM reports it.
+jit_ms() {
+  local before
+  before=$(grep -c '^jit ' "$DIR/ffq.log" || true)
+  echo jit >&3
+  for _ in $(seq 1 100); do
+    [ "$(grep -c '^jit ' "$DIR/ffq.log" || true)" -gt "$before" ] && break
+    sleep 0.1
+  done
+  grep '^jit ' "$DIR/ffq.log" | tail -1 | cut -d' ' -f2
+}
+if [ -z "${FFQ_ONLY:-}" ]; then
+  warm_cycle bench_celery
+  warm_cycle bench_celery_started
+fi
+JIT=$(jit_ms)
+for c in $(seq 1 "$WARM_CYCLES"); do
+  warm_cycle bench_ffq
+  NOW=$(jit_ms)
+  echo "ffmpeg-queue warm-up cycle $c: the JIT compiled for $((NOW - JIT)) ms"
+  [ $((NOW - JIT)) -lt 200 ] && break
+  JIT=$NOW
+done
+
+# One at a time, interleaved rounds on every worker (10 rounds, the order reversed every other one).
+if [ -z "${FFQ_ONLY:-}" ]; then
+  SIDES="celery=bench_celery tracked=bench_celery_started ffq=bench_ffq"
+else
+  SIDES="ffq=bench_ffq"
+fi
+ROUNDS_JSON=$($PY "$HERE/celery_bench.py" rounds "$BROKER" 10 $(((SINGLE + 9) / 10)) $SIDES)
+echo "one at a time: $ROUNDS_JSON"
+
+# Bursts, each worker in turn.
+if [ -z "${FFQ_ONLY:-}" ]; then
+  CELERY_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_celery "$BURST" 0)
+  echo "celery: $CELERY_JSON"
+  CELERY_STARTED_BURST_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_celery_started "$BURST" 0)
+  echo "celery, task_track_started: $CELERY_STARTED_BURST_JSON"
+fi
+FFQ_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_ffq "$BURST" 0)
 echo "ffmpeg-queue: $FFQ_JSON"
+if [ -z "${FFQ_ONLY:-}" ]; then
+  CELERY_CLIENTS_JSON=$($PY "$HERE/celery_bench.py" clients "$BROKER" bench_celery "$BURST" "$CLIENTS")
+  echo "celery, $CLIENTS clients: $CELERY_CLIENTS_JSON"
+fi
 FFQ_CLIENTS_JSON=$($PY "$HERE/celery_bench.py" clients "$BROKER" bench_ffq "$BURST" "$CLIENTS")
 echo "ffmpeg-queue, $CLIENTS clients: $FFQ_CLIENTS_JSON"
+
+# Drains: a fresh worker on a pre-filled queue, one at a time.
+if [ -n "${FFQ_ONLY:-}" ]; then
+  # Our side only, to try a setting quickly: Celery's columns are left empty.
+  CELERY_JSON='{}' CELERY_CLIENTS_JSON='{}' CELERY_DRAIN_JSON='{}' CELERY_STARTED_JSON='{}' CELERY_STARTED_BURST_JSON='{}'
+else
+  CELERY=$CELERY_DEFAULT stop_celery
+  CELERY=$CELERY_TRACKED stop_celery
+  drain bench_celery_drain "$DRAIN" celery_drain_worker bench_celery_drain 0
+  CELERY_DRAIN_JSON=$DRAIN_JSON
+  echo "celery, drain: $CELERY_DRAIN_JSON"
+  stop_celery
+  drain bench_celery_drain_started "$DRAIN" celery_drain_worker bench_celery_drain_started 1
+  CELERY_STARTED_JSON=$DRAIN_JSON
+  echo "celery, drain, task_track_started: $CELERY_STARTED_JSON"
+  stop_celery
+fi
 # An untimed drain first (at most 5000 tasks), so that the JIT has compiled the drain's own path (a backlog at the
 # prefetch, a bridge starting) as well; it is not in the table.
 drain bench_ffq_drain_warmup $((DRAIN < 5000 ? DRAIN : 5000)) ffq_drain_worker bench_ffq_drain_warmup
@@ -171,13 +229,14 @@ echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 [ -z "${FFQ_ONLY:-}" ] || exit 0
 $PY - "$CLIENTS" "$CELERY_JSON" "$CELERY_CLIENTS_JSON" "$CELERY_DRAIN_JSON" "$CELERY_STARTED_JSON" \
-  "$CELERY_STARTED_BURST_JSON" "$FFQ_JSON" "$FFQ_CLIENTS_JSON" "$FFQ_DRAIN_JSON" <<'PYEOF'
+  "$CELERY_STARTED_BURST_JSON" "$FFQ_JSON" "$FFQ_CLIENTS_JSON" "$FFQ_DRAIN_JSON" "$ROUNDS_JSON" <<'PYEOF'
 import json, sys
 k = sys.argv[1]
-cb, cc, cd, cs, csb, fb, fc, fd = (json.loads(a) for a in sys.argv[2:])
-c, f = {**cb, **cc, **cd}, {**fb, **fc, **fd}
+cb, cc, cd, cs, csb, fb, fc, fd, rounds = (json.loads(a) for a in sys.argv[2:])
+c, f = {**cb, **cc, **cd, **rounds["celery"]}, {**fb, **fc, **fd, **rounds["ffq"]}
+csb = {**csb, **rounds["tracked"]}
 c["started_tasks_per_second"], f["started_tasks_per_second"] = cs["drain_tasks_per_second"], f["drain_tasks_per_second"]
-for key in ("tasks_per_second", "burst_p50_ms", "burst_p99_ms", "single_p50_ms", "single_p99_ms"):
+for key in ("tasks_per_second", "burst_p50_ms", "burst_p99_ms", "single_p50_ms", "single_p90_ms", "single_p99_ms"):
     c["tts_" + key], f["tts_" + key] = csb[key], f[key]
 c["all_failed"] = c["failed"] + c["clients_failed"] + c["drain_failed"] + cs["drain_failed"] + csb["failed"]
 f["all_failed"] = f["failed"] + f["clients_failed"] + f["drain_failed"]
@@ -186,8 +245,8 @@ for x in (c, f):
     x["broker_ms"] = round(x["drain_broker_cpu_seconds"] * 1000 / x["drain_tasks"], 3)
     x["client_busy"] = round(x["drain_client_cpu_seconds"] / x["drain_seconds"], 2) if x["drain_seconds"] else 0
 rows = [("tasks/s (burst, one client, send_task to result)", "tasks_per_second"), ("burst p50 ms", "burst_p50_ms"),
-        ("burst p99 ms", "burst_p99_ms"), ("one at a time p50 ms", "single_p50_ms"),
-        ("one at a time p99 ms", "single_p99_ms"),
+        ("burst p99 ms", "burst_p99_ms"), ("one at a time p50 ms (interleaved rounds)", "single_p50_ms"),
+        ("one at a time p90 ms", "single_p90_ms"), ("one at a time p99 ms", "single_p99_ms"),
         ("tasks/s (burst, %s clients, earliest send to latest result)" % k, "clients_tasks_per_second"),
         ("%s clients p50 ms" % k, "clients_p50_ms"), ("%s clients p99 ms" % k, "clients_p99_ms"),
         ("tasks/s (drain of a pre-filled queue, first to last result)", "drain_tasks_per_second"),
@@ -197,6 +256,7 @@ rows = [("tasks/s (burst, one client, send_task to result)", "tasks_per_second")
         ("burst p50 ms (Celery with task_track_started=True)", "tts_burst_p50_ms"),
         ("burst p99 ms (Celery with task_track_started=True)", "tts_burst_p99_ms"),
         ("one at a time p50 ms (Celery with task_track_started=True)", "tts_single_p50_ms"),
+        ("one at a time p90 ms (Celery with task_track_started=True)", "tts_single_p90_ms"),
         ("one at a time p99 ms (Celery with task_track_started=True)", "tts_single_p99_ms"),
         ("drain: worker CPU ms per task (from the fill, start-up included)", "worker_ms"),
         ("drain: broker CPU ms per task", "broker_ms"),

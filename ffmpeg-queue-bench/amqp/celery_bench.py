@@ -7,6 +7,11 @@ burst BROKER QUEUE N SINGLE
     Warm-up (untimed): 20 tasks one at a time, then a burst of N. Burst: one client sends N tasks with
     send_task as fast as it can, then waits for every result; throughput is N / (last result received - first
     send). Latency: SINGLE tasks one at a time, send_task(...).get(), each measured from send to result.
+rounds BROKER R N NAME=QUEUE...
+    One at a time, interleaved: R rounds; in each, N tasks one at a time (send_task(...).get(), each timed from
+    send to result) on every queue in turn, the order reversed every other round, one client per queue in this
+    process (each warmed up with 50 tasks first). So a busy moment of the machine falls on every side alike.
+    Prints {NAME: {single_p50_ms, single_p90_ms, single_p99_ms, round_p50_ms, round_p99_ms, ...}}.
 clients BROKER QUEUE N K
     K client processes, each warmed up with 20 tasks one at a time, start together (a barrier) and each send
     N/K tasks as fast as they can, then wait for their results; throughput is N / (latest result - earliest
@@ -118,6 +123,32 @@ def burst(broker, queue, n, sequential):
     }
 
 
+def rounds(broker, r, n, sides):
+    apps = [(name, client(broker, queue)) for name, queue in sides]
+    for _, app in apps:
+        for _ in range(50):
+            send(app).get(timeout=120)
+    latencies = {name: [] for name, _ in apps}
+    per_round = {name: [] for name, _ in apps}
+    for i in range(r):
+        for name, app in (apps if i % 2 == 0 else apps[::-1]):
+            seq = []
+            for _ in range(n):
+                t0 = time.perf_counter()
+                send(app).get(timeout=120)
+                seq.append((time.perf_counter() - t0) * 1000)
+            latencies[name] += seq
+            per_round[name].append((round(pct(seq, 50), 2), round(pct(seq, 99), 2)))
+    return {name: {
+        "single_tasks": len(v),
+        "single_p50_ms": round(pct(v, 50), 2),
+        "single_p90_ms": round(pct(v, 90), 2),
+        "single_p99_ms": round(pct(v, 99), 2),
+        "round_p50_ms": [x[0] for x in per_round[name]],
+        "round_p99_ms": [x[1] for x in per_round[name]],
+    } for name, v in latencies.items()}
+
+
 def one_of_several(broker, queue, n, barrier, out):
     """One client process of the clients mode: its share of the tasks, timed on time.monotonic()."""
     try:
@@ -206,14 +237,16 @@ def drain(broker, queue, n):
 
 def main(argv):
     mode, broker, queue = argv[1], argv[2], argv[3]
-    if mode == "burst":
+    if mode == "rounds":
+        result = rounds(broker, int(argv[3]), int(argv[4]), [a.split("=", 1) for a in argv[5:]])
+    elif mode == "burst":
         result = burst(broker, queue, int(argv[4]), int(argv[5]))
     elif mode == "clients":
         result = clients(broker, queue, int(argv[4]), int(argv[5]))
     elif mode == "drain":
         result = drain(broker, queue, int(argv[4]))
     else:
-        raise SystemExit("mode: burst, clients or drain, got " + mode)
+        raise SystemExit("mode: burst, rounds, clients or drain, got " + mode)
     print(json.dumps(result), flush=True)
 
 

@@ -28,6 +28,11 @@ import java.util.List;
  * closes rather than running beside the second: both would answer every task (where to answer rides in the
  * task, and each bridge answers the events of its process), doubling the results and events.
  *
+ * <p>A line {@code jit} prints {@code jit N}, the JIT's compiling time so far in ms (the script warms the JVM up
+ * until it stops growing), and {@code stats} the counters without closing anything. Task lines (INFO) are off
+ * unless {@code -Dorg.slf4j.simpleLogger.defaultLogLevel} says otherwise, as Celery's worker runs at
+ * {@code --loglevel=warning}.
+ *
  * <p>Arguments: broker URL, Celery queue, workers, and optionally the backend: {@code memory} (the default),
  * {@code postgres} (an embedded PostgreSQL, each Celery result kept in its message outbox until confirmed) or
  * {@code postgres-no-outbox} (the same without the outbox, to measure what it costs).
@@ -59,6 +64,11 @@ public final class IntakeUnderTest {
 
   /** Starts the queue and the bridge; stops when standard input ends. */
   public static void main(String[] args) throws IOException {
+    // Task lines (INFO) off, as Celery's worker runs in the script (--loglevel=warning): the worker's own
+    // per-task logging is not what is compared. -Dorg.slf4j.simpleLogger.defaultLogLevel=info turns them on.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     String url = args[0];
     String queueName = args[1];
     int workers = Integer.parseInt(args[2]);
@@ -90,8 +100,14 @@ public final class IntakeUnderTest {
             System.out.println("ready " + bridge.settings().celeryQueue() + " (JVM uptime "
                 + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
             System.out.flush();
+          } else if (line.equals("jit")) {
+            System.out.println("jit " + jitMillis()); // for the script's warm-up: has the JIT settled?
+            System.out.flush();
+          } else if (line.equals("stats")) {
+            System.out.println(counters(bridge, cpuAtStart, jitAtStart));
+            System.out.flush();
           } else if (!line.isBlank()) {
-            System.out.println("unknown command '" + line + "': expected 'drain QUEUE'");
+            System.out.println("unknown command '" + line + "': expected 'drain QUEUE', 'jit' or 'stats'");
           }
         }
         String last = counters(bridge, cpuAtStart, jitAtStart);
