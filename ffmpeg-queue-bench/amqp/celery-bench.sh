@@ -180,8 +180,10 @@ if [ -z "${FFQ_ONLY:-}" ]; then
 else
   SIDES="ffq=bench_ffq"
 fi
+JIT=$(jit_ms)
 ROUNDS_JSON=$($PY "$HERE/celery_bench.py" rounds "$BROKER" 10 $(((SINGLE + 9) / 10)) $SIDES)
 echo "one at a time: $ROUNDS_JSON"
+echo "ffmpeg-queue: the JIT compiled for $(($(jit_ms) - JIT)) ms during the one-at-a-time rounds"
 
 # Bursts, each worker in turn.
 if [ -z "${FFQ_ONLY:-}" ]; then
