@@ -91,15 +91,16 @@ cpu_ticks() {
   echo "$total"
 }
 # Drain: a client pre-fills queue $1 with $2 tasks while nothing consumes it; once it says so, the rest of the
-# arguments run:
+# arguments (after $3, the worker's result messages per task: 2 where it sends STARTED) run:
 # they start a worker on $1 and set WORKER (the worker's process) and WORKER_CPU0 (its CPU ticks before).
-# Then the client collects every result. Its JSON, with the worker's and the broker's CPU seconds from the
-# fill to the last result (the worker's start-up included), lands in $DRAIN_JSON.
+# Then the client watches its reply queue fill up, and reads and checks every result once all are there. Its
+# JSON, with the worker's and the broker's CPU seconds from the fill to the last result read (the worker's
+# start-up included), lands in $DRAIN_JSON.
 drain() {
-  local queue=$1 count=$2 line client broker0 worker_s broker_s
-  shift 2
+  local queue=$1 count=$2 per_task=$3 line client broker0 worker_s broker_s
+  shift 3
   mkfifo "$DIR/drain-$queue"
-  $PY "$HERE/celery_bench.py" drain "$BROKER" "$queue" "$count" > "$DIR/drain-$queue" &
+  $PY "$HERE/celery_bench.py" drain "$BROKER" "$queue" "$count" "$per_task" > "$DIR/drain-$queue" &
   client=$!
   PIDS+=($client)
   exec 4< "$DIR/drain-$queue"
@@ -161,6 +162,10 @@ jit_ms() {
   done
   grep '^jit ' "$DIR/ffq.log" | tail -1 | cut -d' ' -f2
 }
+# Our JVM's GC so far: collections and their pauses in ms (from the last jit_ms).
+gc_so_far() {
+  grep '^jit ' "$DIR/ffq.log" | tail -1 | cut -d' ' -f4-5
+}
 if [ -z "${FFQ_ONLY:-}" ]; then
   warm_cycle bench_celery
   warm_cycle bench_celery_started
@@ -181,9 +186,12 @@ else
   SIDES="ffq=bench_ffq"
 fi
 JIT=$(jit_ms)
+read -r GC0 GCMS0 < <(gc_so_far)
 ROUNDS_JSON=$($PY "$HERE/celery_bench.py" rounds "$BROKER" 10 $(((SINGLE + 9) / 10)) $SIDES)
 echo "one at a time: $ROUNDS_JSON"
-echo "ffmpeg-queue: the JIT compiled for $(($(jit_ms) - JIT)) ms during the one-at-a-time rounds"
+NOW=$(jit_ms)
+read -r GC1 GCMS1 < <(gc_so_far)
+echo "ffmpeg-queue during the one-at-a-time rounds: the JIT compiled for $((NOW - JIT)) ms; $((GC1 - GC0)) GC pauses, $((GCMS1 - GCMS0)) ms in all"
 
 # Bursts, each worker in turn.
 if [ -z "${FFQ_ONLY:-}" ]; then
@@ -208,20 +216,20 @@ if [ -n "${FFQ_ONLY:-}" ]; then
 else
   CELERY=$CELERY_DEFAULT stop_celery
   CELERY=$CELERY_TRACKED stop_celery
-  drain bench_celery_drain "$DRAIN" celery_drain_worker bench_celery_drain 0
+  drain bench_celery_drain "$DRAIN" 1 celery_drain_worker bench_celery_drain 0
   CELERY_DRAIN_JSON=$DRAIN_JSON
   echo "celery, drain: $CELERY_DRAIN_JSON"
   stop_celery
-  drain bench_celery_drain_started "$DRAIN" celery_drain_worker bench_celery_drain_started 1
+  drain bench_celery_drain_started "$DRAIN" 2 celery_drain_worker bench_celery_drain_started 1
   CELERY_STARTED_JSON=$DRAIN_JSON
   echo "celery, drain, task_track_started: $CELERY_STARTED_JSON"
   stop_celery
 fi
 # An untimed drain first (at most 5000 tasks), so that the JIT has compiled the drain's own path (a backlog at the
 # prefetch, a bridge starting) as well; it is not in the table.
-drain bench_ffq_drain_warmup $((DRAIN < 5000 ? DRAIN : 5000)) ffq_drain_worker bench_ffq_drain_warmup
+drain bench_ffq_drain_warmup $((DRAIN < 5000 ? DRAIN : 5000)) 2 ffq_drain_worker bench_ffq_drain_warmup
 echo "ffmpeg-queue, warm-up drain (untimed): $DRAIN_JSON"
-drain bench_ffq_drain "$DRAIN" ffq_drain_worker bench_ffq_drain
+drain bench_ffq_drain "$DRAIN" 2 ffq_drain_worker bench_ffq_drain
 FFQ_DRAIN_JSON=$DRAIN_JSON
 echo "ffmpeg-queue, drain: $FFQ_DRAIN_JSON"
 exec 3>&-
@@ -245,13 +253,12 @@ f["all_failed"] = f["failed"] + f["clients_failed"] + f["drain_failed"]
 for x in (c, f):
     x["worker_ms"] = round(x["drain_worker_cpu_seconds"] * 1000 / x["drain_tasks"], 3)
     x["broker_ms"] = round(x["drain_broker_cpu_seconds"] * 1000 / x["drain_tasks"], 3)
-    x["client_busy"] = round(x["drain_client_cpu_seconds"] / x["drain_seconds"], 2) if x["drain_seconds"] else 0
 rows = [("tasks/s (burst, one client, send_task to result)", "tasks_per_second"), ("burst p50 ms", "burst_p50_ms"),
         ("burst p99 ms", "burst_p99_ms"), ("one at a time p50 ms (interleaved rounds)", "single_p50_ms"),
         ("one at a time p90 ms", "single_p90_ms"), ("one at a time p99 ms", "single_p99_ms"),
         ("tasks/s (burst, %s clients, earliest send to latest result)" % k, "clients_tasks_per_second"),
         ("%s clients p50 ms" % k, "clients_p50_ms"), ("%s clients p99 ms" % k, "clients_p99_ms"),
-        ("tasks/s (drain of a pre-filled queue, first to last result)", "drain_tasks_per_second"),
+        ("tasks/s (drain of a pre-filled queue: every result in the reply queue, first to last)", "drain_tasks_per_second"),
         ("tasks/s (drain, second half of the results only)", "drain_late_half_tasks_per_second"),
         ("tasks/s (drain; Celery with task_track_started=True)", "started_tasks_per_second"),
         ("tasks/s (burst, one client; Celery with task_track_started=True)", "tts_tasks_per_second"),
@@ -262,7 +269,7 @@ rows = [("tasks/s (burst, one client, send_task to result)", "tasks_per_second")
         ("one at a time p99 ms (Celery with task_track_started=True)", "tts_single_p99_ms"),
         ("drain: worker CPU ms per task (from the fill, start-up included)", "worker_ms"),
         ("drain: broker CPU ms per task", "broker_ms"),
-        ("drain: client CPU s / first to last result s", "client_busy"),
+        ("drain: the client's reading of every result afterwards, s", "drain_client_read_seconds"),
         ("failed (all runs)", "all_failed")]
 print("| measure | Celery prefork worker | ffmpeg-queue AMQP intake | ratio |")
 print("| --- | ---: | ---: | ---: |")

@@ -16,11 +16,14 @@ clients BROKER QUEUE N K
     K client processes, each warmed up with 20 tasks one at a time, start together (a barrier) and each send
     N/K tasks as fast as they can, then wait for their results; throughput is N / (latest result - earliest
     send) on time.monotonic() (one clock for every process on Linux); latencies of all clients merged.
-drain BROKER QUEUE N
+drain BROKER QUEUE N PER_TASK
     Pre-fills QUEUE, which no worker consumes yet, with N tasks; checks that the broker holds them and that
-    nothing consumes them; prints "filled N"; then collects every result (the caller starts a worker on QUEUE
-    meanwhile). Throughput is N / (last result's arrival - first result's arrival), which leaves out the
-    worker's start-up; also the rate of the second half of the results alone (from the median arrival on).
+    nothing consumes them; prints "filled N"; then (the caller starts a worker on QUEUE meanwhile) watches its
+    reply queue without reading it until it holds PER_TASK result messages per task (2 where the worker sends
+    STARTED too), and only then reads and checks every result. Throughput is N / (the moment every result
+    message was in the reply queue - the moment the first one was), the worker's rate at the broker, which
+    neither the worker's start-up nor the client's reading speed bounds; also the rate of the second half alone
+    (from the moment half of them were there).
 
 Every wait is bounded (TIMEOUT seconds for a result, 120 s for the barrier, 60 s for the fill to show).
 """
@@ -200,9 +203,10 @@ def clients(broker, queue, n, k):
     }
 
 
-def drain(broker, queue, n):
+def drain(broker, queue, n, per_task):
     app = client(broker, queue)
     results = [send(app) for _ in range(n)]
+    reply = app.backend.oid  # the client's reply queue (rpc://), declared as the tasks were sent
     with app.connection_for_write() as conn:
         deadline = time.monotonic() + 60
         while True:
@@ -214,24 +218,41 @@ def drain(broker, queue, n):
             if time.monotonic() > deadline:
                 raise SystemExit("drain queue %s holds %d of %d tasks after 60 s" % (queue, count, n))
             time.sleep(0.05)
-    print("filled %d" % count, flush=True)
+        print("filled %d" % count, flush=True)
+        # The worker's rate, not the client's: the client reads nothing while the worker drains, and watches its
+        # reply queue fill instead (a passive declare every 2 ms), until every task's result messages are there.
+        expected = n * per_task
+        first = middle = None
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            _, count, _ = conn.default_channel.queue_declare(queue=reply, passive=True)
+            now = time.monotonic()
+            if count and first is None:
+                first = now
+            if middle is None and count >= expected / 2:
+                middle = now
+            if count >= expected:
+                last = now
+                break
+            if now > deadline:
+                raise SystemExit("reply queue %s holds %d of %d results after %d s" % (reply, count, expected, TIMEOUT))
+            time.sleep(0.002)
+    # Then every result is read and checked.
     cpu0 = time.process_time()
-    arrived_at, failed = collect(results, time.monotonic)
-    cpu = time.process_time() - cpu0
-    arrivals = sorted(arrived_at.values())
-    first, last = arrivals[0], arrivals[-1]
-    # The second half alone: the rate once the worker's first seconds (a JIT recompiling after the switch to a
-    # new bridge, a prefork pool filling its prefetch) are behind it.
-    middle = arrivals[len(arrivals) // 2]
-    late = len(arrivals) - 1 - len(arrivals) // 2
+    start = time.monotonic()
+    _, failed = collect(results, time.monotonic)
+    read_seconds = time.monotonic() - start
     return {
         "queue": queue,
         "drain_tasks": n,
         "drain_failed": failed,
         "drain_seconds": round(last - first, 3),
         "drain_tasks_per_second": round(n / (last - first), 1) if last > first else 0,
-        "drain_late_half_tasks_per_second": round(late / (last - middle), 1) if last > middle else 0,
-        "drain_client_cpu_seconds": round(cpu, 3),
+        # The second half alone: the rate once the worker's first seconds (a JIT recompiling after the switch to
+        # a new bridge, a prefork pool filling its prefetch) are behind it.
+        "drain_late_half_tasks_per_second": round((n - n // 2) / (last - middle), 1) if last > middle else 0,
+        "drain_client_read_seconds": round(read_seconds, 3),
+        "drain_client_cpu_seconds": round(time.process_time() - cpu0, 3),
     }
 
 
@@ -244,7 +265,7 @@ def main(argv):
     elif mode == "clients":
         result = clients(broker, queue, int(argv[4]), int(argv[5]))
     elif mode == "drain":
-        result = drain(broker, queue, int(argv[4]))
+        result = drain(broker, queue, int(argv[4]), int(argv[5]))
     else:
         raise SystemExit("mode: burst, rounds, clients or drain, got " + mode)
     print(json.dumps(result), flush=True)

@@ -1,6 +1,7 @@
 package io.ffmpegqueue.bench.amqp;
 
 import io.ffmpegqueue.FfmpegQueue;
+import io.ffmpegqueue.TaskEvent;
 import io.ffmpegqueue.TaskOutput;
 import io.ffmpegqueue.amqp.AmqpBridge;
 import io.ffmpegqueue.amqp.AmqpSettings;
@@ -28,8 +29,8 @@ import java.util.List;
  * closes rather than running beside the second: both would answer every task (where to answer rides in the
  * task, and each bridge answers the events of its process), doubling the results and events.
  *
- * <p>A line {@code jit} prints {@code jit N}, the JIT's compiling time so far in ms (the script warms the JVM up
- * until it stops growing), and {@code stats} the counters without closing anything. Task lines (INFO) are off
+ * <p>A line {@code jit} prints {@code jit N gc C M}: the JIT's compiling time so far in ms (the script warms the
+ * JVM up until it stops growing), and the GC's collections and their pauses in ms so far, and {@code stats} the counters without closing anything. Task lines (INFO) are off
  * unless {@code -Dorg.slf4j.simpleLogger.defaultLogLevel} says otherwise, as Celery's worker runs at
  * {@code --loglevel=warning}.
  *
@@ -83,6 +84,9 @@ public final class IntakeUnderTest {
       qb.backend(backend);
     }
     try (FfmpegQueue queue = qb.build()) {
+      // The worker's own rate, to set beside the client's: when the tasks ended, from the first to the last.
+      Ends ended = new Ends();
+      queue.subscribe(TaskEvent.Type.COMPLETED, e -> ended.end(System.nanoTime()));
       AmqpBridge bridge = start(queue, url, queueName);
       long cpuAtStart = cpuMillis();
       long jitAtStart = jitMillis();
@@ -92,8 +96,9 @@ public final class IntakeUnderTest {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
           if (line.startsWith("drain ")) {
-            System.out.println(counters(bridge, cpuAtStart, jitAtStart)); // before its intake threads stop
+            System.out.println(counters(bridge, ended, cpuAtStart, jitAtStart)); // before its intake threads stop
             bridge.close();
+            ended.reset(); // before the new bridge takes its first message
             bridge = start(queue, url, line.substring("drain ".length()).trim());
             cpuAtStart = cpuMillis();
             jitAtStart = jitMillis();
@@ -101,16 +106,17 @@ public final class IntakeUnderTest {
                 + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
             System.out.flush();
           } else if (line.equals("jit")) {
-            System.out.println("jit " + jitMillis()); // for the script's warm-up: has the JIT settled?
+            // For the script: has the JIT settled (warm-up), and what did the JIT and GC do during a measurement.
+            System.out.println("jit " + jitMillis() + " gc " + gcCount() + " " + gcMillis());
             System.out.flush();
           } else if (line.equals("stats")) {
-            System.out.println(counters(bridge, cpuAtStart, jitAtStart));
+            System.out.println(counters(bridge, ended, cpuAtStart, jitAtStart));
             System.out.flush();
           } else if (!line.isBlank()) {
             System.out.println("unknown command '" + line + "': expected 'drain QUEUE', 'jit' or 'stats'");
           }
         }
-        String last = counters(bridge, cpuAtStart, jitAtStart);
+        String last = counters(bridge, ended, cpuAtStart, jitAtStart);
         bridge.stopIntake();
         System.out.println(last);
       } finally {
@@ -142,17 +148,50 @@ public final class IntakeUnderTest {
    * The bridge's counters, the process's CPU and JIT compiling time so far and since the bridge started, and
    * the CPU of the live threads.
    */
-  private static String counters(AmqpBridge bridge, long cpuAtStart, long jitAtStart) {
+  /** Completed tasks since the last reset, and when the first and the last of them ended. */
+  private static final class Ends {
+    private long count;
+    private long first;
+    private long last;
+
+    synchronized void end(long nanos) {
+      if (count++ == 0) {
+        first = nanos;
+      }
+      last = nanos;
+    }
+
+    synchronized void reset() {
+      count = 0;
+    }
+
+    synchronized String describe() {
+      double s = (last - first) / 1e9;
+      return count + " tasks ended" + (count > 1 ? String.format(", %.1f/s from the first end to the last", (count - 1) / s) : "");
+    }
+  }
+
+  private static String counters(AmqpBridge bridge, Ends ended, long cpuAtStart, long jitAtStart) {
     long cpu = cpuMillis();
     long jit = jitMillis();
     return "bridge on " + bridge.settings().celeryQueue() + " (until JVM uptime "
-        + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms): registered "
+        + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms): " + ended.describe() + "; registered "
         + bridge.registered() + ", replayed " + bridge.replayed() + ", published " + bridge.published() + ", publish retries " + bridge.publishRetries()
         + ", process CPU " + cpu + " ms (JIT compiling " + jit + " ms, GC pauses "
         + java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
             .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum()
         + " ms), while this bridge ran: process CPU " + (cpu - cpuAtStart) + " ms, JIT compiling "
         + (jit - jitAtStart) + " ms; live threads (ms): " + threadCpu();
+  }
+
+  private static long gcCount() {
+    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionCount).sum();
+  }
+
+  private static long gcMillis() {
+    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
   }
 
   private static long jitMillis() {
