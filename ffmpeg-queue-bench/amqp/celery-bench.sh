@@ -6,7 +6,7 @@
 #   [workers (nproc)] [clients (4)] [drain tasks (10000)]
 # Measurements, on each side (see docs/benchmarks.md, "RabbitMQ and Celery"):
 #   warm-up (untimed): cycles of WARM (4000) tasks from the clients and 500 one at a time; Celery one cycle per
-#   worker, ours until its JIT compiled for under 200 ms in a cycle (at most WARM_CYCLES, 12);
+#   worker, ours until its JIT compiled for under 200 ms in two cycles in a row (at most WARM_CYCLES, 15);
 #   one at a time: send_task(...).get() in a loop, 10 rounds interleaved between the workers (all up, idle but
 #   the one measured), so that a busy moment of the machine falls on each alike;
 #   burst: one client sends the burst tasks as fast as it can (after a warm-up of 20 + the same burst);
@@ -142,11 +142,11 @@ if [ -z "${FFQ_ONLY:-}" ]; then
 fi
 
 # Warm-up, untimed. A cycle: $WARM tasks from $CLIENTS clients together, then 500 one at a time. Celery's workers
-# get one cycle each (Python compiles nothing). Ours gets cycles until its JIT compiled for less than 200 ms during
-# one, at most $WARM_CYCLES: a long-running worker's JIT has settled, and until it has, C2's compiles take a core
+# get one cycle each (Python compiles nothing). Ours gets cycles until its JIT compiled for less than 200 ms in
+# each of two in a row, at most $WARM_CYCLES: a long-running worker's JIT has settled, and until it has, C2's compiles take a core
 # of the two from the threads a task passes through (one-at-a-time p99 fell from 9 to 3 ms over 45 s of cycles).
 WARM=${WARM:-4000}
-WARM_CYCLES=${WARM_CYCLES:-12}
+WARM_CYCLES=${WARM_CYCLES:-15}
 warm_cycle() {
   $PY "$HERE/celery_bench.py" clients "$BROKER" "$1" "$WARM" "$CLIENTS" > /dev/null
   $PY "$HERE/celery_bench.py" rounds "$BROKER" 1 500 "warm=$1" > /dev/null
@@ -171,11 +171,13 @@ if [ -z "${FFQ_ONLY:-}" ]; then
   warm_cycle bench_celery_started
 fi
 JIT=$(jit_ms)
+QUIET=0
 for c in $(seq 1 "$WARM_CYCLES"); do
   warm_cycle bench_ffq
   NOW=$(jit_ms)
   echo "ffmpeg-queue warm-up cycle $c: the JIT compiled for $((NOW - JIT)) ms"
-  [ $((NOW - JIT)) -lt 200 ] && break
+  if [ $((NOW - JIT)) -lt 200 ]; then QUIET=$((QUIET + 1)); else QUIET=0; fi
+  [ "$QUIET" -ge 2 ] && break
   JIT=$NOW
 done
 
