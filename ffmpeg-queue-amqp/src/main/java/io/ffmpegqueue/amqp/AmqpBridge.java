@@ -82,8 +82,8 @@ public final class AmqpBridge implements AutoCloseable {
     f.setTopologyRecoveryEnabled(true);
     f.setNetworkRecoveryInterval(1000);
     f.setThreadFactory(daemonThreads("ffq-amqp-"));
-    // A thread per consumer channel and one to spare: a channel whose intake waits for room in a full queue
-    // holds its thread, and the control channel (revokes) must still get one.
+    // A thread for each consumer channel (both queues' and the control channel's) and one to spare: a channel
+    // whose intake waits for room in a full queue holds its thread, and revokes must still get through.
     int channels = intakeChannels(settings);
     this.intakeThreads = Executors.newFixedThreadPool(2 * channels + 2, daemonThreads("ffq-amqp-intake-"));
     f.setSharedExecutor(intakeThreads);
