@@ -415,4 +415,58 @@ class CeleryIT {
     List<JsonNode> results = client.results(CLIENT_TIMEOUT + 30);
     assertThat(results).hasSize(1000).allSatisfy(r -> assertThat(r.path("state").asText()).as("%s", r).isEqualTo("SUCCESS"));
   }
+
+  @Test
+  @Order(11)
+  void stopping_the_intake_while_it_waits_for_room_gives_the_held_messages_back_and_a_new_bridge_takes_them()
+      throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    InMemoryQueueBackend backend = InMemoryQueueBackend.builder().capacity(5).build();
+    try (FfmpegQueue small = FfmpegQueue.builder().backend(backend).workers(1).drainTimeout(Duration.ZERO)
+        .handler(ctx -> {
+          var stop = ctx.onStop(release::countDown);
+          try {
+            release.await(CLIENT_TIMEOUT, TimeUnit.SECONDS);
+          } finally {
+            stop.close();
+          }
+          return List.of(new TaskOutput("out.mp4", URI.create("memory://out.mp4"), 0, null, null, null, null));
+        }).build()) {
+      AmqpSettings settings = AmqpSettings.builder(broker.url()).celeryQueue("held").registerQueue("held.register")
+          .prefetch(4).build();
+      List<ObjectNode> tasks = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        tasks.add(CeleryClient.task(kwargs("-f lavfi -i testsrc out.mp4", "out.mp4")));
+      }
+      CeleryClient client;
+      try (AmqpBridge first = AmqpBridge.start(small, settings)) {
+        client = CeleryClient.start(dir, broker.url(), "held", tasks, CLIENT_TIMEOUT);
+        client.awaitSent(60);
+        // 1 running, 5 pending, and each of the 4 consumer channels holds a message while it waits for room.
+        await().atMost(Duration.ofSeconds(60)).until(() -> first.waitedForRoom() >= 4 && small.queueSize() == 5);
+
+        first.stopIntake(); // returns once the held messages went back
+
+        assertThat(first.registered()).isEqualTo(6);
+        try (Connection c = broker.connect(); Channel ch = c.createChannel()) {
+          await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            AMQP.Queue.DeclareOk q = ch.queueDeclarePassive("held");
+            assertThat(q.getConsumerCount()).isZero();
+            assertThat(q.getMessageCount()).as("every message not registered is back in RabbitMQ").isEqualTo(20 - 6);
+          });
+        }
+      }
+      // Another bridge (as after a restart) takes the rest, and answers every task as it ends.
+      try (AmqpBridge second = AmqpBridge.start(small, settings)) {
+        release.countDown();
+        List<JsonNode> results = client.results(CLIENT_TIMEOUT + 30);
+        assertThat(results).hasSize(20).allSatisfy(r -> assertThat(r.path("state").asText()).as("%s", r).isEqualTo("SUCCESS"));
+        assertThat(second.registered()).isEqualTo(14);
+        assertThat(second.replayed()).isZero();
+      }
+    } finally {
+      release.countDown();
+      backend.close();
+    }
+  }
 }
