@@ -197,12 +197,12 @@ echo "ffmpeg-queue during the one-at-a-time rounds: the JIT compiled for $((NOW 
 
 # Bursts, each worker in turn.
 if [ -z "${FFQ_ONLY:-}" ]; then
-  CELERY_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_celery "$BURST" 0)
+  CELERY_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_celery "$BURST")
   echo "celery: $CELERY_JSON"
-  CELERY_STARTED_BURST_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_celery_started "$BURST" 0)
+  CELERY_STARTED_BURST_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_celery_started "$BURST")
   echo "celery, task_track_started: $CELERY_STARTED_BURST_JSON"
 fi
-FFQ_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_ffq "$BURST" 0)
+FFQ_JSON=$($PY "$HERE/celery_bench.py" burst "$BROKER" bench_ffq "$BURST")
 echo "ffmpeg-queue: $FFQ_JSON"
 if [ -z "${FFQ_ONLY:-}" ]; then
   CELERY_CLIENTS_JSON=$($PY "$HERE/celery_bench.py" clients "$BROKER" bench_celery "$BURST" "$CLIENTS")

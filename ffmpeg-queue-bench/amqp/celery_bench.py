@@ -3,10 +3,10 @@
 Usage: python3 celery_bench.py MODE BROKER_URL QUEUE ...; every mode prints one JSON line (drain prints a line
 "filled N" before it).
 
-burst BROKER QUEUE N SINGLE
+burst BROKER QUEUE N
     Warm-up (untimed): 20 tasks one at a time, then a burst of N. Burst: one client sends N tasks with
     send_task as fast as it can, then waits for every result; throughput is N / (last result received - first
-    send). Latency: SINGLE tasks one at a time, send_task(...).get(), each measured from send to result.
+    send). (One-at-a-time latency is the rounds mode's.)
 rounds BROKER R N NAME=QUEUE...
     One at a time, interleaved: R rounds; in each, N tasks one at a time (send_task(...).get(), each timed from
     send to result) on every queue in turn, the order reversed every other round, one client per queue in this
@@ -88,7 +88,7 @@ def send_all(app, n, clock):
     return sent_at, results, clock()
 
 
-def burst(broker, queue, n, sequential):
+def burst(broker, queue, n):
     app = client(broker, queue)
     # Warm-up, untimed: connections, queues, the workers' first tasks, and a burst as large as the measured one
     # (a worker is a long-running process: a JVM's JIT compiles its hot paths during the first thousands of tasks).
@@ -104,12 +104,6 @@ def burst(broker, queue, n, sequential):
     cpu = time.process_time() - cpu0
     end = max(arrived_at.values())
     latencies = [(arrived_at[i] - sent_at[i]) * 1000 for i in sent_at]
-
-    seq = []
-    for _ in range(sequential):
-        t0 = time.perf_counter()
-        send(app).get(timeout=120)
-        seq.append((time.perf_counter() - t0) * 1000)
     return {
         "queue": queue,
         "burst_tasks": n,
@@ -120,9 +114,6 @@ def burst(broker, queue, n, sequential):
         "tasks_per_second": round(n / (end - start), 1),
         "burst_p50_ms": round(pct(latencies, 50), 1),
         "burst_p99_ms": round(pct(latencies, 99), 1),
-        "single_tasks": sequential,
-        "single_p50_ms": round(pct(seq, 50), 2),
-        "single_p99_ms": round(pct(seq, 99), 2),
     }
 
 
@@ -261,7 +252,7 @@ def main(argv):
     if mode == "rounds":
         result = rounds(broker, int(argv[3]), int(argv[4]), [a.split("=", 1) for a in argv[5:]])
     elif mode == "burst":
-        result = burst(broker, queue, int(argv[4]), int(argv[5]))
+        result = burst(broker, queue, int(argv[4]))
     elif mode == "clients":
         result = clients(broker, queue, int(argv[4]), int(argv[5]))
     elif mode == "drain":

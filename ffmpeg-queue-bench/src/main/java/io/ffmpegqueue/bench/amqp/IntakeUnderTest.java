@@ -30,8 +30,9 @@ import java.util.List;
  * task, and each bridge answers the events of its process), doubling the results and events.
  *
  * <p>A line {@code jit} prints {@code jit N gc C M}: the JIT's compiling time so far in ms (the script warms the
- * JVM up until it stops growing), and the GC's collections and their pauses in ms so far, and {@code stats} the counters without closing anything. Task lines (INFO) are off
- * unless {@code -Dorg.slf4j.simpleLogger.defaultLogLevel} says otherwise, as Celery's worker runs at
+ * JVM up until it stops growing), and the GC's collections and their pauses in ms so far. A line {@code stats}
+ * prints the counters without closing anything. Task lines (INFO) are off unless
+ * {@code -Dorg.slf4j.simpleLogger.defaultLogLevel} says otherwise, as Celery's worker runs at
  * {@code --loglevel=warning}.
  *
  * <p>Arguments: broker URL, Celery queue, workers, and optionally the backend: {@code memory} (the default),
@@ -144,10 +145,6 @@ public final class IntakeUnderTest {
     return AmqpBridge.start(queue, b.build());
   }
 
-  /**
-   * The bridge's counters, the process's CPU and JIT compiling time so far and since the bridge started, and
-   * the CPU of the live threads.
-   */
   /** Completed tasks since the last reset, and when the first and the last of them ended. */
   private static final class Ends {
     private long count;
@@ -171,15 +168,17 @@ public final class IntakeUnderTest {
     }
   }
 
+  /**
+   * The bridge's counters, when its tasks ended, the process's CPU and JIT compiling time so far and since the
+   * bridge started, and the CPU of the live threads.
+   */
   private static String counters(AmqpBridge bridge, Ends ended, long cpuAtStart, long jitAtStart) {
     long cpu = cpuMillis();
     long jit = jitMillis();
     return "bridge on " + bridge.settings().celeryQueue() + " (until JVM uptime "
         + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms): " + ended.describe() + "; registered "
         + bridge.registered() + ", replayed " + bridge.replayed() + ", published " + bridge.published() + ", publish retries " + bridge.publishRetries()
-        + ", process CPU " + cpu + " ms (JIT compiling " + jit + " ms, GC pauses "
-        + java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
-            .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum()
+        + ", process CPU " + cpu + " ms (JIT compiling " + jit + " ms, GC pauses " + gcMillis()
         + " ms), while this bridge ran: process CPU " + (cpu - cpuAtStart) + " ms, JIT compiling "
         + (jit - jitAtStart) + " ms; live threads (ms): " + threadCpu();
   }
