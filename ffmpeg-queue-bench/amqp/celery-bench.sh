@@ -15,6 +15,8 @@
 #   prefork worker, also once with task_track_started=True; ours: a second bridge in the same, warm JVM).
 #   FFQ_BACKEND=postgres (an embedded PostgreSQL: results kept in the outbox until confirmed) or
 #   FFQ_BACKEND=postgres-no-outbox (the same without the outbox) runs our side on PostgreSQL instead of memory.
+#   PIN=B/W (CPU lists for taskset, e.g. PIN=0/1) runs the broker and the clients on CPUs B and every worker
+#   (Celery's, our JVM) on CPUs W, so that the broker does not take the workers' cores (give as many workers).
 # Build first: ./mvnw -B -q -pl ffmpeg-queue-bench -am package -DskipTests dependency:build-classpath \
 #   -Dmdep.outputFile=$PWD/ffmpeg-queue-bench/target/cp.txt -Dmdep.includeScope=runtime
 set -euo pipefail
@@ -25,6 +27,14 @@ WORKERS=${3:-$(nproc)}
 CLIENTS=${4:-4}
 DRAIN=${5:-10000}
 PY=/usr/bin/python3
+# The broker and the clients on CPUs B, the workers on CPUs W (PIN=B/W); everything anywhere without PIN.
+BROKER_PIN=
+WORKER_PIN=
+if [ -n "${PIN:-}" ]; then
+  BROKER_PIN="taskset -c ${PIN%%/*}"
+  WORKER_PIN="taskset -c ${PIN##*/}"
+  PY="$BROKER_PIN $PY"
+fi
 HERE=ffmpeg-queue-bench/amqp
 CP=ffmpeg-queue-bench/target/classes:$(cat ffmpeg-queue-bench/target/cp.txt)
 
@@ -60,18 +70,18 @@ trap cleanup EXIT
 # Background children ignore SIGINT in a script, so Ctrl-C must end the script itself (then cleanup runs).
 trap 'exit 130' INT
 trap 'exit 143' TERM
-/usr/lib/rabbitmq/bin/rabbitmq-server > "$DIR/server.out" 2>&1 &
+$BROKER_PIN /usr/lib/rabbitmq/bin/rabbitmq-server > "$DIR/server.out" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 480); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.5; done
 sleep 2
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(nproc --all) cores${PIN:+, broker and clients on CPUs ${PIN%%/*}, workers on CPUs ${PIN##*/}}, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "rabbitmq-server $(dpkg-query -W -f='${Version}' rabbitmq-server), celery $($PY -c 'import celery; print(celery.__version__)'), java $(java -version 2>&1 | head -1)"
 echo "burst $BURST tasks, then $SINGLE one at a time; $CLIENTS clients, $BURST tasks; drain $DRAIN tasks; workers: $WORKERS; our backend: ${FFQ_BACKEND:-memory}"
 
 # A Celery prefork worker on queue $1 (in the background, $CELERY), with task_track_started=$2 (0 or 1).
 start_celery() {
-  (cd "$HERE" && BROKER_URL="$BROKER" FFQ_BENCH_TRACK_STARTED="$2" exec $PY -m celery -A celery_worker_tasks \
+  (cd "$HERE" && BROKER_URL="$BROKER" FFQ_BENCH_TRACK_STARTED="$2" exec $WORKER_PIN /usr/bin/python3 -m celery -A celery_worker_tasks \
     worker --pool=prefork --concurrency="$WORKERS" -Q "$1" --loglevel=warning >> "$DIR/celery-worker.log" 2>&1) &
   CELERY=$!
   PIDS+=($CELERY)
@@ -128,7 +138,7 @@ ffq_drain_worker() {
 
 # Our worker first: a JVM with the intake on bench_ffq, up while the others are measured too (idle then).
 mkfifo "$DIR/ffq-in"
-java -cp "$CP" io.ffmpegqueue.bench.amqp.IntakeUnderTest "amqp://guest:guest@127.0.0.1:$PORT/%2F" bench_ffq "$WORKERS" "${FFQ_BACKEND:-memory}" < "$DIR/ffq-in" > "$DIR/ffq.log" 2>&1 &
+$WORKER_PIN java -cp "$CP" io.ffmpegqueue.bench.amqp.IntakeUnderTest "amqp://guest:guest@127.0.0.1:$PORT/%2F" bench_ffq "$WORKERS" "${FFQ_BACKEND:-memory}" < "$DIR/ffq-in" > "$DIR/ffq.log" 2>&1 &
 FFQ=$!
 PIDS+=($FFQ)
 exec 3> "$DIR/ffq-in"
