@@ -7,10 +7,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The backend's way to the database: a pooled connection per operation, errors as the library's exception. */
 public final class Jdbc {
+  private static final Logger log = LoggerFactory.getLogger(Jdbc.class);
+  private static final String DEADLOCK = "40P01";
+  private static final String SERIALIZATION_FAILURE = "40001";
+
   private final DataSource dataSource;
 
   /** Operations on connections from {@code dataSource}. */
@@ -60,6 +67,38 @@ public final class Jdbc {
       }
     } catch (SQLException e) {
       throw failure(what, e);
+    }
+  }
+
+  /**
+   * Runs {@code work} on {@code c}, which is in autocommit mode, and runs it again, up to {@code attempts} times in
+   * all, when the server aborted it for a deadlock with another transaction (SQLState 40P01) or a serialization
+   * failure (40001): PostgreSQL's own advice for these two errors. {@code work} must be one transaction (one
+   * statement, or statements sent as one string, which autocommit runs as one) that is free to run again, since
+   * the server rolled all of it back. Without autocommit the aborted transaction may hold earlier work, so the
+   * error is thrown at once.
+   *
+   * @param what what is being done, for the log ("finish 3 tasks")
+   */
+  public static <T> T againOnConflict(Connection c, String what, int attempts, Work<T> work) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return work.apply(c);
+      } catch (SQLException e) {
+        boolean conflict = DEADLOCK.equals(e.getSQLState()) || SERIALIZATION_FAILURE.equals(e.getSQLState());
+        if (!conflict || attempt >= attempts || !c.getAutoCommit()) {
+          throw e;
+        }
+        log.info("PostgreSQL: could not {}: {} [SQLState {}]; running it again ({} of {})", what, e.getMessage(),
+            e.getSQLState(), attempt + 1, attempts);
+        try {
+          // A few ms, rarely the same for both: the other transaction of the conflict has usually ended by then.
+          Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * attempt + 1));
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 

@@ -26,6 +26,8 @@ import java.util.function.Supplier;
 public final class WorkerWrites {
   /** Most ends and claims a round trip. */
   static final int MAX_BATCH = 256;
+  /** How many times in all a round runs that the server aborted for a deadlock or serialization failure. */
+  static final int CONFLICT_ATTEMPTS = 4;
 
   private final Jdbc db;
   private final Statements sql;
@@ -122,7 +124,15 @@ public final class WorkerWrites {
         rounds.add(null);
       }
       for (Map.Entry<Claims.Kind, List<Integer>> kind : rounds) {
-        round(c, first ? endings : List.of(), first ? endingAt : List.of(), kind, batch, ended, claimed);
+        List<Finishes.Ending> ending = first ? endings : List.of();
+        List<Integer> at = first ? endingAt : List.of();
+        // Each round is its own transaction: a deadlock (two workers' grouped ends whose parents share children,
+        // locked in different orders) rolls back only that round, which then runs again and sets its answers
+        // afresh. Without the retry, the round the server picked would lose its attempts' results to lease expiry.
+        Jdbc.againOnConflict(c, what, CONFLICT_ATTEMPTS, conn -> {
+          round(conn, ending, at, kind, batch, ended, claimed);
+          return null;
+        });
         first = false;
       }
       return null;
