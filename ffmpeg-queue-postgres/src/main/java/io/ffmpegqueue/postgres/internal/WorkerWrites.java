@@ -126,9 +126,10 @@ public final class WorkerWrites {
       for (Map.Entry<Claims.Kind, List<Integer>> kind : rounds) {
         List<Finishes.Ending> ending = first ? endings : List.of();
         List<Integer> at = first ? endingAt : List.of();
-        // Each round is its own transaction: a deadlock (two workers' grouped ends whose parents share children,
-        // locked in different orders) rolls back only that round, which then runs again and sets its answers
-        // afresh. Without the retry, the round the server picked would lose its attempts' results to lease expiry.
+        // In autocommit mode each round is its own transaction: a deadlock (two processes' grouped ends whose
+        // parents share children, locked in different orders) rolls back only that round, which then runs again
+        // and sets its answers afresh. Without the retry, the round the server picked would lose its attempts'
+        // results to lease expiry.
         Jdbc.againOnConflict(c, what, CONFLICT_ATTEMPTS, conn -> {
           round(conn, ending, at, kind, batch, ended, claimed);
           return null;
