@@ -26,15 +26,16 @@ SINGLE=${2:-1000}
 WORKERS=${3:-$(nproc)}
 CLIENTS=${4:-4}
 DRAIN=${5:-10000}
-PY=/usr/bin/python3
+PYTHON=/usr/bin/python3
 # The broker and the clients on CPUs B, the workers on CPUs W (PIN=B/W); everything anywhere without PIN.
 BROKER_PIN=
 WORKER_PIN=
 if [ -n "${PIN:-}" ]; then
   BROKER_PIN="taskset -c ${PIN%%/*}"
   WORKER_PIN="taskset -c ${PIN##*/}"
-  PY="$BROKER_PIN $PY"
 fi
+# The clients' Python (pinned with the broker); Celery's worker runs $PYTHON pinned with the workers.
+PY="$BROKER_PIN $PYTHON"
 HERE=ffmpeg-queue-bench/amqp
 CP=ffmpeg-queue-bench/target/classes:$(cat ffmpeg-queue-bench/target/cp.txt)
 
@@ -81,7 +82,7 @@ echo "burst $BURST tasks, then $SINGLE one at a time; $CLIENTS clients, $BURST t
 
 # A Celery prefork worker on queue $1 (in the background, $CELERY), with task_track_started=$2 (0 or 1).
 start_celery() {
-  (cd "$HERE" && BROKER_URL="$BROKER" FFQ_BENCH_TRACK_STARTED="$2" exec $WORKER_PIN /usr/bin/python3 -m celery -A celery_worker_tasks \
+  (cd "$HERE" && BROKER_URL="$BROKER" FFQ_BENCH_TRACK_STARTED="$2" exec $WORKER_PIN $PYTHON -m celery -A celery_worker_tasks \
     worker --pool=prefork --concurrency="$WORKERS" -Q "$1" --loglevel=warning >> "$DIR/celery-worker.log" 2>&1) &
   CELERY=$!
   PIDS+=($CELERY)

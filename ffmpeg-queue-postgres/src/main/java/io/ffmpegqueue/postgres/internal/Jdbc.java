@@ -73,9 +73,9 @@ public final class Jdbc {
   /**
    * Runs {@code work} on {@code c} and, when {@code c} is in autocommit mode, runs it again, up to {@code attempts}
    * times in all, when the server aborted it for a deadlock with another transaction (SQLState 40P01) or a
-   * serialization failure (40001): PostgreSQL's own advice for these two errors. {@code work} must be one transaction (one
-   * statement, or statements sent as one string, which autocommit runs as one) that is free to run again, since
-   * the server rolled all of it back. Without autocommit the aborted transaction may hold earlier work, so the
+   * serialization failure (40001): PostgreSQL's own advice for these two errors. {@code work} must be one
+   * transaction (one statement, or statements sent as one string, which autocommit runs as one) that is free to
+   * run again, since the server rolled all of it back. Without autocommit the aborted transaction may hold earlier work, so the
    * error is thrown at once.
    *
    * @param what what is being done, for the log ("finish 3 tasks")
